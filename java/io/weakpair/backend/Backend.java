@@ -1,0 +1,171 @@
+package io.weakpair.backend;
+
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/**
+ * The kernels of one device kind. Callers (the ops in {@code io.weakpair.ops}) validate
+ * shapes, dtypes and devices and pass contiguous tensors unless a method says otherwise;
+ * outputs are allocated by the caller. A backend never sees autograd.
+ *
+ * <p>Row-wise kernels (layernorm, softmax, cross-entropy, L2 normalisation) treat a tensor
+ * as [rows, last-axis].
+ */
+public interface Backend {
+    Device device();
+
+    /** One line: what this backend runs on. */
+    String describe();
+
+    // ------------------------------------------------------------------ memory and transfers
+
+    long allocate(long bytes);
+
+    void free(long address, long bytes);
+
+    void upload(Tensor dst, float[] src);
+
+    void upload(Tensor dst, double[] src);
+
+    void upload(Tensor dst, int[] src);
+
+    void upload(Tensor dst, long[] src);
+
+    /** Raw bytes into a contiguous tensor of any dtype (little-endian layout). */
+    void uploadBytes(Tensor dst, byte[] src);
+
+    void download(Tensor src, float[] dst);
+
+    void download(Tensor src, double[] dst);
+
+    void download(Tensor src, int[] dst);
+
+    void download(Tensor src, long[] dst);
+
+    void downloadBytes(Tensor src, byte[] dst);
+
+    /** Copies a contiguous host tensor into {@code dst} on this backend's device. */
+    void upload(Tensor dst, Tensor hostSrc);
+
+    /** Copies contiguous {@code src} on this backend's device into a host tensor. */
+    void download(Tensor src, Tensor hostDst);
+
+    /** Waits for queued work (no-op on the CPU). */
+    void synchronize();
+
+    // ------------------------------------------------------------------ generic kernels
+
+    void fill(Tensor dst, double value);
+
+    /** Copies between any two strided layouts of one shape and dtype. */
+    void copy(Tensor src, Tensor dst);
+
+    /** Converts between dtypes (contiguous, same numel). */
+    void cast(Tensor src, Tensor dst);
+
+    /** out = a (op) b; a and b are views already broadcast to out's shape (stride 0 where broadcast). */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta);
+
+    /** gx = gy * f'(x), reading the forward input x or output y as the op needs. */
+    void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha);
+
+    /** out[o, i] = scale * sum_a x[o, a, i] with x viewed as [outer, axis, inner]. */
+    void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale);
+
+    /** Sum of squares of all elements, accumulated in double. */
+    double sumSquares(Tensor x);
+
+    /** True if any element is NaN or infinite. */
+    boolean hasNonFinite(Tensor x);
+
+    /**
+     * Strided batched GEMM, row-major: C_i = alpha * op(A_i) op(B_i) + beta * C_i for i in
+     * [0, batch); strides in elements between consecutive matrices (0 reuses one).
+     */
+    void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha,
+              Tensor a, long lda, long strideA, Tensor b, long ldb, long strideB,
+              double beta, Tensor c, long ldc, long strideC);
+
+    // ------------------------------------------------------------------ neural-network kernels
+
+    /** y = (x - mean) * rstd * gamma + beta per row; saves mean and rstd [rows]. */
+    void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd);
+
+    /** Gradients of layerNormForward; ggamma and gbeta are overwritten (not accumulated). */
+    void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy,
+                           Tensor gx, Tensor ggamma, Tensor gbeta);
+
+    /** Row softmax (or log-softmax) of x into y. */
+    void softmaxForward(Tensor x, Tensor y, boolean log);
+
+    /** Gradient of softmaxForward from its output y. */
+    void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log);
+
+    /**
+     * Per-row cross-entropy with integer class targets (I32 [rows]); rows whose target is
+     * ignoreIndex get loss 0. Writes loss [rows] and the row log-sum-exp [rows]. Returns the
+     * index of the first row whose target is out of range (and not ignoreIndex), or -1.
+     */
+    long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp);
+
+    /** glogits = gLoss[row] * (softmax - onehot), zero for ignored rows. */
+    void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp,
+                              Tensor gLoss, Tensor glogits);
+
+    /** loss[row] = -sum_c q[row, c] * log_softmax(logits)[row, c]; writes the row log-sum-exp. */
+    void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp);
+
+    /**
+     * Gradients of softCrossEntropyForward: glogits = gLoss * (softmax * sum(q) - q) and
+     * gq = -gLoss * log_softmax (gq may be null when the targets need no gradient).
+     */
+    void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss,
+                                  Tensor glogits, Tensor gq);
+
+    /** out[i, :] = table[ids[i], :]. Returns the position of the first id outside [0, rows), or -1. */
+    long embeddingForward(Tensor table, Tensor ids, Tensor out);
+
+    /** gtable[ids[i], :] += gy[i, :] (gtable zeroed by the caller). */
+    void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable);
+
+    /** y = x / max(||x||, eps) per row; norms [rows] saved. */
+    void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps);
+
+    void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps);
+
+    /** y = x * mask with mask = 1/(1-p) kept or 0 dropped, drawn from (seed, element index). */
+    void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed);
+
+    /**
+     * Images [B, C, H, W] to patches [B, (H/p)(W/p), C*p*p], each patch flattened in
+     * (channel, row, column) order as a conv weight [W, C, p, p] expects.
+     */
+    void patchify(Tensor images, Tensor patches, int patch);
+
+    /** The adjoint of patchify: scatter patches back to an image gradient. */
+    void unpatchify(Tensor patches, Tensor images, int patch);
+
+    // ------------------------------------------------------------------ fused attention
+
+    /**
+     * Scaled dot-product attention per batch*head: q [B, H, Lq, Dh], k and v [B, H, Lk, Dh],
+     * optional keyMask [B, Lk] (I32, nonzero = attend). Writes out [B, H, Lq, Dh] and the
+     * softmax log-sum-exp [B, H, Lq] for the backward. Rows whose keys are all masked give 0.
+     */
+    void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse);
+
+    /** Gradients of attentionForward (gq, gk, gv overwritten). */
+    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
+                           Tensor gout, Tensor gq, Tensor gk, Tensor gv);
+
+    // ------------------------------------------------------------------ optimiser
+
+    /**
+     * One AdamW step in place: m, v moments; bias corrections for step (1-based); decoupled
+     * weight decay lr * weightDecay * param applied before the Adam update.
+     */
+    void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+               double eps, double weightDecay, long step);
+}

@@ -1,0 +1,281 @@
+package io.weakpair.backend;
+
+import io.weakpair.nativ.CpuElementwise;
+import io.weakpair.nativ.CpuGemm;
+import io.weakpair.nativ.CpuRuntime;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/** Host kernels: C++ in native/ (OpenMP), GEMM through OpenBLAS. */
+public final class CpuBackend implements Backend {
+    static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {
+        String threads = System.getProperty("weakpair.threads", System.getenv("WEAKPAIR_THREADS"));
+        if (threads != null && !threads.isBlank()) CpuRuntime.wp_set_num_threads(Integer.parseInt(threads.trim()));
+    }
+
+    /** Threads used by the kernels and OpenBLAS. */
+    public static void setThreads(int threads) { CpuRuntime.wp_set_num_threads(threads); }
+
+    public static int threads() { return CpuRuntime.wp_get_num_threads(); }
+
+    @Override
+    public Device device() { return Device.CPU; }
+
+    @Override
+    public String describe() {
+        return "cpu (" + threads() + " threads, " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS)";
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    public long allocate(long bytes) {
+        long p = CpuRuntime.wp_host_alloc(bytes);
+        if (p == 0) throw new OutOfMemoryError("cpu: cannot allocate " + bytes + " bytes of host memory");
+        return p;
+    }
+
+    @Override
+    public void free(long address, long bytes) { CpuRuntime.wp_host_free(address); }
+
+    private static long bytesOf(Tensor t, int length, int elementSize, String op) {
+        if (!t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
+        if (t.dtype().byteSize() != elementSize || length != t.numel())
+            throw new IllegalArgumentException(op + ": array of " + length + " elements of " + elementSize
+                    + " bytes does not match tensor " + t.describe());
+        return (long) length * elementSize;
+    }
+
+    @Override
+    public void upload(Tensor dst, float[] src) {
+        requireDType(dst, DType.F32, "upload");
+        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 4, "upload"));
+    }
+
+    @Override
+    public void upload(Tensor dst, double[] src) {
+        requireDType(dst, DType.F64, "upload");
+        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 8, "upload"));
+    }
+
+    @Override
+    public void upload(Tensor dst, int[] src) {
+        requireDType(dst, DType.I32, "upload");
+        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 4, "upload"));
+    }
+
+    @Override
+    public void upload(Tensor dst, long[] src) {
+        requireDType(dst, DType.I64, "upload");
+        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 8, "upload"));
+    }
+
+    @Override
+    public void uploadBytes(Tensor dst, byte[] src) {
+        if (!dst.isContiguous() || (long) src.length != dst.numel() * dst.dtype().byteSize())
+            throw new IllegalArgumentException("upload: " + src.length + " bytes do not fill tensor " + dst.describe());
+        CpuRuntime.wp_memcpy(dst.address(), src, src.length);
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst) {
+        requireDType(src, DType.F32, "download");
+        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 4, "download"));
+    }
+
+    @Override
+    public void download(Tensor src, double[] dst) {
+        requireDType(src, DType.F64, "download");
+        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 8, "download"));
+    }
+
+    @Override
+    public void download(Tensor src, int[] dst) {
+        requireDType(src, DType.I32, "download");
+        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 4, "download"));
+    }
+
+    @Override
+    public void download(Tensor src, long[] dst) {
+        requireDType(src, DType.I64, "download");
+        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 8, "download"));
+    }
+
+    @Override
+    public void downloadBytes(Tensor src, byte[] dst) {
+        if (!src.isContiguous() || (long) dst.length != src.numel() * src.dtype().byteSize())
+            throw new IllegalArgumentException("download: " + dst.length + " bytes do not match tensor " + src.describe());
+        CpuRuntime.wp_memcpy(dst, src.address(), dst.length);
+    }
+
+    @Override
+    public void upload(Tensor dst, Tensor hostSrc) { copy(hostSrc, dst); }
+
+    @Override
+    public void download(Tensor src, Tensor hostDst) { copy(src, hostDst); }
+
+    @Override
+    public void synchronize() {}
+
+    private static void requireDType(Tensor t, DType dtype, String op) {
+        if (t.dtype() != dtype) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not " + dtype);
+    }
+
+    // ------------------------------------------------------------------ generic kernels
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        if (!dst.isContiguous()) throw new IllegalArgumentException("fill: tensor " + dst.describe() + " is not contiguous");
+        CpuRuntime.wp_fill(dst.dtype().code(), dst.address(), dst.numel(), value);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (src.numel() == 0) return;
+        CpuRuntime.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
+                dst.address(), dst.strides());
+    }
+
+    @Override
+    public void cast(Tensor src, Tensor dst) {
+        CpuRuntime.wp_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel());
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (out.numel() == 0) return;
+        CpuElementwise.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
+                b.address(), b.strides(), out.address(), out.strides());
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
+        CpuElementwise.wp_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta);
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
+        CpuElementwise.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
+                gx.address(), alpha);
+    }
+
+    @Override
+    public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
+        CpuElementwise.wp_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale);
+    }
+
+    @Override
+    public double sumSquares(Tensor x) {
+        return CpuElementwise.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
+    }
+
+    @Override
+    public boolean hasNonFinite(Tensor x) {
+        if (!x.dtype().isFloating()) return false;
+        return CpuRuntime.wp_has_nonfinite(x.dtype().code(), x.address(), x.numel()) != 0;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
+                     long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
+        CpuGemm.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
+                strideA, b.address(), ldb, strideB, beta, c.address(), ldc, strideC);
+    }
+
+    // ------------------------------------------------------------------ neural-network kernels
+
+    @Override
+    public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
+        throw notYet("layerNormForward");
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
+                                  Tensor gbeta) {
+        throw notYet("layerNormBackward");
+    }
+
+    @Override
+    public void softmaxForward(Tensor x, Tensor y, boolean log) { throw notYet("softmaxForward"); }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) { throw notYet("softmaxBackward"); }
+
+    @Override
+    public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
+        throw notYet("crossEntropyForward");
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
+                                     Tensor glogits) {
+        throw notYet("crossEntropyBackward");
+    }
+
+    @Override
+    public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
+        throw notYet("softCrossEntropyForward");
+    }
+
+    @Override
+    public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
+        throw notYet("softCrossEntropyBackward");
+    }
+
+    @Override
+    public long embeddingForward(Tensor table, Tensor ids, Tensor out) { throw notYet("embeddingForward"); }
+
+    @Override
+    public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) { throw notYet("embeddingBackward"); }
+
+    @Override
+    public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) { throw notYet("l2NormalizeForward"); }
+
+    @Override
+    public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
+        throw notYet("l2NormalizeBackward");
+    }
+
+    @Override
+    public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) { throw notYet("dropoutForward"); }
+
+    @Override
+    public void patchify(Tensor images, Tensor patches, int patch) { throw notYet("patchify"); }
+
+    @Override
+    public void unpatchify(Tensor patches, Tensor images, int patch) { throw notYet("unpatchify"); }
+
+    @Override
+    public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
+        throw notYet("attentionForward");
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
+                                  Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
+        throw notYet("attentionBackward");
+    }
+
+    @Override
+    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
+                      double weightDecay, long step) {
+        throw notYet("adamw");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static UnsupportedOperationException notYet(String kernel) {
+        return new UnsupportedOperationException("cpu: kernel " + kernel + " is not implemented yet");
+    }
+
+    private static long addr(Tensor t) { return t == null ? 0 : t.address(); }
+
+    static long[] longs(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) out[i] = shape[i];
+        return out;
+    }
+}

@@ -1,0 +1,22 @@
+package io.weakpair.cli;
+
+import io.weakpair.backend.Backends;
+import io.weakpair.backend.CpuBackend;
+import picocli.CommandLine.Command;
+
+/** Prints what this build can run on. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Show the backends this build can use (CPU threads, CUDA availability and why not).")
+final class InfoCommand implements Runnable {
+    @Override
+    public void run() {
+        System.out.println("java:  " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.println("cpu:   " + Backends.cpu().describe());
+        try {
+            System.out.println("cuda:  " + Backends.get(io.weakpair.tensor.Device.cuda(0)).describe());
+        } catch (RuntimeException e) {
+            System.out.println("cuda:  unavailable: " + e.getMessage());
+        }
+        System.out.println("threads can be set with WEAKPAIR_THREADS (now " + CpuBackend.threads() + ")");
+    }
+}

@@ -1,0 +1,81 @@
+package io.weakpair.ops;
+
+import io.weakpair.backend.BinaryOp;
+import io.weakpair.backend.UnaryOp;
+import io.weakpair.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * The differentiable operations, in one place, like {@code torch.nn.functional}: each
+ * records its node when an input requires a gradient and gradient mode is on.
+ */
+public final class F {
+    private F() {}
+
+    // ---------------------------------------------------------------- arithmetic (broadcasting)
+
+    public static Tensor add(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.ADD, a, b); }
+
+    public static Tensor sub(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.SUB, a, b); }
+
+    public static Tensor mul(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.MUL, a, b); }
+
+    public static Tensor div(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.DIV, a, b); }
+
+    /** alpha * x + beta. */
+    public static Tensor affine(Tensor x, double alpha, double beta) { return Arithmetic.affine(x, alpha, beta); }
+
+    public static Tensor scale(Tensor x, double alpha) { return Arithmetic.affine(x, alpha, 0); }
+
+    public static Tensor neg(Tensor x) { return Arithmetic.affine(x, -1, 0); }
+
+    // ---------------------------------------------------------------- pointwise functions
+
+    public static Tensor exp(Tensor x) { return Activations.apply(UnaryOp.EXP, x); }
+
+    public static Tensor log(Tensor x) { return Activations.apply(UnaryOp.LOG, x); }
+
+    public static Tensor tanh(Tensor x) { return Activations.apply(UnaryOp.TANH, x); }
+
+    /** GELU, erf form. */
+    public static Tensor gelu(Tensor x) { return Activations.apply(UnaryOp.GELU, x); }
+
+    public static Tensor sqrt(Tensor x) { return Activations.apply(UnaryOp.SQRT, x); }
+
+    public static Tensor square(Tensor x) { return Activations.apply(UnaryOp.SQUARE, x); }
+
+    public static Tensor relu(Tensor x) { return Activations.apply(UnaryOp.RELU, x); }
+
+    // ---------------------------------------------------------------- reductions
+
+    public static Tensor sum(Tensor x) { return Reductions.sumAll(x, false); }
+
+    public static Tensor mean(Tensor x) { return Reductions.sumAll(x, true); }
+
+    public static Tensor sum(Tensor x, int axis, boolean keepDim) { return Reductions.sum(x, axis, keepDim, false); }
+
+    public static Tensor mean(Tensor x, int axis, boolean keepDim) { return Reductions.sum(x, axis, keepDim, true); }
+
+    // ---------------------------------------------------------------- products
+
+    /** [.., M, K] @ [.., K, N]; equal batch dimensions, or one side a plain matrix. */
+    public static Tensor matmul(Tensor a, Tensor b) { return MatMul.matmul(a, b); }
+
+    /** x @ W^T + bias with W [out, in]; bias may be null. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMul.linear(x, w, bias); }
+
+    // ---------------------------------------------------------------- shapes
+
+    public static Tensor reshape(Tensor x, int... shape) { return ShapeOps.reshape(x, shape); }
+
+    public static Tensor permute(Tensor x, int... dims) { return ShapeOps.permute(x, dims); }
+
+    public static Tensor transpose(Tensor x, int a, int b) { return ShapeOps.transpose(x, a, b); }
+
+    public static Tensor slice(Tensor x, int axis, int start, int end) { return ShapeOps.slice(x, axis, start, end); }
+
+    public static Tensor concat(List<Tensor> parts, int axis) { return ShapeOps.concat(parts, axis); }
+
+    public static Tensor contiguous(Tensor x) { return ShapeOps.contiguous(x); }
+}

@@ -1,0 +1,50 @@
+package io.weakpair.tensor;
+
+import io.weakpair.backend.Backend;
+
+/**
+ * A reference-counted block of memory on one device. Tensors and their views share a
+ * storage; the memory is returned to its backend the moment the last one is closed.
+ */
+public final class Storage {
+    private final Backend backend;
+    private final long address;
+    private final long bytes;
+    private int references = 1;
+
+    private Storage(Backend backend, long address, long bytes) {
+        this.backend = backend;
+        this.address = address;
+        this.bytes = bytes;
+    }
+
+    static Storage allocate(Backend backend, long bytes) {
+        long address = backend.allocate(bytes);
+        MemoryStats.allocated(backend.device(), bytes);
+        return new Storage(backend, address, bytes);
+    }
+
+    public Backend backend() { return backend; }
+
+    public Device device() { return backend.device(); }
+
+    /** Base address (host or device pointer). */
+    public long address() { return address; }
+
+    public long bytes() { return bytes; }
+
+    synchronized void retain() {
+        if (references <= 0) throw new IllegalStateException("storage already freed");
+        references++;
+    }
+
+    synchronized void release() {
+        if (references <= 0) return;
+        if (--references == 0) {
+            backend.free(address, bytes);
+            MemoryStats.freed(backend.device(), bytes);
+        }
+    }
+
+    synchronized boolean isLive() { return references > 0; }
+}

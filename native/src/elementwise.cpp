@@ -1,0 +1,187 @@
+// Broadcasting binary ops, unary ops with their derivatives, and axis reductions.
+#include <cmath>
+#include "kernel_util.h"
+#include "wp/elementwise.h"
+
+using namespace wp;
+
+namespace {
+
+template <typename T, int Op>
+inline T apply_binary(T a, T b) {
+  if constexpr (Op == WP_ADD) return a + b;
+  else if constexpr (Op == WP_SUB) return a - b;
+  else if constexpr (Op == WP_MUL) return a * b;
+  else return a / b;
+}
+
+// The inner loop is specialised for the unit/zero stride combinations that broadcasting
+// produces, so the common cases (same shape, scalar, bias row) vectorise.
+template <typename T, int Op>
+WP_HOT void binary_kernel(const StridedLayout<3>& L, const T* a, const T* b, T* out) {
+  const int64_t inner = L.inner();
+  const int last = L.ndim - 1;
+  const int64_t as = L.strides[0][last], bs = L.strides[1][last], os = L.strides[2][last];
+  parallel_chunks(L.outer_count(), inner, [&](int64_t begin, int64_t end) {
+    int64_t off[3];
+    for (int64_t row = begin; row < end; ++row) {
+      L.offsets(row, off);
+      const T* pa = a + off[0];
+      const T* pb = b + off[1];
+      T* po = out + off[2];
+      if (os == 1 && as == 1 && bs == 1) {
+        for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(pa[i], pb[i]);
+      } else if (os == 1 && as == 1 && bs == 0) {
+        const T vb = pb[0];
+        for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(pa[i], vb);
+      } else if (os == 1 && as == 0 && bs == 1) {
+        const T va = pa[0];
+        for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(va, pb[i]);
+      } else {
+        for (int64_t i = 0; i < inner; ++i) po[i * os] = apply_binary<T, Op>(pa[i * as], pb[i * bs]);
+      }
+    }
+  });
+}
+
+template <typename T>
+void binary_dispatch(int32_t op, const StridedLayout<3>& L, const void* a, const void* b, void* out) {
+  const T* pa = static_cast<const T*>(a);
+  const T* pb = static_cast<const T*>(b);
+  T* po = static_cast<T*>(out);
+  switch (op) {
+    case WP_ADD: binary_kernel<T, WP_ADD>(L, pa, pb, po); break;
+    case WP_SUB: binary_kernel<T, WP_SUB>(L, pa, pb, po); break;
+    case WP_MUL: binary_kernel<T, WP_MUL>(L, pa, pb, po); break;
+    case WP_DIV: binary_kernel<T, WP_DIV>(L, pa, pb, po); break;
+    default: fail("binary: unknown op code " + std::to_string(op));
+  }
+}
+
+constexpr double kInvSqrt2 = 0.70710678118654752440;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+template <typename T>
+WP_HOT void unary_kernel(int32_t op, int64_t n, const T* x, T* y, T alpha, T beta) {
+  parallel_chunks(n, 8, [&](int64_t b, int64_t e) {
+    switch (op) {
+      case WP_AFFINE: for (int64_t i = b; i < e; ++i) y[i] = alpha * x[i] + beta; break;
+      case WP_NEG: for (int64_t i = b; i < e; ++i) y[i] = -x[i]; break;
+      case WP_EXP: for (int64_t i = b; i < e; ++i) y[i] = std::exp(x[i]); break;
+      case WP_LOG: for (int64_t i = b; i < e; ++i) y[i] = std::log(x[i]); break;
+      case WP_TANH: for (int64_t i = b; i < e; ++i) y[i] = std::tanh(x[i]); break;
+      case WP_GELU:
+        for (int64_t i = b; i < e; ++i) y[i] = T(0.5) * x[i] * (T(1) + std::erf(x[i] * T(kInvSqrt2)));
+        break;
+      case WP_SQRT: for (int64_t i = b; i < e; ++i) y[i] = std::sqrt(x[i]); break;
+      case WP_SQUARE: for (int64_t i = b; i < e; ++i) y[i] = x[i] * x[i]; break;
+      case WP_RELU: for (int64_t i = b; i < e; ++i) y[i] = x[i] > T(0) ? x[i] : T(0); break;
+      default: fail("unary: unknown op code " + std::to_string(op));
+    }
+  });
+}
+
+template <typename T>
+WP_HOT void unary_backward_kernel(int32_t op, int64_t n, const T* x, const T* y, const T* gy, T* gx, T alpha) {
+  parallel_chunks(n, 8, [&](int64_t b, int64_t e) {
+    switch (op) {
+      case WP_AFFINE: for (int64_t i = b; i < e; ++i) gx[i] = alpha * gy[i]; break;
+      case WP_NEG: for (int64_t i = b; i < e; ++i) gx[i] = -gy[i]; break;
+      case WP_EXP: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * y[i]; break;
+      case WP_LOG: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] / x[i]; break;
+      case WP_TANH: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * (T(1) - y[i] * y[i]); break;
+      case WP_GELU:
+        for (int64_t i = b; i < e; ++i) {
+          const T cdf = T(0.5) * (T(1) + std::erf(x[i] * T(kInvSqrt2)));
+          const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * x[i] * x[i]);
+          gx[i] = gy[i] * (cdf + x[i] * pdf);
+        }
+        break;
+      case WP_SQRT: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * T(0.5) / y[i]; break;
+      case WP_SQUARE: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * T(2) * x[i]; break;
+      case WP_RELU: for (int64_t i = b; i < e; ++i) gx[i] = x[i] > T(0) ? gy[i] : T(0); break;
+      default: fail("unary_backward: unknown op code " + std::to_string(op));
+    }
+  });
+}
+
+template <typename T>
+WP_HOT void reduce_sum_kernel(int64_t outer, int64_t axis, int64_t inner, const T* x, T* out, T scale) {
+  if (inner == 1) {
+    parallel_chunks(outer, axis, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) {
+        const T* row = x + o * axis;
+        T acc = 0;
+#pragma omp simd reduction(+ : acc)
+        for (int64_t a = 0; a < axis; ++a) acc += row[a];
+        out[o] = acc * scale;
+      }
+    });
+    return;
+  }
+  // Columns: split (outer x inner-blocks) across threads, stream rows of each block.
+  constexpr int64_t kBlock = 256;
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  parallel_chunks(outer * blocks, axis * kBlock, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; ++t) {
+      const int64_t o = t / blocks;
+      const int64_t i0 = (t % blocks) * kBlock;
+      const int64_t i1 = i0 + kBlock < inner ? i0 + kBlock : inner;
+      T* dst = out + o * inner;
+      for (int64_t i = i0; i < i1; ++i) dst[i] = 0;
+      for (int64_t a = 0; a < axis; ++a) {
+        const T* src = x + (o * axis + a) * inner;
+        for (int64_t i = i0; i < i1; ++i) dst[i] += src[i];
+      }
+      for (int64_t i = i0; i < i1; ++i) dst[i] *= scale;
+    }
+  });
+}
+
+}  // namespace
+
+WP_API void wp_binary(int32_t op, int32_t dtype, int32_t ndim, const int64_t* shape, const void* a,
+                      const int64_t* a_strides, const void* b, const int64_t* b_strides, void* out,
+                      const int64_t* out_strides) {
+  const int64_t* strides[3] = {a_strides, b_strides, out_strides};
+  StridedLayout<3> L(ndim, shape, strides);
+  dispatch_any(dtype, "binary", [&](auto zero) {
+    using T = decltype(zero);
+    binary_dispatch<T>(op, L, a, b, out);
+  });
+}
+
+WP_API void wp_unary(int32_t op, int32_t dtype, int64_t n, const void* x, void* y, double alpha, double beta) {
+  dispatch_float(dtype, "unary", [&](auto zero) {
+    using T = decltype(zero);
+    unary_kernel<T>(op, n, static_cast<const T*>(x), static_cast<T*>(y), T(alpha), T(beta));
+  });
+}
+
+WP_API void wp_unary_backward(int32_t op, int32_t dtype, int64_t n, const void* x, const void* y,
+                              const void* gy, void* gx, double alpha) {
+  dispatch_float(dtype, "unary_backward", [&](auto zero) {
+    using T = decltype(zero);
+    unary_backward_kernel<T>(op, n, static_cast<const T*>(x), static_cast<const T*>(y),
+                             static_cast<const T*>(gy), static_cast<T*>(gx), T(alpha));
+  });
+}
+
+WP_API void wp_reduce_sum(int32_t dtype, int64_t outer, int64_t axis, int64_t inner, const void* x,
+                          void* out, double scale) {
+  dispatch_float(dtype, "reduce_sum", [&](auto zero) {
+    using T = decltype(zero);
+    reduce_sum_kernel<T>(outer, axis, inner, static_cast<const T*>(x), static_cast<T*>(out), T(scale));
+  });
+}
+
+WP_API double wp_sum_squares(int32_t dtype, int64_t n, const void* x) {
+  double total = 0;
+  dispatch_float(dtype, "sum_squares", [&](auto zero) {
+    using T = decltype(zero);
+    const T* p = static_cast<const T*>(x);
+#pragma omp parallel for reduction(+ : total) if (n > kParallelGrain)
+    for (int64_t i = 0; i < n; ++i) total += double(p[i]) * double(p[i]);
+  });
+  return total;
+}

@@ -1,0 +1,103 @@
+package io.weakpair.ops;
+
+import io.weakpair.tensor.Scope;
+import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.GradCheck;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.weakpair.testing.GradCheck.param;
+
+/** Gradient checks (float64, central differences) and F32-vs-F64 forwards of the core ops. */
+class CoreOpsGradTest {
+    private Scope scope;
+
+    @BeforeEach
+    void open() { scope = Scope.open(); }
+
+    @AfterEach
+    void close() { scope.close(); }
+
+    @Test
+    void addBroadcastsBiasResidualAndScalar() {
+        GradCheck.check("add[same]", in -> F.add(in[0], in[1]), param(1, 3, 5), param(2, 3, 5));
+        GradCheck.check("add[bias]", in -> F.add(in[0], in[1]), param(3, 2, 3, 7), param(4, 7));
+        GradCheck.check("add[scalar]", in -> F.add(in[0], in[1]), param(5, 4, 3), param(6));
+        GradCheck.check("add[column]", in -> F.add(in[0], in[1]), param(7, 5, 1), param(8, 1, 6));
+        GradCheck.checkF32("add[bias]", in -> F.add(in[0], in[1]), param(3, 2, 3, 7), param(4, 7));
+    }
+
+    @Test
+    void subMulDivBroadcast() {
+        GradCheck.check("sub[bias]", in -> F.sub(in[0], in[1]), param(11, 3, 5), param(12, 5));
+        GradCheck.check("mul[bias]", in -> F.mul(in[0], in[1]), param(13, 2, 3, 5), param(14, 3, 1));
+        GradCheck.check("mul[scalar]", in -> F.mul(in[0], in[1]), param(15, 4, 3), param(16));
+        GradCheck.check("div[same]", in -> F.div(in[0], in[1]), param(17, 3, 5), param(18, 0.5, 2.0, 3, 5));
+        GradCheck.check("div[bias]", in -> F.div(in[0], in[1]), param(19, 3, 5), param(20, 0.5, 2.0, 5));
+        GradCheck.checkF32("div[bias]", in -> F.div(in[0], in[1]), param(19, 3, 5), param(20, 0.5, 2.0, 5));
+    }
+
+    @Test
+    void pointwiseFunctions() {
+        GradCheck.check("affine", in -> F.affine(in[0], -1.7, 0.3), param(21, 3, 7));
+        GradCheck.check("exp", in -> F.exp(in[0]), param(22, 3, 7));
+        GradCheck.check("log", in -> F.log(in[0]), param(23, 0.2, 3.0, 3, 7));
+        GradCheck.check("tanh", in -> F.tanh(in[0]), param(24, 5, 9));
+        GradCheck.check("gelu", in -> F.gelu(in[0]), param(25, 5, 9));
+        GradCheck.check("sqrt", in -> F.sqrt(in[0]), param(26, 0.2, 3.0, 4, 3));
+        GradCheck.check("square", in -> F.square(in[0]), param(27, 4, 3));
+        GradCheck.checkF32("tanh", in -> F.tanh(in[0]), param(24, 5, 9));
+        GradCheck.checkF32("gelu", in -> F.gelu(in[0]), param(25, 5, 9));
+    }
+
+    @Test
+    void reductions() {
+        GradCheck.check("sum[all]", in -> F.sum(in[0]), param(31, 3, 5));
+        GradCheck.check("mean[all]", in -> F.mean(in[0]), param(32, 3, 5));
+        GradCheck.check("sum[axis0]", in -> F.sum(in[0], 0, false), param(33, 3, 5, 2));
+        GradCheck.check("sum[axis1,keep]", in -> F.sum(in[0], 1, true), param(34, 3, 5, 2));
+        GradCheck.check("mean[last]", in -> F.mean(in[0], -1, false), param(35, 3, 5, 7));
+        GradCheck.checkF32("mean[last]", in -> F.mean(in[0], -1, false), param(35, 3, 5, 7));
+    }
+
+    @Test
+    void matmulPlainBatchedAndTransposed() {
+        GradCheck.check("matmul[2d]", in -> F.matmul(in[0], in[1]), param(41, 3, 5), param(42, 5, 4));
+        GradCheck.check("matmul[batched]", in -> F.matmul(in[0], in[1]), param(43, 2, 3, 5), param(44, 2, 5, 7));
+        GradCheck.check("matmul[nd@2d]", in -> F.matmul(in[0], in[1]), param(45, 2, 3, 5), param(46, 5, 3));
+        GradCheck.check("matmul[2d@nd]", in -> F.matmul(in[0], in[1]), param(47, 3, 5), param(48, 2, 5, 3));
+        GradCheck.check("matmul[transposed view]", in -> F.matmul(in[0], F.transpose(in[1], 0, 1)), param(49, 3, 5),
+                param(50, 4, 5));
+        GradCheck.check("matmul[4d]", in -> F.matmul(in[0], F.transpose(in[1], -1, -2)), param(51, 2, 3, 4, 5),
+                param(52, 2, 3, 6, 5));
+        GradCheck.checkF32("matmul[batched]", in -> F.matmul(in[0], in[1]), param(43, 2, 3, 5), param(44, 2, 5, 7));
+    }
+
+    @Test
+    void linearWithAndWithoutBias() {
+        GradCheck.check("linear", in -> F.linear(in[0], in[1], in[2]), param(61, 2, 3, 5), param(62, 4, 5), param(63, 4));
+        GradCheck.check("linear[no bias]", in -> F.linear(in[0], in[1], null), param(64, 7, 5), param(65, 3, 5));
+        GradCheck.checkF32("linear", in -> F.linear(in[0], in[1], in[2]), param(61, 2, 3, 5), param(62, 4, 5), param(63, 4));
+    }
+
+    @Test
+    void shapeOps() {
+        GradCheck.check("reshape", in -> F.mul(F.reshape(in[0], 5, -1), in[1]), param(71, 3, 5), param(72, 5, 3));
+        GradCheck.check("permute", in -> F.contiguous(F.permute(in[0], 2, 0, 1)), param(73, 2, 3, 5));
+        GradCheck.check("transpose", in -> F.mul(F.transpose(in[0], 0, 1), in[1]), param(74, 3, 5), param(75, 5, 3));
+        GradCheck.check("reshape[non-contiguous]", in -> F.reshape(F.transpose(in[0], 0, 1), -1), param(76, 3, 5));
+        GradCheck.check("slice", in -> F.slice(in[0], 1, 1, 4), param(77, 3, 5, 2));
+        GradCheck.check("concat", in -> F.concat(List.of(in[0], in[1], in[2]), 1), param(78, 2, 3), param(79, 2, 1),
+                param(80, 2, 4));
+        GradCheck.check("concat[axis0,reused]", in -> F.concat(List.of(in[0], in[0]), 0), param(81, 2, 3));
+    }
+
+    @Test
+    void sharedInputsAccumulate() {
+        // x used three times: the gradients must add up.
+        GradCheck.check("reuse", in -> F.add(F.mul(in[0], in[0]), F.tanh(in[0])), param(91, 4, 3));
+    }
+}
