@@ -1,0 +1,160 @@
+// Internal helpers shared by the CUDA kernels: the compile mode (nvcc or the CPU emulator),
+// launches, dtype dispatch, error checks, grid sizing, warp and block reductions, and the
+// float/double overloads of the math functions.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include "wpc/common.h"
+
+#if defined(__CUDACC__)
+#include <cuda_runtime.h>
+#else
+#include "cuda_emu.h"  // compiled by a plain C++ compiler: kernels run on the CPU emulator
+#endif
+
+namespace wpc {
+
+[[noreturn]] inline void fail(const std::string& what) { throw std::invalid_argument(what); }
+
+inline void check(cudaError_t e, const char* op, const char* what) {
+  if (e != cudaSuccess) throw std::runtime_error(std::string(op) + ": " + what + " failed: " + cudaGetErrorString(e));
+}
+
+// kernel<<<grid, block, shared, stream>>>(args...) that throws when the launch is refused.
+template <typename... P, typename... A>
+inline void launch(const char* op, void (*kernel)(P...), dim3 grid, dim3 block, size_t shared_bytes,
+                   cudaStream_t stream, A&&... args) {
+#if defined(__CUDACC__)
+  kernel<<<grid, block, shared_bytes, stream>>>(std::forward<A>(args)...);
+#else
+  emu::launch(kernel, grid, block, shared_bytes, stream, std::forward<A>(args)...);
+#endif
+  check(cudaGetLastError(), op, "kernel launch");
+}
+
+// Calls f(T{}) with T the C++ type of a floating-point dtype code.
+template <typename F>
+inline void dispatch_float(int32_t dtype, const char* op, F&& f) {
+  switch (dtype) {
+    case WP_F32: f(float{}); break;
+    case WP_F64: f(double{}); break;
+    default: fail(std::string(op) + ": unsupported dtype code " + std::to_string(dtype) + " (expected F32 or F64)");
+  }
+}
+
+// Same for any dtype, integer ones included.
+template <typename F>
+inline void dispatch_any(int32_t dtype, const char* op, F&& f) {
+  switch (dtype) {
+    case WP_F32: f(float{}); break;
+    case WP_F64: f(double{}); break;
+    case WP_I32: f(int32_t{}); break;
+    case WP_I64: f(int64_t{}); break;
+    default: fail(std::string(op) + ": unknown dtype code " + std::to_string(dtype));
+  }
+}
+
+inline int64_t dtype_size(int32_t dtype) {
+  switch (dtype) {
+    case WP_F32: case WP_I32: return 4;
+    case WP_F64: case WP_I64: return 8;
+    default: fail("unknown dtype code " + std::to_string(dtype));
+  }
+}
+
+// Multiprocessors of the current device (cached per device; 0-63).
+int multiprocessors();
+
+constexpr int kThreads = 256;
+
+// Blocks for a grid-stride loop over n items: enough to fill the device a few times over,
+// never more than the items need. n must be positive.
+inline unsigned grid_stride_blocks(int64_t n, int threads = kThreads) {
+  const int64_t needed = (n + threads - 1) / threads;
+  const int64_t cap = int64_t(multiprocessors()) * 16;
+  return unsigned(needed < cap ? needed : cap);
+}
+
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// ---------------------------------------------------------------- device-side helpers
+
+__device__ __forceinline__ int64_t global_thread() { return int64_t(blockIdx.x) * blockDim.x + threadIdx.x; }
+__device__ __forceinline__ int64_t global_stride() { return int64_t(gridDim.x) * blockDim.x; }
+
+template <typename T>
+__device__ __forceinline__ T warp_sum(T v) {
+  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+  return v;
+}
+
+template <typename T>
+__device__ __forceinline__ T warp_max(T v) {
+  for (int offset = 16; offset > 0; offset >>= 1) {
+    const T o = __shfl_xor_sync(0xffffffffu, v, offset);
+    v = o > v ? o : v;
+  }
+  return v;
+}
+
+// Sum over the block, returned to every thread. blockDim.x is a multiple of 32 and at most
+// 1024; scratch holds 32 values. Contains barriers: every thread of the block must call it.
+template <typename T>
+__device__ __forceinline__ T block_sum(T v, T* scratch) {
+  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
+  v = warp_sum(v);
+  __syncthreads();  // scratch may still be read by a previous call
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  T total = lane < warps ? scratch[lane] : T(0);
+  return warp_sum(total);
+}
+
+template <typename T>
+__device__ __forceinline__ T block_max(T v, T* scratch) {
+  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
+  v = warp_max(v);
+  __syncthreads();
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  T m = lane < warps ? scratch[lane] : scratch[0];
+  return warp_max(m);
+}
+
+// Dynamic shared memory as an array of T.
+template <typename T>
+__device__ __forceinline__ T* dynamic_shared() {
+#if defined(__CUDACC__)
+  extern __shared__ __align__(16) unsigned char wpc_dynamic_shared[];
+  return reinterpret_cast<T*>(wpc_dynamic_shared);
+#else
+  return reinterpret_cast<T*>(emu::dynamic_shared());
+#endif
+}
+
+// Math with one name for float and double (the f-suffixed functions for float).
+__device__ __forceinline__ float wexp(float x) { return expf(x); }
+__device__ __forceinline__ double wexp(double x) { return exp(x); }
+__device__ __forceinline__ float wlog(float x) { return logf(x); }
+__device__ __forceinline__ double wlog(double x) { return log(x); }
+__device__ __forceinline__ float wtanh(float x) { return tanhf(x); }
+__device__ __forceinline__ double wtanh(double x) { return tanh(x); }
+__device__ __forceinline__ float werf(float x) { return erff(x); }
+__device__ __forceinline__ double werf(double x) { return erf(x); }
+__device__ __forceinline__ float wsqrt(float x) { return sqrtf(x); }
+__device__ __forceinline__ double wsqrt(double x) { return sqrt(x); }
+__device__ __forceinline__ float wpow(float x, float y) { return powf(x, y); }
+__device__ __forceinline__ double wpow(double x, double y) { return pow(x, y); }
+template <typename T>
+__device__ __forceinline__ bool wfinite(T x) { return isfinite(x); }
+template <typename T>
+__device__ __forceinline__ T wmax(T a, T b) { return a > b ? a : b; }
+template <typename T>
+__device__ __forceinline__ T wmin(T a, T b) { return a < b ? a : b; }
+
+template <typename T>
+__device__ __forceinline__ T neg_infinity() { return -T(INFINITY); }
+
+}  // namespace wpc
