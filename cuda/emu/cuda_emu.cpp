@@ -7,6 +7,7 @@
 #include <ucontext.h>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,8 @@ void warp_exchange(const void* value, size_t bytes, int src_lane, void* out) {
 }
 
 void run_grid(dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body) {
+  static std::mutex one_kernel_at_a_time;  // the fiber state is global; Java may call from any thread
+  std::lock_guard<std::mutex> lock(one_kernel_at_a_time);
   if (g_run) die("kernel launched from inside a kernel");
   const unsigned long long threads = 1ull * block.x * block.y * block.z;
   if (threads == 0 || threads > 1024 || block.z > 64 || grid.x == 0 || grid.y == 0 || grid.z == 0 ||

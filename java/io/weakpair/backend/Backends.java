@@ -1,26 +1,40 @@
 package io.weakpair.backend;
 
+import io.weakpair.backend.cuda.CudaBackends;
 import io.weakpair.tensor.Device;
 
-/** The backend for each device; the CPU backend always exists, CUDA when a driver and device do. */
+/**
+ * The backend for each device: the CPU backend always exists, a CUDA backend per device when
+ * a driver and a device do. CUDA is probed only when a CUDA device (or {@code auto}) is asked
+ * for, so CPU-only work never loads anything CUDA.
+ */
 public final class Backends {
     private Backends() {}
 
+    /** The backend of {@code device}; for CUDA, throws IllegalStateException with the reason when it cannot be used. */
     public static Backend get(Device device) {
         if (device.isCpu()) return CpuBackend.INSTANCE;
-        throw new IllegalStateException("CUDA backend unavailable for " + device + ": this build has no CUDA backend yet; use --device cpu");
+        return CudaBackends.get(device.index());
     }
 
     public static Backend cpu() { return CpuBackend.INSTANCE; }
 
+    /** True when cuda:0 can be used. */
+    public static boolean cudaAvailable() { return CudaBackends.isAvailable(); }
+
+    /** Why CUDA cannot be used here, or null when it can. */
+    public static String cudaUnavailableReason() { return CudaBackends.unavailableReason(); }
+
     /**
-     * Resolves a command-line device: {@code auto} picks CUDA when it is available, else the
-     * CPU; {@code cpu}, {@code cuda}, {@code cuda:N} are taken as they are.
+     * Resolves a command-line device: {@code auto} picks cuda:0 when CUDA is available (a real
+     * GPU, never the test emulator), else the CPU; {@code cpu}, {@code cuda}, {@code cuda:N}
+     * are taken as they are and fail early, with the reason, when the device cannot be used.
      */
     public static Device resolve(String text) {
-        if (text.trim().equalsIgnoreCase("auto")) return Device.CPU;
+        if (text.trim().equalsIgnoreCase("auto"))
+            return CudaBackends.isAvailable() && !CudaBackends.isEmulated() ? Device.cuda(0) : Device.CPU;
         Device d = Device.parse(text);
-        get(d);  // fails early with the reason when the device cannot be used
+        get(d);
         return d;
     }
 }

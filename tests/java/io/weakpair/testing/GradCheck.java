@@ -37,7 +37,7 @@ public final class GradCheck {
 
     /**
      * Checks the gradient of {@code f} with respect to every input that requires a gradient.
-     * Inputs must be F64 leaves on the CPU.
+     * Inputs must be F64 leaves on one device (the CPU, or a GPU to check its kernels).
      */
     public static Result check(String op, Function<Tensor[], Tensor> f, Tensor... inputs) {
         double worst = 0;
@@ -47,7 +47,7 @@ public final class GradCheck {
                 if (in != null && in.dtype() != DType.F64) fail(op + ": gradient checks need F64 inputs, got " + in.describe());
             Tensor out = f.apply(inputs);
             double[] w = weights(out.numel(), 0x5eedL);
-            Tensor wt = Tensor.of(w, out.shape());
+            Tensor wt = Tensor.fromDoubles(w, DType.F64, out.device(), out.shape());
             Tensor loss = F.sum(F.mul(out, wt));
             Autograd.backward(loss);
             for (int idx = 0; idx < inputs.length; idx++) {

@@ -1,0 +1,471 @@
+package io.weakpair.backend.cuda;
+
+import io.weakpair.backend.Backend;
+import io.weakpair.backend.BinaryOp;
+import io.weakpair.backend.UnaryOp;
+import io.weakpair.nativ.cuda.CudaElementwise;
+import io.weakpair.nativ.cuda.CudaRuntime;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The kernels of one CUDA device: hand-written kernels from libweakpair_cuda (cuda/), GEMM
+ * through cuBLAS (or the built-in kernel when cuBLAS cannot be loaded), device memory from a
+ * {@link CachingAllocator}. Every kernel, copy and cuBLAS call of the device is queued on one
+ * stream, so they run in the order they were issued and freed memory can be reused at once;
+ * reading a result back (download, {@link #sumSquares}) waits for the stream.
+ *
+ * <p>Arguments are validated as in the CPU backend, plus one check the CPU cannot need: every
+ * tensor must live on this device (a host pointer handed to a kernel would be a device fault
+ * that kills the CUDA context, not an exception).
+ */
+public final class CudaBackend implements Backend {
+    /** cuBLAS workspace: what NVIDIA recommends for Hopper. */
+    private static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
+
+    private final int index;
+    private final Device device;
+    private final boolean emulated;
+    private final boolean multiDevice;
+    private final long stream;
+    private final CachingAllocator allocator;
+    private final long scratch;  // 256 device bytes for results read back (sums, flags, indices)
+    private final String deviceName;
+    private final long[] info = new long[7];
+    private final GemmEngine builtinGemm;
+    private final GemmEngine gemm;
+    private final String gemmNote;
+    private volatile boolean tf32;
+
+    CudaBackend(int index, boolean emulated, boolean multiDevice) {
+        this.index = index;
+        this.device = Device.cuda(index);
+        this.emulated = emulated;
+        this.multiDevice = multiDevice;
+        CudaRuntime.wpc_set_device(index);
+        byte[] name = new byte[256];
+        CudaRuntime.wpc_device_info(index, name, name.length, info);
+        int len = 0;
+        while (len < name.length && name[len] != 0) len++;
+        this.deviceName = new String(name, 0, len, StandardCharsets.UTF_8);
+        this.stream = CudaRuntime.wpc_stream_create();
+        this.allocator = new CachingAllocator(device.toString(), CudaRuntime::wpc_malloc, CudaRuntime::wpc_free,
+                () -> CudaRuntime.wpc_stream_synchronize(stream));
+        this.scratch = allocator.allocate(256);
+        this.builtinGemm = new BuiltinGemm(this);
+        GemmEngine chosen = builtinGemm;
+        String note;
+        if (emulated) {
+            note = "built-in kernel (CPU emulator: no cuBLAS)";
+        } else if ("builtin".equalsIgnoreCase(System.getProperty("weakpair.cuda.gemm", ""))) {
+            note = "built-in kernel (weakpair.cuda.gemm=builtin)";
+        } else {
+            try {
+                chosen = new CublasGemm(this, allocator.allocate(CUBLAS_WORKSPACE_BYTES), CUBLAS_WORKSPACE_BYTES);
+                note = "cuBLAS";
+            } catch (LinkageError | RuntimeException e) {
+                note = "built-in kernel (cuBLAS unavailable: " + e.getMessage() + ")";
+            }
+        }
+        this.gemm = chosen;
+        this.gemmNote = note;
+        setTf32(Boolean.getBoolean("weakpair.cuda.tf32") || "1".equals(System.getenv("WEAKPAIR_TF32")));
+    }
+
+    // ------------------------------------------------------------------ CUDA-specific API
+
+    public int index() { return index; }
+
+    /** The cudaStream_t every kernel of this device runs on (makes the device current first). */
+    public long stream() {
+        if (multiDevice) CudaRuntime.wpc_set_device(index);
+        return stream;
+    }
+
+    /** True when this is the CPU emulator standing in for a GPU (tests only). */
+    public boolean isEmulated() { return emulated; }
+
+    /** Lets F32 GEMMs use TF32 tensor cores (10-bit mantissa products). Off by default. */
+    public void setTf32(boolean enabled) {
+        gemm.setTf32(enabled);
+        tf32 = enabled;
+    }
+
+    public boolean tf32() { return tf32; }
+
+    /** "cuBLAS" or "built-in kernel (why)". */
+    public String gemmEngine() { return gemmNote; }
+
+    public CudaMemoryStats memoryStats() { return allocator.stats(); }
+
+    /** Returns the allocator's cached blocks to the device. */
+    public void emptyCache() { allocator.emptyCache(); }
+
+    /** Device name, e.g. "NVIDIA H100 80GB HBM3". */
+    public String deviceName() { return deviceName; }
+
+    // ------------------------------------------------------------------ Backend
+
+    @Override
+    public Device device() { return device; }
+
+    @Override
+    public String describe() {
+        if (emulated) return device + " (CPU emulator of the CUDA kernels, for tests; GEMM: " + gemmNote + ")";
+        return String.format(Locale.ROOT, "%s (%s, %d SMs, sm_%d%d, %.1f GiB, driver %d.%d, kernels built for sm %s; GEMM: %s, %s)",
+                device, deviceName, info[2], info[3], info[4], info[0] / (double) (1L << 30), info[5] / 1000,
+                (info[5] % 1000) / 10, CudaRuntime.wpc_build_archs().getString(), gemmNote, tf32 ? "TF32 on" : "FP32");
+    }
+
+    // ------------------------------------------------------------------ memory and transfers
+
+    @Override
+    public long allocate(long bytes) {
+        if (multiDevice) CudaRuntime.wpc_set_device(index);
+        return allocator.allocate(bytes);
+    }
+
+    @Override
+    public void free(long address, long bytes) { allocator.free(address); }
+
+    private void here(String op, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t == null) continue;
+            t.checkOpen(op);
+            if (!t.device().equals(device))
+                throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not on " + device);
+        }
+    }
+
+    private static void contiguous(String op, Tensor... ts) {
+        for (Tensor t : ts)
+            if (t != null && !t.isContiguous())
+                throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
+    }
+
+    private static long bytesOf(Tensor t, int length, DType dtype, String op) {
+        if (t.dtype() != dtype) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not " + dtype);
+        if (!t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
+        if (length != t.numel())
+            throw new IllegalArgumentException(op + ": array of " + length + " elements does not match tensor " + t.describe());
+        return (long) length * dtype.byteSize();
+    }
+
+    @Override
+    public void upload(Tensor dst, float[] src) {
+        here("upload", dst);
+        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.F32, "upload"), stream());
+    }
+
+    @Override
+    public void upload(Tensor dst, double[] src) {
+        here("upload", dst);
+        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.F64, "upload"), stream());
+    }
+
+    @Override
+    public void upload(Tensor dst, int[] src) {
+        here("upload", dst);
+        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.I32, "upload"), stream());
+    }
+
+    @Override
+    public void upload(Tensor dst, long[] src) {
+        here("upload", dst);
+        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.I64, "upload"), stream());
+    }
+
+    @Override
+    public void uploadBytes(Tensor dst, byte[] src) {
+        here("upload", dst);
+        if (!dst.isContiguous() || (long) src.length != dst.numel() * dst.dtype().byteSize())
+            throw new IllegalArgumentException("upload: " + src.length + " bytes do not fill tensor " + dst.describe());
+        CudaRuntime.wpc_memcpy(dst.address(), src, src.length, stream());
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst) {
+        here("download", src);
+        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.F32, "download"), stream());
+    }
+
+    @Override
+    public void download(Tensor src, double[] dst) {
+        here("download", src);
+        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.F64, "download"), stream());
+    }
+
+    @Override
+    public void download(Tensor src, int[] dst) {
+        here("download", src);
+        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.I32, "download"), stream());
+    }
+
+    @Override
+    public void download(Tensor src, long[] dst) {
+        here("download", src);
+        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.I64, "download"), stream());
+    }
+
+    @Override
+    public void downloadBytes(Tensor src, byte[] dst) {
+        here("download", src);
+        if (!src.isContiguous() || (long) dst.length != src.numel() * src.dtype().byteSize())
+            throw new IllegalArgumentException("download: " + dst.length + " bytes do not match tensor " + src.describe());
+        CudaRuntime.wpc_memcpy(dst, src.address(), dst.length, stream());
+    }
+
+    private static void sameLayout(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype() || a.numel() != b.numel() || !a.isContiguous() || !b.isContiguous())
+            throw new IllegalArgumentException(op + ": " + a.describe() + " and " + b.describe()
+                    + " must be contiguous with the same dtype and size");
+    }
+
+    @Override
+    public void upload(Tensor dst, Tensor hostSrc) {
+        here("upload", dst);
+        hostSrc.checkOpen("upload");
+        if (!hostSrc.device().isCpu()) throw new IllegalArgumentException("upload: source " + hostSrc.describe() + " is not on the cpu");
+        sameLayout("upload", hostSrc, dst);
+        CudaRuntime.wpc_memcpy(dst.address(), hostSrc.address(), dst.numel() * dst.dtype().byteSize(), stream());
+    }
+
+    /** Copies to a host tensor, or to a tensor of another CUDA device (unified addressing). */
+    @Override
+    public void download(Tensor src, Tensor hostDst) {
+        here("download", src);
+        hostDst.checkOpen("download");
+        sameLayout("download", src, hostDst);
+        CudaRuntime.wpc_memcpy(hostDst.address(), src.address(), src.numel() * src.dtype().byteSize(), stream());
+    }
+
+    @Override
+    public void synchronize() { CudaRuntime.wpc_stream_synchronize(stream()); }
+
+    // ------------------------------------------------------------------ generic kernels
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        here("fill", dst);
+        contiguous("fill", dst);
+        CudaRuntime.wpc_fill(dst.dtype().code(), dst.address(), dst.numel(), value, stream());
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        here("copy", src, dst);
+        if (src.dtype() != dst.dtype() || !java.util.Arrays.equals(src.shape(), dst.shape()))
+            throw new IllegalArgumentException("copy: " + src.describe() + " and " + dst.describe() + " differ in dtype or shape");
+        if (src.numel() == 0) return;
+        CudaRuntime.wpc_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
+                dst.address(), dst.strides(), stream());
+    }
+
+    @Override
+    public void cast(Tensor src, Tensor dst) {
+        here("cast", src, dst);
+        contiguous("cast", src, dst);
+        if (src.numel() != dst.numel())
+            throw new IllegalArgumentException("cast: " + src.describe() + " and " + dst.describe() + " differ in size");
+        CudaRuntime.wpc_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel(), stream());
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        here(op.name().toLowerCase(Locale.ROOT), a, b, out);
+        if (out.numel() == 0) return;
+        CudaElementwise.wpc_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
+                b.address(), b.strides(), out.address(), out.strides(), stream());
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
+        here("unary", x, y);
+        contiguous("unary", x, y);
+        CudaElementwise.wpc_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta, stream());
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
+        here("unaryBackward", x, y, gy, gx);
+        contiguous("unaryBackward", x, y, gy, gx);
+        CudaElementwise.wpc_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
+                gx.address(), alpha, stream());
+    }
+
+    @Override
+    public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
+        here("reduceSum", x, out);
+        contiguous("reduceSum", x, out);
+        if (outer * axis * inner != x.numel() || outer * inner != out.numel())
+            throw new IllegalArgumentException("reduceSum: [" + outer + ", " + axis + ", " + inner + "] does not fit "
+                    + x.describe() + " -> " + out.describe());
+        CudaElementwise.wpc_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale, stream());
+    }
+
+    @Override
+    public double sumSquares(Tensor x) {
+        here("sumSquares", x);
+        contiguous("sumSquares", x);
+        long s = stream();
+        CudaElementwise.wpc_sum_squares(x.dtype().code(), x.numel(), x.address(), scratch, 0, s);
+        double[] out = new double[1];
+        CudaRuntime.wpc_memcpy(out, scratch, 8, s);
+        return out[0];
+    }
+
+    /**
+     * Sum of squares of all elements of several tensors (a gradient norm), with one read-back
+     * at the end instead of one per tensor.
+     */
+    public double sumSquares(Iterable<Tensor> tensors) {
+        long s = stream();
+        CudaRuntime.wpc_memset_async(scratch, 0, 8, s);
+        for (Tensor x : tensors) {
+            here("sumSquares", x);
+            contiguous("sumSquares", x);
+            CudaElementwise.wpc_sum_squares(x.dtype().code(), x.numel(), x.address(), scratch, 1, s);
+        }
+        double[] out = new double[1];
+        CudaRuntime.wpc_memcpy(out, scratch, 8, s);
+        return out[0];
+    }
+
+    @Override
+    public boolean hasNonFinite(Tensor x) {
+        here("hasNonFinite", x);
+        contiguous("hasNonFinite", x);
+        if (!x.dtype().isFloating()) return false;
+        long s = stream();
+        CudaRuntime.wpc_has_nonfinite(x.dtype().code(), x.address(), x.numel(), scratch + 16, s);
+        int[] flag = new int[1];
+        CudaRuntime.wpc_memcpy(flag, scratch + 16, 4, s);
+        return flag[0] != 0;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
+                     long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
+        here("gemm", a, b, c);
+        if (!c.dtype().isFloating() || a.dtype() != c.dtype() || b.dtype() != c.dtype())
+            throw new IllegalArgumentException("gemm: operands " + a.describe() + ", " + b.describe() + ", " + c.describe()
+                    + " must share one floating dtype");
+        if (m <= 0 || n <= 0 || batch <= 0) return;
+        // BLAS needs leading dimensions of at least the stored row length (and 1).
+        long rowA = transA ? m : k, rowB = transB ? k : n;
+        if (lda < Math.max(1, rowA) || ldb < Math.max(1, rowB) || ldc < Math.max(1, n))
+            throw new IllegalArgumentException("gemm: leading dimensions lda=" + lda + " ldb=" + ldb + " ldc=" + ldc
+                    + " are too small for m=" + m + " n=" + n + " k=" + k);
+        GemmEngine engine = k == 0 ? builtinGemm : gemm;  // k = 0 is C = beta * C: the kernel's BLAS semantics
+        engine.gemm(c.dtype().code(), transA, transB, batch, m, n, k, alpha, a.address(), lda, strideA, b.address(), ldb,
+                strideB, beta, c.address(), ldc, strideC);
+    }
+
+    /** The same product through the built-in kernel whatever the engine (tests compare the two). */
+    public void gemmBuiltin(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a,
+                            long lda, long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc,
+                            long strideC) {
+        here("gemm", a, b, c);
+        if (m <= 0 || n <= 0 || batch <= 0) return;
+        builtinGemm.gemm(c.dtype().code(), transA, transB, batch, m, n, k, alpha, a.address(), lda, strideA, b.address(),
+                ldb, strideB, beta, c.address(), ldc, strideC);
+    }
+
+    // ------------------------------------------------------------------ neural-network kernels
+
+    @Override
+    public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
+        throw notYet("layerNormForward");
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
+                                  Tensor gbeta) {
+        throw notYet("layerNormBackward");
+    }
+
+    @Override
+    public void softmaxForward(Tensor x, Tensor y, boolean log) { throw notYet("softmaxForward"); }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) { throw notYet("softmaxBackward"); }
+
+    @Override
+    public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
+        throw notYet("crossEntropyForward");
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
+                                     Tensor glogits) {
+        throw notYet("crossEntropyBackward");
+    }
+
+    @Override
+    public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
+        throw notYet("softCrossEntropyForward");
+    }
+
+    @Override
+    public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
+        throw notYet("softCrossEntropyBackward");
+    }
+
+    @Override
+    public long embeddingForward(Tensor table, Tensor ids, Tensor out) { throw notYet("embeddingForward"); }
+
+    @Override
+    public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) { throw notYet("embeddingBackward"); }
+
+    @Override
+    public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) { throw notYet("l2NormalizeForward"); }
+
+    @Override
+    public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
+        throw notYet("l2NormalizeBackward");
+    }
+
+    @Override
+    public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) { throw notYet("dropoutForward"); }
+
+    @Override
+    public void patchify(Tensor images, Tensor patches, int patch) { throw notYet("patchify"); }
+
+    @Override
+    public void unpatchify(Tensor patches, Tensor images, int patch) { throw notYet("unpatchify"); }
+
+    @Override
+    public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
+        throw notYet("attentionForward");
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
+                                  Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
+        throw notYet("attentionBackward");
+    }
+
+    @Override
+    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
+                      double weightDecay, long step) {
+        throw notYet("adamw");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private UnsupportedOperationException notYet(String kernel) {
+        return new UnsupportedOperationException(device + ": kernel " + kernel + " is not implemented yet");
+    }
+
+    private static long addr(Tensor t) { return t == null ? 0 : t.address(); }
+
+    static long[] longs(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) out[i] = shape[i];
+        return out;
+    }
+}
