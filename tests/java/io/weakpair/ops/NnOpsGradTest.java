@@ -126,14 +126,15 @@ class NnOpsGradTest {
         Tensor b = Tensor.randn(133, 1, DType.F64, Device.CPU, cols).requiresGrad(true);
         Tensor w = Tensor.randn(134, 1, DType.F64, Device.CPU, rows, cols);
         int before = CpuBackend.threads();
-        double[][] results = new double[2][];
+        int[] threadCounts = {1, 2, 7};  // 7 oversubscribes this machine on purpose: more partial buffers
+        double[][] results = new double[threadCounts.length][];
         try {
-            for (int t = 1; t <= 2; t++) {
-                CpuBackend.setThreads(t);
+            for (int t = 0; t < threadCounts.length; t++) {
+                CpuBackend.setThreads(threadCounts[t]);
                 try (Scope s = Scope.open()) {
                     Autograd.backward(F.sum(F.mul(F.layerNorm(x, g, b, 1e-5), w)));
                 }
-                results[t - 1] = concat(x.grad().toDoubleArray(), g.grad().toDoubleArray(), b.grad().toDoubleArray());
+                results[t] = concat(x.grad().toDoubleArray(), g.grad().toDoubleArray(), b.grad().toDoubleArray());
                 x.zeroGrad();
                 g.zeroGrad();
                 b.zeroGrad();
@@ -141,13 +142,14 @@ class NnOpsGradTest {
         } finally {
             CpuBackend.setThreads(before);
         }
-        assertClose(results[0], results[1], 1e-11, "layerNorm gradients, 1 vs 2 threads");
+        for (int t = 1; t < threadCounts.length; t++)
+            assertClose(results[0], results[t], 1e-11, "layerNorm gradients, 1 vs " + threadCounts[t] + " threads");
         // gbeta is the column sum of the weights: an independent check of the reduction over rows.
         double[] wv = w.toDoubleArray();
         double[] gbeta = new double[cols];
         for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) gbeta[c] += wv[r * cols + c];
         double[] got = new double[cols];
-        System.arraycopy(results[1], rows * cols + cols, got, 0, cols);
+        System.arraycopy(results[2], rows * cols + cols, got, 0, cols);
         assertClose(gbeta, got, 1e-10, "gbeta");
     }
 
@@ -293,10 +295,21 @@ class NnOpsGradTest {
         for (int i = 0; i < n; i++) ids[i] = rng.nextBoolean() ? 0 : rng.nextInt(vocab);
         Tensor table = Tensor.randn(322, 1, DType.F64, Device.CPU, vocab, dim).requiresGrad(true);
         Tensor gy = Tensor.randn(323, 1, DType.F64, Device.CPU, n, dim);
-        Autograd.backward(F.embedding(table, Tensor.ofInts(ids, n)), gy);
         double[] expected = new double[vocab * dim], g = gy.toDoubleArray();
         for (int i = 0; i < n; i++) for (int d = 0; d < dim; d++) expected[ids[i] * dim + d] += g[i * dim + d];
-        assertClose(expected, table.grad().toDoubleArray(), 1e-12, "embedding scatter-add");
+        Tensor idTensor = Tensor.ofInts(ids, n);
+        int before = CpuBackend.threads();
+        try {
+            for (int threads : new int[] {1, 2, 7}) {
+                CpuBackend.setThreads(threads);
+                Autograd.backward(F.embedding(table, idTensor), gy);
+                // Same summation order per element whatever the thread count: identical results.
+                assertClose(expected, table.grad().toDoubleArray(), 1e-12, "embedding scatter-add, " + threads + " threads");
+                table.zeroGrad();
+            }
+        } finally {
+            CpuBackend.setThreads(before);
+        }
     }
 
     // ------------------------------------------------------------------ L2 normalisation
@@ -377,6 +390,33 @@ class NnOpsGradTest {
         int pairs = 0;
         for (int i = 0; i + 1 < n; i++) if (a[i] == 0 && a[i + 1] == 0) pairs++;
         assertTrue(Math.abs(pairs / (double) (n - 1) - p * p) < 0.005, "adjacent drops " + pairs);
+    }
+
+    /** The hash documented in wp/dropout.h, written again here so a CUDA twin has a reference. */
+    private static long mix64(long z) {
+        z ^= z >>> 30;
+        z *= 0xbf58476d1ce4e5b9L;
+        z ^= z >>> 27;
+        z *= 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    @Test
+    void dropoutMaskIsTheDocumentedHash() {
+        long seed = -1234567890123L;
+        double p = 0.3;
+        int n = 5000;
+        double[] y;
+        try (Tensor ones = Tensor.ones(DType.F64, Device.CPU, n)) {
+            y = F.dropout(ones, p, seed, true).toDoubleArray();
+        }
+        long key = mix64(seed);
+        long threshold = (long) Math.floor(p * 4294967296.0);
+        for (int i = 0; i < n; i++) {
+            long u = mix64(key + (i + 1L) * 0x9e3779b97f4a7c15L) >>> 32;
+            double expected = u < threshold ? 0.0 : 1.0 / (1 - p);
+            assertEquals(expected, y[i], 1e-15, "element " + i);
+        }
     }
 
     // ------------------------------------------------------------------ patchify
