@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include "fast_exp.h"
 #include "kernel_util.h"
 #include "wp/cross_entropy.h"
 
@@ -18,7 +19,8 @@ inline double row_log_sum_exp(const T* row, int64_t classes) {
   for (int64_t c = 1; c < classes; ++c) mx = std::max(mx, row[c]);
   if (std::isinf(mx)) return double(mx);  // all -inf (or a +inf): the limit is the maximum itself
   double s = 0;
-  for (int64_t c = 0; c < classes; ++c) s += double(std::exp(row[c] - mx));
+#pragma omp simd reduction(+ : s)
+  for (int64_t c = 0; c < classes; ++c) s += double(fast_exp(row[c] - mx));
   return double(mx) + std::log(s);
 }
 
@@ -46,7 +48,8 @@ WP_HOT void hard_backward_rows(int64_t begin, int64_t end, int64_t classes, cons
     }
     const T* row = logits + r * classes;
     const T l = lse[r], g = gloss[r];
-    for (int64_t c = 0; c < classes; ++c) out[c] = g * std::exp(row[c] - l);
+#pragma omp simd
+    for (int64_t c = 0; c < classes; ++c) out[c] = g * fast_exp(row[c] - l);
     out[t] -= g;
   }
 }
@@ -78,7 +81,8 @@ WP_HOT void soft_backward_rows(int64_t begin, int64_t end, int64_t classes, cons
 #pragma omp simd reduction(+ : qsum)
     for (int64_t c = 0; c < classes; ++c) qsum += double(qr[c]);
     const T l = lse[r], g = gloss[r], gs = T(double(gloss[r]) * qsum);
-    for (int64_t c = 0; c < classes; ++c) out[c] = gs * std::exp(row[c] - l) - g * qr[c];
+#pragma omp simd
+    for (int64_t c = 0; c < classes; ++c) out[c] = gs * fast_exp(row[c] - l) - g * qr[c];
     if (gq) {
       T* gqr = gq + r * classes;
 #pragma omp simd
