@@ -78,12 +78,12 @@ public final class Safetensors {
         long numel = t.numel();
         if (numel == 0) return;
         int item = t.dtype().byteSize();
-        try (Tensor c = t.contiguous(); Tensor flat = c.viewAs(Math.toIntExact(numel))) {
-            long done = 0;
+        try (Tensor c = t.contiguous()) {
+            long done = 0;  // elements; a chunk is a 1-D view of the contiguous copy at an element offset
             while (done < numel) {
                 int count = (int) Math.min(chunk.length / item, numel - done);
                 byte[] bytes = count * item == chunk.length ? chunk : new byte[count * item];
-                try (Tensor part = flat.view(new int[] {count}, new long[] {1}, flat.offset() + done)) {
+                try (Tensor part = c.view(new int[] {count}, new long[] {1}, c.offset() + done)) {
                     part.backend().downloadBytes(part, bytes);
                 }
                 writeFully(ch, ByteBuffer.wrap(bytes));

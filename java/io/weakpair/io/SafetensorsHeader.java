@@ -69,7 +69,8 @@ public final class SafetensorsHeader {
         } catch (SafetensorsFormatException e) {
             throw e;
         } catch (JsonProcessingException e) {
-            throw new SafetensorsFormatException(file, "the header is not valid JSON: " + e.getOriginalMessage());
+            String at = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + " of the header)";
+            throw new SafetensorsFormatException(file, "the header is not valid JSON: " + e.getOriginalMessage() + at);
         } catch (IOException e) {
             throw new SafetensorsFormatException(file, "cannot parse the header: " + e.getMessage());
         }

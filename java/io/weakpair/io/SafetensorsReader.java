@@ -115,18 +115,16 @@ public final class SafetensorsReader implements AutoCloseable {
         int item = e.dtype().itemSize();
         byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, e.byteSize())];
         ByteBuffer buffer = ByteBuffer.wrap(chunk);
-        try (Tensor flat = dst.viewAs(Math.toIntExact(numel))) {
-            long done = 0;  // elements
-            while (done < numel) {
-                int count = (int) Math.min(chunk.length / item, numel - done);
-                buffer.clear().limit(count * item);
-                readFully(file, e.name(), channel, buffer, dataStart + e.begin() + done * item);
-                try (Tensor part = flat.view(new int[] {count}, new long[] {1}, flat.offset() + done)) {
-                    if (e.dtype().widens()) part.backend().upload(part, widen(e.dtype(), chunk, count));
-                    else part.backend().uploadBytes(part, count * item == chunk.length ? chunk : Arrays.copyOf(chunk, count * item));
-                }
-                done += count;
+        long done = 0;  // elements; dst is contiguous, so a chunk is a 1-D view at an element offset
+        while (done < numel) {
+            int count = (int) Math.min(chunk.length / item, numel - done);
+            buffer.clear().limit(count * item);
+            readFully(file, e.name(), channel, buffer, dataStart + e.begin() + done * item);
+            try (Tensor part = dst.view(new int[] {count}, new long[] {1}, dst.offset() + done)) {
+                if (e.dtype().widens()) part.backend().upload(part, widen(e.dtype(), chunk, count));
+                else part.backend().uploadBytes(part, count * item == chunk.length ? chunk : Arrays.copyOf(chunk, count * item));
             }
+            done += count;
         }
     }
 

@@ -1,8 +1,13 @@
 package io.weakpair.optim;
 
+import io.weakpair.io.Safetensors;
+import io.weakpair.io.SafetensorsEntry;
+import io.weakpair.io.SafetensorsReader;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -161,6 +166,92 @@ public final class AdamW implements AutoCloseable {
 
     private static void requireRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("AdamW: learning rate must be finite and >= 0, got " + lr);
+    }
+
+    // ---------------------------------------------------------------- checkpoints (resuming training)
+
+    private static final String STEP_PREFIX = "step.";
+
+    /**
+     * Saves the moments as safetensors tensors {@code <name>.exp_avg} and {@code <name>.exp_avg_sq}
+     * (PyTorch's names) and each parameter's step count as metadata {@code step.<name>}.
+     * Parameters that have not stepped yet have no state and are left out.
+     */
+    public void saveState(Path file) throws IOException {
+        if (closed) throw new IllegalStateException("AdamW is closed");
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (ParamGroup g : groups)
+            for (Map.Entry<String, Tensor> p : g.params().entrySet()) {
+                State s = state.get(p.getValue());
+                if (s == null) continue;
+                tensors.put(p.getKey() + ".exp_avg", s.m);
+                tensors.put(p.getKey() + ".exp_avg_sq", s.v);
+                meta.put(STEP_PREFIX + p.getKey(), Long.toString(s.steps));
+            }
+        Safetensors.write(file, tensors, meta);
+    }
+
+    /**
+     * Restores what {@link #saveState} wrote, matched by parameter name. Every state in the
+     * file must belong to a parameter of this optimiser with the same shape; parameters
+     * absent from the file start fresh. Nothing changes unless the whole file fits.
+     */
+    public void loadState(Path file) throws IOException {
+        if (closed) throw new IllegalStateException("AdamW is closed");
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (ParamGroup g : groups) byName.putAll(g.params());
+        try (SafetensorsReader reader = Safetensors.open(file)) {
+            Map<String, Long> steps = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, String> m : reader.metadata().entrySet()) {
+                if (!m.getKey().startsWith(STEP_PREFIX)) continue;
+                String name = m.getKey().substring(STEP_PREFIX.length());
+                Tensor param = byName.get(name);
+                long n;
+                try {
+                    n = Long.parseLong(m.getValue());
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+                if (param == null) problems.add("state for unknown parameter '" + name + "'");
+                else if (n < 1) problems.add("bad step count '" + m.getValue() + "' for '" + name + "'");
+                else {
+                    steps.put(name, n);
+                    for (String suffix : new String[] {".exp_avg", ".exp_avg_sq"}) {
+                        SafetensorsEntry e = reader.entries().get(name + suffix);
+                        if (e == null) problems.add("'" + name + suffix + "' is missing");
+                        else if (!Arrays.equals(e.shape(), param.shape()))
+                            problems.add("'" + name + suffix + "' has shape " + Arrays.toString(e.shape()) + " in the file but the parameter is "
+                                    + Arrays.toString(param.shape()));
+                    }
+                }
+            }
+            for (String entry : reader.entries().keySet()) {
+                String name = entry.endsWith(".exp_avg") ? entry.substring(0, entry.length() - 8)
+                        : entry.endsWith(".exp_avg_sq") ? entry.substring(0, entry.length() - 11) : null;
+                if (name == null || !steps.containsKey(name) && !byName.containsKey(name))
+                    problems.add("unexpected tensor '" + entry + "'");
+                else if (!steps.containsKey(name) && byName.containsKey(name))
+                    problems.add("'" + entry + "' has no step count " + STEP_PREFIX + name);
+            }
+            if (!problems.isEmpty())
+                throw new IllegalArgumentException(file + ": cannot load AdamW state: " + String.join("; ", problems));
+            for (Map.Entry<String, Long> e : steps.entrySet()) {
+                Tensor param = byName.get(e.getKey());
+                State s = state.computeIfAbsent(param, State::new);
+                copyInto(reader, e.getKey() + ".exp_avg", s.m);
+                copyInto(reader, e.getKey() + ".exp_avg_sq", s.v);
+                s.steps = e.getValue();
+            }
+        }
+    }
+
+    private static void copyInto(SafetensorsReader reader, String name, Tensor dst) throws IOException {
+        try (Tensor host = reader.read(name); Tensor cast = host.toDType(dst.dtype())) {
+            if (dst.device().isCpu()) dst.backend().copy(cast, dst);
+            else dst.backend().upload(dst, cast);
+        }
     }
 
     /** Frees the moments. Idempotent. */

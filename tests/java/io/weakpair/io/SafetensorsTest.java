@@ -412,8 +412,7 @@ class SafetensorsTest {
         JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
         long dataSize = bytes.length - 8 - n;
         long covered = 0;
-        for (var it = header.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : header.properties()) {
             if (e.getKey().equals("__metadata__")) continue;
             JsonNode off = e.getValue().get("data_offsets");
             assertEquals(covered, off.get(0).longValue(), e.getKey() + " starts where the previous ended");

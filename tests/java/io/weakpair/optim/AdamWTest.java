@@ -8,6 +8,10 @@ import io.weakpair.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -238,6 +243,52 @@ class AdamWTest {
         Tensor frozen = Scope.detach(Tensor.zeros(DType.F32, 2));
         params.add(frozen);
         assertThrows(IllegalArgumentException.class, () -> AdamW.of(Map.of("frozen", frozen), AdamW.Config.defaults()));
+    }
+
+    @Test
+    void savedStateResumesExactly(@TempDir Path dir) throws IOException {
+        Tensor a = param(1, DType.F32, 3, 2), b = param(2, DType.F32, 3);
+        Tensor a2 = Scope.detach(a.copy()).requiresGrad(true), b2 = Scope.detach(b.copy()).requiresGrad(true);
+        params.add(a2);
+        params.add(b2);
+        AdamW.Config cfg = AdamW.Config.defaults().withLr(0.05).withWeightDecay(0.1);
+        SplittableRandom rng = new SplittableRandom(3);
+        List<double[]> grads = new ArrayList<>();
+        for (int i = 0; i < 10; i++) grads.add(gradient(rng, 6));
+        Path file = dir.resolve("adamw.safetensors");
+        try (AdamW first = AdamW.withDecayExclusions(Map.of("a", a, "b", b), cfg, null)) {
+            for (int i = 0; i < 6; i++) {
+                setGrad(a, grads.get(i));
+                if (i < 4) setGrad(b, java.util.Arrays.copyOf(grads.get(i), 3));
+                else b.zeroGrad();
+                first.step();
+                if (i == 3) {
+                    // Snapshot the state after four steps, and the parameters with it.
+                    first.saveState(file);
+                    a2.backend().copy(a, a2);
+                    b2.backend().copy(b, b2);
+                }
+            }
+            try (AdamW resumed = AdamW.withDecayExclusions(Map.of("a", a2, "b", b2), cfg, null)) {
+                resumed.loadState(file);
+                assertEquals(4, resumed.steps(a2));
+                for (int i = 4; i < 6; i++) {
+                    setGrad(a2, grads.get(i));
+                    b2.zeroGrad();
+                    resumed.step();
+                }
+                assertEquals(first.steps(a), resumed.steps(a2));
+                assertEquals(first.steps(b), resumed.steps(b2));
+                assertArrayEquals(a.toFloatArray(), a2.toFloatArray());
+                assertArrayEquals(b.toFloatArray(), b2.toFloatArray());
+            }
+            Tensor wrongShape = param(9, DType.F32, 2, 3);
+            try (AdamW other = AdamW.of(Map.of("a", wrongShape), cfg)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.loadState(file));
+                assertTrue(e.getMessage().contains("'a.exp_avg' has shape [3, 2]") && e.getMessage().contains("'b'"), e.getMessage());
+                assertEquals(0, other.steps(wrongShape), "a refused load changes nothing");
+            }
+        }
     }
 
     @Test
