@@ -295,7 +295,18 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
-        throw notYet("adamw");
+        // Last line of defence before raw pointers: the optimiser has already checked these.
+        for (Tensor t : new Tensor[] {grad, m, v}) {
+            if (t.dtype() != param.dtype() || t.numel() != param.numel() || !t.isContiguous())
+                throw new IllegalArgumentException("adamw: " + t.describe() + " does not match parameter " + param.describe()
+                        + " (same dtype and size, contiguous)");
+        }
+        if (!param.isContiguous() || !param.dtype().isFloating())
+            throw new IllegalArgumentException("adamw: parameter " + param.describe() + " must be a contiguous F32 or F64 tensor");
+        if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
+        // Fully qualified so this section stays self-contained (no shared import lines to merge).
+        io.weakpair.nativ.CpuAdamW.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
+                v.address(), lr, beta1, beta2, eps, weightDecay, step);
     }
 
     // ------------------------------------------------------------------ helpers
