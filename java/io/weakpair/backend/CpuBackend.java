@@ -14,12 +14,26 @@ public final class CpuBackend implements Backend {
     private CpuBackend() {
         String threads = System.getProperty("weakpair.threads", System.getenv("WEAKPAIR_THREADS"));
         if (threads != null && !threads.isBlank()) CpuRuntime.wp_set_num_threads(Integer.parseInt(threads.trim()));
+        String cacheMb = System.getenv("WEAKPAIR_HOST_CACHE_MB");
+        if (cacheMb != null && !cacheMb.isBlank()) CpuRuntime.wp_host_set_cache_limit(Long.parseLong(cacheMb.trim()) << 20);
     }
 
     /** Threads used by the kernels and OpenBLAS. */
     public static void setThreads(int threads) { CpuRuntime.wp_set_num_threads(threads); }
 
     public static int threads() { return CpuRuntime.wp_get_num_threads(); }
+
+    /**
+     * Host blocks of 1 MiB and more are cached by size class for reuse (so a training step
+     * does not page-fault its tensors in again); this returns them to the OS.
+     */
+    public static void emptyCache() { CpuRuntime.wp_host_empty_cache(); }
+
+    /** Bytes held by the host block cache (free, ready for reuse). */
+    public static long cachedBytes() { return CpuRuntime.wp_host_cached_bytes(); }
+
+    /** Bounds the host block cache (default 2 GiB; WEAKPAIR_HOST_CACHE_MB sets it at start). */
+    public static void setCacheLimit(long bytes) { CpuRuntime.wp_host_set_cache_limit(bytes); }
 
     @Override
     public Device device() { return Device.CPU; }
