@@ -150,9 +150,9 @@ __device__ __forceinline__ double wpow(double x, double y) { return pow(x, y); }
 template <typename T>
 __device__ __forceinline__ bool wfinite(T x) { return isfinite(x); }
 template <typename T>
-__device__ __forceinline__ T wmax(T a, T b) { return a > b ? a : b; }
+__host__ __device__ __forceinline__ T wmax(T a, T b) { return a > b ? a : b; }
 template <typename T>
-__device__ __forceinline__ T wmin(T a, T b) { return a < b ? a : b; }
+__host__ __device__ __forceinline__ T wmin(T a, T b) { return a < b ? a : b; }
 
 template <typename T>
 __device__ __forceinline__ T neg_infinity() { return -T(INFINITY); }
