@@ -1,0 +1,105 @@
+// Softmax / log-softmax and fused attention against their CPU twins.
+#include "test_util.h"
+#include "wpc/attention.h"
+#include "wpc/softmax.h"
+
+#if __has_include("wp/attention.h") && __has_include("wp/softmax.h")
+#include "wp/attention.h"
+#include "wp/softmax.h"
+
+using namespace wpt;
+
+namespace {
+
+template <typename T>
+void check_softmax(int64_t rows, int64_t cols, bool log) {
+  const std::string tag = "[" + std::to_string(rows) + "," + std::to_string(cols) + "]" + (log ? " log" : "") + " " +
+                          type_name<T>();
+  auto x = normal<T>(rows * cols, 4.0);
+  Device<T> dx(x), dy(rows * cols);
+  wpc_softmax_forward(dtype_of<T>(), rows, cols, dx.ptr, dy.ptr, log, stream());
+  auto y = poisoned<T>(rows * cols);
+  wp_softmax_forward(dtype_of<T>(), rows, cols, x.data(), y.data(), log);
+  expect_close("softmax_forward " + tag, dy.download(), y, tolerance<T>());
+  auto gy = normal<T>(rows * cols);
+  Device<T> dyc(y), dgy(gy), dgx(rows * cols);
+  wpc_softmax_backward(dtype_of<T>(), rows, cols, dyc.ptr, dgy.ptr, dgx.ptr, log, stream());
+  auto gx = poisoned<T>(rows * cols);
+  wp_softmax_backward(dtype_of<T>(), rows, cols, y.data(), gy.data(), gx.data(), log);
+  expect_close("softmax_backward " + tag, dgx.download(), gx, tolerance<T>());
+  // in place: y over x, gx over gy
+  wpc_softmax_forward(dtype_of<T>(), rows, cols, dx.ptr, dx.ptr, log, stream());
+  expect_close("softmax_forward in-place " + tag, dx.download(), y, tolerance<T>());
+  wpc_softmax_backward(dtype_of<T>(), rows, cols, dyc.ptr, dgy.ptr, dgy.ptr, log, stream());
+  expect_close("softmax_backward in-place " + tag, dgy.download(), gx, tolerance<T>());
+}
+
+template <typename T>
+void check_attention(int64_t B, int64_t H, int64_t lq, int64_t lk, int64_t dh, bool masked) {
+  char tag[128];
+  std::snprintf(tag, sizeof tag, "B%lld H%lld Lq%lld Lk%lld Dh%lld%s %s", (long long)B, (long long)H, (long long)lq,
+                (long long)lk, (long long)dh, masked ? " masked" : "", type_name<T>());
+  const int64_t nq = B * H * lq * dh, nk = B * H * lk * dh;
+  auto q = normal<T>(nq), k = normal<T>(nk), v = normal<T>(nk);
+  std::vector<int32_t> mask;
+  if (masked) {
+    mask = ints(B * lk, 0, 3);  // about a quarter masked
+    for (auto& m : mask) m = m != 0;
+    for (int64_t j = 0; j < lk; ++j) mask[size_t((B - 1) * lk + j)] = 0;  // the last batch: every key masked
+  }
+  const double scale = 1.0 / std::sqrt(double(dh > 0 ? dh : 1));
+  Device<T> dq(q), dk(k), dv(v), dout(nq), dlse(B * H * lq);
+  Device<int32_t> dmask(masked ? mask : std::vector<int32_t>{0});
+  const int32_t* mptr = masked ? dmask.ptr : nullptr;
+  wpc_attention_forward(dtype_of<T>(), B, H, lq, lk, dh, dq.ptr, dk.ptr, dv.ptr, mptr, scale, dout.ptr, dlse.ptr,
+                        stream());
+  auto out = poisoned<T>(nq), lse = poisoned<T>(B * H * lq);
+  wp_attention_forward(dtype_of<T>(), B, H, lq, lk, dh, q.data(), k.data(), v.data(), masked ? mask.data() : nullptr,
+                       scale, out.data(), lse.data());
+  expect_close(std::string("attention_forward out ") + tag, dout.download(), out, tolerance<T>());
+  expect_close(std::string("attention_forward lse ") + tag, dlse.download(), lse, tolerance<T>());
+
+  auto gout = normal<T>(nq);
+  Device<T> dout_c(out), dlse_c(lse), dgout(gout), dgq(nq), dgk(nk), dgv(nk);
+  wpc_attention_backward(dtype_of<T>(), B, H, lq, lk, dh, dq.ptr, dk.ptr, dv.ptr, mptr, scale, dout_c.ptr, dlse_c.ptr,
+                         dgout.ptr, dgq.ptr, dgk.ptr, dgv.ptr, stream());
+  auto gq = poisoned<T>(nq), gk = poisoned<T>(nk), gv = poisoned<T>(nk);
+  wp_attention_backward(dtype_of<T>(), B, H, lq, lk, dh, q.data(), k.data(), v.data(), masked ? mask.data() : nullptr,
+                        scale, out.data(), lse.data(), gout.data(), gq.data(), gk.data(), gv.data());
+  expect_close(std::string("attention_backward gq ") + tag, dgq.download(), gq, tolerance<T>());
+  expect_close(std::string("attention_backward gk ") + tag, dgk.download(), gk, tolerance<T>());
+  expect_close(std::string("attention_backward gv ") + tag, dgv.download(), gv, tolerance<T>());
+}
+
+template <typename T>
+void attention_all() {
+  check_attention<T>(2, 3, 37, 45, 16, true);
+  check_attention<T>(1, 2, 70, 33, 64, false);
+  check_attention<T>(2, 1, 5, 1, 8, true);
+  check_attention<T>(1, 1, 1, 40, 100, false);   // Dh not a multiple of 32
+  check_attention<T>(1, 1, 9, 13, 256, true);    // the largest head (over 48 KiB of shared memory in F64)
+  check_attention<T>(big(8, 1), big(12, 2), big(197, 20), big(197, 20), 64, false);  // ViT-B/16
+  check_attention<T>(big(32, 1), big(12, 1), big(64, 9), big(577, 40), 64, true);    // cross-attention, Lq != Lk
+}
+
+}  // namespace
+
+WPT_CASE("attention/softmax") {
+  for (bool log : {false, true}) {
+    check_softmax<float>(33, 10, log);
+    check_softmax<double>(7, 3001, log);
+    check_softmax<float>(big(100003, 300), 197, log);
+    check_softmax<float>(big(4096, 9), big(30522, 2500), log);
+  }
+}
+
+WPT_CASE("attention/fused") {
+  attention_all<float>();
+  attention_all<double>();
+}
+
+#else
+WPT_CASE("attention/softmax+fused") {
+  std::printf("skip attention/softmax+fused: the CPU twins (wp/softmax.h, wp/attention.h) are not in this tree yet\n");
+}
+#endif
