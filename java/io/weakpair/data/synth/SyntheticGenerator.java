@@ -177,7 +177,8 @@ public final class SyntheticGenerator {
         Path config = dir.resolve(CONFIG_FILE);
         try {
             if (Files.isRegularFile(config) && Files.isRegularFile(dir.resolve(ANNOTATION_FILE))
-                    && JSON.readTree(config.toFile()).equals(configJson(cfg))) {
+                    // Compared as text: numbers read back may have another node type (int vs long).
+                    && JSON.writeValueAsString(JSON.readTree(config.toFile())).equals(JSON.writeValueAsString(configJson(cfg)))) {
                 return false;
             }
         } catch (IOException e) {
