@@ -49,8 +49,9 @@ public final class DatasetStats {
         StringBuilder sb = new StringBuilder();
         sb.append("dataset: ").append(d.root()).append(" (").append(d.format()).append(" format)\n");
         sb.append("records: ").append(d.report().summary()).append('\n');
-        sb.append(String.format(Locale.ROOT, "%-6s %10s %8s %9s   %-22s %-22s%n", "split", "identities", "images", "captions",
-                "caption words min/mean/max", "images per identity min/mean/max"));
+        sb.append(String.format(Locale.ROOT, "%-6s %10s %8s %9s   %-26s %s%n", "split", "identities", "images", "captions",
+                "caption words", "images per identity"));
+        sb.append(String.format(Locale.ROOT, "%-6s %10s %8s %9s   %-26s %s%n", "", "", "", "", "min / mean / max", "min / mean / max"));
         List<SplitStats> rows = new ArrayList<>();
         for (Split s : Split.values()) rows.add(of(d.split(s)));
         for (SplitStats r : rows) {

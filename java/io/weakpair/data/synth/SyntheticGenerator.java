@@ -219,7 +219,9 @@ public final class SyntheticGenerator {
             List<String> foreign = new ArrayList<>();
             try (Stream<Path> entries = Files.list(dir)) {
                 entries.forEach(p -> {
-                    if (!OWN_FILES.contains(p.getFileName().toString())) foreign.add(p.getFileName().toString());
+                    String name = p.getFileName().toString();
+                    // Leftovers of an interrupted write (x.json.tmp) are ours too.
+                    if (!OWN_FILES.contains(name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : name)) foreign.add(name);
                 });
             }
             if (!foreign.isEmpty()) {
@@ -229,6 +231,7 @@ public final class SyntheticGenerator {
             }
             // An earlier output: remove it so no stale image survives.
             Files.deleteIfExists(dir.resolve(CONFIG_FILE));
+            for (String own : OWN_FILES) Files.deleteIfExists(dir.resolve(own + ".tmp"));
             Path imgs = dir.resolve("imgs");
             if (Files.isDirectory(imgs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 try (Stream<Path> tree = Files.walk(imgs)) {
@@ -402,7 +405,11 @@ public final class SyntheticGenerator {
     private static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static String snake(String camel) { return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT); }
