@@ -32,7 +32,7 @@ final class DatasetOptions {
     @Option(names = "--strict", description = "Stop at bad records instead of skipping and counting them.")
     boolean strict;
 
-    @Option(names = "--image-check", defaultValue = "header", paramLabel = "LEVEL",
+    @Option(names = "--image-check", defaultValue = "decode", paramLabel = "LEVEL",
             description = "How images are checked while reading: none, exists, header or decode (default: ${DEFAULT-VALUE}).")
     String imageCheck;
 

@@ -170,7 +170,7 @@ public final class DatasetReader {
                 checkRange(parsed, 0, parsed.length, options.imageCheck(), progress);
                 return;
             }
-            ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("weakpair-imagecheck"));
+            ExecutorService pool = Executors.newFixedThreadPool(threads, new DaemonThreads("weakpair-imagecheck"));
             try {
                 int chunk = 256;
                 List<Future<?>> futures = new ArrayList<>();
@@ -198,15 +198,6 @@ public final class DatasetReader {
             if (problem != null) p.issue = new DataIssue(p.record.index(), p.record.path(), problem.kind(), problem.detail());
         }
         progress.advance(to - from);
-    }
-
-    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static String strictMessage(Path file, List<DataIssue> issues) {

@@ -46,7 +46,7 @@ public final class Prefetcher implements Iterator<Batch>, AutoCloseable {
         this.plans = List.copyOf(plans);
         this.assembler = assembler;
         this.depth = depth;
-        this.pool = Executors.newFixedThreadPool(Math.min(workers, depth), DatasetReader.daemonThreads("weakpair-prefetch"));
+        this.pool = Executors.newFixedThreadPool(Math.min(workers, depth), new DaemonThreads("weakpair-prefetch"));
         refill();
     }
 

@@ -17,9 +17,9 @@ public record ReadOptions(boolean strict, ImageCheck imageCheck, DatasetFormat f
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
 
-    /** Skip bad records, check image headers, detect the format, use every core, no progress output. */
+    /** Skip bad records, decode every image, detect the format, use every core, no progress output. */
     public static ReadOptions defaults() {
-        return new ReadOptions(false, ImageCheck.HEADER, null, Runtime.getRuntime().availableProcessors(), null);
+        return new ReadOptions(false, ImageCheck.DECODE, null, Runtime.getRuntime().availableProcessors(), null);
     }
 
     public ReadOptions withStrict(boolean s) { return new ReadOptions(s, imageCheck, format, threads, progress); }

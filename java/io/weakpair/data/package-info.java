@@ -14,9 +14,10 @@
  *       fails listing the first bad records and the count.</li>
  *   <li>A file that is not JSON (a syntax error) or not an array cannot be read record by
  *       record, so it is always fatal, with line and column.</li>
- *   <li>By default images are checked to the header ({@link io.weakpair.data.ImageCheck#HEADER});
- *       an image that passes the header but fails to decode is reported, with its record, when
- *       the pipeline loads it. Use DECODE for a full check up front.</li>
+ *   <li>By default every image is decoded while reading ({@link io.weakpair.data.ImageCheck#DECODE}),
+ *       so bad images are skipped and counted before training starts. With the faster HEADER
+ *       check, an image that passes the header but fails to decode is reported, with its
+ *       record, when the pipeline loads it, and stops the run.</li>
  * </ul>
  *
  * <h2>Training batches</h2>

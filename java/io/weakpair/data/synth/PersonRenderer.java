@@ -15,6 +15,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 
@@ -139,7 +140,7 @@ public final class PersonRenderer {
             c.ellipse(0, 0.076, 0.048, 0.06, skin);
             c.ellipse(-0.018, 0.08, 0.0075, 0.0075, c.lit(0x2A2020));
             c.ellipse(0.018, 0.08, 0.0075, 0.0075, c.lit(0x2A2020));
-            clipped(new java.awt.geom.Rectangle2D.Double(-0.1, -0.05, 0.2, 0.092), () -> c.ellipse(0, 0.072, 0.054, 0.066, hair));
+            clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.092), () -> c.ellipse(0, 0.072, 0.054, 0.066, hair));
             if (p.hairLength() != HairLength.SHORT) {
                 double bottom = p.hairLength() == HairLength.LONG ? 0.25 : 0.15;
                 c.round(-0.062, 0.04, -0.04, bottom, 0.012, hair);
@@ -156,7 +157,7 @@ public final class PersonRenderer {
                 case MEDIUM -> 0.16;
                 case LONG -> 0.27;
             };
-            clipped(new java.awt.geom.Rectangle2D.Double(-0.1, -0.05, 0.2, bottom + 0.05), () -> c.ellipse(0, 0.073, 0.055, 0.068, hair));
+            clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, bottom + 0.05), () -> c.ellipse(0, 0.073, 0.055, 0.068, hair));
             if (p.hairLength() != HairLength.SHORT) c.round(-0.058, 0.06, 0.058, bottom, 0.025, hair);
             headwear(false);
         }
@@ -199,8 +200,8 @@ public final class PersonRenderer {
             c.ellipse(0.052, 0.088, 0.011, 0.013, skin); // nose
             c.ellipse(0.03, 0.072, 0.0065, 0.0065, c.lit(0x2A2020));
             double bottom = p.hairLength() == HairLength.SHORT ? 0.11 : 0.15;
-            clipped(new java.awt.geom.Rectangle2D.Double(-0.1, -0.05, 0.2, 0.092), () -> c.ellipse(0.0, 0.072, 0.056, 0.066, hair));
-            clipped(new java.awt.geom.Rectangle2D.Double(-0.1, -0.05, 0.1, bottom + 0.05), () -> c.ellipse(-0.002, 0.074, 0.055, 0.068, hair));
+            clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.092), () -> c.ellipse(0.0, 0.072, 0.056, 0.066, hair));
+            clipped(new Rectangle2D.Double(-0.1, -0.05, 0.1, bottom + 0.05), () -> c.ellipse(-0.002, 0.074, 0.055, 0.068, hair));
             headwear(false);
         }
 
@@ -341,7 +342,7 @@ public final class PersonRenderer {
             Color dark = c.lit(p.headwearColour().rgb(), 0.7);
             switch (p.headwear()) {
                 case CAP -> {
-                    clipped(new java.awt.geom.Rectangle2D.Double(-0.1, -0.05, 0.2, 0.1), () -> c.ellipse(0, 0.055, 0.057, 0.05, colour));
+                    clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.1), () -> c.ellipse(0, 0.055, 0.057, 0.05, colour));
                     if (side()) c.round(0.02, 0.043, 0.1, 0.055, 0.006, dark);
                     else if (front) c.ellipse(0, 0.05, 0.06, 0.013, dark);
                     else c.rect(-0.03, 0.045, 0.03, 0.052, dark);
@@ -351,7 +352,7 @@ public final class PersonRenderer {
                     c.ellipse(0, 0.045, 0.095, 0.014, dark);
                 }
                 case BEANIE -> {
-                    clipped(new java.awt.geom.Rectangle2D.Double(-0.1, -0.05, 0.2, 0.105), () -> c.ellipse(0, 0.058, 0.057, 0.058, colour));
+                    clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.105), () -> c.ellipse(0, 0.058, 0.057, 0.058, colour));
                     c.rect(-0.057, 0.043, 0.057, 0.056, dark);
                 }
                 case NONE -> { }
