@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 TrainCommand.class,
+                SynthCommand.class,
+                DataCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
