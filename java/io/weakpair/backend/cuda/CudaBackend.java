@@ -3,8 +3,17 @@ package io.weakpair.backend.cuda;
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.BinaryOp;
 import io.weakpair.backend.UnaryOp;
+import io.weakpair.nativ.cuda.CudaAdamW;
+import io.weakpair.nativ.cuda.CudaAttention;
+import io.weakpair.nativ.cuda.CudaCrossEntropy;
+import io.weakpair.nativ.cuda.CudaDropout;
 import io.weakpair.nativ.cuda.CudaElementwise;
+import io.weakpair.nativ.cuda.CudaEmbedding;
+import io.weakpair.nativ.cuda.CudaL2Norm;
+import io.weakpair.nativ.cuda.CudaLayerNorm;
+import io.weakpair.nativ.cuda.CudaPatchify;
 import io.weakpair.nativ.cuda.CudaRuntime;
+import io.weakpair.nativ.cuda.CudaSoftmax;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
@@ -40,6 +49,8 @@ public final class CudaBackend implements Backend {
     private final GemmEngine gemm;
     private final String gemmNote;
     private volatile boolean tf32;
+    private volatile SoftmaxImpl softmaxImpl = SoftmaxImpl.BUILTIN;
+    private CudnnSoftmax cudnn;  // created on first selection of SoftmaxImpl.CUDNN
 
     CudaBackend(int index, boolean emulated, boolean multiDevice) {
         this.index = index;
@@ -74,6 +85,13 @@ public final class CudaBackend implements Backend {
         this.gemm = chosen;
         this.gemmNote = note;
         setTf32(Boolean.getBoolean("weakpair.cuda.tf32") || "1".equals(System.getenv("WEAKPAIR_TF32")));
+        if ("cudnn".equalsIgnoreCase(System.getProperty("weakpair.cuda.softmax", ""))) {
+            try {
+                setSoftmaxImpl(SoftmaxImpl.CUDNN);
+            } catch (IllegalStateException e) {
+                System.err.println("weakpair: " + e.getMessage() + "; using the built-in softmax kernel");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ CUDA-specific API
@@ -97,6 +115,24 @@ public final class CudaBackend implements Backend {
 
     public boolean tf32() { return tf32; }
 
+    /**
+     * Chooses the softmax implementation (see {@link SoftmaxImpl}); throws IllegalStateException
+     * with the reason when cuDNN cannot be loaded here (the CPU emulator never has it).
+     */
+    public synchronized void setSoftmaxImpl(SoftmaxImpl impl) {
+        if (impl == SoftmaxImpl.CUDNN && cudnn == null) {
+            if (emulated) throw new IllegalStateException(device + ": cuDNN is not available on the CPU emulator");
+            try {
+                cudnn = new CudnnSoftmax(this);
+            } catch (LinkageError | RuntimeException e) {
+                throw new IllegalStateException(device + ": cuDNN unavailable: " + e.getMessage(), e);
+            }
+        }
+        softmaxImpl = impl;
+    }
+
+    public SoftmaxImpl softmaxImpl() { return softmaxImpl; }
+
     /** "cuBLAS" or "built-in kernel (why)". */
     public String gemmEngine() { return gemmNote; }
 
@@ -116,9 +152,10 @@ public final class CudaBackend implements Backend {
     @Override
     public String describe() {
         if (emulated) return device + " (CPU emulator of the CUDA kernels, for tests; GEMM: " + gemmNote + ")";
-        return String.format(Locale.ROOT, "%s (%s, %d SMs, sm_%d%d, %.1f GiB, driver %d.%d, kernels built for sm %s; GEMM: %s, %s)",
+        return String.format(Locale.ROOT, "%s (%s, %d SMs, sm_%d%d, %.1f GiB, driver %d.%d, kernels built for sm %s; GEMM: %s, %s; softmax: %s)",
                 device, deviceName, info[2], info[3], info[4], info[0] / (double) (1L << 30), info[5] / 1000,
-                (info[5] % 1000) / 10, CudaRuntime.wpc_build_archs().getString(), gemmNote, tf32 ? "TF32 on" : "FP32");
+                (info[5] % 1000) / 10, CudaRuntime.wpc_build_archs().getString(), gemmNote, tf32 ? "TF32 on" : "FP32",
+                softmaxImpl == SoftmaxImpl.CUDNN ? "cuDNN " + CudnnSoftmax.version() : "built-in kernel");
     }
 
     // ------------------------------------------------------------------ memory and transfers
@@ -376,90 +413,284 @@ public final class CudaBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ neural-network kernels
+    // The ops validate shapes and dtypes; here every tensor is checked to be on this device and
+    // contiguous (raw pointers go to the kernels), and the shape facts a kernel relies on for
+    // memory safety are re-checked, so a wrong call is an exception rather than a device fault.
+
+    private static long lastDim(Tensor t, String op) {
+        if (t.rank() == 0) throw new IllegalArgumentException(op + ": " + t.describe() + " has no last axis");
+        return t.dim(-1);
+    }
+
+    private static void sameSize(String op, Tensor like, Tensor... ts) {
+        for (Tensor t : ts)
+            if (t != null && (t.numel() != like.numel() || t.dtype() != like.dtype()))
+                throw new IllegalArgumentException(op + ": " + t.describe() + " does not match " + like.describe());
+    }
+
+    private static void sized(String op, Tensor t, long numel, DType dtype) {
+        if (t != null && (t.numel() != numel || t.dtype() != dtype))
+            throw new IllegalArgumentException(op + ": " + t.describe() + " must hold " + numel + " " + dtype + " elements");
+    }
+
+    /** Reads the int64 a kernel left in the scratch buffer (waits for the stream). */
+    private long readScratchLong(long stream) {
+        long[] v = new long[1];
+        CudaRuntime.wpc_memcpy(v, scratch, 8, stream);
+        return v[0];
+    }
 
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
-        throw notYet("layerNormForward");
+        String op = "layerNormForward";
+        here(op, x, gamma, beta, y, mean, rstd);
+        contiguous(op, x, gamma, beta, y, mean, rstd);
+        long cols = lastDim(x, op), rows = x.numel() / Math.max(1, cols);
+        sameSize(op, x, y);
+        sized(op, gamma, cols, x.dtype());
+        sized(op, beta, cols, x.dtype());
+        sized(op, mean, rows, x.dtype());
+        sized(op, rstd, rows, x.dtype());
+        CudaLayerNorm.wpc_layernorm_forward(x.dtype().code(), rows, cols, x.address(), addr(gamma), addr(beta), eps,
+                y.address(), mean.address(), rstd.address(), stream());
     }
 
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
                                   Tensor gbeta) {
-        throw notYet("layerNormBackward");
+        String op = "layerNormBackward";
+        here(op, x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
+        contiguous(op, x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
+        long cols = lastDim(x, op), rows = x.numel() / Math.max(1, cols);
+        sameSize(op, x, gy, gx);
+        sized(op, gamma, cols, x.dtype());
+        sized(op, ggamma, cols, x.dtype());
+        sized(op, gbeta, cols, x.dtype());
+        sized(op, mean, rows, x.dtype());
+        sized(op, rstd, rows, x.dtype());
+        CudaLayerNorm.wpc_layernorm_backward(x.dtype().code(), rows, cols, x.address(), addr(gamma), mean.address(),
+                rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta), stream());
     }
 
     @Override
-    public void softmaxForward(Tensor x, Tensor y, boolean log) { throw notYet("softmaxForward"); }
+    public void softmaxForward(Tensor x, Tensor y, boolean log) {
+        String op = log ? "logSoftmaxForward" : "softmaxForward";
+        here(op, x, y);
+        contiguous(op, x, y);
+        sameSize(op, x, y);
+        long cols = lastDim(x, op);
+        if (cols == 0) return;
+        long rows = x.numel() / cols;
+        if (softmaxImpl == SoftmaxImpl.CUDNN && CudnnSoftmax.fits(rows, cols)) cudnn.softmaxForward(x, y, rows, cols, log);
+        else CudaSoftmax.wpc_softmax_forward(x.dtype().code(), rows, cols, x.address(), y.address(), log ? 1 : 0, stream());
+    }
 
     @Override
-    public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) { throw notYet("softmaxBackward"); }
+    public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
+        String op = log ? "logSoftmaxBackward" : "softmaxBackward";
+        here(op, y, gy, gx);
+        contiguous(op, y, gy, gx);
+        sameSize(op, y, gy, gx);
+        long cols = lastDim(y, op);
+        if (cols == 0) return;
+        long rows = y.numel() / cols;
+        if (softmaxImpl == SoftmaxImpl.CUDNN && CudnnSoftmax.fits(rows, cols)) cudnn.softmaxBackward(y, gy, gx, rows, cols, log);
+        else CudaSoftmax.wpc_softmax_backward(y.dtype().code(), rows, cols, y.address(), gy.address(), gx.address(),
+                log ? 1 : 0, stream());
+    }
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
-        throw notYet("crossEntropyForward");
+        String op = "crossEntropyForward";
+        here(op, logits, targets, loss, logSumExp);
+        contiguous(op, logits, targets, loss, logSumExp);
+        long classes = lastDim(logits, op), rows = logits.numel() / Math.max(1, classes);
+        sized(op, targets, rows, DType.I32);
+        sized(op, loss, rows, logits.dtype());
+        sized(op, logSumExp, rows, logits.dtype());
+        long s = stream();
+        CudaCrossEntropy.wpc_cross_entropy_forward(logits.dtype().code(), rows, classes, logits.address(), targets.address(),
+                ignoreIndex, loss.address(), logSumExp.address(), scratch, s);
+        return readScratchLong(s);
     }
 
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
                                      Tensor glogits) {
-        throw notYet("crossEntropyBackward");
+        String op = "crossEntropyBackward";
+        here(op, logits, targets, logSumExp, gLoss, glogits);
+        contiguous(op, logits, targets, logSumExp, gLoss, glogits);
+        long classes = lastDim(logits, op), rows = logits.numel() / Math.max(1, classes);
+        sized(op, targets, rows, DType.I32);
+        sized(op, logSumExp, rows, logits.dtype());
+        sized(op, gLoss, rows, logits.dtype());
+        sameSize(op, logits, glogits);
+        CudaCrossEntropy.wpc_cross_entropy_backward(logits.dtype().code(), rows, classes, logits.address(), targets.address(),
+                ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address(), stream());
     }
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
-        throw notYet("softCrossEntropyForward");
+        String op = "softCrossEntropyForward";
+        here(op, logits, q, loss, logSumExp);
+        contiguous(op, logits, q, loss, logSumExp);
+        long classes = lastDim(logits, op), rows = logits.numel() / Math.max(1, classes);
+        sameSize(op, logits, q);
+        sized(op, loss, rows, logits.dtype());
+        sized(op, logSumExp, rows, logits.dtype());
+        CudaCrossEntropy.wpc_soft_cross_entropy_forward(logits.dtype().code(), rows, classes, logits.address(), q.address(),
+                loss.address(), logSumExp.address(), stream());
     }
 
     @Override
     public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
-        throw notYet("softCrossEntropyBackward");
+        String op = "softCrossEntropyBackward";
+        here(op, logits, q, logSumExp, gLoss, glogits, gq);
+        contiguous(op, logits, q, logSumExp, gLoss, glogits, gq);
+        long classes = lastDim(logits, op), rows = logits.numel() / Math.max(1, classes);
+        sameSize(op, logits, q, glogits, gq);
+        sized(op, logSumExp, rows, logits.dtype());
+        sized(op, gLoss, rows, logits.dtype());
+        CudaCrossEntropy.wpc_soft_cross_entropy_backward(logits.dtype().code(), rows, classes, logits.address(), q.address(),
+                logSumExp.address(), gLoss.address(), glogits.address(), addr(gq), stream());
     }
 
     @Override
-    public long embeddingForward(Tensor table, Tensor ids, Tensor out) { throw notYet("embeddingForward"); }
+    public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
+        String op = "embeddingForward";
+        here(op, table, ids, out);
+        contiguous(op, table, ids, out);
+        if (table.rank() != 2) throw new IllegalArgumentException(op + ": table " + table.describe() + " must be [vocab, dim]");
+        long dim = table.dim(1);
+        sized(op, ids, ids.numel(), DType.I32);
+        sized(op, out, ids.numel() * dim, table.dtype());
+        long s = stream();
+        CudaEmbedding.wpc_embedding_forward(table.dtype().code(), table.dim(0), dim, table.address(), ids.numel(),
+                ids.address(), out.address(), scratch, s);
+        return readScratchLong(s);
+    }
 
     @Override
-    public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) { throw notYet("embeddingBackward"); }
+    public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
+        String op = "embeddingBackward";
+        here(op, ids, gy, gtable);
+        contiguous(op, ids, gy, gtable);
+        if (gtable.rank() != 2) throw new IllegalArgumentException(op + ": gtable " + gtable.describe() + " must be [vocab, dim]");
+        long dim = gtable.dim(1);
+        sized(op, ids, ids.numel(), DType.I32);
+        sized(op, gy, ids.numel() * dim, gtable.dtype());
+        CudaEmbedding.wpc_embedding_backward(gtable.dtype().code(), gtable.dim(0), dim, ids.numel(), ids.address(),
+                gy.address(), gtable.address(), stream());
+    }
 
     @Override
-    public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) { throw notYet("l2NormalizeForward"); }
+    public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
+        String op = "l2NormalizeForward";
+        here(op, x, y, norms);
+        contiguous(op, x, y, norms);
+        long cols = lastDim(x, op), rows = x.numel() / Math.max(1, cols);
+        sameSize(op, x, y);
+        sized(op, norms, rows, x.dtype());
+        CudaL2Norm.wpc_l2norm_forward(x.dtype().code(), rows, cols, x.address(), y.address(), norms.address(), eps, stream());
+    }
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
-        throw notYet("l2NormalizeBackward");
+        String op = "l2NormalizeBackward";
+        here(op, y, norms, gy, gx);
+        contiguous(op, y, norms, gy, gx);
+        long cols = lastDim(y, op), rows = y.numel() / Math.max(1, cols);
+        sameSize(op, y, gy, gx);
+        sized(op, norms, rows, y.dtype());
+        CudaL2Norm.wpc_l2norm_backward(y.dtype().code(), rows, cols, y.address(), norms.address(), gy.address(),
+                gx.address(), eps, stream());
     }
 
     @Override
-    public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) { throw notYet("dropoutForward"); }
+    public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
+        String op = "dropoutForward";
+        here(op, x, y, mask);
+        contiguous(op, x, y, mask);
+        sameSize(op, x, y, mask);
+        CudaDropout.wpc_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p, seed, stream());
+    }
+
+    private static void checkImages(String op, Tensor images, Tensor patches, int patch) {
+        if (images.rank() != 4) throw new IllegalArgumentException(op + ": images " + images.describe() + " must be [B, C, H, W]");
+        if (patch < 1 || images.dim(2) % patch != 0 || images.dim(3) % patch != 0)
+            throw new IllegalArgumentException(op + ": images " + images.describe() + " do not tile into " + patch + "x" + patch + " patches");
+        sameSize(op, images, patches);
+    }
 
     @Override
-    public void patchify(Tensor images, Tensor patches, int patch) { throw notYet("patchify"); }
+    public void patchify(Tensor images, Tensor patches, int patch) {
+        here("patchify", images, patches);
+        contiguous("patchify", images, patches);
+        checkImages("patchify", images, patches, patch);
+        CudaPatchify.wpc_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2), images.dim(3), patch,
+                images.address(), patches.address(), stream());
+    }
 
     @Override
-    public void unpatchify(Tensor patches, Tensor images, int patch) { throw notYet("unpatchify"); }
+    public void unpatchify(Tensor patches, Tensor images, int patch) {
+        here("unpatchify", patches, images);
+        contiguous("unpatchify", patches, images);
+        checkImages("unpatchify", images, patches, patch);
+        CudaPatchify.wpc_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2), images.dim(3), patch,
+                patches.address(), images.address(), stream());
+    }
+
+    private static void checkAttention(String op, Tensor q, Tensor k, Tensor v, Tensor keyMask, Tensor out, Tensor lse) {
+        if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4)
+            throw new IllegalArgumentException(op + ": q, k, v must be [B, H, L, Dh]: " + q.describe() + ", " + k.describe()
+                    + ", " + v.describe());
+        long b = q.dim(0), h = q.dim(1), lq = q.dim(2), lk = k.dim(2), dh = q.dim(3);
+        sized(op, k, b * h * lk * dh, q.dtype());
+        sized(op, v, b * h * lk * dh, q.dtype());
+        sized(op, out, b * h * lq * dh, q.dtype());
+        sized(op, lse, b * h * lq, q.dtype());
+        sized(op, keyMask, b * lk, DType.I32);
+    }
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
-        throw notYet("attentionForward");
+        String op = "attentionForward";
+        here(op, q, k, v, keyMask, out, lse);
+        contiguous(op, q, k, v, keyMask, out, lse);
+        checkAttention(op, q, k, v, keyMask, out, lse);
+        CudaAttention.wpc_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3), q.address(),
+                k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(), stream());
     }
 
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                                   Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
-        throw notYet("attentionBackward");
+        String op = "attentionBackward";
+        here(op, q, k, v, keyMask, out, lse, gout, gq, gk, gv);
+        contiguous(op, q, k, v, keyMask, out, lse, gout, gq, gk, gv);
+        checkAttention(op, q, k, v, keyMask, out, lse);
+        sameSize(op, q, gout, gq);
+        sameSize(op, k, gk, gv);
+        CudaAttention.wpc_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3), q.address(),
+                k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(), gout.address(), gq.address(),
+                gk.address(), gv.address(), stream());
     }
 
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
-        throw notYet("adamw");
+        String op = "adamw";
+        here(op, param, grad, m, v);
+        contiguous(op, param, grad, m, v);
+        sameSize(op, param, grad, m, v);
+        if (!param.dtype().isFloating())
+            throw new IllegalArgumentException("adamw: parameter " + param.describe() + " must be F32 or F64");
+        if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
+        CudaAdamW.wpc_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
+                v.address(), lr, beta1, beta2, eps, weightDecay, step, stream());
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private UnsupportedOperationException notYet(String kernel) {
-        return new UnsupportedOperationException(device + ": kernel " + kernel + " is not implemented yet");
-    }
 
     private static long addr(Tensor t) { return t == null ? 0 : t.address(); }
 

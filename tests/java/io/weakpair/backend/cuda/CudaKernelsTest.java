@@ -192,6 +192,36 @@ class CudaKernelsTest {
     }
 
     @Test
+    void badIdsAndTargetsAreReportedLikeOnTheCpu() {
+        Tensor table = randn(41, DType.F32, 5, 3);
+        Tensor ids = Tensor.ofInts(new int[] {0, 4, 5, 1}, 4);
+        Tensor outC = Tensor.empty(DType.F32, 4, 3), outG = Tensor.empty(DType.F32, gpu, 4, 3);
+        assertEquals(cpu.embeddingForward(table, ids, outC), cuda.embeddingForward(table.to(gpu), ids.to(gpu), outG));
+        assertEquals(2, cuda.embeddingForward(table.to(gpu), ids.to(gpu), outG));
+        Tensor logits = randn(42, DType.F64, 4, 3);
+        Tensor targets = Tensor.ofInts(new int[] {0, -100, 2, 3}, 4);
+        Tensor l = Tensor.empty(DType.F64, gpu, 4), lse = Tensor.empty(DType.F64, gpu, 4);
+        assertEquals(3, cuda.crossEntropyForward(logits.to(gpu), targets.to(gpu), -100, l, lse));
+        Tensor targetsOk = Tensor.ofInts(new int[] {0, -100, 2, 1}, 4);
+        assertEquals(-1, cuda.crossEntropyForward(logits.to(gpu), targetsOk.to(gpu), -100, l, lse));
+    }
+
+    @Test
+    void adamwStepsMatch() {
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            Tensor p = randn(51, dt, 1001), m = Tensor.zeros(dt, 1001), v = Tensor.zeros(dt, 1001);
+            Tensor gp = p.to(gpu), gm = m.to(gpu), gv = v.to(gpu);
+            for (int step = 1; step <= 3; step++) {
+                Tensor g = randn(60 + step, dt, 1001);
+                cpu.adamw(p, g, m, v, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
+                cuda.adamw(gp, g.to(gpu), gm, gv, 1e-3, 0.9, 0.999, 1e-8, 0.01, step);
+            }
+            assertClose("adamw param " + dt, gp, p, tolerance(dt));
+            assertClose("adamw v " + dt, gv, v, tolerance(dt));
+        }
+    }
+
+    @Test
     void misuseIsAnExceptionNotACrash() {
         Tensor host = randn(31, DType.F32, 4, 4);
         Tensor dev = Tensor.empty(DType.F32, gpu, 4, 4);
@@ -201,6 +231,13 @@ class CudaKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> cuda.upload(dev, new double[16]));
         assertThrows(IllegalArgumentException.class, () -> cuda.fill(dev.view(new int[] {4, 4}, new long[] {1, 4}, 0), 1));
         assertThrows(IllegalArgumentException.class, () -> cuda.gemm(false, false, 1, 4, 4, 4, 1, dev, 2, 0, dev, 4, 0, 0, dev, 4, 0));
+        Tensor ids = Tensor.ofInts(new int[] {0, 1}, 2).to(gpu);
+        Tensor table = Tensor.empty(DType.F32, gpu, 5, 3);
+        assertThrows(IllegalArgumentException.class, () -> cuda.embeddingForward(table, ids, Tensor.empty(DType.F32, gpu, 3, 3)));
+        assertThrows(IllegalArgumentException.class,
+                () -> cuda.layerNormForward(dev, null, null, 1e-5, dev, Tensor.empty(DType.F32, gpu, 3), Tensor.empty(DType.F32, gpu, 4)));
+        assertThrows(IllegalArgumentException.class,
+                () -> cuda.attentionForward(dev, dev, dev, null, 1, dev, Tensor.empty(DType.F32, gpu, 4)));
         dev.close();
         assertThrows(IllegalStateException.class, () -> cuda.fill(dev, 0));
     }

@@ -97,6 +97,21 @@ class CudaOpsTest {
     }
 
     @Test
+    void neuralNetworkOps() {
+        both("layerNorm", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(51, 3, 5, 7), param(52, 7), param(53, 7));
+        both("layerNorm[long rows]", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(54, 2, 1500), param(55, 1500),
+                param(56, 1500));
+        Tensor targets = Tensor.ofInts(new int[] {0, 3, -100, 10, 7, 2}, 6);
+        both("crossEntropy", in -> F.crossEntropy(in[0], in[1], -100), param(57, 6, 11), targets);
+        both("softCrossEntropy", in -> F.softCrossEntropy(in[0], in[1]), param(58, 6, 11), param(59, 0.0, 1.0, 6, 11));
+        Tensor ids = Tensor.ofInts(new int[] {1, 4, 4, 0, 12, 4, 7, 1, 1, 3}, 2, 5);
+        both("embedding", in -> F.embedding(in[0], in[1]), param(60, 13, 7), ids);
+        both("l2Normalize", in -> F.l2Normalize(in[0]), param(61, 4, 9));
+        both("dropout", in -> F.dropout(in[0], 0.3, 77, true), param(62, 5, 13));
+        both("patchify", in -> F.patchify(in[0], 4), param(63, 2, 3, 8, 12));
+    }
+
+    @Test
     void gradientChecksOnTheDevice() {
         Function<Tensor, Tensor> dev = t -> t.to(gpu).requiresGrad(true);
         GradCheck.check("cuda linear", in -> F.linear(in[0], in[1], in[2]),
@@ -104,5 +119,9 @@ class CudaOpsTest {
         GradCheck.check("cuda div∘tanh[bias]", in -> F.div(F.tanh(in[0]), in[1]),
                 dev.apply(param(44, 3, 5)), dev.apply(param(45, 0.5, 2.0, 5)));
         GradCheck.check("cuda mean[axis]", in -> F.mean(in[0], 1, false), dev.apply(param(46, 3, 5, 2)));
+        GradCheck.check("cuda layerNorm", in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
+                dev.apply(param(47, 4, 6)), dev.apply(param(48, 6)), dev.apply(param(49, 6)));
+        GradCheck.check("cuda softCrossEntropy∘l2Normalize", in -> F.softCrossEntropy(F.l2Normalize(in[0]), in[1]),
+                dev.apply(param(50, 3, 5)), dev.apply(param(51, 0.0, 1.0, 3, 5)));
     }
 }
