@@ -47,11 +47,19 @@ class CpuOnlyLoadsNoCudaTest {
         }
     }
 
+    /** The test's class path: java.class.path (surefire), plus a launcher's class-loader URLs (JUnit console). */
+    private static String classPath() throws Exception {
+        StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+        if (CpuOnlyLoadsNoCudaTest.class.getClassLoader() instanceof java.net.URLClassLoader loader)
+            for (java.net.URL url : loader.getURLs()) cp.append(File.pathSeparator).append(new File(url.toURI()).getPath());
+        return cp.toString();
+    }
+
     @Test
     void cpuWorkLoadsNoCudaLibrary() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process p = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), CpuOnlyLoadsNoCudaTest.class.getName())
+        Process p = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", classPath(),
+                CpuOnlyLoadsNoCudaTest.class.getName())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM timed out");
