@@ -11,6 +11,7 @@ import io.weakpair.nativ.cuda.CudaElementwise;
 import io.weakpair.nativ.cuda.CudaEmbedding;
 import io.weakpair.nativ.cuda.CudaL2Norm;
 import io.weakpair.nativ.cuda.CudaLayerNorm;
+import io.weakpair.nativ.cuda.CudaMethodKernels;
 import io.weakpair.nativ.cuda.CudaPatchify;
 import io.weakpair.nativ.cuda.CudaRuntime;
 import io.weakpair.nativ.cuda.CudaSoftmax;
@@ -688,6 +689,162 @@ public final class CudaBackend implements Backend {
         if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
         CudaAdamW.wpc_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
                 v.address(), lr, beta1, beta2, eps, weightDecay, step, stream());
+    }
+
+    // ------------------------------------------------------------------ method kernels (method.md)
+    // The CUDA twins of the contrastive-learning kernels of io.weakpair.loss, with the signatures
+    // the Backend interface gives them (they become its overrides once it declares them; the two
+    // mining methods then need a MiningMode overload: mode.ordinal() is the native code). The
+    // products run on cuBLAS; the fused loss materialises S (keepLogits and blockRows ignored).
+
+    private static void labels(String op, Tensor labels, long n) {
+        if (labels != null && (labels.dtype() != DType.I64 || labels.numel() != n))
+            throw new IllegalArgumentException(op + ": labels " + labels.describe() + " must be " + n + " I64 values");
+    }
+
+    private static long rowsOf2d(String op, Tensor t, String what) {
+        if (t.rank() != 2) throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must have rank 2");
+        return t.dim(0);
+    }
+
+    /** A device buffer from the allocator for the duration of one call (freed in stream order). */
+    private long workspace(long bytes) { return allocator.allocate(Math.max(bytes, 1)); }
+
+    public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
+                                  Tensor normRows, Tensor normCols, Tensor logits) {
+        String op = "similarityForward";
+        here(op, featRows, featCols, unitRows, unitCols, normRows, normCols, logits);
+        contiguous(op, featRows, featCols, unitRows, unitCols, normRows, normCols, logits);
+        long nr = rowsOf2d(op, featRows, "featRows"), nc = rowsOf2d(op, featCols, "featCols"), dim = featRows.dim(1);
+        if (featCols.dim(1) != dim) throw new IllegalArgumentException(op + ": feature widths differ: " + featRows.describe() + ", " + featCols.describe());
+        if (!(tau > 0)) throw new IllegalArgumentException(op + ": tau must be > 0, got " + tau);
+        DType dt = featRows.dtype();
+        sameSize(op, featRows, unitRows);
+        sameSize(op, featCols, unitCols);
+        sized(op, normRows, nr, dt);
+        sized(op, normCols, nc, dt);
+        sized(op, logits, nr * nc, dt);
+        if (nr == 0 || nc == 0 || dim == 0) return;
+        long s = stream();
+        CudaMethodKernels.wpc_similarity_normalize(dt.code(), nr, dim, featRows.address(), unitRows.address(), normRows.address(), s);
+        CudaMethodKernels.wpc_similarity_normalize(dt.code(), nc, dim, featCols.address(), unitCols.address(), normCols.address(), s);
+        double invTau = dt == DType.F32 ? (float) (1.0 / tau) : 1.0 / tau;
+        gemm.gemm(dt.code(), false, true, 1, nr, nc, dim, invTau, unitRows.address(), dim, 0, unitCols.address(), dim, 0,
+                0, logits.address(), nc, 0);
+    }
+
+    public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
+                                   Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        String op = "similarityBackward";
+        here(op, unitRows, unitCols, normRows, normCols, logits, gradLogits, gradRows, gradCols, gradTau);
+        contiguous(op, unitRows, unitCols, normRows, normCols, logits, gradLogits, gradRows, gradCols, gradTau);
+        long nr = rowsOf2d(op, unitRows, "unitRows"), nc = rowsOf2d(op, unitCols, "unitCols"), dim = unitRows.dim(1);
+        DType dt = unitRows.dtype();
+        sized(op, unitCols, nc * dim, dt);
+        sized(op, normRows, nr, dt);
+        sized(op, normCols, nc, dt);
+        sized(op, logits, nr * nc, dt);
+        sized(op, gradLogits, nr * nc, dt);
+        sameSize(op, unitRows, gradRows);
+        sameSize(op, unitCols, gradCols);
+        sized(op, gradTau, 1, dt);
+        if (nr == 0 || nc == 0 || dim == 0) return;
+        long s = stream();
+        double invTau = dt == DType.F32 ? (float) (1.0 / tau) : 1.0 / tau;
+        if (gradTau != null) {
+            long ws = workspace(CudaMethodKernels.wpc_similarity_dtau_workspace_bytes(nr * nc));
+            CudaMethodKernels.wpc_similarity_dtau(dt.code(), nr * nc, logits.address(), gradLogits.address(), tau,
+                    gradTau.address(), ws, s);
+            allocator.free(ws);
+        }
+        if (gradRows != null) {  // dF = (1/tau) dS g, then through the normalisation in place
+            gemm.gemm(dt.code(), false, false, 1, nr, dim, nc, invTau, gradLogits.address(), nc, 0, unitCols.address(), dim, 0,
+                    0, gradRows.address(), dim, 0);
+            CudaMethodKernels.wpc_similarity_normalize_backward(dt.code(), nr, dim, unitRows.address(), normRows.address(),
+                    gradRows.address(), gradRows.address(), s);
+        }
+        if (gradCols != null) {  // dG = (1/tau) dS^T f
+            gemm.gemm(dt.code(), true, false, 1, nc, dim, nr, invTau, gradLogits.address(), nc, 0, unitRows.address(), dim, 0,
+                    0, gradCols.address(), dim, 0);
+            CudaMethodKernels.wpc_similarity_normalize_backward(dt.code(), nc, dim, unitCols.address(), normCols.address(),
+                    gradCols.address(), gradCols.address(), s);
+        }
+    }
+
+    public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
+        String op = "uncertaintyConfidence";
+        here(op, logits, rowLabels, colLabels, confI2t, confT2i);
+        contiguous(op, logits, rowLabels, colLabels, confI2t, confT2i);
+        long nr = rowsOf2d(op, logits, "logits"), nc = logits.dim(1);
+        labels(op, rowLabels, nr);
+        labels(op, colLabels, nc);
+        sameSize(op, logits, confI2t, confT2i);
+        CudaMethodKernels.wpc_uncertainty_confidence(logits.dtype().code(), nr, nc, logits.address(), addr(rowLabels),
+                addr(colLabels), addr(confI2t), addr(confT2i), stream());
+    }
+
+    public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
+                                  Tensor confT2i, Tensor losses, Tensor gradLogits) {
+        String op = "contrastiveLogits";
+        here(op, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
+        contiguous(op, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
+        long nr = rowsOf2d(op, logits, "logits"), nc = logits.dim(1);
+        labels(op, rowLabels, nr);
+        labels(op, colLabels, nc);
+        sameSize(op, logits, confI2t, confT2i, gradLogits);
+        sized(op, losses, 3, logits.dtype());
+        int dt = logits.dtype().code();
+        long ws = workspace(CudaMethodKernels.wpc_contrastive_logits_workspace_bytes(dt, nr, nc));
+        CudaMethodKernels.wpc_contrastive_logits(dt, nr, nc, logits.address(), addr(rowLabels), addr(colLabels), alpha,
+                addr(confI2t), addr(confT2i), addr(losses), addr(gradLogits), ws, stream());
+        allocator.free(ws);
+    }
+
+    public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
+                                 double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
+                                 Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        String op = "contrastiveFused";
+        here(op, featRows, featCols, rowLabels, colLabels, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
+        long nr = rowsOf2d(op, featRows, "featRows"), nc = rowsOf2d(op, featCols, "featCols"), dim = featRows.dim(1);
+        DType dt = featRows.dtype();
+        Device d = device;
+        try (Tensor unitRows = Tensor.empty(dt, d, (int) nr, (int) dim); Tensor unitCols = Tensor.empty(dt, d, (int) nc, (int) dim);
+             Tensor normRows = Tensor.empty(dt, d, (int) nr); Tensor normCols = Tensor.empty(dt, d, (int) nc);
+             Tensor logits = Tensor.empty(dt, d, (int) nr, (int) nc)) {
+            similarityForward(featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
+            boolean grads = gradRows != null || gradCols != null || gradTau != null;
+            try (Tensor dS = grads ? Tensor.empty(dt, d, (int) nr, (int) nc) : null) {
+                contrastiveLogits(logits, rowLabels, colLabels, alpha, confI2t, confT2i, losses, dS);
+                if (grads) similarityBackward(unitRows, unitCols, normRows, normCols, tau, logits, dS, gradRows, gradCols, gradTau);
+            }
+        }
+    }
+
+    private void checkMining(String op, Tensor logits, Tensor labels, int mode, Tensor... outs) {
+        here(op, logits, labels);
+        here(op, outs);
+        contiguous(op, logits, labels);
+        contiguous(op, outs);
+        long n = rowsOf2d(op, logits, "logits");
+        if (logits.dim(1) != n) throw new IllegalArgumentException(op + ": logits " + logits.describe() + " must be square");
+        if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
+        labels(op, labels, n);
+        for (Tensor o : outs) sized(op, o, n, DType.I32);
+        if (mode != 0 && mode != 1) throw new IllegalArgumentException(op + ": unknown mining mode " + mode);
+    }
+
+    /** Hard negatives; mode 0 = top-k, 1 = sample (MiningMode's ordinal). */
+    public void mineHardNegatives(Tensor logits, Tensor labels, int mode, long seed, Tensor hardNegText, Tensor hardNegImage) {
+        checkMining("mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
+        CudaMethodKernels.wpc_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
+                mode, seed, hardNegText.address(), hardNegImage.address(), stream());
+    }
+
+    /** Weak positives; mode 0 = top-k, 1 = sample (MiningMode's ordinal). */
+    public void mineWeakPositives(Tensor logits, Tensor labels, int mode, long seed, Tensor weakPosText) {
+        checkMining("mineWeakPositives", logits, labels, mode, weakPosText);
+        CudaMethodKernels.wpc_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
+                mode, seed, weakPosText.address(), stream());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,0 +1,180 @@
+// The method's kernels (similarity, uncertainty, uITC contrastive loss, mining) against their
+// CPU twins.
+#include "test_util.h"
+#include "wpc/contrastive.h"
+#include "wpc/mining.h"
+#include "wpc/similarity.h"
+#include "wpc/uncertainty.h"
+
+#if __has_include("wp/similarity.h") && __has_include("wp/uncertainty.h") && __has_include("wp/contrastive.h") && \
+    __has_include("wp/mining.h")
+#include "wp/contrastive.h"
+#include "wp/mining.h"
+#include "wp/similarity.h"
+#include "wp/uncertainty.h"
+
+using namespace wpt;
+
+namespace {
+
+std::vector<int64_t> labels_of(int64_t n, int64_t identities) {
+  std::vector<int64_t> l(static_cast<size_t>(n));
+  std::uniform_int_distribution<int64_t> d(0, identities - 1);
+  for (auto& x : l) x = d(rng()) * 7 + 3;  // arbitrary label values
+  return l;
+}
+
+std::string tag3(int64_t a, int64_t b, int64_t c, const char* t) {
+  return std::to_string(a) + "x" + std::to_string(b) + "x" + std::to_string(c) + " " + t;
+}
+
+template <typename T>
+void check_similarity(int64_t nr, int64_t nc, int64_t dim) {
+  const std::string tag = tag3(nr, nc, dim, type_name<T>());
+  const double tau = 0.07;
+  auto F = normal<T>(nr * dim), G = normal<T>(nc * dim);
+  for (int64_t k = 0; k < dim; ++k) F[size_t(k)] = T(0);  // a zero row: the 1e-12 floor
+  Device<T> dF(F), dG(G), df(nr * dim), dg(nc * dim), dnr(nr), dnc(nc), dS(nr * nc);
+  wpc_similarity_forward(dtype_of<T>(), nr, nc, dim, dF.ptr, dG.ptr, tau, df.ptr, dg.ptr, dnr.ptr, dnc.ptr, dS.ptr,
+                         stream());
+  auto f = poisoned<T>(nr * dim), g = poisoned<T>(nc * dim), n1 = poisoned<T>(nr), n2 = poisoned<T>(nc),
+       S = poisoned<T>(nr * nc);
+  wp_similarity_forward(dtype_of<T>(), nr, nc, dim, F.data(), G.data(), tau, f.data(), g.data(), n1.data(), n2.data(),
+                        S.data());
+  expect_close("similarity_forward logits " + tag, dS.download(), S, tolerance<T>());
+  expect_close("similarity_forward unit_rows " + tag, df.download(), f, tolerance<T>());
+  expect_close("similarity_forward norm_cols " + tag, dnc.download(), n2, tolerance<T>());
+
+  auto gS = normal<T>(nr * nc);
+  Device<T> cf(f), cg(g), cn1(n1), cn2(n2), cS(S), dgS(gS), gr(nr * dim), gc(nc * dim), gt(1);
+  Device<char> ws(wpc_similarity_dtau_workspace_bytes(nr * nc));
+  wpc_similarity_backward(dtype_of<T>(), nr, nc, dim, cf.ptr, cg.ptr, cn1.ptr, cn2.ptr, tau, cS.ptr, dgS.ptr, gr.ptr,
+                          gc.ptr, gt.ptr, ws.ptr, stream());
+  auto hgr = poisoned<T>(nr * dim), hgc = poisoned<T>(nc * dim), hgt = poisoned<T>(1);
+  wp_similarity_backward(dtype_of<T>(), nr, nc, dim, f.data(), g.data(), n1.data(), n2.data(), tau, S.data(),
+                         gS.data(), hgr.data(), hgc.data(), hgt.data());
+  expect_close("similarity_backward grad_rows " + tag, gr.download(), hgr, tolerance<T>());
+  expect_close("similarity_backward grad_cols " + tag, gc.download(), hgc, tolerance<T>());
+  expect_close("similarity_backward grad_tau " + tag, gt.download(), hgt, tolerance<T>());
+}
+
+template <typename T>
+void check_uncertainty(int64_t nr, int64_t nc, bool strict) {
+  const std::string tag = std::to_string(nr) + "x" + std::to_string(nc) + (strict ? " strict " : " ") + type_name<T>();
+  auto S = normal<T>(nr * nc, 5.0);
+  auto rl = labels_of(nr, 9), cl = labels_of(nc, 9);
+  Device<T> dS(S), ci(nr * nc), ct(nr * nc);
+  Device<int64_t> drl(rl), dcl(cl);
+  wpc_uncertainty_confidence(dtype_of<T>(), nr, nc, dS.ptr, strict ? nullptr : drl.ptr, strict ? nullptr : dcl.ptr,
+                             ci.ptr, ct.ptr, stream());
+  auto hi = poisoned<T>(nr * nc), ht = poisoned<T>(nr * nc);
+  wp_uncertainty_confidence(dtype_of<T>(), nr, nc, S.data(), strict ? nullptr : rl.data(), strict ? nullptr : cl.data(),
+                            hi.data(), ht.data());
+  expect_close("uncertainty c_i2t " + tag, ci.download(), hi, tolerance<T>());
+  expect_close("uncertainty c_t2i " + tag, ct.download(), ht, tolerance<T>());
+}
+
+template <typename T>
+void check_contrastive(int64_t nr, int64_t nc, int64_t dim, double alpha, bool strict, bool external) {
+  const std::string tag = tag3(nr, nc, dim, type_name<T>()) + " alpha=" + std::to_string(alpha).substr(0, 4) +
+                          (strict ? " strict" : "") + (external ? " external-c" : "");
+  const double tau = 0.05;
+  auto F = normal<T>(nr * dim), G = normal<T>(nc * dim);
+  auto rl = labels_of(nr, 6), cl = labels_of(nc, 8);  // some columns' identities are not among the rows
+  auto S = normal<T>(nr * nc, 4.0);
+  auto ci = uniform<T>(nr * nc, 0, 1), ct = uniform<T>(nr * nc, 0, 1);
+  const int64_t* hrl = strict ? nullptr : rl.data();
+  const int64_t* hcl = strict ? nullptr : cl.data();
+  Device<T> dS(S), dci(ci), dct(ct), dl(3), dg(nr * nc);
+  Device<int64_t> drl(rl), dcl(cl);
+  const int64_t* grl = strict ? nullptr : drl.ptr;
+  const int64_t* gcl = strict ? nullptr : dcl.ptr;
+  Device<char> ws(wpc_contrastive_logits_workspace_bytes(dtype_of<T>(), nr, nc));
+  wpc_contrastive_logits(dtype_of<T>(), nr, nc, dS.ptr, grl, gcl, alpha, external ? dci.ptr : nullptr,
+                         external ? dct.ptr : nullptr, dl.ptr, dg.ptr, ws.ptr, stream());
+  auto hl = poisoned<T>(3), hg = poisoned<T>(nr * nc);
+  wp_contrastive_logits(dtype_of<T>(), nr, nc, S.data(), hrl, hcl, alpha, external ? ci.data() : nullptr,
+                        external ? ct.data() : nullptr, hl.data(), hg.data());
+  expect_close("contrastive_logits losses " + tag, dl.download(), hl, tolerance<T>());
+  expect_close("contrastive_logits dS " + tag, dg.download(), hg, tolerance<T>());
+  // in place: the gradient over the logits
+  wpc_contrastive_logits(dtype_of<T>(), nr, nc, dS.ptr, grl, gcl, alpha, external ? dci.ptr : nullptr,
+                         external ? dct.ptr : nullptr, dl.ptr, dS.ptr, ws.ptr, stream());
+  expect_close("contrastive_logits dS in-place " + tag, dS.download(), hg, tolerance<T>());
+
+  // fused from the features
+  Device<T> dF(F), dG(G), fl(3), fgr(nr * dim), fgc(nc * dim), fgt(1);
+  Device<char> fws(wpc_contrastive_fused_workspace_bytes(dtype_of<T>(), nr, nc, dim));
+  wpc_contrastive_fused(dtype_of<T>(), nr, nc, dim, dF.ptr, dG.ptr, tau, grl, gcl, alpha,
+                        external ? dci.ptr : nullptr, external ? dct.ptr : nullptr, 0, 0, fl.ptr, fgr.ptr, fgc.ptr,
+                        fgt.ptr, fws.ptr, stream());
+  auto hfl = poisoned<T>(3), hgr = poisoned<T>(nr * dim), hgc = poisoned<T>(nc * dim), hgt = poisoned<T>(1);
+  wp_contrastive_fused(dtype_of<T>(), nr, nc, dim, F.data(), G.data(), tau, hrl, hcl, alpha,
+                       external ? ci.data() : nullptr, external ? ct.data() : nullptr, 0, 0, hfl.data(), hgr.data(),
+                       hgc.data(), hgt.data());
+  expect_close("contrastive_fused losses " + tag, fl.download(), hfl, tolerance<T>());
+  expect_close("contrastive_fused grad_rows " + tag, fgr.download(), hgr, tolerance<T>() * 10);
+  expect_close("contrastive_fused grad_cols " + tag, fgc.download(), hgc, tolerance<T>() * 10);
+  expect_close("contrastive_fused grad_tau " + tag, fgt.download(), hgt, tolerance<T>() * 10);
+}
+
+template <typename T>
+void check_mining(int64_t n, int64_t identities, int32_t mode) {
+  const std::string tag = "n=" + std::to_string(n) + " ids=" + std::to_string(identities) +
+                          (mode == WP_MINING_SAMPLE ? " sample " : " topk ") + type_name<T>();
+  auto S = normal<T>(n * n);
+  auto l = labels_of(n, identities);
+  Device<T> dS(S);
+  Device<int64_t> dl(l);
+  Device<int32_t> nt(n), ni(n), wp(n);
+  wpc_mining_hard_negatives(dtype_of<T>(), n, dS.ptr, dl.ptr, mode, 12345, nt.ptr, ni.ptr, stream());
+  wpc_mining_weak_positives(dtype_of<T>(), n, dS.ptr, dl.ptr, mode, 12345, wp.ptr, stream());
+  std::vector<int32_t> ht(static_cast<size_t>(n), -7), hi(static_cast<size_t>(n), -7), hw(static_cast<size_t>(n), -7);
+  wp_mining_hard_negatives(dtype_of<T>(), n, S.data(), l.data(), mode, 12345, ht.data(), hi.data());
+  wp_mining_weak_positives(dtype_of<T>(), n, S.data(), l.data(), mode, 12345, hw.data());
+  expect_equal("mining hard negatives (texts) " + tag, nt.download(), ht);
+  expect_equal("mining hard negatives (images) " + tag, ni.download(), hi);
+  expect_equal("mining weak positives " + tag, wp.download(), hw);
+}
+
+}  // namespace
+
+WPT_CASE("method/similarity") {
+  check_similarity<float>(33, 47, 24);
+  check_similarity<double>(8, 8, 5);
+  check_similarity<float>(big(512, 40), big(4096, 70), big(256, 32));
+}
+
+WPT_CASE("method/uncertainty") {
+  for (bool strict : {false, true}) {
+    check_uncertainty<float>(37, 29, strict);
+    check_uncertainty<double>(5, 1500, strict);
+    check_uncertainty<float>(big(512, 33), big(4096, 80), strict);
+  }
+}
+
+WPT_CASE("method/contrastive") {
+  for (double alpha : {0.0, 0.4, 1.0}) {
+    check_contrastive<float>(24, 24, 16, alpha, false, false);
+    check_contrastive<double>(13, 31, 9, alpha, false, false);
+  }
+  check_contrastive<float>(24, 24, 16, 0.4, true, false);   // itc-strict
+  check_contrastive<double>(19, 23, 7, 0.3, false, true);   // frozen external confidences
+  check_contrastive<float>(big(256, 24), big(4096, 60), big(256, 16), 0.4, false, false);
+}
+
+WPT_CASE("method/mining") {
+  for (int32_t mode : {WP_MINING_TOPK, WP_MINING_SAMPLE}) {
+    check_mining<float>(48, 12, mode);
+    check_mining<double>(17, 17, mode);  // mostly singletons
+    check_mining<float>(9, 1, mode);     // one identity: empty pools
+    check_mining<float>(big(512, 64), big(128, 16), mode);
+  }
+}
+
+#else
+WPT_CASE("method") {
+  std::printf("skip method: the CPU twins (wp/similarity.h, uncertainty.h, contrastive.h, mining.h) are not in this "
+              "tree yet\n");
+}
+#endif
