@@ -136,7 +136,9 @@ bool expect_close(const std::string& what, const std::vector<A>& gpu, const std:
     std::printf("ok   %-58s rel %.2e  (n=%zu)\n", what.c_str(), rel, gpu.size());
   } else {
     stats().failed++;
-    std::string msg = what + ": rel " + std::to_string(rel);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ": rel %.3e (tolerance %.1e)", rel, tol);
+    std::string msg = what + buf;
     if (unwritten)
       msg += ", " + std::to_string(unwritten) + " non-finite mismatches (first at " + std::to_string(first_bad) +
              ": gpu " + std::to_string(double(gpu[size_t(first_bad)])) + " cpu " +
