@@ -1,23 +1,25 @@
 // Fused scaled dot-product attention: forward and backward without the [Lq, Lk] matrix.
 //
 // Work items are (batch*head, group of query tiles); one group per head unless there are too
-// few heads to occupy the threads. An item first packs its head's keys (and, for the
-// backward, values) transposed, [Dh, Lk], so that every product below is a register-blocked
-// tile_gemm over unit-stride rows (see tile_gemm.h), and builds the key bias (0 or -inf).
+// few heads to occupy the threads. Scores are handled transposed, one tile S^T [keys, queries]
+// at a time, with the queries of a tile along the vector dimension: then the per-query softmax
+// bookkeeping (running maximum, sums, rescaling) is plain vertical vector arithmetic, and every
+// product is a register-blocked tile_gemm (tile_gemm.h) over rows of K, V, Q or dO as stored,
+// plus Q^T (and dO^T) packed once per query tile.
 //
-// Forward, per tile of kBlockQ query rows, over key tiles of kBlockK: S = scale q k^T + bias;
-// keep per row the running maximum m and sum l of exp(S - m), rescale the output
+// Forward, per tile of kBlockQ queries, over key tiles of kBlockK: S^T = scale k q^T + bias;
+// keep per query the running maximum m and sum l of exp(S - m), rescale the output
 // accumulator when m grows, add P v. At the end out = acc / l and lse = m + log l.
 //
-// Backward, per query tile, over key tiles: recompute S and P = exp(S - lse), then
-//   dP = dO v^T,  dS = P * (dP - rowsum(dO * O)),
+// Backward, per query tile, over key tiles: recompute S^T and P^T = exp(S^T - lse), then
+//   dP^T = v dO^T,  dS^T = P^T * (dP^T - rowsum(dO * O)),
 //   dV += P^T dO,  dQ += scale dS k,  dK += scale dS^T q.
 // dQ rows belong to one item. dK and dV of a head are summed in place when the head is one
 // item, else in per-group partials added up after the parallel loop.
 //
-// Rows whose keys are all masked: the forward never raises m above -inf, so l = 0 and the
-// row gets out 0 and lse -inf; the backward shifts such rows by +inf, so P = 0 and every
-// gradient they would feed is 0.
+// Masked keys get bias -inf, so their P is exactly 0. Queries whose keys are all masked: the
+// forward never raises m above -inf, so l = 0 and the row gets out 0 and lse -inf; the
+// backward shifts such rows by +inf, so P = 0 and every gradient they would feed is 0.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -33,9 +35,9 @@ using namespace wp;
 
 namespace {
 
-constexpr int64_t kBlockQ = 64;  // query rows per tile
-constexpr int64_t kBlockK = 64;  // keys per tile (the row stride of score tiles)
-constexpr int64_t kKeyPad = 16;  // score rows are computed up to a multiple of this many keys
+constexpr int64_t kBlockQ = 64;    // queries per tile (the row stride of transposed score tiles)
+constexpr int64_t kBlockK = 64;    // keys per tile
+constexpr int64_t kQueryPad = 16;  // a tile's queries are padded to a multiple of this (whole vectors)
 
 template <typename T>
 constexpr T kNegInf = -std::numeric_limits<T>::infinity();
@@ -52,7 +54,6 @@ struct Problem {
   T *out, *lse;          // forward outputs; backward inputs
   const T* gout;         // backward only
   T *gq, *gk, *gv;       // backward only
-  int64_t ld_keys() const { return round_up(lk, kKeyPad); }  // row stride of packed K^T / V^T
 };
 
 // Consecutive 64-byte aligned arrays carved out of one scratch block.
@@ -73,23 +74,19 @@ struct Carver {
 
 // ---------------------------------------------------------------------------- shared steps
 
-// dst[x * ld + t] = src[t * dh + x] for t < n; columns n <= t < ld are zero.
+// dst[x * kBlockQ + i] = src[i * dh + x] for i < n, zero for n <= i < npad.
 template <typename T>
-WP_INLINE void pack_transposed(int64_t n, int64_t ld, int64_t dh, const T* __restrict src, T* __restrict dst) {
-  constexpr int64_t kRows = 16;  // a band of source rows whose columns are written out in turn
-  for (int64_t t0 = 0; t0 < n; t0 += kRows) {
-    const int64_t t1 = std::min(n, t0 + kRows);
-    for (int64_t x = 0; x < dh; ++x)
-      for (int64_t t = t0; t < t1; ++t) dst[x * ld + t] = src[t * dh + x];
-  }
+WP_INLINE void pack_transposed(int64_t n, int64_t npad, int64_t dh, const T* __restrict src, T* __restrict dst) {
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t x = 0; x < dh; ++x) dst[x * kBlockQ + i] = src[i * dh + x];
   for (int64_t x = 0; x < dh; ++x)
-    for (int64_t t = n; t < ld; ++t) dst[x * ld + t] = T(0);
+    for (int64_t i = n; i < npad; ++i) dst[x * kBlockQ + i] = T(0);
 }
 
-// bias[j] = 0 where key j takes part, -inf where it is masked or padding (j >= lk).
+// bias[j] = 0 where key j takes part, -inf where it is masked.
 template <typename T>
-WP_INLINE void key_bias(const int32_t* mask, int64_t lk, int64_t ld, T* bias) {
-  for (int64_t j = 0; j < ld; ++j) bias[j] = j < lk && (mask == nullptr || mask[j] != 0) ? T(0) : kNegInf<T>;
+WP_INLINE void key_bias(const int32_t* mask, int64_t lk, T* bias) {
+  for (int64_t j = 0; j < lk; ++j) bias[j] = mask == nullptr || mask[j] != 0 ? T(0) : kNegInf<T>;
 }
 
 template <typename T>
@@ -103,20 +100,23 @@ WP_INLINE bool any_key(const T* bias, int64_t n) {
 
 template <typename T>
 struct ForwardScratch {
-  T *kt, *bias, *s, *acc, *m, *l;
+  T *qt, *bias, *st, *acc, *m, *l, *mu, *alpha, *mx, *sum;
   static int64_t bytes(const Problem<T>& p) {
-    const int64_t ld = p.ld_keys();
-    return Carver<T>::bytes({p.dh * ld, ld, kBlockQ * kBlockK, kBlockQ * p.dh, kBlockQ, kBlockQ});
+    return Carver<T>::bytes({p.dh * kBlockQ, p.lk, kBlockK * kBlockQ, kBlockQ * p.dh, kBlockQ, kBlockQ, kBlockQ,
+                             kBlockQ, kBlockQ, kBlockQ});
   }
   ForwardScratch(void* mem, const Problem<T>& p) {
-    const int64_t ld = p.ld_keys();
     Carver<T> c{static_cast<char*>(mem)};
-    kt = c.take(p.dh * ld);
-    bias = c.take(ld);
-    s = c.take(kBlockQ * kBlockK);
+    qt = c.take(p.dh * kBlockQ);
+    bias = c.take(p.lk);
+    st = c.take(kBlockK * kBlockQ);
     acc = c.take(kBlockQ * p.dh);
     m = c.take(kBlockQ);
     l = c.take(kBlockQ);
+    mu = c.take(kBlockQ);
+    alpha = c.take(kBlockQ);
+    mx = c.take(kBlockQ);
+    sum = c.take(kBlockQ);
   }
 };
 
@@ -124,62 +124,67 @@ struct ForwardScratch {
 template <typename T, int VB>
 WP_INLINE void forward_impl(const Problem<T>& p, int64_t bh, int64_t tile_begin, int64_t tile_end, void* scratch) {
   ForwardScratch<T> w(scratch, p);
-  const int64_t dh = p.dh, ld = p.ld_keys();
+  const int64_t dh = p.dh;
   const T scale = p.scale;
   const T* kh = p.k + bh * p.lk * dh;
   const T* vh = p.v + bh * p.lk * dh;
-  pack_transposed(p.lk, ld, dh, kh, w.kt);
-  key_bias(p.mask ? p.mask + (bh / p.heads) * p.lk : nullptr, p.lk, ld, w.bias);
+  key_bias(p.mask ? p.mask + (bh / p.heads) * p.lk : nullptr, p.lk, w.bias);
 
   for (int64_t tile = tile_begin; tile < tile_end; ++tile) {
     const int64_t i0 = tile * kBlockQ;
     const int64_t nq = std::min(kBlockQ, p.lq - i0);
-    const T* qt = p.q + (bh * p.lq + i0) * dh;
+    const int64_t nqp = round_up(nq, kQueryPad);
+    pack_transposed(nq, nqp, dh, p.q + (bh * p.lq + i0) * dh, w.qt);
     for (int64_t x = 0; x < nq * dh; ++x) w.acc[x] = T(0);
-    for (int64_t i = 0; i < nq; ++i) {
+    for (int64_t i = 0; i < nqp; ++i) {
       w.m[i] = kNegInf<T>;
       w.l[i] = T(0);
     }
 
     for (int64_t j0 = 0; j0 < p.lk; j0 += kBlockK) {
       const int64_t nk = std::min(kBlockK, p.lk - j0);
-      const int64_t nkp = round_up(nk, kKeyPad);
       const T* bias = w.bias + j0;
       if (!any_key(bias, nk)) continue;
-      tile_gemm<T, VB, false>(nq, nkp, dh, qt, dh, 1, w.kt + j0, ld, w.s, kBlockK);
+      tile_gemm<T, VB, false>(nk, nqp, dh, kh + j0 * dh, dh, 1, w.qt, kBlockQ, w.st, kBlockQ);
 
-      // Online softmax: scores to exp(S - m_new), earlier terms rescaled by exp(m_old - m_new).
-      for (int64_t i = 0; i < nq; ++i) {
-        T* si = w.s + i * kBlockK;
-        T mx = kNegInf<T>;
-#pragma omp simd reduction(max : mx)
-        for (int64_t j = 0; j < nkp; ++j) {
-          const T x = scale * si[j] + bias[j];
-          si[j] = x;
-          mx = x > mx ? x : mx;
-        }
-        const T m_old = w.m[i];
-        const T m_new = mx > m_old ? mx : m_old;
-        if (m_new == kNegInf<T>) {  // no finite score yet: contribute nothing
-          for (int64_t j = 0; j < nkp; ++j) si[j] = T(0);
-          continue;
-        }
-        T sum = 0;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t j = 0; j < nkp; ++j) {
-          const T e = exp_approx(si[j] - m_new);
-          si[j] = e;
-          sum += e;
-        }
-        const T alpha = exp_approx(m_old - m_new);  // 0 while m_old = -inf
-        w.l[i] = w.l[i] * alpha + sum;
-        w.m[i] = m_new;
-        if (alpha != T(1)) {
-          T* ai = w.acc + i * dh;
-          for (int64_t x = 0; x < dh; ++x) ai[x] *= alpha;
+      // Online softmax, one query per vector lane: scores, their maximum, exp(S - m_new) and
+      // the factor exp(m_old - m_new) for what was accumulated before.
+      for (int64_t i = 0; i < nqp; ++i) w.mx[i] = kNegInf<T>;
+      for (int64_t j = 0; j < nk; ++j) {
+        const T b = bias[j];
+        T* row = w.st + j * kBlockQ;
+        for (int64_t i = 0; i < nqp; ++i) {
+          const T x = scale * row[i] + b;
+          row[i] = x;
+          w.mx[i] = x > w.mx[i] ? x : w.mx[i];
         }
       }
-      tile_gemm<T, VB, true>(nq, dh, nk, w.s, kBlockK, 1, vh + j0 * dh, dh, w.acc, dh);
+      for (int64_t i = 0; i < nqp; ++i) {
+        const T m_new = w.mx[i] > w.m[i] ? w.mx[i] : w.m[i];
+        // While a query has seen no finite score, shift by 0: its terms are exp(-inf) = 0.
+        const T mu = m_new == kNegInf<T> ? T(0) : m_new;
+        w.alpha[i] = exp_approx(w.m[i] - mu);  // 0 while m_old = -inf
+        w.mu[i] = mu;
+        w.m[i] = m_new;
+        w.sum[i] = T(0);
+      }
+      for (int64_t j = 0; j < nk; ++j) {
+        T* row = w.st + j * kBlockQ;
+        for (int64_t i = 0; i < nqp; ++i) {
+          const T e = exp_approx(row[i] - w.mu[i]);
+          row[i] = e;
+          w.sum[i] += e;
+        }
+      }
+      for (int64_t i = 0; i < nqp; ++i) w.l[i] = w.l[i] * w.alpha[i] + w.sum[i];
+      for (int64_t i = 0; i < nq; ++i) {
+        const T a = w.alpha[i];
+        if (a == T(1)) continue;
+        T* ai = w.acc + i * dh;
+        for (int64_t x = 0; x < dh; ++x) ai[x] *= a;
+      }
+      // acc += P v, P read from the transposed tile: P(i, j) = st[j * kBlockQ + i].
+      tile_gemm<T, VB, true>(nq, dh, nk, w.st, 1, kBlockQ, vh + j0 * dh, dh, w.acc, dh);
     }
 
     T* ot = p.out + (bh * p.lq + i0) * dh;
@@ -199,20 +204,20 @@ WP_INLINE void forward_impl(const Problem<T>& p, int64_t bh, int64_t tile_begin,
 
 template <typename T>
 struct BackwardScratch {
-  T *kt, *vt, *bias, *p, *ds, *di;
+  T *qt, *gt, *bias, *pt, *dst, *di, *shift;
   static int64_t bytes(const Problem<T>& p) {
-    const int64_t ld = p.ld_keys();
-    return Carver<T>::bytes({p.dh * ld, p.dh * ld, ld, kBlockQ * kBlockK, kBlockQ * kBlockK, kBlockQ});
+    return Carver<T>::bytes({p.dh * kBlockQ, p.dh * kBlockQ, p.lk, kBlockK * kBlockQ, kBlockK * kBlockQ, kBlockQ,
+                             kBlockQ});
   }
-  BackwardScratch(void* mem, const Problem<T>& pr) {
-    const int64_t ld = pr.ld_keys();
+  BackwardScratch(void* mem, const Problem<T>& p) {
     Carver<T> c{static_cast<char*>(mem)};
-    kt = c.take(pr.dh * ld);
-    vt = c.take(pr.dh * ld);
-    bias = c.take(ld);
-    p = c.take(kBlockQ * kBlockK);
-    ds = c.take(kBlockQ * kBlockK);
+    qt = c.take(p.dh * kBlockQ);
+    gt = c.take(p.dh * kBlockQ);
+    bias = c.take(p.lk);
+    pt = c.take(kBlockK * kBlockQ);
+    dst = c.take(kBlockK * kBlockQ);
     di = c.take(kBlockQ);
+    shift = c.take(kBlockQ);
   }
 };
 
@@ -222,57 +227,61 @@ template <typename T, int VB>
 WP_INLINE void backward_impl(const Problem<T>& p, int64_t bh, int64_t tile_begin, int64_t tile_end, T* dk, T* dv,
                              void* scratch) {
   BackwardScratch<T> w(scratch, p);
-  const int64_t dh = p.dh, ld = p.ld_keys();
+  const int64_t dh = p.dh;
   const T scale = p.scale;
   const T* kh = p.k + bh * p.lk * dh;
-  pack_transposed(p.lk, ld, dh, kh, w.kt);
-  pack_transposed(p.lk, ld, dh, p.v + bh * p.lk * dh, w.vt);
-  key_bias(p.mask ? p.mask + (bh / p.heads) * p.lk : nullptr, p.lk, ld, w.bias);
+  const T* vh = p.v + bh * p.lk * dh;
+  key_bias(p.mask ? p.mask + (bh / p.heads) * p.lk : nullptr, p.lk, w.bias);
   for (int64_t x = 0; x < p.lk * dh; ++x) dk[x] = dv[x] = T(0);
 
   for (int64_t tile = tile_begin; tile < tile_end; ++tile) {
     const int64_t i0 = tile * kBlockQ;
     const int64_t nq = std::min(kBlockQ, p.lq - i0);
+    const int64_t nqp = round_up(nq, kQueryPad);
     const int64_t row0 = bh * p.lq + i0;
-    const T* qt = p.q + row0 * dh;
-    const T* gt = p.gout + row0 * dh;
-    const T* ot = p.out + row0 * dh;
-    const T* lt = p.lse + row0;
+    const T* qrows = p.q + row0 * dh;
+    const T* grows = p.gout + row0 * dh;
+    const T* orows = p.out + row0 * dh;
     T* dq = p.gq + row0 * dh;
-    for (int64_t i = 0; i < nq; ++i) {  // rowsum(dO * O), the softmax backward's row term
+    pack_transposed(nq, nqp, dh, qrows, w.qt);
+    pack_transposed(nq, nqp, dh, grows, w.gt);
+    for (int64_t i = 0; i < nqp; ++i) {
+      // rowsum(dO * O), the softmax backward's per-query term; padding queries get P = 0.
       T acc = 0;
+      if (i < nq) {
 #pragma omp simd reduction(+ : acc)
-      for (int64_t x = 0; x < dh; ++x) acc += gt[i * dh + x] * ot[i * dh + x];
+        for (int64_t x = 0; x < dh; ++x) acc += grows[i * dh + x] * orows[i * dh + x];
+      }
       w.di[i] = acc;
+      const T l = i < nq ? p.lse[row0 + i] : kNegInf<T>;
+      w.shift[i] = l == kNegInf<T> ? -kNegInf<T> : l;  // +inf zeroes a query without keys
     }
     for (int64_t x = 0; x < nq * dh; ++x) dq[x] = T(0);
 
     for (int64_t j0 = 0; j0 < p.lk; j0 += kBlockK) {
       const int64_t nk = std::min(kBlockK, p.lk - j0);
-      const int64_t nkp = round_up(nk, kKeyPad);
       const T* bias = w.bias + j0;
       if (!any_key(bias, nk)) continue;
-      // P, recomputed exactly as the forward computed its scores.
-      tile_gemm<T, VB, false>(nq, nkp, dh, qt, dh, 1, w.kt + j0, ld, w.p, kBlockK);
-      for (int64_t i = 0; i < nq; ++i) {
-        const T shift = lt[i] == kNegInf<T> ? -kNegInf<T> : lt[i];  // +inf zeroes a row without keys
-        T* pi = w.p + i * kBlockK;
-        for (int64_t j = 0; j < nkp; ++j) {
-          const T x = scale * pi[j] + bias[j];
-          pi[j] = exp_approx(x - shift);
+      // P^T, recomputed exactly as the forward computed its scores.
+      tile_gemm<T, VB, false>(nk, nqp, dh, kh + j0 * dh, dh, 1, w.qt, kBlockQ, w.pt, kBlockQ);
+      for (int64_t j = 0; j < nk; ++j) {
+        const T b = bias[j];
+        T* row = w.pt + j * kBlockQ;
+        for (int64_t i = 0; i < nqp; ++i) {
+          const T x = scale * row[i] + b;
+          row[i] = exp_approx(x - w.shift[i]);
         }
       }
-      // dS = P * (dO v^T - D)
-      tile_gemm<T, VB, false>(nq, nkp, dh, gt, dh, 1, w.vt + j0, ld, w.ds, kBlockK);
-      for (int64_t i = 0; i < nq; ++i) {
-        const T d = w.di[i];
-        const T* pi = w.p + i * kBlockK;
-        T* si = w.ds + i * kBlockK;
-        for (int64_t j = 0; j < nkp; ++j) si[j] = pi[j] * (si[j] - d);
+      // dS^T = P^T * (v dO^T - D)
+      tile_gemm<T, VB, false>(nk, nqp, dh, vh + j0 * dh, dh, 1, w.gt, kBlockQ, w.dst, kBlockQ);
+      for (int64_t j = 0; j < nk; ++j) {
+        const T* prow = w.pt + j * kBlockQ;
+        T* srow = w.dst + j * kBlockQ;
+        for (int64_t i = 0; i < nqp; ++i) srow[i] = prow[i] * (srow[i] - w.di[i]);
       }
-      tile_gemm<T, VB, true>(nk, dh, nq, w.p, 1, kBlockK, gt, dh, dv + j0 * dh, dh);        // dV += P^T dO
-      tile_gemm<T, VB, true>(nq, dh, nk, w.ds, kBlockK, 1, kh + j0 * dh, dh, dq, dh);      // dQ += dS k
-      tile_gemm<T, VB, true>(nk, dh, nq, w.ds, 1, kBlockK, qt, dh, dk + j0 * dh, dh);      // dK += dS^T q
+      tile_gemm<T, VB, true>(nk, dh, nq, w.pt, kBlockQ, 1, grows, dh, dv + j0 * dh, dh);    // dV += P^T dO
+      tile_gemm<T, VB, true>(nq, dh, nk, w.dst, 1, kBlockQ, kh + j0 * dh, dh, dq, dh);     // dQ += dS k
+      tile_gemm<T, VB, true>(nk, dh, nq, w.dst, kBlockQ, 1, qrows, dh, dk + j0 * dh, dh);  // dK += dS^T q
     }
     for (int64_t x = 0; x < nq * dh; ++x) dq[x] *= scale;
   }

@@ -19,6 +19,7 @@
 // only call the per-ISA entry points.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 // Passing vector types between functions of different ISAs changes the ABI; every helper
@@ -66,16 +67,23 @@ WP_INLINE void store(T* p, const Vec<T, VB>& v) {
 
 enum class Isa { kBase, kV3, kV4 };
 
-// The widest level this CPU runs, detected once.
+// The level kernels use: the widest this CPU runs (detected once), lowered by the environment
+// variable WEAKPAIR_SIMD=v3|base when set (to compare or test the narrower code paths; it is
+// read on every call so a test can switch between calls).
 inline Isa isa() {
 #if WP_HAVE_ISA_LEVELS
-  static const Isa level = [] {
+  static const Isa detected = [] {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("x86-64-v4")) return Isa::kV4;
     if (__builtin_cpu_supports("x86-64-v3")) return Isa::kV3;
     return Isa::kBase;
   }();
-  return level;
+  const char* want = std::getenv("WEAKPAIR_SIMD");
+  if (want != nullptr) {
+    if (std::strcmp(want, "base") == 0) return Isa::kBase;
+    if (std::strcmp(want, "v3") == 0 && detected == Isa::kV4) return Isa::kV3;
+  }
+  return detected;
 #else
   return Isa::kBase;
 #endif

@@ -1,10 +1,11 @@
 // Checks the fused attention kernels (forward and backward, float and double) against a
 // direct double-precision evaluation of softmax(scale q k^T + mask) v and its gradients:
 // odd sizes, Lq != Lk, key masks with fully masked rows, one and several threads (several
-// threads on few heads make the backward split a head's keys into groups).
+// threads on few heads split a head's query tiles into groups), on every SIMD code path.
 #include <omp.h>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <vector>
 #include "wp/attention.h"
@@ -140,10 +141,16 @@ int main() {
       {3, 2, 1, 65, 3, true, 3},    {2, 1, 40, 1, 5, false, 2},   {2, 4, 197, 197, 64, true, 2},
   };
   int failures = 0;
-  for (const Case& c : cases) {
-    failures += check<double>(c, "double", WP_F64, 1e-12, rng);
-    failures += check<float>(c, "float", WP_F32, 2e-5, rng);
+  // Every SIMD code path this CPU can run (the kernels read WEAKPAIR_SIMD on each call).
+  for (const char* level : {"v4", "v3", "base"}) {
+    setenv("WEAKPAIR_SIMD", level, 1);
+    std::printf("-- WEAKPAIR_SIMD=%s (capped to what the CPU supports)\n", level);
+    for (const Case& c : cases) {
+      failures += check<double>(c, "double", WP_F64, 1e-12, rng);
+      failures += check<float>(c, "float", WP_F32, 2e-5, rng);
+    }
   }
+  unsetenv("WEAKPAIR_SIMD");
   std::printf("%d failure(s)\n", failures);
   return failures == 0 ? 0 : 1;
 }
