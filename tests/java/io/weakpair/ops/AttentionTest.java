@@ -107,6 +107,11 @@ class AttentionTest {
         assertEquals(null, k.grad());
     }
 
+    @Test
+    void oneTensorAsQueriesKeysAndValuesAccumulatesThreeGradients() {
+        GradCheck.check("attention[x,x,x]", t -> F.attention(t[0], t[0], t[0], null), param(55, 2, 2, 6, 3));
+    }
+
     // ------------------------------------------------------------------ F32 against F64
 
     @Test
@@ -293,12 +298,15 @@ class AttentionTest {
     }
 
     @Test
-    void emptyKeySetGivesZeros() {
+    void emptyKeyOrQuerySets() {
         try (GradMode off = GradMode.off()) {
             Tensor q = Tensor.randn(131, 1.0, DType.F64, Device.CPU, 1, 1, 3, 2);
             Tensor k = Tensor.empty(DType.F64, 1, 1, 0, 2);  // no keys (nothing to fill)
             double[] o = F.attention(q, k, k, null).toDoubleArray();
             assertArrayEquals(new double[6], o);
+            Tensor noQueries = Tensor.empty(DType.F64, 1, 1, 0, 2);
+            Tensor kk = Tensor.randn(132, 1.0, DType.F64, Device.CPU, 1, 1, 4, 2);
+            assertArrayEquals(new int[] {1, 1, 0, 2}, F.attention(noQueries, kk, kk, null).shape());
         }
     }
 }
