@@ -420,13 +420,11 @@ void attention_backward(const Problem<T>& p) {
     T* dk = groups > 1 ? partials.get() + (bh * groups + g) * kv_elems : p.gk + bh * kv_elems;
     T* dv = groups > 1 ? partials.get() + ((heads + bh) * groups + g) * kv_elems : p.gv + bh * kv_elems;
     run(p, bh, g * q_tiles / groups, (g + 1) * q_tiles / groups, dk, dv, scratch);
+    if (groups == 1) scale_rows<T>(kv_elems, p.scale, dk);  // while it is still in cache
   });
+  if (groups == 1) return;
 
   const T scale = p.scale;
-  if (groups == 1) {
-    parallel_chunks(heads * kv_elems, 1, [&](int64_t b, int64_t e) { scale_rows<T>(e - b, scale, p.gk + b); });
-    return;
-  }
   // Head bh's partials of group g start at (bh * groups + g) * kv_elems (dK) and
   // ((heads + bh) * groups + g) * kv_elems (dV).
   parallel_chunks(heads, groups * kv_elems, [&](int64_t b, int64_t e) {
