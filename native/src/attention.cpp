@@ -28,7 +28,7 @@
 #include "kernel_util.h"
 #include "simd.h"
 #include "tile_gemm.h"
-#include "vec_math.h"
+#include "fast_exp.h"
 #include "wp/attention.h"
 
 using namespace wp;
@@ -163,7 +163,7 @@ WP_INLINE void forward_impl(const Problem<T>& p, int64_t bh, int64_t tile_begin,
         const T m_new = w.mx[i] > w.m[i] ? w.mx[i] : w.m[i];
         // While a query has seen no finite score, shift by 0: its terms are exp(-inf) = 0.
         const T mu = m_new == kNegInf<T> ? T(0) : m_new;
-        w.alpha[i] = exp_approx(w.m[i] - mu);  // 0 while m_old = -inf
+        w.alpha[i] = fast_exp(w.m[i] - mu);  // 0 while m_old = -inf
         w.mu[i] = mu;
         w.m[i] = m_new;
         w.sum[i] = T(0);
@@ -171,7 +171,7 @@ WP_INLINE void forward_impl(const Problem<T>& p, int64_t bh, int64_t tile_begin,
       for (int64_t j = 0; j < nk; ++j) {
         T* row = w.st + j * kBlockQ;
         for (int64_t i = 0; i < nqp; ++i) {
-          const T e = exp_approx(row[i] - w.mu[i]);
+          const T e = fast_exp(row[i] - w.mu[i]);
           row[i] = e;
           w.sum[i] += e;
         }
@@ -269,7 +269,7 @@ WP_INLINE void backward_impl(const Problem<T>& p, int64_t bh, int64_t tile_begin
         T* row = w.pt + j * kBlockQ;
         for (int64_t i = 0; i < nqp; ++i) {
           const T x = scale * row[i] + b;
-          row[i] = exp_approx(x - w.shift[i]);
+          row[i] = fast_exp(x - w.shift[i]);
         }
       }
       // dS^T = P^T * (v dO^T - D)

@@ -1,13 +1,13 @@
 // Row softmax / log-softmax, forward and backward, parallel over rows.
 //
 // Each row is a few passes over contiguous memory: max, exp-and-sum, normalise. The float
-// exp is wp::exp_approx so the exp-and-sum pass vectorises; the sums use `omp simd`
+// exp is wp::fast_exp (fast_exp.h) so the exp-and-sum pass vectorises; the sums use `omp simd`
 // reductions (one partial sum per SIMD lane, added at the end), which is what lets a float
 // reduction vectorise without -ffast-math and is also more accurate than one running sum.
 #include <cmath>
 #include <limits>
 #include "kernel_util.h"
-#include "vec_math.h"
+#include "fast_exp.h"
 #include "wp/softmax.h"
 
 using namespace wp;
@@ -28,14 +28,14 @@ WP_HOT void softmax_rows(int64_t begin, int64_t end, int64_t cols, const T* x, T
     T sum = 0;
     if (log) {
 #pragma omp simd reduction(+ : sum)
-      for (int64_t i = 0; i < cols; ++i) sum += exp_approx(xr[i] - m);
+      for (int64_t i = 0; i < cols; ++i) sum += fast_exp(xr[i] - m);
       const T log_sum = std::log(sum);
       // (x - m) - log(sum) rather than x - (m + log(sum)): exact near the maximum.
       for (int64_t i = 0; i < cols; ++i) yr[i] = (xr[i] - m) - log_sum;
     } else {
 #pragma omp simd reduction(+ : sum)
       for (int64_t i = 0; i < cols; ++i) {
-        const T e = exp_approx(xr[i] - m);
+        const T e = fast_exp(xr[i] - m);
         yr[i] = e;
         sum += e;
       }
@@ -56,7 +56,7 @@ WP_HOT void softmax_backward_rows(int64_t begin, int64_t end, int64_t cols, cons
     if (log) {
 #pragma omp simd reduction(+ : acc)
       for (int64_t i = 0; i < cols; ++i) acc += gr[i];
-      for (int64_t i = 0; i < cols; ++i) xr[i] = gr[i] - exp_approx(yr[i]) * acc;
+      for (int64_t i = 0; i < cols; ++i) xr[i] = gr[i] - fast_exp(yr[i]) * acc;
     } else {
 #pragma omp simd reduction(+ : acc)
       for (int64_t i = 0; i < cols; ++i) acc += gr[i] * yr[i];

@@ -1,0 +1,73 @@
+package io.weakpair.ops;
+
+import io.weakpair.autograd.Autograd;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Scope;
+import io.weakpair.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Misuse of the core ops is an exception naming the op and the shapes, never a crash. */
+class CoreOpsMisuseTest {
+    private Scope scope;
+
+    @BeforeEach
+    void open() { scope = Scope.open(); }
+
+    @AfterEach
+    void close() { scope.close(); }
+
+    private static void rejects(Executable call, String... fragments) {
+        Exception e = assertThrows(RuntimeException.class, call);
+        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
+    }
+
+    @Test
+    void broadcastMismatch() {
+        Tensor a = Tensor.zeros(DType.F32, 2, 3), b = Tensor.zeros(DType.F32, 4);
+        rejects(() -> F.add(a, b), "add", "[2, 3]", "[4]");
+        rejects(() -> F.mul(a, Tensor.zeros(DType.F32, 3, 3)), "mul", "[2, 3]", "[3, 3]");
+    }
+
+    @Test
+    void dtypeMismatchAndIntegerInputs() {
+        Tensor a = Tensor.zeros(DType.F32, 2, 3), b = Tensor.zeros(DType.F64, 2, 3);
+        rejects(() -> F.add(a, b), "add", "F32", "F64");
+        rejects(() -> F.tanh(Tensor.zeros(DType.I32, 3)), "tanh", "I32");
+        rejects(() -> Tensor.zeros(DType.I32, 3).requiresGrad(true), "I32");
+    }
+
+    @Test
+    void matmulAndLinearShapes() {
+        rejects(() -> F.matmul(Tensor.zeros(DType.F32, 2, 3), Tensor.zeros(DType.F32, 4, 5)), "matmul", "[2, 3]", "[4, 5]");
+        rejects(() -> F.matmul(Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 3, 5)), "matmul", "rank");
+        rejects(() -> F.matmul(Tensor.zeros(DType.F32, 2, 2, 3), Tensor.zeros(DType.F32, 3, 3, 5)), "matmul", "batch");
+        rejects(() -> F.linear(Tensor.zeros(DType.F32, 4, 3), Tensor.zeros(DType.F32, 5, 2), null), "linear", "[4, 3]");
+        rejects(() -> F.linear(Tensor.zeros(DType.F32, 4, 3), Tensor.zeros(DType.F32, 5, 3), Tensor.zeros(DType.F32, 4)),
+                "linear", "bias");
+    }
+
+    @Test
+    void axesAndSlices() {
+        Tensor x = Tensor.zeros(DType.F32, 2, 3);
+        rejects(() -> F.sum(x, 2, false), "sum", "axis 2");
+        rejects(() -> F.slice(x, 1, 2, 5), "slice", "[2, 5)");
+        rejects(() -> F.permute(x, 0, 0), "permute");
+        rejects(() -> F.concat(List.of(x, Tensor.zeros(DType.F32, 3, 3)), 1), "concat", "[2, 3]", "[3, 3]");
+        rejects(() -> F.concat(List.of(), 0), "concat");
+    }
+
+    @Test
+    void backwardMisuse() {
+        Tensor x = Tensor.zeros(DType.F64, 2, 3).requiresGrad(true);
+        rejects(() -> Autograd.backward(F.tanh(x)), "backward", "scalar");
+        rejects(() -> Autograd.backward(F.sum(Tensor.zeros(DType.F64, 3))), "backward", "does not require");
+    }
+}
