@@ -112,6 +112,18 @@ class CudaOpsTest {
     }
 
     @Test
+    void softmaxAndAttention() {
+        both("softmax", in -> F.softmax(in[0]), param(71, 4, 9));
+        both("logSoftmax[long rows]", in -> F.logSoftmax(in[0]), param(72, 3, 1500));
+        both("softmax[axis0]", in -> F.softmax(in[0], 0), param(73, 5, 3));
+        Tensor mask = Tensor.ofInts(new int[] {1, 1, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, 2, 9);
+        both("attention[masked, Lq != Lk]", in -> F.attention(in[0], in[1], in[2], in[3]), param(74, 2, 3, 5, 8),
+                param(75, 2, 3, 9, 8), param(76, 2, 3, 9, 8), mask);
+        both("attention[self]", in -> F.attention(in[0], in[1], in[2], null), param(77, 1, 2, 7, 16),
+                param(78, 1, 2, 7, 16), param(79, 1, 2, 7, 16));
+    }
+
+    @Test
     void gradientChecksOnTheDevice() {
         Function<Tensor, Tensor> dev = t -> t.to(gpu).requiresGrad(true);
         GradCheck.check("cuda linear", in -> F.linear(in[0], in[1], in[2]),
@@ -121,6 +133,8 @@ class CudaOpsTest {
         GradCheck.check("cuda mean[axis]", in -> F.mean(in[0], 1, false), dev.apply(param(46, 3, 5, 2)));
         GradCheck.check("cuda layerNorm", in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
                 dev.apply(param(47, 4, 6)), dev.apply(param(48, 6)), dev.apply(param(49, 6)));
+        GradCheck.check("cuda attention", in -> F.attention(in[0], in[1], in[2], null),
+                dev.apply(param(52, 1, 2, 3, 4)), dev.apply(param(53, 1, 2, 5, 4)), dev.apply(param(54, 1, 2, 5, 4)));
         GradCheck.check("cuda softCrossEntropy∘l2Normalize", in -> F.softCrossEntropy(F.l2Normalize(in[0]), in[1]),
                 dev.apply(param(50, 3, 5)), dev.apply(param(51, 0.0, 1.0, 3, 5)));
     }
