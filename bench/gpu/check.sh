@@ -115,9 +115,9 @@ java=("$dev/jre/bin/java" -Xmx16g -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-c
 
 failed=0
 # ------------------------------------------------------------------ kernels
-stage kernels 120 "$logdir/kernel_tests.txt" "$dev/bin/cuda_kernels_test" || failed=1
+stage kernels 150 "$logdir/kernel_tests.txt" "$dev/bin/cuda_kernels_test" || failed=1
 # ------------------------------------------------------------------ java tests
-stage java 170 "$logdir/java_tests.txt" "${java[@]}" -jar "$dev/lib/junit-platform-console-standalone.jar" execute \
+stage java 150 "$logdir/java_tests.txt" "${java[@]}" -jar "$dev/lib/junit-platform-console-standalone.jar" execute \
   --disable-banner --details=tree --class-path "$cp" --select-package io.weakpair.backend.cuda || failed=1
 # ------------------------------------------------------------------ benchmarks
 stage bench 110 "$logdir/java_bench.csv" "${java[@]}" -cp "$cp" io.weakpair.bench.gpu.CudaBench --repeats 9

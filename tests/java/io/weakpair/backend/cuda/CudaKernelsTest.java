@@ -192,6 +192,31 @@ class CudaKernelsTest {
     }
 
     @Test
+    void softmaxThroughCudnnMatchesTheBuiltInContract() {
+        try {
+            cuda.setSoftmaxImpl(SoftmaxImpl.CUDNN);
+        } catch (IllegalStateException e) {
+            org.junit.jupiter.api.Assumptions.abort("cuDNN not available here: " + e.getMessage());
+        }
+        try {
+            for (DType dt : new DType[] {DType.F32, DType.F64})
+                for (boolean log : new boolean[] {false, true}) {
+                    Tensor x = randn(71, dt, 37, 1500), gy = randn(72, dt, 37, 1500);
+                    Tensor yc = Tensor.empty(dt, 37, 1500), yg = Tensor.empty(dt, gpu, 37, 1500);
+                    cpu.softmaxForward(x, yc, log);
+                    cuda.softmaxForward(x.to(gpu), yg, log);
+                    assertClose("cudnn softmax" + (log ? "[log] " : " ") + dt, yg, yc, tolerance(dt));
+                    Tensor gc = Tensor.empty(dt, 37, 1500), gg = Tensor.empty(dt, gpu, 37, 1500);
+                    cpu.softmaxBackward(yc, gy, gc, log);
+                    cuda.softmaxBackward(yc.to(gpu), gy.to(gpu), gg, log);
+                    assertClose("cudnn softmax backward" + (log ? "[log] " : " ") + dt, gg, gc, tolerance(dt));
+                }
+        } finally {
+            cuda.setSoftmaxImpl(SoftmaxImpl.BUILTIN);
+        }
+    }
+
+    @Test
     void badIdsAndTargetsAreReportedLikeOnTheCpu() {
         Tensor table = randn(41, DType.F32, 5, 3);
         Tensor ids = Tensor.ofInts(new int[] {0, 4, 5, 1}, 4);
