@@ -83,7 +83,7 @@ class DataCommandsTest {
         Run strict = run("data", "stats", root.toString(), "--strict");
         assertEquals(1, strict.code());
         assertEquals(1, strict.err().strip().lines().count(), strict.err());
-        assertTrue(strict.err().startsWith("weakpair stats: error: 2 bad records"), strict.err());
+        assertTrue(strict.err().startsWith("weakpair data stats: error: 2 bad records"), strict.err());
     }
 
     @Test
