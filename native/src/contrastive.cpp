@@ -1,5 +1,7 @@
 // uITC loss and gradient (wp/contrastive.h): the materialised kernel on given logits, and
 // the fused kernel that recomputes S one block of rows at a time from the features.
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -10,6 +12,25 @@
 using namespace wp;
 
 namespace {
+
+// Phase timers, printed to stderr when WP_METHOD_PROFILE is set (a profiling aid for the
+// benchmarks: the machine may lack perf).
+struct PhaseTimer {
+  const bool on = std::getenv("WP_METHOD_PROFILE") != nullptr;
+  double ms[8] = {};
+  std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
+  void lap(int k) {
+    if (!on) return;
+    const auto now = std::chrono::steady_clock::now();
+    ms[k] += std::chrono::duration<double, std::milli>(now - t).count();
+    t = now;
+  }
+  ~PhaseTimer() {
+    if (on)
+      std::fprintf(stderr, "contrastive_fused: normalise %.1f | pass 1 %.1f | loss %.1f | pass 2 %.1f | reduce %.1f ms\n",
+                   ms[0], ms[1], ms[2], ms[3], ms[4]);
+  }
+};
 
 // Aligned scratch that frees itself.
 template <typename T>
@@ -30,65 +51,145 @@ void write_losses(const double l[3], void* out) {
   for (int k = 0; k < 3; ++k) o[k] = T(l[k]);
 }
 
+// While alive, OpenBLAS runs every call on the calling thread: the kernels call it from
+// inside their own OpenMP region, one GEMM per thread (see uitc_state.h on why). The
+// setting is process-wide, so BLAS calls from other threads meanwhile run single-threaded too.
+struct BlasOnCallingThread {
+  const int saved = openblas_get_num_threads();
+  BlasOnCallingThread() { if (saved != 1) openblas_set_num_threads(1); }
+  ~BlasOnCallingThread() { if (saved != 1) openblas_set_num_threads(saved); }
+};
+
+// Threads for nr rows and `work` multiply-adds: at least 16 rows and 2^20 work per thread.
+int team_size(int64_t nr, double work) {
+  const int64_t by_rows = nr / 16, by_work = int64_t(work / double(1 << 20));
+  return int(std::max<int64_t>(1, std::min<int64_t>({int64_t(omp_get_max_threads()), by_rows, by_work})));
+}
+
+// Thread t of nt owns rows [t * per, min(nr, (t + 1) * per)).
+inline int64_t rows_per_thread(int64_t nr, int nt) { return (nr + nt - 1) / nt; }
+
 template <typename T>
 void contrastive_logits(int64_t nr, int64_t nc, const T* S, const int64_t* rl, const int64_t* cl, double alpha,
                         const T* ci2t, const T* ct2i, void* losses, T* dS) {
-  UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i);
-  st.add_block(S, 0, nr);
+  const int nt = team_size(nr, double(nr) * double(nc) * 8);
+  const int64_t per = rows_per_thread(nr, nt);
+  UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i, nt);
+#pragma omp parallel num_threads(nt)
+  {
+    const int tid = omp_get_thread_num();
+    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
+    if (r0 < r1) st.add_block(tid, S + r0 * nc, r0, r1);
+  }
   double l[3];
   st.finish(l);
   write_losses<T>(l, losses);
   if (dS == nullptr) return;
-  if (dS != S) std::memcpy(dS, S, sizeof(T) * nr * nc);
-  st.grad_block(dS, 0, nr);
+#pragma omp parallel num_threads(nt)
+  {
+    const int tid = omp_get_thread_num();
+    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
+    if (r0 < r1) {
+      if (dS != S) std::memcpy(dS + r0 * nc, S + r0 * nc, sizeof(T) * (r1 - r0) * nc);
+      st.grad_block(dS + r0 * nc, r0, r1);
+    }
+  }
 }
 
-// Rows per block: about 2^20 logits per block (4 MiB in float) keeps the block in the last
-// level cache between the GEMM that writes it and the loops that read it, while each GEMM
-// still gets a few hundred rows; never fewer than 16 rows or more than n_rows.
+// S is kept between the passes (no recomputation) when it takes at most this many bytes
+// and the block size is automatic.
+constexpr int64_t kKeepBytes = int64_t(64) << 20;
+
+// Rows per block when S is recomputed: about 2^19 logits (2 MiB in float), so a block stays
+// in cache between the GEMM that writes it and the loops and GEMMs that read it, yet the dg
+// GEMM (K = block rows) still gets at least 64 rows.
 int64_t auto_block_rows(int32_t dtype, int64_t nr, int64_t nc, int64_t d) {
-  const int64_t target = (dtype == WP_F64 ? int64_t(1) << 19 : int64_t(1) << 20);
-  int64_t br = target / std::max<int64_t>(nc, 1);
-  br = std::max<int64_t>(br, 16);
-  return std::min<int64_t>(br, nr);
+  const int64_t target = (dtype == WP_F64 ? int64_t(1) << 18 : int64_t(1) << 19);
+  return std::min<int64_t>(std::max<int64_t>(target / std::max<int64_t>(nc, 1), 64), nr);
 }
 
 template <typename T>
 void contrastive_fused(int64_t nr, int64_t nc, int64_t d, const T* F, const T* G, double tau, const int64_t* rl,
-                       const int64_t* cl, double alpha, const T* ci2t, const T* ct2i, int64_t br, void* losses,
-                       T* dF, T* dG, T* dtau) {
-  Buffer<T> f(nr * d), g(nc * d), den_r(nr), den_c(nc), blk(br * nc);
+                       const int64_t* cl, double alpha, const T* ci2t, const T* ct2i, int64_t block_rows,
+                       void* losses, T* dF, T* dG, T* dtau) {
+  PhaseTimer pt;
+  const int nt = team_size(nr, double(nr) * double(nc) * double(d));
+  const int64_t per = rows_per_thread(nr, nt);
+  const bool keep = block_rows <= 0 && nr * nc * int64_t(sizeof(T)) <= kKeepBytes;
+  const int64_t br = keep ? per : (block_rows > 0 ? block_rows : auto_block_rows(sizeof(T) == 8 ? WP_F64 : WP_F32, nr, nc, d));
+  Buffer<T> f(nr * d), g(nc * d), den_r(nr), den_c(nc);
+  Buffer<T> blocks(keep ? nr * nc : int64_t(nt) * br * nc);  // keep: all of S; else one block per thread
   normalize_rows(nr, d, F, f.ptr, den_r.ptr);
   normalize_rows(nc, d, G, g.ptr, den_c.ptr);
+  pt.lap(0);
   const T inv_tau = T(1.0 / tau);
-  UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i);
-  for (int64_t i0 = 0; i0 < nr; i0 += br) {
-    const int64_t i1 = std::min(nr, i0 + br);
-    blas_gemm<T>(false, true, i1 - i0, nc, d, inv_tau, f.ptr + i0 * d, d, g.ptr, d, T(0), blk.ptr, nc);
-    st.add_block(blk.ptr, i0, i1);
+  UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i, nt);
+  BlasOnCallingThread blas_guard;
+  auto block_of = [&](int tid, int64_t i0) { return keep ? blocks.ptr + i0 * nc : blocks.ptr + int64_t(tid) * br * nc; };
+  auto logits = [&](T* out, int64_t i0, int64_t rows) {
+    blas_gemm<T>(false, true, rows, nc, d, inv_tau, f.ptr + i0 * d, d, g.ptr, d, T(0), out, nc);
+  };
+#pragma omp parallel num_threads(nt)
+  {
+    const int tid = omp_get_thread_num();
+    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
+    for (int64_t i0 = r0; i0 < r1; i0 += br) {
+      const int64_t i1 = std::min(r1, i0 + br);
+      T* blk = block_of(tid, i0);
+      logits(blk, i0, i1 - i0);
+      st.add_block(tid, blk, i0, i1);
+    }
   }
+  pt.lap(1);
   double l[3];
   st.finish(l);
   write_losses<T>(l, losses);
+  pt.lap(2);
   if (dF == nullptr && dG == nullptr && dtau == nullptr) return;
 
-  // df and dg accumulate in the outputs (or scratch when an output is not wanted).
-  std::unique_ptr<Buffer<T>> df_scratch, dg_scratch;
+  // df goes straight to dF's rows; dg is accumulated per thread and summed at the end.
+  std::unique_ptr<Buffer<T>> df_scratch;
   T* df = dF;
-  T* dg = dG;
-  if (df == nullptr) { df_scratch = std::make_unique<Buffer<T>>(nr * d); df = df_scratch->ptr; }
-  if (dg == nullptr) { dg_scratch = std::make_unique<Buffer<T>>(nc * d); dg = dg_scratch->ptr; }
-  double dS_dot_S = 0;
-  for (int64_t i0 = 0; i0 < nr; i0 += br) {
-    const int64_t i1 = std::min(nr, i0 + br), rows = i1 - i0;
-    blas_gemm<T>(false, true, rows, nc, d, inv_tau, f.ptr + i0 * d, d, g.ptr, d, T(0), blk.ptr, nc);
-    dS_dot_S += st.grad_block(blk.ptr, i0, i1);
-    blas_gemm<T>(false, false, rows, d, nc, inv_tau, blk.ptr, nc, g.ptr, d, T(0), df + i0 * d, d);
-    blas_gemm<T>(true, false, nc, d, rows, inv_tau, blk.ptr, nc, f.ptr + i0 * d, d, T(i0 == 0 ? 0 : 1), dg, d);
+  if (df == nullptr) {
+    df_scratch = std::make_unique<Buffer<T>>(nr * d);
+    df = df_scratch->ptr;
+  }
+  Buffer<T> dg_threads(int64_t(nt) * nc * d);
+  std::vector<double> dot(nt, 0.0);
+#pragma omp parallel num_threads(nt)
+  {
+    const int tid = omp_get_thread_num();
+    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
+    T* dg = dg_threads.ptr + int64_t(tid) * nc * d;
+    if (r0 >= r1) std::memset(dg, 0, sizeof(T) * nc * d);
+    for (int64_t i0 = r0; i0 < r1; i0 += br) {
+      const int64_t i1 = std::min(r1, i0 + br), rows = i1 - i0;
+      T* blk = block_of(tid, i0);
+      if (!keep) logits(blk, i0, rows);
+      dot[tid] += st.grad_block(blk, i0, i1);
+      blas_gemm<T>(false, false, rows, d, nc, inv_tau, blk, nc, g.ptr, d, T(0), df + i0 * d, d);
+      blas_gemm<T>(true, false, nc, d, rows, inv_tau, blk, nc, f.ptr + i0 * d, d, T(i0 == r0 ? 0 : 1), dg, d);
+    }
+  }
+  pt.lap(3);
+  if (dG != nullptr) {
+    parallel_chunks(nc, d * nt, [&](int64_t jb, int64_t je) {
+      for (int64_t j = jb; j < je; ++j) {
+        T* out = dG + j * d;
+        std::memcpy(out, dg_threads.ptr + j * d, sizeof(T) * d);
+        for (int t = 1; t < nt; ++t) {
+          const T* part = dg_threads.ptr + (int64_t(t) * nc + j) * d;
+          for (int64_t k = 0; k < d; ++k) out[k] += part[k];
+        }
+      }
+    });
+    normalize_rows_backward(nc, d, g.ptr, den_c.ptr, dG, dG);
   }
   if (dF != nullptr) normalize_rows_backward(nr, d, f.ptr, den_r.ptr, dF, dF);
-  if (dG != nullptr) normalize_rows_backward(nc, d, g.ptr, den_c.ptr, dG, dG);
-  if (dtau != nullptr) *dtau = T(-dS_dot_S / tau);
+  double total = 0;
+  for (double x : dot) total += x;
+  if (dtau != nullptr) *dtau = T(-total / tau);
+  pt.lap(4);
 }
 
 }  // namespace
@@ -114,12 +215,11 @@ WP_API void wp_contrastive_fused(int32_t dtype, int64_t n_rows, int64_t n_cols, 
                                  const int64_t* col_labels, double alpha, const void* conf_i2t, const void* conf_t2i,
                                  int64_t block_rows, void* losses, void* grad_rows, void* grad_cols, void* grad_tau) {
   if (n_rows <= 0 || n_cols <= 0 || dim <= 0) return;
-  const int64_t br = block_rows > 0 ? std::min(block_rows, n_rows) : auto_block_rows(dtype, n_rows, n_cols, dim);
   dispatch_float(dtype, "contrastive_fused", [&](auto zero) {
     using T = decltype(zero);
     contrastive_fused<T>(n_rows, n_cols, dim, static_cast<const T*>(feat_rows), static_cast<const T*>(feat_cols), tau,
                          row_labels, col_labels, alpha, static_cast<const T*>(conf_i2t),
-                         static_cast<const T*>(conf_t2i), br, losses, static_cast<T*>(grad_rows),
+                         static_cast<const T*>(conf_t2i), block_rows, losses, static_cast<T*>(grad_rows),
                          static_cast<T*>(grad_cols), static_cast<T*>(grad_tau));
   });
 }

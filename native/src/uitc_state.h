@@ -1,12 +1,16 @@
 // The uITC loss and its gradient over row blocks of the logits (wp/contrastive.h), shared by
-// the materialised kernel (one block: all of S) and the fused, tiled kernel (S recomputed a
-// block of rows at a time). A block [i0, i1) always spans every column, so row statistics
-// are exact per block; column statistics are running (maximum, sum) pairs rescaled when the
-// maximum grows, like the online softmax of FlashAttention.
+// the materialised kernel (S given whole) and the fused one (S computed a block of rows at a
+// time). A block [i0, i1) always spans every column, so row statistics are exact per block;
+// column statistics are running (maximum, sum) pairs, rescaled when the maximum grows (the
+// online softmax of FlashAttention), kept per thread and merged once.
 //
-// Pass 1: add_block for every block in row order, then finish(): row and column
-// log-sum-exps over all entries and over the positive entries, and the loss.
-// Pass 2 (gradient): grad_block for any block, in any order: dS over S, and sum dS * S.
+// Threading: the callers run ONE OpenMP region per pass in which each thread owns a
+// contiguous range of rows and calls OpenBLAS single-threaded on its own blocks. Alternating
+// OpenBLAS's thread pool with OpenMP regions block by block made the threads of one spin
+// while the other's waited for a core (5-10x slower on a loaded 2-core machine).
+//
+// Pass 1: add_block(thread, ...) for each thread's blocks in row order; then finish().
+// Pass 2: grad_block for any block: dS over S, and sum dS * S.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -20,78 +24,82 @@
 namespace wp {
 namespace {
 
+// Running statistics of the columns as one thread has seen them.
+template <typename T>
+struct ColumnAccumulator {
+  std::vector<T> max;          // over all entries seen
+  std::vector<double> sum;     // sum exp(S - max)
+  std::vector<double> pmax, psum, pwsum, pplain, pext;  // positive entries: max, sum exp, sum exp*S, sum S, sum c_ext
+  std::vector<double> pext_w;  // sum c_ext * S (external confidence)
+  std::vector<int64_t> cursor; // next positive row of each column (rows ascend within a thread)
+
+  explicit ColumnAccumulator(int64_t nc)
+      : max(nc, -std::numeric_limits<T>::infinity()), sum(nc, 0.0),
+        pmax(nc, -std::numeric_limits<double>::infinity()), psum(nc, 0.0), pwsum(nc, 0.0), pplain(nc, 0.0),
+        pext(nc, 0.0), pext_w(nc, 0.0), cursor(nc, 0) {}
+};
+
+// exp(a - m) for merging running sums; an empty side (a = -inf) contributes nothing.
+inline double rescale(double a, double m) { return a == -std::numeric_limits<double>::infinity() ? 0.0 : std::exp(a - m); }
+
 template <typename T>
 class UitcState {
  public:
   // Labels NULL: strict targets (alpha is then irrelevant: one positive per row).
   UitcState(int64_t n_rows, int64_t n_cols, const int64_t* row_labels, const int64_t* col_labels, double alpha,
-            const T* conf_i2t, const T* conf_t2i)
+            const T* conf_i2t, const T* conf_t2i, int threads)
       : nr_(n_rows), nc_(n_cols), alpha_(row_labels == nullptr ? 0.0 : alpha), ext_i2t_(conf_i2t),
         ext_t2i_(conf_t2i), P_(n_rows, n_cols, row_labels, col_labels),
         row_lse_(n_rows), row_pos_lse_(n_rows), row_w_(n_rows), row_sum_q_(n_rows), row_loss_(n_rows),
-        col_max_(n_cols, -std::numeric_limits<T>::infinity()), col_sum_(n_cols, 0.0),
-        col_pos_max_(n_cols, -std::numeric_limits<double>::infinity()), col_pos_sum_(n_cols, 0.0),
-        col_pos_wsum_(n_cols, 0.0), col_pos_plain_(n_cols, 0.0), col_pos_ext_(n_cols, 0.0),
-        col_cursor_(n_cols, 0), col_lse_(n_cols), col_pos_lse_(n_cols), col_w_(n_cols), col_sum_q_(n_cols, 0.0) {}
-
-  // Pass 1 over rows [i0, i1) of S, given as S_blk [(i1 - i0), n_cols]. Blocks in row order.
-  void add_block(const T* S_blk, int64_t i0, int64_t i1) {
-    const int64_t rows = i1 - i0;
-    parallel_chunks(rows, nc_, [&](int64_t b, int64_t e) {
-      for (int64_t r = b; r < e; ++r) row_stats(S_blk + r * nc_, i0 + r);
-    });
-    parallel_chunks(nc_, rows * 4, [&](int64_t jb, int64_t je) {
-      col_stats(S_blk, rows, jb, je);
-      col_positive_stats(S_blk, i0, i1, jb, je);
-    });
+        col_lse_(n_cols), col_pos_lse_(n_cols), col_w_(n_cols) {
+    acc_.reserve(threads);
+    for (int t = 0; t < threads; ++t) acc_.emplace_back(n_cols);
   }
 
-  // After the last add_block: column log-sum-exps and the loss {L, L_i2t, L_t2i}.
+  // Pass 1 over rows [i0, i1) of S (S_blk [(i1 - i0), n_cols]) by thread `tid`, whose
+  // blocks must come in increasing row order.
+  void add_block(int tid, const T* S_blk, int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) row_stats(S_blk + (i - i0) * nc_, i);
+    ColumnAccumulator<T>& a = acc_[tid];
+    col_stats(S_blk, i1 - i0, a.max.data(), a.sum.data());
+    col_positive_stats(S_blk, i0, i1, a);
+  }
+
+  // After pass 1: merges the threads' column statistics and computes the loss {L, L_i2t, L_t2i}.
   void finish(double losses[3]) {
+    parallel_chunks(nc_, 4 * int64_t(acc_.size()), [&](int64_t jb, int64_t je) {
+      for (int64_t j = jb; j < je; ++j) merge_column(j);
+    });
     double row_total = 0, col_total = 0;
+    int64_t R = 0, C = 0;
     for (int64_t i = 0; i < nr_; ++i)
       if (P_.row_count[i] > 0) {
         row_total += row_loss_[i];
-        ++R_;
+        ++R;
       }
-    for (int64_t j = 0; j < nc_; ++j) {
-      col_lse_[j] = T(double(col_max_[j]) + std::log(col_sum_[j]));
-      const int64_t k = P_.col_count[j];
-      if (k == 0) continue;
-      ++C_;
-      double sum_q, sum_qs;
-      if (ext_t2i_ != nullptr) {
-        sum_q = (1 - alpha_) + alpha_ * col_pos_ext_[j];
-        sum_qs = (1 - alpha_) * col_pos_plain_[j] / double(k) + alpha_ * col_pos_wsum_[j];
-      } else {
-        col_pos_lse_[j] = T(col_pos_max_[j] + std::log(col_pos_sum_[j]));
-        sum_q = 1.0;
-        // sum_i c_ij S_ij = (sum exp(S - m) S) / (sum exp(S - m))
-        sum_qs = (1 - alpha_) * col_pos_plain_[j] / double(k) + alpha_ * col_pos_wsum_[j] / col_pos_sum_[j];
+    for (int64_t j = 0; j < nc_; ++j)
+      if (P_.col_count[j] > 0) {
+        col_total += col_loss_[j];
+        ++C;
       }
-      col_sum_q_[j] = sum_q;
-      col_total += double(col_lse_[j]) * sum_q - sum_qs;
-    }
-    const double li2t = R_ > 0 ? row_total / double(R_) : 0.0;
-    const double lt2i = C_ > 0 ? col_total / double(C_) : 0.0;
+    R_ = R;
+    C_ = C;
+    const double li2t = R > 0 ? row_total / double(R) : 0.0;
+    const double lt2i = C > 0 ? col_total / double(C) : 0.0;
     losses[0] = 0.5 * (li2t + lt2i);
     losses[1] = li2t;
     losses[2] = lt2i;
     // Weights of the two softmax terms of dS: sum_q / (2R) per row, sum_q / (2C) per column.
-    for (int64_t i = 0; i < nr_; ++i) row_w_[i] = P_.row_count[i] > 0 ? T(row_sum_q_[i] / (2.0 * double(R_))) : T(0);
-    for (int64_t j = 0; j < nc_; ++j) col_w_[j] = P_.col_count[j] > 0 ? T(col_sum_q_[j] / (2.0 * double(C_))) : T(0);
+    for (int64_t i = 0; i < nr_; ++i) row_w_[i] = P_.row_count[i] > 0 ? T(row_sum_q_[i] / (2.0 * double(R))) : T(0);
+    for (int64_t j = 0; j < nc_; ++j) col_w_[j] = P_.col_count[j] > 0 ? T(col_sum_q_[j] / (2.0 * double(C))) : T(0);
+    acc_.clear();
+    acc_.shrink_to_fit();
   }
 
-  // Pass 2 over rows [i0, i1): dS written over S_blk; returns sum_ij dS_ij S_ij of the block.
+  // Pass 2 over rows [i0, i1) by one thread: dS written over S_blk; returns sum_ij dS_ij S_ij.
   double grad_block(T* S_blk, int64_t i0, int64_t i1) {
-    const int64_t rows = i1 - i0;
-    std::vector<double> partial(rows, 0.0);
-    parallel_chunks(rows, nc_, [&](int64_t b, int64_t e) {
-      std::vector<std::pair<T, T>> fix;  // (target weight, logit) at the row's positives
-      for (int64_t r = b; r < e; ++r) partial[r] = row_grad(S_blk + r * nc_, i0 + r, fix);
-    });
     double total = 0;
-    for (double p : partial) total += p;
+    for (int64_t i = i0; i < i1; ++i) total += row_grad(S_blk + (i - i0) * nc_, i);
     return total;
   }
 
@@ -136,56 +144,98 @@ class UitcState {
     row_loss_[i] = lse * sum_q - sum_qs;
   }
 
-  // Running column maxima and sums of exp over columns [jb, je) of a block of `rows` rows.
-  WP_HOT void col_stats(const T* S_blk, int64_t rows, int64_t jb, int64_t je) {
-    const int64_t w = je - jb;
-    std::vector<T> m_new(col_max_.begin() + jb, col_max_.begin() + je);
-    T* mn = m_new.data();
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* s = S_blk + r * nc_ + jb;
-      for (int64_t t = 0; t < w; ++t) mn[t] = s[t] > mn[t] ? s[t] : mn[t];
-    }
-    std::vector<T> acc(w, T(0));
-    T* a = acc.data();
-    for (int64_t r = 0; r < rows; ++r) {
-      const T* s = S_blk + r * nc_ + jb;
-      for (int64_t t = 0; t < w; ++t) a[t] += exp_fast(T(s[t] - mn[t]));
-    }
-    for (int64_t t = 0; t < w; ++t) {
-      const int64_t j = jb + t;
-      col_sum_[j] = col_sum_[j] * std::exp(double(col_max_[j]) - double(mn[t])) + double(a[t]);
-      col_max_[j] = mn[t];
+  // Running column maxima and sums of exp over a block of `rows` rows.
+  WP_HOT void col_stats(const T* S_blk, int64_t rows, T* cmax, double* csum) {
+    constexpr int64_t kStripe = 1024;  // columns per stripe: the stripe's accumulators stay in L1
+    T mn[kStripe], acc[kStripe];
+    for (int64_t jb = 0; jb < nc_; jb += kStripe) {
+      const int64_t w = std::min(kStripe, nc_ - jb);
+      for (int64_t t = 0; t < w; ++t) mn[t] = cmax[jb + t];
+      for (int64_t r = 0; r < rows; ++r) {
+        const T* s = S_blk + r * nc_ + jb;
+        for (int64_t t = 0; t < w; ++t) mn[t] = s[t] > mn[t] ? s[t] : mn[t];
+      }
+      for (int64_t t = 0; t < w; ++t) acc[t] = T(0);
+      for (int64_t r = 0; r < rows; ++r) {
+        const T* s = S_blk + r * nc_ + jb;
+        for (int64_t t = 0; t < w; ++t) acc[t] += exp_fast(T(s[t] - mn[t]));
+      }
+      for (int64_t t = 0; t < w; ++t) {
+        csum[jb + t] = csum[jb + t] * rescale(double(cmax[jb + t]), double(mn[t])) + double(acc[t]);
+        cmax[jb + t] = mn[t];
+      }
     }
   }
 
-  // The positive entries of columns [jb, je) in this block: rows ascend, so a cursor per
-  // column walks its positive rows once over all blocks.
-  void col_positive_stats(const T* S_blk, int64_t i0, int64_t i1, int64_t jb, int64_t je) {
-    for (int64_t j = jb; j < je; ++j) {
+  // The positive entries of the block, column by column: rows ascend within a thread, so
+  // a cursor per column walks its positive rows once over the thread's blocks.
+  void col_positive_stats(const T* S_blk, int64_t i0, int64_t i1, ColumnAccumulator<T>& a) {
+    for (int64_t j = 0; j < nc_; ++j) {
       const int64_t k = P_.col_count[j];
+      if (k == 0) continue;
       const int64_t* pos = P_.rows_by_label.data() + P_.col_begin[j];
-      int64_t& cur = col_cursor_[j];
+      int64_t cur = a.cursor[j];
       while (cur < k && pos[cur] < i0) ++cur;
       for (; cur < k && pos[cur] < i1; ++cur) {
         const int64_t i = pos[cur];
         const double sv = double(S_blk[(i - i0) * nc_ + j]);
-        col_pos_plain_[j] += sv;
+        a.pplain[j] += sv;
         if (ext_t2i_ != nullptr) {
           const double c = double(ext_t2i_[i * nc_ + j]);
-          col_pos_ext_[j] += c;
-          col_pos_wsum_[j] += c * sv;
-        } else if (sv > col_pos_max_[j]) {
-          const double scale = std::exp(col_pos_max_[j] - sv);
-          col_pos_sum_[j] = col_pos_sum_[j] * scale + 1.0;
-          col_pos_wsum_[j] = col_pos_wsum_[j] * scale + sv;
-          col_pos_max_[j] = sv;
+          a.pext[j] += c;
+          a.pext_w[j] += c * sv;
+        } else if (sv > a.pmax[j]) {
+          const double scale = rescale(a.pmax[j], sv);
+          a.psum[j] = a.psum[j] * scale + 1.0;
+          a.pwsum[j] = a.pwsum[j] * scale + sv;
+          a.pmax[j] = sv;
         } else {
-          const double e = std::exp(sv - col_pos_max_[j]);
-          col_pos_sum_[j] += e;
-          col_pos_wsum_[j] += e * sv;
+          const double e = std::exp(sv - a.pmax[j]);
+          a.psum[j] += e;
+          a.pwsum[j] += e * sv;
         }
       }
+      a.cursor[j] = cur;
     }
+  }
+
+  // Column j over all threads: its log-sum-exps, and its term of the loss.
+  void merge_column(int64_t j) {
+    double m = -std::numeric_limits<double>::infinity(), pm = m;
+    for (const auto& a : acc_) {
+      m = std::max(m, double(a.max[j]));
+      pm = std::max(pm, a.pmax[j]);
+    }
+    double s = 0, ps = 0, pw = 0, plain = 0, ext = 0, ext_w = 0;
+    for (const auto& a : acc_) {
+      s += a.sum[j] * rescale(double(a.max[j]), m);
+      const double r = rescale(a.pmax[j], pm);
+      ps += a.psum[j] * r;
+      pw += a.pwsum[j] * r;
+      plain += a.pplain[j];
+      ext += a.pext[j];
+      ext_w += a.pext_w[j];
+    }
+    const double lse = m + std::log(s);
+    col_lse_[j] = T(lse);
+    const int64_t k = P_.col_count[j];
+    if (k == 0) {
+      col_sum_q_[j] = 0;
+      col_loss_[j] = 0;
+      return;
+    }
+    double sum_q, sum_qs;
+    if (ext_t2i_ != nullptr) {
+      sum_q = (1 - alpha_) + alpha_ * ext;
+      sum_qs = (1 - alpha_) * plain / double(k) + alpha_ * ext_w;
+    } else {
+      col_pos_lse_[j] = T(pm + std::log(ps));
+      sum_q = 1.0;
+      // sum_i c_ij S_ij = (sum exp(S - m) S) / (sum exp(S - m))
+      sum_qs = (1 - alpha_) * plain / double(k) + alpha_ * pw / ps;
+    }
+    col_sum_q_[j] = sum_q;
+    col_loss_[j] = lse * sum_q - sum_qs;
   }
 
   // q_i2t[i][j] / (2R) + q_t2i[i][j] / (2C) at a positive entry with logit sv.
@@ -200,11 +250,13 @@ class UitcState {
     return T(qi / (2.0 * double(R_)) + qt / (2.0 * double(C_)));
   }
 
-  WP_HOT double row_grad(T* s, int64_t i, std::vector<std::pair<T, T>>& fix) {
+  // dS of row i over its logits s (in place): the two softmax terms, minus the targets at
+  // the row's positives. Returns sum_j dS_ij S_ij.
+  WP_HOT double row_grad(T* s, int64_t i) {
     const int64_t k = P_.row_count[i];
     const int64_t* pos = P_.cols_by_label.data() + P_.row_begin[i];
-    fix.resize(k);
-    for (int64_t t = 0; t < k; ++t) fix[t] = {target_weight(i, pos[t], s[pos[t]]), s[pos[t]]};
+    fix_.resize(k);
+    for (int64_t t = 0; t < k; ++t) fix_[t] = {target_weight(i, pos[t], s[pos[t]]), s[pos[t]]};
     const T lse = row_lse_[i], wr = row_w_[i];
     const T* clse = col_lse_.data();
     const T* cw = col_w_.data();
@@ -215,8 +267,8 @@ class UitcState {
       return ds * sv;
     });
     for (int64_t t = 0; t < k; ++t) {
-      s[pos[t]] -= fix[t].first;
-      total -= double(fix[t].first) * double(fix[t].second);
+      s[pos[t]] -= fix_[t].first;
+      total -= double(fix_[t].first) * double(fix_[t].second);
     }
     return total;
   }
@@ -228,14 +280,15 @@ class UitcState {
   PositiveIndex P_;
   std::vector<T> row_lse_, row_pos_lse_, row_w_;
   std::vector<double> row_sum_q_, row_loss_;
-  std::vector<T> col_max_;
-  std::vector<double> col_sum_;
-  std::vector<double> col_pos_max_, col_pos_sum_, col_pos_wsum_, col_pos_plain_, col_pos_ext_;
-  std::vector<int64_t> col_cursor_;
   std::vector<T> col_lse_, col_pos_lse_, col_w_;
-  std::vector<double> col_sum_q_;
+  std::vector<double> col_sum_q_ = std::vector<double>(nc_), col_loss_ = std::vector<double>(nc_);
+  std::vector<ColumnAccumulator<T>> acc_;
   int64_t R_ = 0, C_ = 0;
+  static thread_local std::vector<std::pair<T, T>> fix_;  // (target weight, logit) at a row's positives
 };
+
+template <typename T>
+thread_local std::vector<std::pair<T, T>> UitcState<T>::fix_;
 
 }  // namespace
 }  // namespace wp

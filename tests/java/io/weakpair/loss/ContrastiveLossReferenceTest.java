@@ -42,7 +42,11 @@ class ContrastiveLossReferenceTest {
                 Arguments.of(21, 40, 11, "uncertainty", 0.3, ContrastiveLoss.Path.MATERIALISED, 0, 0.1),
                 Arguments.of(21, 40, 11, "strict", 0.0, ContrastiveLoss.Path.TILED, 4, 0.1),
                 Arguments.of(30, 17, 8, "id", 0.0, ContrastiveLoss.Path.TILED, 7, 0.3),
-                Arguments.of(64, 64, 32, "uncertainty", 0.6, ContrastiveLoss.Path.AUTO, 0, 0.001));
+                Arguments.of(64, 64, 32, "uncertainty", 0.6, ContrastiveLoss.Path.AUTO, 0, 0.001),
+                // Big enough for several threads in the kernels (each owns a range of rows).
+                Arguments.of(600, 520, 8, "uncertainty", 0.6, ContrastiveLoss.Path.TILED, 0, 0.07),
+                Arguments.of(600, 520, 8, "uncertainty", 0.6, ContrastiveLoss.Path.TILED, 97, 0.07),
+                Arguments.of(520, 600, 8, "id", 0.0, ContrastiveLoss.Path.MATERIALISED, 0, 0.07));
     }
 
     @ParameterizedTest(name = "{0}x{1} d{2} {3} alpha {4} {5} block {6} tau {7}")
