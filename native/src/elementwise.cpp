@@ -16,32 +16,37 @@ inline T apply_binary(T a, T b) {
 }
 
 // The inner loop is specialised for the unit/zero stride combinations that broadcasting
-// produces, so the common cases (same shape, scalar, bias row) vectorise.
+// produces, so the common cases (same shape, scalar, bias row) vectorise. Hot loops live in
+// WP_HOT functions called from the parallel lambdas (a lambda would not get the clones).
 template <typename T, int Op>
-WP_HOT void binary_kernel(const StridedLayout<3>& L, const T* a, const T* b, T* out) {
+WP_HOT void binary_rows(const StridedLayout<3>& L, const T* a, const T* b, T* out, int64_t begin, int64_t end) {
   const int64_t inner = L.inner();
   const int last = L.ndim - 1;
   const int64_t as = L.strides[0][last], bs = L.strides[1][last], os = L.strides[2][last];
-  parallel_chunks(L.outer_count(), inner, [&](int64_t begin, int64_t end) {
-    int64_t off[3];
-    for (int64_t row = begin; row < end; ++row) {
-      L.offsets(row, off);
-      const T* pa = a + off[0];
-      const T* pb = b + off[1];
-      T* po = out + off[2];
-      if (os == 1 && as == 1 && bs == 1) {
-        for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(pa[i], pb[i]);
-      } else if (os == 1 && as == 1 && bs == 0) {
-        const T vb = pb[0];
-        for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(pa[i], vb);
-      } else if (os == 1 && as == 0 && bs == 1) {
-        const T va = pa[0];
-        for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(va, pb[i]);
-      } else {
-        for (int64_t i = 0; i < inner; ++i) po[i * os] = apply_binary<T, Op>(pa[i * as], pb[i * bs]);
-      }
+  int64_t off[3];
+  for (int64_t row = begin; row < end; ++row) {
+    L.offsets(row, off);
+    const T* pa = a + off[0];
+    const T* pb = b + off[1];
+    T* po = out + off[2];
+    if (os == 1 && as == 1 && bs == 1) {
+      for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(pa[i], pb[i]);
+    } else if (os == 1 && as == 1 && bs == 0) {
+      const T vb = pb[0];
+      for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(pa[i], vb);
+    } else if (os == 1 && as == 0 && bs == 1) {
+      const T va = pa[0];
+      for (int64_t i = 0; i < inner; ++i) po[i] = apply_binary<T, Op>(va, pb[i]);
+    } else {
+      for (int64_t i = 0; i < inner; ++i) po[i * os] = apply_binary<T, Op>(pa[i * as], pb[i * bs]);
     }
-  });
+  }
+}
+
+template <typename T, int Op>
+void binary_kernel(const StridedLayout<3>& L, const T* a, const T* b, T* out) {
+  parallel_chunks(L.outer_count(), L.inner(),
+                  [&](int64_t begin, int64_t end) { binary_rows<T, Op>(L, a, b, out, begin, end); });
 }
 
 template <typename T>
@@ -62,8 +67,7 @@ constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 
 template <typename T>
-WP_HOT void unary_kernel(int32_t op, int64_t n, const T* x, T* y, T alpha, T beta) {
-  parallel_chunks(n, 8, [&](int64_t b, int64_t e) {
+WP_HOT void unary_range(int32_t op, int64_t b, int64_t e, const T* x, T* y, T alpha, T beta) {
     switch (op) {
       case WP_AFFINE: for (int64_t i = b; i < e; ++i) y[i] = alpha * x[i] + beta; break;
       case WP_NEG: for (int64_t i = b; i < e; ++i) y[i] = -x[i]; break;
@@ -78,12 +82,17 @@ WP_HOT void unary_kernel(int32_t op, int64_t n, const T* x, T* y, T alpha, T bet
       case WP_RELU: for (int64_t i = b; i < e; ++i) y[i] = x[i] > T(0) ? x[i] : T(0); break;
       default: fail("unary: unknown op code " + std::to_string(op));
     }
-  });
 }
 
 template <typename T>
-WP_HOT void unary_backward_kernel(int32_t op, int64_t n, const T* x, const T* y, const T* gy, T* gx, T alpha) {
-  parallel_chunks(n, 8, [&](int64_t b, int64_t e) {
+void unary_kernel(int32_t op, int64_t n, const T* x, T* y, T alpha, T beta) {
+  if (op < WP_AFFINE || op > WP_RELU) fail("unary: unknown op code " + std::to_string(op));
+  parallel_chunks(n, 8, [&](int64_t b, int64_t e) { unary_range<T>(op, b, e, x, y, alpha, beta); });
+}
+
+template <typename T>
+WP_HOT void unary_backward_range(int32_t op, int64_t b, int64_t e, const T* x, const T* y, const T* gy, T* gx,
+                                 T alpha) {
     switch (op) {
       case WP_AFFINE: for (int64_t i = b; i < e; ++i) gx[i] = alpha * gy[i]; break;
       case WP_NEG: for (int64_t i = b; i < e; ++i) gx[i] = -gy[i]; break;
@@ -102,40 +111,54 @@ WP_HOT void unary_backward_kernel(int32_t op, int64_t n, const T* x, const T* y,
       case WP_RELU: for (int64_t i = b; i < e; ++i) gx[i] = x[i] > T(0) ? gy[i] : T(0); break;
       default: fail("unary_backward: unknown op code " + std::to_string(op));
     }
-  });
 }
 
 template <typename T>
-WP_HOT void reduce_sum_kernel(int64_t outer, int64_t axis, int64_t inner, const T* x, T* out, T scale) {
-  if (inner == 1) {
-    parallel_chunks(outer, axis, [&](int64_t b, int64_t e) {
-      for (int64_t o = b; o < e; ++o) {
-        const T* row = x + o * axis;
-        T acc = 0;
+void unary_backward_kernel(int32_t op, int64_t n, const T* x, const T* y, const T* gy, T* gx, T alpha) {
+  if (op < WP_AFFINE || op > WP_RELU) fail("unary_backward: unknown op code " + std::to_string(op));
+  parallel_chunks(n, 8, [&](int64_t b, int64_t e) { unary_backward_range<T>(op, b, e, x, y, gy, gx, alpha); });
+}
+
+template <typename T>
+WP_HOT void row_sums(int64_t begin, int64_t end, int64_t axis, const T* x, T* out, T scale) {
+  for (int64_t o = begin; o < end; ++o) {
+    const T* row = x + o * axis;
+    T acc = 0;
 #pragma omp simd reduction(+ : acc)
-        for (int64_t a = 0; a < axis; ++a) acc += row[a];
-        out[o] = acc * scale;
-      }
-    });
+    for (int64_t a = 0; a < axis; ++a) acc += row[a];
+    out[o] = acc * scale;
+  }
+}
+
+constexpr int64_t kColumnBlock = 256;
+
+// Tasks t in [begin, end) are (outer index, block of kColumnBlock inner columns) pairs.
+template <typename T>
+WP_HOT void column_sums(int64_t begin, int64_t end, int64_t axis, int64_t inner, const T* x, T* out, T scale) {
+  const int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
+  for (int64_t t = begin; t < end; ++t) {
+    const int64_t o = t / blocks;
+    const int64_t i0 = (t % blocks) * kColumnBlock;
+    const int64_t i1 = i0 + kColumnBlock < inner ? i0 + kColumnBlock : inner;
+    T* dst = out + o * inner;
+    for (int64_t i = i0; i < i1; ++i) dst[i] = 0;
+    for (int64_t a = 0; a < axis; ++a) {
+      const T* src = x + (o * axis + a) * inner;
+      for (int64_t i = i0; i < i1; ++i) dst[i] += src[i];
+    }
+    for (int64_t i = i0; i < i1; ++i) dst[i] *= scale;
+  }
+}
+
+template <typename T>
+void reduce_sum_kernel(int64_t outer, int64_t axis, int64_t inner, const T* x, T* out, T scale) {
+  if (inner == 1) {
+    parallel_chunks(outer, axis, [&](int64_t b, int64_t e) { row_sums<T>(b, e, axis, x, out, scale); });
     return;
   }
-  // Columns: split (outer x inner-blocks) across threads, stream rows of each block.
-  constexpr int64_t kBlock = 256;
-  const int64_t blocks = (inner + kBlock - 1) / kBlock;
-  parallel_chunks(outer * blocks, axis * kBlock, [&](int64_t b, int64_t e) {
-    for (int64_t t = b; t < e; ++t) {
-      const int64_t o = t / blocks;
-      const int64_t i0 = (t % blocks) * kBlock;
-      const int64_t i1 = i0 + kBlock < inner ? i0 + kBlock : inner;
-      T* dst = out + o * inner;
-      for (int64_t i = i0; i < i1; ++i) dst[i] = 0;
-      for (int64_t a = 0; a < axis; ++a) {
-        const T* src = x + (o * axis + a) * inner;
-        for (int64_t i = i0; i < i1; ++i) dst[i] += src[i];
-      }
-      for (int64_t i = i0; i < i1; ++i) dst[i] *= scale;
-    }
-  });
+  const int64_t blocks = (inner + kColumnBlock - 1) / kColumnBlock;
+  parallel_chunks(outer * blocks, axis * kColumnBlock,
+                  [&](int64_t b, int64_t e) { column_sums<T>(b, e, axis, inner, x, out, scale); });
 }
 
 }  // namespace

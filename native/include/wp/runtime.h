@@ -6,6 +6,12 @@
 WP_API void* wp_host_alloc(int64_t bytes);
 WP_API void wp_host_free(void* ptr);
 
+/* Blocks of 1 MiB and more are kept in a bounded size-class cache for reuse instead of being
+ * returned to the OS; these report, bound and drop it. */
+WP_API void wp_host_empty_cache(void);
+WP_API int64_t wp_host_cached_bytes(void);
+WP_API void wp_host_set_cache_limit(int64_t bytes);
+
 /* Threads used by the OpenMP loops and by OpenBLAS. */
 WP_API void wp_set_num_threads(int32_t threads);
 WP_API int32_t wp_get_num_threads(void);

@@ -69,6 +69,7 @@ public final class Autograd {
                 }
                 Tensor[] inputs = node.inputs();
                 Tensor[] grads = node.backward(g);
+                ArrayList<Tensor> adopted = new ArrayList<>(2);
                 if (grads.length != inputs.length)
                     throw new IllegalStateException(node.op() + ": backward returned " + grads.length + " gradients for "
                             + inputs.length + " inputs");
@@ -80,7 +81,12 @@ public final class Autograd {
                         throw new IllegalStateException(node.op() + ": gradient " + gi.describe() + " for input " + j
                                 + " does not match " + in.describe());
                     if (in.isLeaf()) {
-                        accumulateLeaf(in, gi);
+                        if (in.grad() == null && transferable(gi, j, grads, g, gradRoot, holds)) {
+                            in.setGrad(gi);  // a fresh gradient nobody else sees: keep it instead of copying
+                            adopted.add(gi);
+                        } else {
+                            accumulateLeaf(in, gi);
+                        }
                     } else {
                         Tensor prev = pending.get(in);
                         if (prev == null) {
@@ -96,13 +102,34 @@ public final class Autograd {
                     }
                 }
                 // Free returned gradients that nothing holds (copied into a leaf or summed).
-                for (Tensor gi : grads) if (gi != null && gi != g && !holds.containsKey(gi) && gi != gradRoot) gi.close();
+                for (Tensor gi : grads)
+                    if (gi != null && gi != g && gi != gradRoot && !holds.containsKey(gi) && !containsIdentity(adopted, gi))
+                        gi.close();
                 release(g, holds, gradRoot);
             }
         } finally {
             for (Tensor g : pending.values()) if (g != gradRoot) g.close();
             Tape.clear();
         }
+    }
+
+    /**
+     * Whether {@code gi} (gradient j of a node) can become a leaf's gradient as it is: a
+     * contiguous tensor with its own storage that no other pending gradient, no other output of
+     * the same node, the incoming gradient nor the caller's root gradient is.
+     */
+    private static boolean transferable(Tensor gi, int j, Tensor[] grads, Tensor g, Tensor gradRoot,
+                                        IdentityHashMap<Tensor, Integer> holds) {
+        if (gi == g || gi == gradRoot || holds.containsKey(gi) || gi.isClosed() || !gi.isContiguous()
+                || !gi.storage().isExclusive())
+            return false;
+        for (int k = 0; k < grads.length; k++) if (k != j && grads[k] == gi) return false;
+        return true;
+    }
+
+    private static boolean containsIdentity(ArrayList<Tensor> list, Tensor t) {
+        for (Tensor x : list) if (x == t) return true;
+        return false;
     }
 
     private static void release(Tensor g, IdentityHashMap<Tensor, Integer> holds, Tensor gradRoot) {

@@ -90,10 +90,16 @@ public interface Backend {
 
     // ------------------------------------------------------------------ neural-network kernels
 
-    /** y = (x - mean) * rstd * gamma + beta per row; saves mean and rstd [rows]. */
+    /**
+     * y = (x - mean) * rstd * gamma + beta per row, rstd = 1/sqrt(biased var + eps); saves mean
+     * and rstd [rows]. gamma and beta [cols] may be null (no scale, no shift).
+     */
     void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd);
 
-    /** Gradients of layerNormForward; ggamma and gbeta are overwritten (not accumulated). */
+    /**
+     * Gradients of layerNormForward; gx, ggamma and gbeta are overwritten (not accumulated), and
+     * each may be null when not needed; gamma is null when the forward had none.
+     */
     void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy,
                            Tensor gx, Tensor ggamma, Tensor gbeta);
 
@@ -133,9 +139,14 @@ public interface Backend {
     /** y = x / max(||x||, eps) per row; norms [rows] saved. */
     void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps);
 
+    /** gx = (gy - y (y . gy)) / ||x|| per row where ||x|| > eps (method.md section 3), gy / eps elsewhere. */
     void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps);
 
-    /** y = x * mask with mask = 1/(1-p) kept or 0 dropped, drawn from (seed, element index). */
+    /**
+     * y = x * mask with mask = 1/(1-p) kept or 0 dropped, drawn from a hash of (seed, flat element
+     * index) alone (wp/dropout.h defines it), so the same call on the output gradient is the
+     * backward. mask may be null (not stored). p in [0, 1].
+     */
     void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed);
 
     /**

@@ -18,12 +18,26 @@ public final class CpuBackend implements Backend {
     private CpuBackend() {
         String threads = System.getProperty("weakpair.threads", System.getenv("WEAKPAIR_THREADS"));
         if (threads != null && !threads.isBlank()) CpuRuntime.wp_set_num_threads(Integer.parseInt(threads.trim()));
+        String cacheMb = System.getenv("WEAKPAIR_HOST_CACHE_MB");
+        if (cacheMb != null && !cacheMb.isBlank()) CpuRuntime.wp_host_set_cache_limit(Long.parseLong(cacheMb.trim()) << 20);
     }
 
     /** Threads used by the kernels and OpenBLAS. */
     public static void setThreads(int threads) { CpuRuntime.wp_set_num_threads(threads); }
 
     public static int threads() { return CpuRuntime.wp_get_num_threads(); }
+
+    /**
+     * Host blocks of 1 MiB and more are cached by size class for reuse (so a training step
+     * does not page-fault its tensors in again); this returns them to the OS.
+     */
+    public static void emptyCache() { CpuRuntime.wp_host_empty_cache(); }
+
+    /** Bytes held by the host block cache (free, ready for reuse). */
+    public static long cachedBytes() { return CpuRuntime.wp_host_cached_bytes(); }
+
+    /** Bounds the host block cache (default 2 GiB; WEAKPAIR_HOST_CACHE_MB sets it at start). */
+    public static void setCacheLimit(long bytes) { CpuRuntime.wp_host_set_cache_limit(bytes); }
 
     @Override
     public Device device() { return Device.CPU; }
@@ -193,13 +207,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
-        throw notYet("layerNormForward");
+        long cols = x.dim(-1);
+        io.weakpair.nativ.CpuLayerNorm.wp_layernorm_forward(x.dtype().code(), x.numel() / cols, cols, x.address(),
+                addr(gamma), addr(beta), eps, y.address(), mean.address(), rstd.address());
     }
 
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
                                   Tensor gbeta) {
-        throw notYet("layerNormBackward");
+        long cols = x.dim(-1);
+        io.weakpair.nativ.CpuLayerNorm.wp_layernorm_backward(x.dtype().code(), x.numel() / cols, cols, x.address(),
+                addr(gamma), mean.address(), rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta));
     }
 
     @Override
@@ -210,47 +228,76 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
-        throw notYet("crossEntropyForward");
+        long classes = logits.dim(-1);
+        return io.weakpair.nativ.CpuCrossEntropy.wp_cross_entropy_forward(logits.dtype().code(), logits.numel() / classes,
+                classes, logits.address(), targets.address(), ignoreIndex, loss.address(), logSumExp.address());
     }
 
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
                                      Tensor glogits) {
-        throw notYet("crossEntropyBackward");
+        long classes = logits.dim(-1);
+        io.weakpair.nativ.CpuCrossEntropy.wp_cross_entropy_backward(logits.dtype().code(), logits.numel() / classes, classes,
+                logits.address(), targets.address(), ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address());
     }
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
-        throw notYet("softCrossEntropyForward");
+        long classes = logits.dim(-1);
+        io.weakpair.nativ.CpuCrossEntropy.wp_soft_cross_entropy_forward(logits.dtype().code(), logits.numel() / classes,
+                classes, logits.address(), q.address(), loss.address(), logSumExp.address());
     }
 
     @Override
     public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
-        throw notYet("softCrossEntropyBackward");
+        long classes = logits.dim(-1);
+        io.weakpair.nativ.CpuCrossEntropy.wp_soft_cross_entropy_backward(logits.dtype().code(), logits.numel() / classes,
+                classes, logits.address(), q.address(), logSumExp.address(), gLoss.address(), glogits.address(), addr(gq));
     }
 
     @Override
-    public long embeddingForward(Tensor table, Tensor ids, Tensor out) { throw notYet("embeddingForward"); }
+    public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
+        return io.weakpair.nativ.CpuEmbedding.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
+                table.address(), ids.numel(), ids.address(), out.address());
+    }
 
     @Override
-    public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) { throw notYet("embeddingBackward"); }
+    public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
+        io.weakpair.nativ.CpuEmbedding.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
+                ids.address(), gy.address(), gtable.address());
+    }
 
     @Override
-    public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) { throw notYet("l2NormalizeForward"); }
+    public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
+        long cols = x.dim(-1);
+        io.weakpair.nativ.CpuL2Norm.wp_l2norm_forward(x.dtype().code(), x.numel() / cols, cols, x.address(), y.address(),
+                norms.address(), eps);
+    }
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
-        throw notYet("l2NormalizeBackward");
+        long cols = y.dim(-1);
+        io.weakpair.nativ.CpuL2Norm.wp_l2norm_backward(y.dtype().code(), y.numel() / cols, cols, y.address(),
+                norms.address(), gy.address(), gx.address(), eps);
     }
 
     @Override
-    public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) { throw notYet("dropoutForward"); }
+    public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
+        io.weakpair.nativ.CpuDropout.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
+                seed);
+    }
 
     @Override
-    public void patchify(Tensor images, Tensor patches, int patch) { throw notYet("patchify"); }
+    public void patchify(Tensor images, Tensor patches, int patch) {
+        io.weakpair.nativ.CpuPatchify.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
+                images.dim(3), patch, images.address(), patches.address());
+    }
 
     @Override
-    public void unpatchify(Tensor patches, Tensor images, int patch) { throw notYet("unpatchify"); }
+    public void unpatchify(Tensor patches, Tensor images, int patch) {
+        io.weakpair.nativ.CpuPatchify.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
+                images.dim(3), patch, patches.address(), images.address());
+    }
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
@@ -266,7 +313,18 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
-        throw notYet("adamw");
+        // Last line of defence before raw pointers: the optimiser has already checked these.
+        for (Tensor t : new Tensor[] {grad, m, v}) {
+            if (t.dtype() != param.dtype() || t.numel() != param.numel() || !t.isContiguous())
+                throw new IllegalArgumentException("adamw: " + t.describe() + " does not match parameter " + param.describe()
+                        + " (same dtype and size, contiguous)");
+        }
+        if (!param.isContiguous() || !param.dtype().isFloating())
+            throw new IllegalArgumentException("adamw: parameter " + param.describe() + " must be a contiguous F32 or F64 tensor");
+        if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
+        // Fully qualified so this section stays self-contained (no shared import lines to merge).
+        io.weakpair.nativ.CpuAdamW.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
+                v.address(), lr, beta1, beta2, eps, weightDecay, step);
     }
 
     // ------------------------------------------------------------------ method kernels (method.md)

@@ -14,6 +14,12 @@ public final class CpuRuntime {
 
     public static native void wp_host_free(@Cast("void*") long ptr);
 
+    public static native void wp_host_empty_cache();
+
+    public static native long wp_host_cached_bytes();
+
+    public static native void wp_host_set_cache_limit(long bytes);
+
     public static native void wp_set_num_threads(int threads);
 
     public static native int wp_get_num_threads();

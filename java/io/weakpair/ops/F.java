@@ -65,6 +65,52 @@ public final class F {
     /** x @ W^T + bias with W [out, in]; bias may be null. */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMul.linear(x, w, bias); }
 
+    // ---------------------------------------------------------------- neural-network layers and losses
+
+    /**
+     * Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta with the
+     * biased variance; gamma and beta [D] may be null (no scale, no shift).
+     */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        return LayerNormOp.layerNorm(x, gamma, beta, eps);
+    }
+
+    /**
+     * Mean cross-entropy of logits [..., C] against I32 class ids [...], over the rows whose target
+     * is not {@code ignoreIndex}; 0 (with a zero gradient) when every row is ignored. A target
+     * outside [0, C) that is not the ignore index is an error naming its row and value.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets, int ignoreIndex) {
+        return CrossEntropyOp.crossEntropy(logits, targets, ignoreIndex);
+    }
+
+    /** Mean over rows of -sum_c q log_softmax(logits); logits and q of one shape [..., C], both differentiable. */
+    public static Tensor softCrossEntropy(Tensor logits, Tensor q) { return CrossEntropyOp.softCrossEntropy(logits, q); }
+
+    /** Rows of table [V, D] gathered by I32 ids of any shape: [..ids, D]. An id outside [0, V) is an error. */
+    public static Tensor embedding(Tensor table, Tensor ids) { return EmbeddingOp.embedding(table, ids); }
+
+    /** x / max(||x||, eps) over the last axis. */
+    public static Tensor l2Normalize(Tensor x, double eps) { return L2NormalizeOp.l2Normalize(x, eps); }
+
+    /** x / max(||x||, 1e-12) over the last axis, as method.md defines f and g. */
+    public static Tensor l2Normalize(Tensor x) { return L2NormalizeOp.l2Normalize(x, L2NormalizeOp.DEFAULT_EPS); }
+
+    /**
+     * Inverted dropout with a mask drawn from (seed, element index): reproducible and independent
+     * of the thread count. The identity (returning x itself) when !training or p == 0.
+     */
+    public static Tensor dropout(Tensor x, double p, long seed, boolean training) {
+        return DropoutOp.dropout(x, p, seed, training);
+    }
+
+    /**
+     * Images [B, C, H, W] to non-overlapping patches [B, (H/p)(W/p), C*p*p] in (channel, row, column)
+     * order: with a conv weight [W, C, p, p] reshaped to [W, C*p*p], {@code linear(patchify(x, p), w, b)}
+     * is the ViT patch-embedding convolution.
+     */
+    public static Tensor patchify(Tensor images, int patch) { return PatchifyOp.patchify(images, patch); }
+
     // ---------------------------------------------------------------- shapes
 
     public static Tensor reshape(Tensor x, int... shape) { return ShapeOps.reshape(x, shape); }

@@ -31,6 +31,7 @@ public final class Shapes {
     }
 
     public static boolean isContiguous(int[] shape, long[] strides) {
+        if (numel(shape) == 0) return true;  // no element to misplace
         long expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;

@@ -47,4 +47,7 @@ public final class Storage {
     }
 
     synchronized boolean isLive() { return references > 0; }
+
+    /** True when exactly one tensor handle refers to this storage (no other view can see a write). */
+    public synchronized boolean isExclusive() { return references == 1; }
 }
