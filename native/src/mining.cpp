@@ -4,7 +4,7 @@
 #include <numeric>
 #include <vector>
 #include "method_common.h"
-#include "method_exp.h"
+#include "fast_exp.h"
 #include "wp/mining.h"
 
 using namespace wp;
@@ -118,10 +118,10 @@ void weak_positives(int64_t n, const T* S, const int64_t* labels, int32_t mode, 
         T m = s[g[0]];
         for (int64_t t = 1; t < k; ++t) m = std::max(m, s[g[t]]);
         double sum = 0;
-        for (int64_t t = 0; t < k; ++t) sum += double(exp_fast(T(s[g[t]] - m)));
+        for (int64_t t = 0; t < k; ++t) sum += double(fast_exp(T(s[g[t]] - m)));
         const T lse = T(double(m) + std::log(sum));
         c.resize(k);
-        for (int64_t t = 0; t < k; ++t) c[t] = exp_fast(T(s[g[t]] - lse));
+        for (int64_t t = 0; t < k; ++t) c[t] = fast_exp(T(s[g[t]] - lse));
         int64_t best = -1;
         for (int64_t t = 0; t < k; ++t) {
           if (t == r) continue;

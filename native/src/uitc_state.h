@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 #include "method_common.h"
-#include "method_exp.h"
+#include "fast_exp.h"
 #include "positive_index.h"
 
 namespace wp {
@@ -106,7 +106,7 @@ class UitcState {
  private:
   WP_HOT void row_stats(const T* s, int64_t i) {
     const T m = lane_max<T>(nc_, s);
-    const double lse = double(m) + std::log(lane_sum<T>(nc_, [s, m](int64_t j) { return exp_fast(T(s[j] - m)); }));
+    const double lse = double(m) + std::log(lane_sum<T>(nc_, [s, m](int64_t j) { return fast_exp(T(s[j] - m)); }));
     row_lse_[i] = T(lse);
     const int64_t k = P_.row_count[i];
     if (k == 0) {
@@ -131,12 +131,12 @@ class UitcState {
       T pm = s[pos[0]];
       for (int64_t t = 1; t < k; ++t) pm = std::max(pm, s[pos[t]]);
       double ps = 0;
-      for (int64_t t = 0; t < k; ++t) ps += double(exp_fast(T(s[pos[t]] - pm)));
+      for (int64_t t = 0; t < k; ++t) ps += double(fast_exp(T(s[pos[t]] - pm)));
       const T lse_pos = T(double(pm) + std::log(ps));
       row_pos_lse_[i] = lse_pos;
       double cs = 0;
       if (alpha_ != 0)
-        for (int64_t t = 0; t < k; ++t) cs += double(exp_fast(T(s[pos[t]] - lse_pos))) * double(s[pos[t]]);
+        for (int64_t t = 0; t < k; ++t) cs += double(fast_exp(T(s[pos[t]] - lse_pos))) * double(s[pos[t]]);
       sum_q = 1.0;
       sum_qs = (1 - alpha_) * plain / double(k) + alpha_ * cs;
     }
@@ -158,7 +158,7 @@ class UitcState {
       for (int64_t t = 0; t < w; ++t) acc[t] = T(0);
       for (int64_t r = 0; r < rows; ++r) {
         const T* s = S_blk + r * nc_ + jb;
-        for (int64_t t = 0; t < w; ++t) acc[t] += exp_fast(T(s[t] - mn[t]));
+        for (int64_t t = 0; t < w; ++t) acc[t] += fast_exp(T(s[t] - mn[t]));
       }
       for (int64_t t = 0; t < w; ++t) {
         csum[jb + t] = csum[jb + t] * rescale(double(cmax[jb + t]), double(mn[t])) + double(acc[t]);
@@ -242,8 +242,8 @@ class UitcState {
   T target_weight(int64_t i, int64_t j, T sv) const {
     double ci = 0, ct = 0;
     if (alpha_ != 0) {
-      ci = ext_i2t_ != nullptr ? double(ext_i2t_[i * nc_ + j]) : double(exp_fast(T(sv - row_pos_lse_[i])));
-      ct = ext_t2i_ != nullptr ? double(ext_t2i_[i * nc_ + j]) : double(exp_fast(T(sv - col_pos_lse_[j])));
+      ci = ext_i2t_ != nullptr ? double(ext_i2t_[i * nc_ + j]) : double(fast_exp(T(sv - row_pos_lse_[i])));
+      ct = ext_t2i_ != nullptr ? double(ext_t2i_[i * nc_ + j]) : double(fast_exp(T(sv - col_pos_lse_[j])));
     }
     const double qi = (1 - alpha_) / double(P_.row_count[i]) + alpha_ * ci;
     const double qt = (1 - alpha_) / double(P_.col_count[j]) + alpha_ * ct;
@@ -262,7 +262,7 @@ class UitcState {
     const T* cw = col_w_.data();
     double total = lane_sum<T>(nc_, [=](int64_t j) {
       const T sv = s[j];
-      const T ds = exp_fast(T(sv - lse)) * wr + exp_fast(T(sv - clse[j])) * cw[j];
+      const T ds = fast_exp(T(sv - lse)) * wr + fast_exp(T(sv - clse[j])) * cw[j];
       s[j] = ds;
       return ds * sv;
     });

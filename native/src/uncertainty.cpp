@@ -1,7 +1,7 @@
 // Parameter-free confidence of positive pairs (wp/uncertainty.h, method.md section 1).
 #include <cstring>
 #include "method_common.h"
-#include "method_exp.h"
+#include "fast_exp.h"
 #include "positive_index.h"
 #include "wp/uncertainty.h"
 
@@ -17,9 +17,9 @@ inline void positive_softmax(const T* base, int64_t stride, const int64_t* idx, 
   T m = base[idx[0] * stride];
   for (int64_t k = 1; k < count; ++k) m = std::max(m, base[idx[k] * stride]);
   double s = 0;
-  for (int64_t k = 0; k < count; ++k) s += double(exp_fast(T(base[idx[k] * stride] - m)));
+  for (int64_t k = 0; k < count; ++k) s += double(fast_exp(T(base[idx[k] * stride] - m)));
   const T lse = T(double(m) + std::log(s));
-  for (int64_t k = 0; k < count; ++k) out[idx[k] * stride] = exp_fast(T(base[idx[k] * stride] - lse));
+  for (int64_t k = 0; k < count; ++k) out[idx[k] * stride] = fast_exp(T(base[idx[k] * stride] - lse));
 }
 
 template <typename T>
