@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 TrainCommand.class,
+                LossesCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
