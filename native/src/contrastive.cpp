@@ -96,10 +96,6 @@ void contrastive_logits(int64_t nr, int64_t nc, const T* S, const int64_t* rl, c
   }
 }
 
-// S is kept between the passes (no recomputation) when it takes at most this many bytes
-// and the block size is automatic.
-constexpr int64_t kKeepBytes = int64_t(64) << 20;
-
 // Rows per block when S is recomputed: about 2^19 logits (2 MiB in float), so a block stays
 // in cache between the GEMM that writes it and the loops and GEMMs that read it, yet the dg
 // GEMM (K = block rows) still gets at least 64 rows.
@@ -110,13 +106,14 @@ int64_t auto_block_rows(int32_t dtype, int64_t nr, int64_t nc, int64_t d) {
 
 template <typename T>
 void contrastive_fused(int64_t nr, int64_t nc, int64_t d, const T* F, const T* G, double tau, const int64_t* rl,
-                       const int64_t* cl, double alpha, const T* ci2t, const T* ct2i, int64_t block_rows,
-                       void* losses, T* dF, T* dG, T* dtau) {
+                       const int64_t* cl, double alpha, const T* ci2t, const T* ct2i, bool keep,
+                       int64_t block_rows, void* losses, T* dF, T* dG, T* dtau) {
   PhaseTimer pt;
   const int nt = team_size(nr, double(nr) * double(nc) * double(d));
   const int64_t per = rows_per_thread(nr, nt);
-  const bool keep = block_rows <= 0 && nr * nc * int64_t(sizeof(T)) <= kKeepBytes;
-  const int64_t br = keep ? per : (block_rows > 0 ? block_rows : auto_block_rows(sizeof(T) == 8 ? WP_F64 : WP_F32, nr, nc, d));
+  const int64_t br = keep ? per
+                          : std::min(per, block_rows > 0 ? block_rows
+                                                         : auto_block_rows(sizeof(T) == 8 ? WP_F64 : WP_F32, nr, nc, d));
   Buffer<T> f(nr * d), g(nc * d), den_r(nr), den_c(nc);
   Buffer<T> blocks(keep ? nr * nc : int64_t(nt) * br * nc);  // keep: all of S; else one block per thread
   normalize_rows(nr, d, F, f.ptr, den_r.ptr);
@@ -213,13 +210,14 @@ WP_API int64_t wp_contrastive_auto_block_rows(int32_t dtype, int64_t n_rows, int
 WP_API void wp_contrastive_fused(int32_t dtype, int64_t n_rows, int64_t n_cols, int64_t dim, const void* feat_rows,
                                  const void* feat_cols, double tau, const int64_t* row_labels,
                                  const int64_t* col_labels, double alpha, const void* conf_i2t, const void* conf_t2i,
-                                 int64_t block_rows, void* losses, void* grad_rows, void* grad_cols, void* grad_tau) {
+                                 int32_t keep_logits, int64_t block_rows, void* losses, void* grad_rows,
+                                 void* grad_cols, void* grad_tau) {
   if (n_rows <= 0 || n_cols <= 0 || dim <= 0) return;
   dispatch_float(dtype, "contrastive_fused", [&](auto zero) {
     using T = decltype(zero);
     contrastive_fused<T>(n_rows, n_cols, dim, static_cast<const T*>(feat_rows), static_cast<const T*>(feat_cols), tau,
                          row_labels, col_labels, alpha, static_cast<const T*>(conf_i2t),
-                         static_cast<const T*>(conf_t2i), block_rows, losses, static_cast<T*>(grad_rows),
+                         static_cast<const T*>(conf_t2i), keep_logits != 0, block_rows, losses, static_cast<T*>(grad_rows),
                          static_cast<T*>(grad_cols), static_cast<T*>(grad_tau));
   });
 }

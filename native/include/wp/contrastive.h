@@ -30,19 +30,24 @@ WP_API void wp_contrastive_logits(int32_t dtype, int64_t n_rows, int64_t n_cols,
                                   const void* conf_i2t, const void* conf_t2i,
                                   void* losses, void* grad_logits);
 
-/* Fused and tiled form, from the unnormalised features (S = f g^T / tau as in similarity.h):
- * S is computed block_rows rows at a time and never stored whole, so the memory is
- * O((n_rows + n_cols) * dim + block_rows * n_cols). Row and column statistics (maximum,
- * log-sum-exp over all and over the positive entries) from a first pass give the loss; when
- * gradients are wanted a second pass recomputes each block and turns it into dS, then into
- * df, dg by GEMM, and dF, dG, dtau at the end. block_rows <= 0 picks a size from n_cols.
+/* Fused form, from the unnormalised features (S = f g^T / tau as in similarity.h), computing
+ * the loss and, when wanted, dF, dG and dtau in one call. Row and column statistics (maximum,
+ * log-sum-exp over all and over the positive entries) from a first pass over S give the loss;
+ * a second pass turns S into dS block by block, then into df, dg by GEMM, and dF, dG, dtau at
+ * the end. Threads own contiguous row ranges and run their GEMMs single-threaded.
+ *  - keep_logits = 0 (tiled): S is computed block_rows rows at a time (block_rows <= 0: a size
+ *    picked from n_cols) and recomputed in the second pass: S is never stored whole and the
+ *    memory is O((n_rows + n_cols) * dim + threads * (block_rows + dim) * n_cols).
+ *  - keep_logits = 1 (materialised): S is computed once and kept for the second pass (one GEMM
+ *    fewer, n_rows * n_cols elements of memory); block_rows is ignored.
  * grad_rows [n_rows, dim], grad_cols [n_cols, dim], grad_tau (one element): NULL for none;
  * with all three NULL only the forward runs. */
 WP_API void wp_contrastive_fused(int32_t dtype, int64_t n_rows, int64_t n_cols, int64_t dim,
                                  const void* feat_rows, const void* feat_cols, double tau,
                                  const int64_t* row_labels, const int64_t* col_labels, double alpha,
-                                 const void* conf_i2t, const void* conf_t2i, int64_t block_rows,
-                                 void* losses, void* grad_rows, void* grad_cols, void* grad_tau);
+                                 const void* conf_i2t, const void* conf_t2i, int32_t keep_logits,
+                                 int64_t block_rows, void* losses, void* grad_rows, void* grad_cols,
+                                 void* grad_tau);
 
-/* The row-block size wp_contrastive_fused picks when block_rows <= 0. */
+/* The row-block size the tiled wp_contrastive_fused picks when block_rows <= 0. */
 WP_API int64_t wp_contrastive_auto_block_rows(int32_t dtype, int64_t n_rows, int64_t n_cols, int64_t dim);

@@ -212,13 +212,15 @@ public interface Backend {
                            Tensor confT2i, Tensor losses, Tensor gradLogits);
 
     /**
-     * The same loss fused with similarityForward and tiled: S is recomputed blockRows rows at a
-     * time (0: automatic) and never stored whole; gradients go straight to the unnormalised
-     * features and the temperature (gradRows, gradCols, gradTau; all null for the loss only).
+     * The same loss fused with similarityForward, loss and gradient in one call: gradients go
+     * straight to the unnormalised features and the temperature (gradRows, gradCols, gradTau;
+     * all null for the loss only). keepLogits: S computed once and kept whole between the two
+     * passes; otherwise tiled: recomputed blockRows rows at a time (0: automatic), never stored
+     * whole, memory O((nRows + nCols) * dim).
      */
     void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
-                          double alpha, Tensor confI2t, Tensor confT2i, long blockRows, Tensor losses,
-                          Tensor gradRows, Tensor gradCols, Tensor gradTau);
+                          double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
+                          Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau);
 
     /**
      * Group-wise hard negatives (method.md section 4) from square logits [n, n] and labels [n]:

@@ -361,11 +361,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
-                                 double alpha, Tensor confI2t, Tensor confT2i, long blockRows, Tensor losses,
-                                 Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+                                 double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
+                                 Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
         CpuContrastive.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
-                addr(confT2i), blockRows, losses.address(), addr(gradRows), addr(gradCols), addr(gradTau));
+                addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
+                addr(gradTau));
     }
 
     @Override

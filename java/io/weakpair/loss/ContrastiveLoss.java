@@ -22,11 +22,12 @@ import io.weakpair.tensor.Tensor;
  * }
  * </pre>
  *
- * <p>Two paths compute the same numbers: MATERIALISED stores S (N_r x N_c) and is faster for
- * small batches; TILED never stores S (memory O((N_r + N_c) D)) and recomputes it block by
- * block. AUTO picks MATERIALISED up to {@link #MATERIALISED_MAX_LOGITS} logits. When a
+ * <p>One fused kernel computes the loss and its gradients in one call, in two ways with the
+ * same numbers: MATERIALISED computes S (N_r x N_c) once and keeps it for the gradient pass;
+ * TILED never stores S (memory O((N_r + N_c) D)) and recomputes it block by block, one GEMM
+ * more. AUTO picks MATERIALISED up to {@link #MATERIALISED_MAX_LOGITS} logits. When a
  * gradient is needed the forward computes it too (the backward only scales it), so no N x N
- * state is kept between the two.
+ * state outlives the call.
  */
 public final class ContrastiveLoss {
     private ContrastiveLoss() {}
@@ -174,28 +175,12 @@ public final class ContrastiveLoss {
         Tensor logits = null;
         NegativeMining.MinedPairs mined = null;
         try {
-            if (path == Path.TILED) {
-                be.contrastiveFused(f, g, tau, rl, cl, alpha, ci, ct, options.blockRows(), losses, gradF, gradG, gradT);
-                if (options.mining() != null) logits = similarity(be, f, g, tau, null);
-            } else {
-                Tensor[] saved = new Tensor[4];
-                logits = similarity(be, f, g, tau, saved);
-                try {
-                    boolean anyGrad = gImage || gText || gTau;
-                    Tensor dS = anyGrad ? Tensor.empty(dt, f.device(), nr, nc) : null;
-                    try {
-                        be.contrastiveLogits(logits, rl, cl, alpha, ci, ct, losses, dS);
-                        if (anyGrad)
-                            be.similarityBackward(saved[0], saved[1], saved[2], saved[3], tau, logits, dS, gradF, gradG, gradT);
-                    } finally {
-                        if (dS != null) dS.close();
-                    }
-                } finally {
-                    for (Tensor t : saved) t.close();
-                }
-            }
-            if (options.mining() != null)
+            be.contrastiveFused(f, g, tau, rl, cl, alpha, ci, ct, path == Path.MATERIALISED, options.blockRows(), losses,
+                    gradF, gradG, gradT);
+            if (options.mining() != null) {
+                logits = similarity(be, f, g, tau);
                 mined = NegativeMining.mine(logits, imageLabels, options.mining().mode(), options.mining().seed());
+            }
         } catch (RuntimeException e) {
             closeAll(losses, gradF, gradG, gradT);
             throw e;
@@ -250,19 +235,15 @@ public final class ContrastiveLoss {
         return new Result(loss, lossI2t, lossT2i, null);
     }
 
-    /** S through the similarity kernel; saved (4 slots) receives f, g and the divisors when not null. */
-    private static Tensor similarity(Backend be, Tensor f, Tensor g, double tau, Tensor[] saved) {
+    /** S through the similarity kernel (for mining). */
+    private static Tensor similarity(Backend be, Tensor f, Tensor g, double tau) {
         int nr = f.dim(0), nc = g.dim(0), d = f.dim(1);
         Tensor ur = Tensor.empty(f.dtype(), f.device(), nr, d), uc = Tensor.empty(f.dtype(), f.device(), nc, d);
         Tensor nrm = Tensor.empty(f.dtype(), f.device(), nr), ncm = Tensor.empty(f.dtype(), f.device(), nc);
         Tensor s = Tensor.empty(f.dtype(), f.device(), nr, nc);
-        be.similarityForward(f, g, tau, ur, uc, nrm, ncm, s);
-        if (saved != null) {
-            saved[0] = ur;
-            saved[1] = uc;
-            saved[2] = nrm;
-            saved[3] = ncm;
-        } else {
+        try {
+            be.similarityForward(f, g, tau, ur, uc, nrm, ncm, s);
+        } finally {
             closeAll(ur, uc, nrm, ncm);
         }
         return s;

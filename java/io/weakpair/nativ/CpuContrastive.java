@@ -18,7 +18,7 @@ public final class CpuContrastive {
     public static native void wp_contrastive_fused(int dtype, long nRows, long nCols, long dim,
             @Cast("const void*") long featRows, @Cast("const void*") long featCols, double tau,
             @Cast("const int64_t*") long rowLabels, @Cast("const int64_t*") long colLabels, double alpha,
-            @Cast("const void*") long confI2t, @Cast("const void*") long confT2i, long blockRows,
+            @Cast("const void*") long confI2t, @Cast("const void*") long confT2i, int keepLogits, long blockRows,
             @Cast("void*") long losses, @Cast("void*") long gradRows, @Cast("void*") long gradCols,
             @Cast("void*") long gradTau);
 
