@@ -33,11 +33,14 @@ public final class ContrastiveLoss {
     private ContrastiveLoss() {}
 
     /**
-     * AUTO takes the materialised path when N_r * N_c is at most this. Measured with
-     * bench/java/io/weakpair/bench/ContrastivePathsMain.java (F32, D = 256, 2 threads): the
-     * materialised path wins below about N = 1024 and the tiled one from N = 2048 on.
+     * AUTO takes the materialised path (S kept whole between the loss and gradient passes) when
+     * N_r * N_c is at most this, and the tiled one (S recomputed) above. Measured with
+     * bench/java/io/weakpair/bench/ContrastivePathsMain.java (F32, D = 256, 2 threads, N = 256 to
+     * 8192): keeping S was 10-25% faster at every size (one GEMM fewer beats the cache misses of
+     * an N x N buffer), so there is no speed crossover; the threshold caps the extra memory of
+     * the materialised path at 2^24 logits (64 MiB in F32, N = 4096 square).
      */
-    public static final long MATERIALISED_MAX_LOGITS = 1024L * 1024L;
+    public static final long MATERIALISED_MAX_LOGITS = 1L << 24;
 
     /** What the loss pulls together (method.md sections 2-3). */
     public enum Targets {

@@ -11,8 +11,9 @@ import java.util.Arrays;
 
 /**
  * Times the two paths of the contrastive loss (forward + backward, F32) side by side on the
- * same inputs, alternating, to find where the tiled path overtakes the materialised one; that
- * crossover sets ContrastiveLoss.MATERIALISED_MAX_LOGITS.
+ * same inputs, alternating: the materialised path keeps S (N x N) between the loss and the
+ * gradient pass, the tiled one recomputes it block by block. Where (if anywhere) the tiled
+ * path overtakes the materialised one sets ContrastiveLoss.MATERIALISED_MAX_LOGITS.
  *
  * <pre>java -cp ... io.weakpair.bench.ContrastivePathsMain [D=256] [repeats=7] [N ...]</pre>
  * Block rows for the tiled path come from -Dweakpair.blockRows (0 = automatic).
@@ -24,7 +25,7 @@ public final class ContrastivePathsMain {
         int d = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         int[] sizes = args.length > 2 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
-                : new int[] {256, 512, 1024, 1536, 2048, 3072, 4096};
+                : new int[] {256, 512, 1024, 2048, 4096, 8192};
         int blockRows = Integer.getInteger("weakpair.blockRows", 0);
         System.out.println("N,D,materialised_ms,tiled_ms,tiled/materialised");
         for (int n : sizes) {
