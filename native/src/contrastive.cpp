@@ -1,7 +1,5 @@
 // uITC loss and gradient (wp/contrastive.h): the materialised kernel on given logits, and
 // the fused kernel that recomputes S one block of rows at a time from the features.
-#include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -12,25 +10,6 @@
 using namespace wp;
 
 namespace {
-
-// Phase timers, printed to stderr when WP_METHOD_PROFILE is set (a profiling aid for the
-// benchmarks: the machine may lack perf).
-struct PhaseTimer {
-  const bool on = std::getenv("WP_METHOD_PROFILE") != nullptr;
-  double ms[8] = {};
-  std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
-  void lap(int k) {
-    if (!on) return;
-    const auto now = std::chrono::steady_clock::now();
-    ms[k] += std::chrono::duration<double, std::milli>(now - t).count();
-    t = now;
-  }
-  ~PhaseTimer() {
-    if (on)
-      std::fprintf(stderr, "contrastive_fused: normalise %.1f | pass 1 %.1f | loss %.1f | pass 2 %.1f | reduce %.1f ms\n",
-                   ms[0], ms[1], ms[2], ms[3], ms[4]);
-  }
-};
 
 // Aligned scratch that frees itself.
 template <typename T>
@@ -66,34 +45,37 @@ int team_size(int64_t nr, double work) {
   return int(std::max<int64_t>(1, std::min<int64_t>({int64_t(omp_get_max_threads()), by_rows, by_work})));
 }
 
-// Thread t of nt owns rows [t * per, min(nr, (t + 1) * per)).
-inline int64_t rows_per_thread(int64_t nr, int nt) { return (nr + nt - 1) / nt; }
+// [begin, end) of part t when n items are split into nt near-equal contiguous parts.
+inline void share(int64_t n, int nt, int t, int64_t& begin, int64_t& end) {
+  const int64_t per = (n + nt - 1) / nt;
+  begin = std::min(n, int64_t(t) * per);
+  end = std::min(n, begin + per);
+}
 
 template <typename T>
 void contrastive_logits(int64_t nr, int64_t nc, const T* S, const int64_t* rl, const int64_t* cl, double alpha,
                         const T* ci2t, const T* ct2i, void* losses, T* dS) {
   const int nt = team_size(nr, double(nr) * double(nc) * 8);
-  const int64_t per = rows_per_thread(nr, nt);
   UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i, nt);
-#pragma omp parallel num_threads(nt)
-  {
-    const int tid = omp_get_thread_num();
-    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
-    if (r0 < r1) st.add_block(tid, S + r0 * nc, r0, r1);
-  }
   double l[3];
-  st.finish(l);
-  write_losses<T>(l, losses);
-  if (dS == nullptr) return;
 #pragma omp parallel num_threads(nt)
   {
     const int tid = omp_get_thread_num();
-    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
-    if (r0 < r1) {
+    int64_t r0, r1, c0, c1;
+    share(nr, nt, tid, r0, r1);
+    share(nc, nt, tid, c0, c1);
+    if (r0 < r1) st.add_block(tid, S + r0 * nc, r0, r1);
+#pragma omp barrier
+    st.merge_columns(c0, c1);
+#pragma omp barrier
+#pragma omp single
+    st.finish(l);
+    if (dS != nullptr && r0 < r1) {
       if (dS != S) std::memcpy(dS + r0 * nc, S + r0 * nc, sizeof(T) * (r1 - r0) * nc);
       st.grad_block(dS + r0 * nc, r0, r1);
     }
   }
+  write_losses<T>(l, losses);
 }
 
 // Rows per block when S is recomputed: about 2^19 logits (2 MiB in float), so a block stays
@@ -108,17 +90,23 @@ template <typename T>
 void contrastive_fused(int64_t nr, int64_t nc, int64_t d, const T* F, const T* G, double tau, const int64_t* rl,
                        const int64_t* cl, double alpha, const T* ci2t, const T* ct2i, bool keep,
                        int64_t block_rows, void* losses, T* dF, T* dG, T* dtau) {
-  PhaseTimer pt;
   const int nt = team_size(nr, double(nr) * double(nc) * double(d));
-  const int64_t per = rows_per_thread(nr, nt);
+  const int64_t per = (nr + nt - 1) / nt;
   const int64_t br = keep ? per
                           : std::min(per, block_rows > 0 ? block_rows
                                                          : auto_block_rows(sizeof(T) == 8 ? WP_F64 : WP_F32, nr, nc, d));
+  const bool want_grad = dF != nullptr || dG != nullptr || dtau != nullptr;
   Buffer<T> f(nr * d), g(nc * d), den_r(nr), den_c(nc);
   Buffer<T> blocks(keep ? nr * nc : int64_t(nt) * br * nc);  // keep: all of S; else one block per thread
-  normalize_rows(nr, d, F, f.ptr, den_r.ptr);
-  normalize_rows(nc, d, G, g.ptr, den_c.ptr);
-  pt.lap(0);
+  // df goes straight to dF's rows (or scratch); dg is accumulated per thread, summed at the end.
+  std::unique_ptr<Buffer<T>> df_scratch;
+  T* df = dF;
+  if (want_grad && df == nullptr) {
+    df_scratch = std::make_unique<Buffer<T>>(nr * d);
+    df = df_scratch->ptr;
+  }
+  Buffer<T> dg_threads(want_grad ? int64_t(nt) * nc * d : 0);
+  std::vector<double> dot(nt, 0.0);
   const T inv_tau = T(1.0 / tau);
   UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i, nt);
   BlasOnCallingThread blas_guard;
@@ -126,67 +114,61 @@ void contrastive_fused(int64_t nr, int64_t nc, int64_t d, const T* F, const T* G
   auto logits = [&](T* out, int64_t i0, int64_t rows) {
     blas_gemm<T>(false, true, rows, nc, d, inv_tau, f.ptr + i0 * d, d, g.ptr, d, T(0), out, nc);
   };
+  double l[3];
 #pragma omp parallel num_threads(nt)
   {
     const int tid = omp_get_thread_num();
-    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
+    int64_t r0, r1, c0, c1;
+    share(nr, nt, tid, r0, r1);
+    share(nc, nt, tid, c0, c1);
+    normalize_row_range(r0, r1, d, F, f.ptr, den_r.ptr);
+    normalize_row_range(c0, c1, d, G, g.ptr, den_c.ptr);
+#pragma omp barrier
+    // Pass 1: S block by block, row and column statistics.
     for (int64_t i0 = r0; i0 < r1; i0 += br) {
       const int64_t i1 = std::min(r1, i0 + br);
       T* blk = block_of(tid, i0);
       logits(blk, i0, i1 - i0);
       st.add_block(tid, blk, i0, i1);
     }
-  }
-  pt.lap(1);
-  double l[3];
-  st.finish(l);
-  write_losses<T>(l, losses);
-  pt.lap(2);
-  if (dF == nullptr && dG == nullptr && dtau == nullptr) return;
-
-  // df goes straight to dF's rows; dg is accumulated per thread and summed at the end.
-  std::unique_ptr<Buffer<T>> df_scratch;
-  T* df = dF;
-  if (df == nullptr) {
-    df_scratch = std::make_unique<Buffer<T>>(nr * d);
-    df = df_scratch->ptr;
-  }
-  Buffer<T> dg_threads(int64_t(nt) * nc * d);
-  std::vector<double> dot(nt, 0.0);
-#pragma omp parallel num_threads(nt)
-  {
-    const int tid = omp_get_thread_num();
-    const int64_t r0 = tid * per, r1 = std::min(nr, r0 + per);
-    T* dg = dg_threads.ptr + int64_t(tid) * nc * d;
-    if (r0 >= r1) std::memset(dg, 0, sizeof(T) * nc * d);
-    for (int64_t i0 = r0; i0 < r1; i0 += br) {
-      const int64_t i1 = std::min(r1, i0 + br), rows = i1 - i0;
-      T* blk = block_of(tid, i0);
-      if (!keep) logits(blk, i0, rows);
-      dot[tid] += st.grad_block(blk, i0, i1);
-      blas_gemm<T>(false, false, rows, d, nc, inv_tau, blk, nc, g.ptr, d, T(0), df + i0 * d, d);
-      blas_gemm<T>(true, false, nc, d, rows, inv_tau, blk, nc, f.ptr + i0 * d, d, T(i0 == r0 ? 0 : 1), dg, d);
+#pragma omp barrier
+    st.merge_columns(c0, c1);
+#pragma omp barrier
+#pragma omp single
+    st.finish(l);
+    if (want_grad) {
+      // Pass 2: dS in place of S (recomputed unless kept), then df and this thread's dg by GEMM.
+      T* dg = dg_threads.ptr + int64_t(tid) * nc * d;
+      if (r0 >= r1) std::memset(dg, 0, sizeof(T) * nc * d);
+      for (int64_t i0 = r0; i0 < r1; i0 += br) {
+        const int64_t i1 = std::min(r1, i0 + br), rows = i1 - i0;
+        T* blk = block_of(tid, i0);
+        if (!keep) logits(blk, i0, rows);
+        dot[tid] += st.grad_block(blk, i0, i1);
+        blas_gemm<T>(false, false, rows, d, nc, inv_tau, blk, nc, g.ptr, d, T(0), df + i0 * d, d);
+        blas_gemm<T>(true, false, nc, d, rows, inv_tau, blk, nc, f.ptr + i0 * d, d, T(i0 == r0 ? 0 : 1), dg, d);
+      }
+      if (dF != nullptr) normalize_backward_range(r0, r1, d, f.ptr, den_r.ptr, dF, dF);
+#pragma omp barrier
+      if (dG != nullptr) {
+        for (int64_t j = c0; j < c1; ++j) {
+          T* out = dG + j * d;
+          std::memcpy(out, dg_threads.ptr + j * d, sizeof(T) * d);
+          for (int t = 1; t < nt; ++t) {
+            const T* part = dg_threads.ptr + (int64_t(t) * nc + j) * d;
+            for (int64_t k = 0; k < d; ++k) out[k] += part[k];
+          }
+        }
+        normalize_backward_range(c0, c1, d, g.ptr, den_c.ptr, dG, dG);
+      }
     }
   }
-  pt.lap(3);
-  if (dG != nullptr) {
-    parallel_chunks(nc, d * nt, [&](int64_t jb, int64_t je) {
-      for (int64_t j = jb; j < je; ++j) {
-        T* out = dG + j * d;
-        std::memcpy(out, dg_threads.ptr + j * d, sizeof(T) * d);
-        for (int t = 1; t < nt; ++t) {
-          const T* part = dg_threads.ptr + (int64_t(t) * nc + j) * d;
-          for (int64_t k = 0; k < d; ++k) out[k] += part[k];
-        }
-      }
-    });
-    normalize_rows_backward(nc, d, g.ptr, den_c.ptr, dG, dG);
+  write_losses<T>(l, losses);
+  if (dtau != nullptr) {
+    double total = 0;
+    for (double x : dot) total += x;
+    *dtau = T(-total / tau);
   }
-  if (dF != nullptr) normalize_rows_backward(nr, d, f.ptr, den_r.ptr, dF, dF);
-  double total = 0;
-  for (double x : dot) total += x;
-  if (dtau != nullptr) *dtau = T(-total / tau);
-  pt.lap(4);
 }
 
 }  // namespace

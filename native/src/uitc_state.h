@@ -4,12 +4,14 @@
 // column statistics are running (maximum, sum) pairs, rescaled when the maximum grows (the
 // online softmax of FlashAttention), kept per thread and merged once.
 //
-// Threading: the callers run ONE OpenMP region per pass in which each thread owns a
-// contiguous range of rows and calls OpenBLAS single-threaded on its own blocks. Alternating
-// OpenBLAS's thread pool with OpenMP regions block by block made the threads of one spin
-// while the other's waited for a core (5-10x slower on a loaded 2-core machine).
+// Threading: the callers run ONE OpenMP region for a whole call, in which each thread owns a
+// contiguous range of rows and calls OpenBLAS single-threaded on its own blocks, with barriers
+// between the phases. Alternating OpenBLAS's thread pool with OpenMP regions block by block
+// made the threads of one spin while the other's waited for a core (5-10x slower on a loaded
+// 2-core machine), and every extra region is one more wake-up of the team.
 //
-// Pass 1: add_block(thread, ...) for each thread's blocks in row order; then finish().
+// Pass 1: add_block(thread, ...) for each thread's blocks in row order; merge_columns over a
+// partition of the columns; finish() by one thread.
 // Pass 2: grad_block for any block: dS over S, and sum dS * S.
 #pragma once
 #include <algorithm>
@@ -65,11 +67,15 @@ class UitcState {
     col_positive_stats(S_blk, i0, i1, a);
   }
 
-  // After pass 1: merges the threads' column statistics and computes the loss {L, L_i2t, L_t2i}.
+  // After pass 1, by any thread for its share [jb, je) of the columns: merges the threads'
+  // column statistics into log-sum-exps and per-column loss terms.
+  void merge_columns(int64_t jb, int64_t je) {
+    for (int64_t j = jb; j < je; ++j) merge_column(j);
+  }
+
+  // After merge_columns covered every column, by one thread: the loss {L, L_i2t, L_t2i} and
+  // the weights the gradient pass needs.
   void finish(double losses[3]) {
-    parallel_chunks(nc_, 4 * int64_t(acc_.size()), [&](int64_t jb, int64_t je) {
-      for (int64_t j = jb; j < je; ++j) merge_column(j);
-    });
     double row_total = 0, col_total = 0;
     int64_t R = 0, C = 0;
     for (int64_t i = 0; i < nr_; ++i)
@@ -92,8 +98,6 @@ class UitcState {
     // Weights of the two softmax terms of dS: sum_q / (2R) per row, sum_q / (2C) per column.
     for (int64_t i = 0; i < nr_; ++i) row_w_[i] = P_.row_count[i] > 0 ? T(row_sum_q_[i] / (2.0 * double(R))) : T(0);
     for (int64_t j = 0; j < nc_; ++j) col_w_[j] = P_.col_count[j] > 0 ? T(col_sum_q_[j] / (2.0 * double(C))) : T(0);
-    acc_.clear();
-    acc_.shrink_to_fit();
   }
 
   // Pass 2 over rows [i0, i1) by one thread: dS written over S_blk; returns sum_ij dS_ij S_ij.
