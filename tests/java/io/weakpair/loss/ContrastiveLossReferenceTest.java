@@ -83,6 +83,26 @@ class ContrastiveLossReferenceTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void zeroFeatureRowsFollowTheNormalisationFloor() {
+        long[] y = {1, 2, 1, 3, 2, 1, 4};
+        double[][] F = LossFixtures.features(5, y, 6, 0.5), G = LossFixtures.features(6, y, 6, 0.5);
+        F[2] = new double[6];  // f_2 = 0: S row 2 is all zero, dF_2 = df_2 / 1e-12
+        G[4] = new double[6];
+        MethodReference.Out ref = MethodReference.loss(F, G, 0.1, y, y, 0.6, null);
+        for (ContrastiveLoss.Path path : new ContrastiveLoss.Path[] {ContrastiveLoss.Path.MATERIALISED, ContrastiveLoss.Path.TILED}) {
+            Tensor f = tensor(F, DType.F64).requiresGrad(true), g = tensor(G, DType.F64).requiresGrad(true);
+            Tensor t = LossFixtures.scalar(0.1, DType.F64).requiresGrad(true);
+            ContrastiveLoss.Result r = ContrastiveLoss.apply(f, g, t, LossFixtures.labelsTensor(y),
+                    ContrastiveLoss.Options.uncertainty(0.6).withPath(path).withBlockRows(3));
+            Autograd.backward(r.loss());
+            assertClose(r.loss().item(), ref.loss, 1e-12, path + " loss");
+            assertClose(matrix(f.grad()), ref.gradF, 1e-10, path + " grad F");
+            assertClose(matrix(g.grad()), ref.gradG, 1e-10, path + " grad G");
+            assertClose(t.grad().item(), ref.gradTau, 1e-10, path + " grad tau");
+        }
+    }
+
     @ParameterizedTest(name = "{0}x{1}")
     @MethodSource("confidenceShapes")
     void confidenceMatchesTheReference(int nr, int nc) {
