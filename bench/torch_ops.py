@@ -40,11 +40,12 @@ def layernorm_cases():
         def fb(xg=xg, wg=wg, bg=bg, gy=gy):
             y = torch.nn.functional.layer_norm(xg, (xg.shape[1],), wg, bg, 1e-6)
             torch.autograd.backward(y, gy)
+            xg.grad = wg.grad = bg.grad = None
         yield "layernorm", f"{rows}x{d}", "forward+backward", fb
 
 
 def softmax_cases():
-    for rows, d in [(4096, 1024), (16384, 256)]:
+    for rows, d in [(4096, 1024), (19200, 50), (6304, 197)]:
         x = torch.randn(rows, d)
         yield "softmax", f"{rows}x{d}", "forward", lambda x=x: torch.softmax(x, -1)
         xg = x.clone().requires_grad_()
@@ -52,28 +53,29 @@ def softmax_cases():
 
         def fb(xg=xg, gy=gy):
             torch.autograd.backward(torch.softmax(xg, -1), gy)
+            xg.grad = None
         yield "softmax", f"{rows}x{d}", "forward+backward", fb
 
 
 def attention_cases():
-    for b, h, l, dh in [(8, 4, 197, 64), (32, 12, 50, 64)]:
-        q, k, v = (torch.randn(b, h, l, dh) for _ in range(3))
-        mask = torch.ones(b, l, dtype=torch.bool)
-        mask[:, l - l // 5:] = False  # the last fifth of the keys are padding
-        bias = torch.zeros(b, 1, 1, l).masked_fill(~mask[:, None, None, :], float("-inf"))
+    # B x H x Lq x Lk x Dh, no padding (as the JMH default): PyTorch 1.13 has no fused
+    # scaled_dot_product_attention, so this is the usual composed form.
+    for b, h, lq, lk, dh in [(8, 4, 197, 197, 64), (32, 12, 50, 50, 64), (32, 12, 50, 193, 64)]:
+        q = torch.randn(b, h, lq, dh)
+        k, v = torch.randn(b, h, lk, dh), torch.randn(b, h, lk, dh)
         scale = dh ** -0.5
 
         def attn(q, k, v):
-            s = torch.matmul(q, k.transpose(-1, -2)) * scale + bias
-            return torch.matmul(torch.softmax(s, -1), v)
+            return torch.matmul(torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * scale, -1), v)
 
-        shape = f"B{b}H{h}L{l}D{dh}"
+        shape = f"{b}x{h}x{lq}x{lk}x{dh}"
         yield "attention", shape, "forward", lambda q=q, k=k, v=v: attn(q, k, v)
         qg, kg, vg = (t.clone().requires_grad_() for t in (q, k, v))
-        go = torch.randn(b, h, l, dh)
+        go = torch.randn(b, h, lq, dh)
 
         def fb(qg=qg, kg=kg, vg=vg, go=go):
             torch.autograd.backward(attn(qg, kg, vg), go)
+            qg.grad = kg.grad = vg.grad = None
         yield "attention", shape, "forward+backward", fb
 
 

@@ -163,11 +163,15 @@ public interface Backend {
     /**
      * Scaled dot-product attention per batch*head: q [B, H, Lq, Dh], k and v [B, H, Lk, Dh],
      * optional keyMask [B, Lk] (I32, nonzero = attend). Writes out [B, H, Lq, Dh] and the
-     * softmax log-sum-exp [B, H, Lq] for the backward. Rows whose keys are all masked give 0.
+     * softmax log-sum-exp [B, H, Lq] for the backward. Rows whose keys are all masked give 0
+     * and lse -inf. The [Lq, Lk] scores are not stored (the CPU kernel tiles over keys).
      */
     void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse);
 
-    /** Gradients of attentionForward (gq, gk, gv overwritten). */
+    /**
+     * Gradients of attentionForward (gq, gk, gv overwritten), recomputing the scores from q, k and
+     * lse; rows with lse -inf pass no gradient.
+     */
     void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                            Tensor gout, Tensor gq, Tensor gk, Tensor gv);
 

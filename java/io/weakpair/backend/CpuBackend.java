@@ -1,11 +1,13 @@
 package io.weakpair.backend;
 
+import io.weakpair.nativ.CpuAttention;
 import io.weakpair.nativ.CpuElementwise;
 import io.weakpair.nativ.CpuContrastive;
 import io.weakpair.nativ.CpuGemm;
 import io.weakpair.nativ.CpuMining;
 import io.weakpair.nativ.CpuRuntime;
 import io.weakpair.nativ.CpuSimilarity;
+import io.weakpair.nativ.CpuSoftmax;
 import io.weakpair.nativ.CpuUncertainty;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -221,10 +223,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxForward(Tensor x, Tensor y, boolean log) { throw notYet("softmaxForward"); }
+    public void softmaxForward(Tensor x, Tensor y, boolean log) {
+        long cols = lastDim(x);
+        CpuSoftmax.wp_softmax_forward(x.dtype().code(), rowsOf(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
+    }
 
     @Override
-    public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) { throw notYet("softmaxBackward"); }
+    public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
+        long cols = lastDim(y);
+        CpuSoftmax.wp_softmax_backward(y.dtype().code(), rowsOf(y, cols), cols, y.address(), gy.address(), gx.address(),
+                log ? 1 : 0);
+    }
+
+    /** Row length of the softmax kernels' [rows, last-axis] view (1 for a scalar). */
+    private static long lastDim(Tensor t) { return t.rank() == 0 ? 1 : t.dim(-1); }
+
+    private static long rowsOf(Tensor t, long cols) { return cols == 0 ? 0 : t.numel() / cols; }
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
@@ -301,13 +315,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
-        throw notYet("attentionForward");
+        CpuAttention.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
+                q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address());
     }
 
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                                   Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
-        throw notYet("attentionBackward");
+        CpuAttention.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
+                q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(),
+                gout.address(), gq.address(), gk.address(), gv.address());
     }
 
     @Override

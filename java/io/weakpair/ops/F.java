@@ -65,6 +65,34 @@ public final class F {
     /** x @ W^T + bias with W [out, in]; bias may be null. */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMul.linear(x, w, bias); }
 
+    // ---------------------------------------------------------------- softmax and attention
+
+    /** Softmax over the last axis. */
+    public static Tensor softmax(Tensor x) { return Softmax.apply(x, -1, false); }
+
+    /** Softmax over {@code axis} (the last axis is the fast path; others go through a transposed copy). */
+    public static Tensor softmax(Tensor x, int axis) { return Softmax.apply(x, axis, false); }
+
+    /** Log-softmax over the last axis. */
+    public static Tensor logSoftmax(Tensor x) { return Softmax.apply(x, -1, true); }
+
+    public static Tensor logSoftmax(Tensor x, int axis) { return Softmax.apply(x, axis, true); }
+
+    /**
+     * Fused scaled dot-product attention softmax(q k^T / sqrt(Dh) + mask) v: q [B, H, Lq, Dh],
+     * k and v [B, H, Lk, Dh], keyMask null or I32 [B, Lk] with nonzero = attend. Returns
+     * [B, H, Lq, Dh]; rows with no key to attend to are 0. Memory O(L * Dh): the [Lq, Lk]
+     * scores are never stored.
+     */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
+        return Attention.apply(q, k, v, keyMask, Attention.defaultScale(q));
+    }
+
+    /** The same with an explicit scale of the scores. */
+    public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale) {
+        return Attention.apply(q, k, v, keyMask, scale);
+    }
+
     // ---------------------------------------------------------------- neural-network layers and losses
 
     /**

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * 2,000 training steps (forward, backward, clipping, AdamW) of a small residual block, each
+ * 2,000 training steps (forward, backward, clipping, AdamW) of two pre-norm attention + MLP
+ * blocks (layernorm, fused attention with a key padding mask, GELU MLP), each
  * inside its own scope: tensor storage must return to exactly the same bytes and count
  * after every step, and the process's resident memory must stay flat once warmed up.
  */
@@ -34,32 +35,46 @@ class MemoryStabilityTest {
     private static final int STEPS = 2000;
     private static final int WARMUP = 200;
     private static final long RSS_GROWTH_LIMIT = 64L << 20;
-    private static final int BATCH = 16, WIDTH = 32;
+    private static final int BATCH = 4, TOKENS = 9, WIDTH = 32, HEADS = 4;
 
-    /** x + fc2(gelu(fc1(x))), twice: the MLP half of a transformer block. */
-    static final class ResidualMlp extends Module {
-        final ModuleList<Mlp> blocks = registerModule("blocks", new ModuleList<>());
+    /** Two pre-norm transformer blocks: x + attn(LN(x)), x + mlp(LN(x)), with a key padding mask. */
+    static final class Encoder extends Module {
+        final ModuleList<Block> blocks = registerModule("blocks", new ModuleList<>());
 
-        ResidualMlp(long seed) {
-            for (int i = 0; i < 2; i++) blocks.add(new Mlp(Seeds.derive(seed, "blocks." + i)));
+        Encoder(long seed) {
+            for (int i = 0; i < 2; i++) blocks.add(new Block(Seeds.derive(seed, "blocks." + i)));
         }
 
-        Tensor forward(Tensor x) {
+        Tensor forward(Tensor x, Tensor keyMask) {
             Tensor h = x;
-            for (Mlp b : blocks) h = F.add(h, b.forward(h));
+            for (Block b : blocks) h = b.forward(h, keyMask);
             return h;
         }
     }
 
-    static final class Mlp extends Module {
-        final Linear fc1, fc2;
+    static final class Block extends Module {
+        final LayerNorm norm1 = registerModule("norm1", new LayerNorm(WIDTH, 1e-6));
+        final LayerNorm norm2 = registerModule("norm2", new LayerNorm(WIDTH, 1e-6));
+        final Linear qkv, proj, fc1, fc2;
 
-        Mlp(long seed) {
+        Block(long seed) {
+            qkv = registerModule("qkv", new Linear(WIDTH, 3 * WIDTH, true, Seeds.derive(seed, "qkv")));
+            proj = registerModule("proj", new Linear(WIDTH, WIDTH, true, Seeds.derive(seed, "proj")));
             fc1 = registerModule("fc1", new Linear(WIDTH, 4 * WIDTH, true, Seeds.derive(seed, "fc1")));
             fc2 = registerModule("fc2", new Linear(4 * WIDTH, WIDTH, true, Seeds.derive(seed, "fc2")));
         }
 
-        Tensor forward(Tensor x) { return fc2.forward(F.gelu(fc1.forward(x))); }
+        Tensor forward(Tensor x, Tensor keyMask) {
+            int b = x.dim(0), t = x.dim(1), dh = WIDTH / HEADS;
+            // [B, T, 3W] -> [3, B, H, T, Dh]
+            Tensor qkvHeads = F.permute(F.reshape(qkv.forward(norm1.forward(x)), b, t, 3, HEADS, dh), 2, 0, 3, 1, 4);
+            Tensor q = F.reshape(F.slice(qkvHeads, 0, 0, 1), b, HEADS, t, dh);
+            Tensor k = F.reshape(F.slice(qkvHeads, 0, 1, 2), b, HEADS, t, dh);
+            Tensor v = F.reshape(F.slice(qkvHeads, 0, 2, 3), b, HEADS, t, dh);
+            Tensor attended = F.reshape(F.permute(F.attention(q, k, v, keyMask), 0, 2, 1, 3), b, t, WIDTH);
+            Tensor h = F.add(x, proj.forward(attended));
+            return F.add(h, fc2.forward(F.gelu(fc1.forward(norm2.forward(h)))));
+        }
     }
 
     @Test
@@ -69,16 +84,20 @@ class MemoryStabilityTest {
         LrSchedule schedule = new WarmupCosine(3e-3, 3e-4, 50, STEPS);
         long liveAfterWarmup = -1, storagesAfterWarmup = -1, rssAtWarmup = -1, jvmAtWarmup = -1;
         double firstLoss = 0, lastLoss = 0;
-        try (ResidualMlp model = new ResidualMlp(1);
+        try (Encoder model = new Encoder(1);
              Tensor teacher = Scope.detach(Tensor.randn(2, 0.5, DType.F32, Device.CPU, WIDTH, WIDTH));
              AdamW opt = AdamW.withDecayExclusions(model.namedParameters(), AdamW.Config.defaults().withWeightDecay(0.05), null)) {
             Collection<Tensor> params = model.namedParameters().values();
             for (int step = 0; step < STEPS; step++) {
                 double loss;
                 try (Scope s = Scope.open()) {
-                    Tensor x = Tensor.randn(1000 + step % 64, 1, DType.F32, Device.CPU, BATCH, WIDTH);
+                    Tensor x = Tensor.randn(1000 + step % 64, 1, DType.F32, Device.CPU, BATCH, TOKENS, WIDTH);
                     Tensor target = F.tanh(F.matmul(x, teacher));
-                    Tensor out = model.forward(x);
+                    int padded = step % 4;  // the last `padded` tokens of the first sequence are padding
+                    int[] mask = new int[BATCH * TOKENS];
+                    java.util.Arrays.fill(mask, 1);
+                    for (int i = TOKENS - padded; i < TOKENS; i++) mask[i] = 0;
+                    Tensor out = model.forward(x, Tensor.ofInts(mask, BATCH, TOKENS));
                     Tensor l = F.mean(F.square(F.sub(out, target)));
                     Autograd.backward(l);
                     GradClip.clipGradNorm(params, 1.0);

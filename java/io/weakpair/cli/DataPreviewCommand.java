@@ -1,0 +1,68 @@
+package io.weakpair.cli;
+
+import io.weakpair.data.DataRecord;
+import io.weakpair.data.Dataset;
+import io.weakpair.data.DatasetPreview;
+import io.weakpair.data.DatasetSplit;
+import io.weakpair.data.Split;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A PNG contact sheet of a split's images with their captions under them. */
+@Command(name = "preview", mixinStandardHelpOptions = true,
+        description = "Write a grid of images with their captions under them (whole identities, several views each).")
+final class DataPreviewCommand implements Runnable {
+    @Mixin
+    DatasetOptions data;
+
+    @Option(names = "--out", defaultValue = "preview.png", paramLabel = "FILE", description = "PNG to write (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT", description = "train, val or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--count", defaultValue = "20", paramLabel = "N", description = "Images to show (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--columns", defaultValue = "5", paramLabel = "N", description = "Images per row (default: ${DEFAULT-VALUE}).")
+    int columns;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Which identities are shown (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public void run() {
+        if (count < 1) throw new IllegalArgumentException("--count must be at least 1, got " + count);
+        if (columns < 1) throw new IllegalArgumentException("--columns must be at least 1, got " + columns);
+        Split which = Split.parse(split);
+        Dataset d = data.read();
+        DatasetSplit s = d.split(which);
+        if (s.isEmpty()) throw new IllegalArgumentException("the " + which + " split of " + d.root() + " has no records");
+        List<DataRecord> records = DatasetPreview.pick(s, count, seed);
+        BufferedImage sheet;
+        try {
+            sheet = DatasetPreview.render(records, columns);
+        } catch (java.awt.AWTError | InternalError | UnsatisfiedLinkError e) {
+            // Headless machines without fonts fail inside AWT; say so in one line.
+            throw new IllegalStateException("cannot draw text (" + e + "); install fontconfig and a font such as fonts-dejavu");
+        }
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            if (!ImageIO.write(sheet, "png", out.toFile())) throw new IOException("no PNG writer");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        System.out.println("wrote " + out + ": " + records.size() + " images of the " + which + " split ("
+                + sheet.getWidth() + "x" + sheet.getHeight() + " px)");
+    }
+}
