@@ -183,4 +183,56 @@ public interface Backend {
      */
     void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
                double eps, double weightDecay, long step);
+
+    // ------------------------------------------------------------------ method kernels (method.md)
+    // The contrastive-learning kernels of io.weakpair.loss. Features are [rows, dim] contiguous
+    // F32/F64; labels are contiguous I64 (null: the strict pairs, P_i = {i}); logits S are
+    // [nRows, nCols]; outputs are allocated by the caller and overwritten; a null output is
+    // not computed. Square and rectangular S alike (a feature queue adds columns).
+
+    /**
+     * S = (f g^T) / tau with f, g the rows of featRows, featCols divided by max(||row||, 1e-12);
+     * writes f (unitRows), g (unitCols), the divisors (normRows [nRows], normCols [nCols]) and S.
+     */
+    void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
+                           Tensor normRows, Tensor normCols, Tensor logits);
+
+    /**
+     * Gradients of similarityForward from dL/dS: gradRows = dL/dF, gradCols = dL/dG (through the
+     * normalisation, method.md section 3) and gradTau (one element) = -(1/tau) sum dS * S.
+     */
+    void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
+                            Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau);
+
+    /** c_i2t and c_t2i [nRows, nCols] (method.md section 1), zero outside the positive pairs. */
+    void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i);
+
+    /**
+     * The uITC loss on materialised logits: losses (3 elements: L, L_i2t, L_t2i) and dL/dS
+     * (gradLogits, may be the logits tensor itself). alpha = 0 is itc-id; null labels give
+     * itc-strict. confI2t/confT2i: external (frozen) confidences, or null to compute them.
+     */
+    void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
+                           Tensor confT2i, Tensor losses, Tensor gradLogits);
+
+    /**
+     * The same loss fused with similarityForward, loss and gradient in one call: gradients go
+     * straight to the unnormalised features and the temperature (gradRows, gradCols, gradTau;
+     * all null for the loss only). keepLogits: S computed once and kept whole between the two
+     * passes; otherwise tiled: recomputed blockRows rows at a time (0: automatic), never stored
+     * whole, memory O((nRows + nCols) * dim).
+     */
+    void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
+                          double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
+                          Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau);
+
+    /**
+     * Group-wise hard negatives (method.md section 4) from square logits [n, n] and labels [n]:
+     * hardNegText and hardNegImage (I32 [n], -1 for none).
+     */
+    void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
+                           Tensor hardNegImage);
+
+    /** Weak positive text per image (I32 [n], -1 for a singleton group), method.md section 4. */
+    void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText);
 }

@@ -2,9 +2,13 @@ package io.weakpair.backend;
 
 import io.weakpair.nativ.CpuAttention;
 import io.weakpair.nativ.CpuElementwise;
+import io.weakpair.nativ.CpuContrastive;
 import io.weakpair.nativ.CpuGemm;
+import io.weakpair.nativ.CpuMining;
 import io.weakpair.nativ.CpuRuntime;
+import io.weakpair.nativ.CpuSimilarity;
 import io.weakpair.nativ.CpuSoftmax;
+import io.weakpair.nativ.CpuUncertainty;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
@@ -338,6 +342,61 @@ public final class CpuBackend implements Backend {
         // Fully qualified so this section stays self-contained (no shared import lines to merge).
         io.weakpair.nativ.CpuAdamW.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
                 v.address(), lr, beta1, beta2, eps, weightDecay, step);
+    }
+
+    // ------------------------------------------------------------------ method kernels (method.md)
+
+    @Override
+    public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
+                                  Tensor normRows, Tensor normCols, Tensor logits) {
+        CpuSimilarity.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
+                featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
+                normRows.address(), normCols.address(), logits.address());
+    }
+
+    @Override
+    public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
+                                   Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        CpuSimilarity.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
+                unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
+                gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
+    }
+
+    @Override
+    public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
+        CpuUncertainty.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
+                addr(rowLabels), addr(colLabels), addr(confI2t), addr(confT2i));
+    }
+
+    @Override
+    public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
+                                  Tensor confT2i, Tensor losses, Tensor gradLogits) {
+        CpuContrastive.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
+                addr(rowLabels), addr(colLabels), alpha, addr(confI2t), addr(confT2i), losses.address(),
+                addr(gradLogits));
+    }
+
+    @Override
+    public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
+                                 double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
+                                 Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        CpuContrastive.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
+                featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
+                addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
+                addr(gradTau));
+    }
+
+    @Override
+    public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
+                                  Tensor hardNegImage) {
+        CpuMining.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
+                mode.code(), seed, hardNegText.address(), hardNegImage.address());
+    }
+
+    @Override
+    public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
+        CpuMining.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
+                mode.code(), seed, weakPosText.address());
     }
 
     // ------------------------------------------------------------------ helpers

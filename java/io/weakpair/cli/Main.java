@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 TrainCommand.class,
+                LossesCommand.class,
                 SynthCommand.class,
                 DataCommand.class,
                 CommandLine.HelpCommand.class
