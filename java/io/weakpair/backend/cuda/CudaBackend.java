@@ -1,6 +1,7 @@
 package io.weakpair.backend.cuda;
 
 import io.weakpair.backend.Backend;
+import io.weakpair.backend.MiningMode;
 import io.weakpair.backend.BinaryOp;
 import io.weakpair.backend.UnaryOp;
 import io.weakpair.nativ.cuda.CudaAdamW;
@@ -820,7 +821,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private void checkMining(String op, Tensor logits, Tensor labels, int mode, Tensor... outs) {
+    private void checkMining(String op, Tensor logits, Tensor labels, MiningMode mode, Tensor... outs) {
         here(op, logits, labels);
         here(op, outs);
         contiguous(op, logits, labels);
@@ -830,21 +831,22 @@ public final class CudaBackend implements Backend {
         if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
         labels(op, labels, n);
         for (Tensor o : outs) sized(op, o, n, DType.I32);
-        if (mode != 0 && mode != 1) throw new IllegalArgumentException(op + ": unknown mining mode " + mode);
+        if (mode == null) throw new IllegalArgumentException(op + ": mining mode is null");
     }
 
-    /** Hard negatives; mode 0 = top-k, 1 = sample (MiningMode's ordinal). */
-    public void mineHardNegatives(Tensor logits, Tensor labels, int mode, long seed, Tensor hardNegText, Tensor hardNegImage) {
+    @Override
+    public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
+                                  Tensor hardNegImage) {
         checkMining("mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
         CudaMethodKernels.wpc_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode, seed, hardNegText.address(), hardNegImage.address(), stream());
+                mode.code(), seed, hardNegText.address(), hardNegImage.address(), stream());
     }
 
-    /** Weak positives; mode 0 = top-k, 1 = sample (MiningMode's ordinal). */
-    public void mineWeakPositives(Tensor logits, Tensor labels, int mode, long seed, Tensor weakPosText) {
+    @Override
+    public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
         checkMining("mineWeakPositives", logits, labels, mode, weakPosText);
         CudaMethodKernels.wpc_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode, seed, weakPosText.address(), stream());
+                mode.code(), seed, weakPosText.address(), stream());
     }
 
     // ------------------------------------------------------------------ helpers
