@@ -30,15 +30,6 @@ void write_losses(const double l[3], void* out) {
   for (int k = 0; k < 3; ++k) o[k] = T(l[k]);
 }
 
-// While alive, OpenBLAS runs every call on the calling thread: the kernels call it from
-// inside their own OpenMP region, one GEMM per thread (see uitc_state.h on why). The
-// setting is process-wide, so BLAS calls from other threads meanwhile run single-threaded too.
-struct BlasOnCallingThread {
-  const int saved = openblas_get_num_threads();
-  BlasOnCallingThread() { if (saved != 1) openblas_set_num_threads(1); }
-  ~BlasOnCallingThread() { if (saved != 1) openblas_set_num_threads(saved); }
-};
-
 // Threads for nr rows and `work` multiply-adds: at least 16 rows and 2^20 work per thread.
 int team_size(int64_t nr, double work) {
   const int64_t by_rows = nr / 16, by_work = int64_t(work / double(1 << 20));
@@ -109,7 +100,6 @@ void contrastive_fused(int64_t nr, int64_t nc, int64_t d, const T* F, const T* G
   std::vector<double> dot(nt, 0.0);
   const T inv_tau = T(1.0 / tau);
   UitcState<T> st(nr, nc, rl, cl, alpha, ci2t, ct2i, nt);
-  BlasOnCallingThread blas_guard;
   auto block_of = [&](int tid, int64_t i0) { return keep ? blocks.ptr + i0 * nc : blocks.ptr + int64_t(tid) * br * nc; };
   auto logits = [&](T* out, int64_t i0, int64_t rows) {
     blas_gemm<T>(false, true, rows, nc, d, inv_tau, f.ptr + i0 * d, d, g.ptr, d, T(0), out, nc);

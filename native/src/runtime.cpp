@@ -120,10 +120,13 @@ WP_API void wp_host_set_cache_limit(int64_t bytes) {
   c.trim_locked(c.limit_bytes);
 }
 
+// OpenBLAS always runs on the calling thread: the kernels split work across OpenMP threads
+// themselves (gemm.cpp says why). Set when the library loads, before any BLAS call.
+__attribute__((constructor)) static void blas_on_calling_thread() { openblas_set_num_threads(1); }
+
 WP_API void wp_set_num_threads(int32_t threads) {
   if (threads < 1) fail("thread count must be at least 1, got " + std::to_string(threads));
   omp_set_num_threads(threads);
-  openblas_set_num_threads(threads);
 }
 
 WP_API int32_t wp_get_num_threads(void) { return omp_get_max_threads(); }
