@@ -137,6 +137,35 @@ void check_mining(int64_t n, int64_t identities, int32_t mode) {
   expect_equal("mining weak positives " + tag, wp.download(), hw);
 }
 
+// Weak positives where the CPU's rounded confidences tie although the logits differ. Even
+// rows: the other members lie more than 88 below the row's own logit and descend with the
+// index, so in F32 every c flushes to 0 and the CPU takes the first member, not the lowest
+// logit (the last). Odd rows: members alternate between two logits an ulp apart. Both devices
+// must pick the same text.
+template <typename T>
+void check_weak_positive_ties() {
+  const int64_t n = 24, groups = 4;
+  std::vector<int64_t> l(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) l[size_t(i)] = i % groups;
+  auto S = normal<T>(n * n);
+  for (int64_t i = 0; i < n; ++i) {
+    T* row = S.data() + i * n;
+    int64_t t = 0;
+    for (int64_t j = i % groups; j < n; j += groups, ++t) {
+      if (j == i) row[j] = T(2);
+      else if (i % 2 == 0) row[j] = T(-100 - 10 * double(t));
+      else row[j] = t % 2 == 0 ? T(1.5) : std::nextafter(T(1.5), T(3));
+    }
+  }
+  Device<T> dS(S);
+  Device<int64_t> dl(l);
+  Device<int32_t> wp(n);
+  wpc_mining_weak_positives(dtype_of<T>(), n, dS.ptr, dl.ptr, WP_MINING_TOPK, 0, wp.ptr, stream());
+  std::vector<int32_t> hw(static_cast<size_t>(n), -7);
+  wp_mining_weak_positives(dtype_of<T>(), n, S.data(), l.data(), WP_MINING_TOPK, 0, hw.data());
+  expect_equal(std::string("mining weak positives with rounding ties ") + type_name<T>(), wp.download(), hw);
+}
+
 }  // namespace
 
 WPT_CASE("method/similarity") {
@@ -170,6 +199,8 @@ WPT_CASE("method/mining") {
     check_mining<float>(9, 1, mode);     // one identity: empty pools
     check_mining<float>(big(512, 64), big(128, 16), mode);
   }
+  check_weak_positive_ties<float>();
+  check_weak_positive_ties<double>();
 }
 
 #else
