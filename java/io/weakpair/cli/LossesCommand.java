@@ -49,7 +49,8 @@ final class LossesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of the sample mode (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu",
+            description = "cpu, cuda or cuda:N (the CUDA backend; an error when none is usable) (default: ${DEFAULT-VALUE})")
     String device;
 
     @Override
@@ -85,9 +86,9 @@ final class LossesCommand implements Callable<Integer> {
             out = LossesContract.compute(image, text, labels, tau, alpha, miningMode, seed);
             Safetensors.write(output, out, Map.of("producer", "weakpair losses", "alpha", Double.toString(alpha),
                     "mode", mode.trim().toLowerCase(Locale.ROOT), "seed", Long.toString(seed)));
-            System.out.printf(Locale.ROOT, "weakpair losses: N=%d D=%d alpha=%s mode=%s: loss %.6f (i2t %.6f, t2i %.6f) -> %s%n",
-                    nd[0], nd[1], alpha, miningMode.name().toLowerCase(Locale.ROOT), out.get("loss").item(),
-                    out.get("loss_i2t").item(), out.get("loss_t2i").item(), output);
+            System.out.printf(Locale.ROOT, "weakpair losses: N=%d D=%d alpha=%s mode=%s on %s: loss %.6f (i2t %.6f, t2i %.6f) -> %s%n",
+                    nd[0], nd[1], alpha, miningMode.name().toLowerCase(Locale.ROOT), out.get("loss").device(),
+                    out.get("loss").item(), out.get("loss_i2t").item(), out.get("loss_t2i").item(), output);
             return 0;
         } finally {
             for (Tensor t : new Tensor[] {image, text, labels}) if (t != null) t.close();
