@@ -35,8 +35,8 @@ def bench_rows(path):
 
 # The PyTorch implementation each weakpair implementation is compared with, in order of preference.
 REFERENCE = {"cublas-fp32": ["torch-fp32"], "cublas-tf32": ["torch-tf32"], "builtin-fp32": ["torch-fp32"],
-             "builtin": ["torch", "torch-sdpa"], "cudnn": ["torch", "torch-sdpa"]}
-ORDER = ["cublas-fp32", "cublas-tf32", "builtin-fp32", "builtin", "cudnn"]
+             "builtin": ["torch", "torch-sdpa"], "cudnn": ["torch", "torch-sdpa"], "fused": ["torch-composed"]}
+ORDER = ["cublas-fp32", "cublas-tf32", "builtin-fp32", "builtin", "cudnn", "fused"]
 
 
 def main():
@@ -106,8 +106,9 @@ def main():
             if ref not in used:
                 b = theirs[(op, shape, mode, ref)]
                 print(f"{op:<10} {shape:<22} {mode:<17} {'-':<13} {'':>9} {'':>8}   {ref:<11} {b[0]:9.4f} {b[1]:8.1f}")
-    print("\nmetric: TFLOP/s for gemm and attention (attention backward counted as 2.5x the forward), GB/s of "
-          "compulsory traffic for layernorm and softmax; wp/torch < 1 means weakpair is faster.")
+    print("\nmetric: TFLOP/s for gemm and attention (attention backward counted as 2.5x the forward) and for "
+          "contrastive (its products: 2 N^2 D forward, 3x with the backward), GB/s of compulsory traffic for "
+          "layernorm and softmax; wp/torch < 1 means weakpair is faster.")
 
 
 if __name__ == "__main__":

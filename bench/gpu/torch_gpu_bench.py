@@ -4,9 +4,12 @@
 Same shapes, F32, same timing method: CUDA events around back-to-back runs (about 2 ms),
 after three warm-up runs, median of --repeats. Prints CSV lines op,shape,mode,impl,median_ms,metric.
 Reference only: PyTorch is never a dependency of the engine.
-Usage: python3 bench/gpu/torch_gpu_bench.py [--repeats 9] [--only gemm,layernorm,softmax,attention]
+The contrastive cases time the uITC loss composed from PyTorch ops, exactly as defined in
+bench/torch_contrastive.py (imported from there), against the engine's fused kernel.
+Usage: python3 bench/gpu/torch_gpu_bench.py [--repeats 9] [--only gemm,layernorm,softmax,attention,contrastive]
 """
 import argparse
+import os
 import statistics
 import sys
 
@@ -102,6 +105,28 @@ def attention(repeats):
         row("attention", shape, "forward+backward", "torch-sdpa", ms, 3.5 * flops / ms / 1e9)
 
 
+def contrastive(repeats):
+    # The loss as a PyTorch user composes it: one definition, shared with the CPU timing script.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    from torch_contrastive import uitc_loss
+    torch.backends.cuda.matmul.allow_tf32 = False
+    d, alpha = 256, 0.6
+    for n in (1024, 4096, 16384):
+        image, text = randn(n, d, grad=True), randn(n, d, grad=True)
+        tau = torch.tensor(0.07, device="cuda", requires_grad=True)
+        labels = torch.arange(n, device="cuda") // 4
+        flops = 2.0 * n * n * d
+        with torch.no_grad():
+            ms = time_ms(lambda: uitc_loss(image, text, tau, labels, alpha), repeats)
+        row("contrastive", f"N{n}xD{d}", "forward", "torch-composed", ms, flops / ms / 1e9)
+
+        def fb():
+            image.grad = text.grad = tau.grad = None
+            uitc_loss(image, text, tau, labels, alpha).backward()
+        ms = time_ms(fb, repeats)
+        row("contrastive", f"N{n}xD{d}", "forward+backward", "torch-composed", ms, 3 * flops / ms / 1e9)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=9)
@@ -115,7 +140,8 @@ def main():
           f"{torch.cuda.get_device_name(0)}")
     print("op,shape,mode,impl,median_ms,metric")
     only = set(filter(None, args.only.split(",")))
-    for name, fn in (("gemm", gemm), ("layernorm", layernorm), ("softmax", softmax), ("attention", attention)):
+    for name, fn in (("gemm", gemm), ("layernorm", layernorm), ("softmax", softmax), ("attention", attention),
+                     ("contrastive", contrastive)):
         if not only or name in only:
             fn(args.repeats)
 

@@ -15,8 +15,8 @@ import java.util.Locale;
 
 /**
  * Kernel timings of the CUDA backend with CUDA events: GEMM (cuBLAS FP32, TF32, the built-in
- * kernel), layer norm, softmax (built-in and cuDNN) and fused attention, forward and
- * forward+backward, F32, on random data. The same cases and names as bench/gpu/torch_gpu_bench.py
+ * kernel), layer norm, softmax (built-in and cuDNN), fused attention and the fused uITC
+ * contrastive loss (method.md), forward and forward+backward, F32, on random data. The same cases and names as bench/gpu/torch_gpu_bench.py
  * so bench/gpu/summarize.py can put them side by side.
  *
  * <p>Each case: three warm-up runs, then as many back-to-back runs as take about 2 ms between
@@ -24,7 +24,7 @@ import java.util.Locale;
  * CSV lines op,shape,mode,impl,median_ms,metric (metric: TFLOP/s for products, GB/s of
  * compulsory traffic for the memory-bound kernels).
  *
- * <p>Usage: java -cp ... io.weakpair.bench.gpu.CudaBench [--repeats 9] [--only gemm,layernorm,softmax,attention]
+ * <p>Usage: java -cp ... io.weakpair.bench.gpu.CudaBench [--repeats 9] [--only gemm,layernorm,softmax,attention,contrastive]
  * [--smoke]. {@code --smoke} runs tiny shapes, also on the CPU emulator of the kernels: a check
  * of this program's code paths on a machine without a GPU, not a measurement.
  */
@@ -61,11 +61,13 @@ public final class CudaBench {
         System.out.println("# " + cuda.describe());
         System.out.println("op,shape,mode,impl,median_ms,metric");
         CudaBench b = new CudaBench(cuda, repeats, smoke);
-        List<String> ops = only.isBlank() ? List.of("gemm", "layernorm", "softmax", "attention") : Arrays.asList(only.split(","));
+        List<String> ops = only.isBlank() ? List.of("gemm", "layernorm", "softmax", "attention", "contrastive")
+                : Arrays.asList(only.split(","));
         if (ops.contains("gemm")) b.gemm();
         if (ops.contains("layernorm")) b.layerNorm();
         if (ops.contains("softmax")) b.softmax();
         if (ops.contains("attention")) b.attention();
+        if (ops.contains("contrastive")) b.contrastive();
         System.out.println("# " + cuda.memoryStats());
     }
 
@@ -95,7 +97,8 @@ public final class CudaBench {
         op.run();
         CudaRuntime.wpc_event_record(end, s);
         double once = Math.max(CudaRuntime.wpc_event_elapsed_ms(start, end), 1e-3);
-        int iters = (int) Math.max(1, Math.min(200, Math.ceil(2.0 / once)));
+        // The emulator's events read 0 ms: a smoke run times single calls, it measures nothing.
+        int iters = smoke ? 1 : (int) Math.max(1, Math.min(200, Math.ceil(2.0 / once)));
         double[] t = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             CudaRuntime.wpc_event_record(start, s);
@@ -220,6 +223,39 @@ public final class CudaBench {
                 cuda.attentionBackward(q, k, v, km, scale, out, lse, go, gq, gk, gv);
             });
             row("attention", shape, "forward+backward", "builtin", fb, 3.5 * flops / fb / 1e9);
+            freeAll();
+        }
+    }
+
+    /**
+     * The uITC loss of method.md (alpha 0.6, tau 0.07) over a square batch of N image and text
+     * features, D = 256, K = 4 instances per identity (labels i / 4), as one call of the
+     * backend's fused kernel: the loss alone (forward) and the loss with its gradients to both
+     * features and the temperature (forward+backward). bench/gpu/torch_gpu_bench.py times the
+     * same loss composed from PyTorch ops (bench/torch_contrastive.py's definition). Metric:
+     * TFLOP/s of the products (2 N^2 D forward; 3 times that with the backward).
+     */
+    private void contrastive() {
+        int d = smoke ? 16 : 256;
+        int[] sizes = smoke ? new int[] {24, 40} : new int[] {1024, 4096, 16384};
+        for (int n : sizes) {
+            Tensor f = randn(13, n, d), g = randn(14, n, d);
+            long[] y = new long[n];
+            for (int i = 0; i < n; i++) y[i] = i / 4;
+            Tensor host = Tensor.ofLongs(y, n);
+            Tensor labels = host.to(gpu);
+            host.close();
+            live.add(labels);
+            Tensor losses = empty(DType.F32, 3), gf = empty(DType.F32, n, d), gg = empty(DType.F32, n, d);
+            Tensor gt = empty(DType.F32);
+            String shape = "N" + n + "xD" + d;
+            double flops = 2.0 * n * n * d;
+            double fwd = time(() -> cuda.contrastiveFused(f, g, 0.07, labels, labels, 0.6, null, null, true, 0, losses,
+                    null, null, null));
+            row("contrastive", shape, "forward", "fused", fwd, flops / fwd / 1e9);
+            double fb = time(() -> cuda.contrastiveFused(f, g, 0.07, labels, labels, 0.6, null, null, true, 0, losses,
+                    gf, gg, gt));
+            row("contrastive", shape, "forward+backward", "fused", fb, 3 * flops / fb / 1e9);
             freeAll();
         }
     }
