@@ -9,11 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,21 +45,13 @@ final class DataPreviewCommand implements Runnable {
         DatasetSplit s = d.split(which);
         if (s.isEmpty()) throw new IllegalArgumentException("the " + which + " split of " + d.root() + " has no records");
         List<DataRecord> records = DatasetPreview.pick(s, count, seed);
-        BufferedImage sheet;
+        DatasetPreview.SheetSize size;
         try {
-            sheet = DatasetPreview.render(records, columns);
-        } catch (java.awt.AWTError | InternalError | UnsatisfiedLinkError e) {
-            // Headless machines without fonts fail inside AWT; say so in one line.
-            throw new IllegalStateException("cannot draw text (" + e + "); install fontconfig and a font such as fonts-dejavu");
-        }
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            if (!ImageIO.write(sheet, "png", out.toFile())) throw new IOException("no PNG writer");
+            size = DatasetPreview.writePng(records, columns, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
         System.out.println("wrote " + out + ": " + records.size() + " images of the " + which + " split ("
-                + sheet.getWidth() + "x" + sheet.getHeight() + " px)");
+                + size.width() + "x" + size.height() + " px)");
     }
 }

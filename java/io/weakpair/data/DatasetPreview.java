@@ -6,7 +6,10 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -46,6 +49,28 @@ public final class DatasetPreview {
             }
         }
         return out;
+    }
+
+    /** The size of a written sheet, in pixels. */
+    public record SheetSize(int width, int height) {}
+
+    /**
+     * Draws the sheet and writes it to {@code out} as PNG, creating its folder. Headless
+     * machines without fonts fail inside AWT: that becomes an IllegalStateException with one
+     * line. (Here rather than in the command, so the command line itself never refers to AWT
+     * classes and runs on a Java runtime without java.desktop, like the GPU check's.)
+     */
+    public static SheetSize writePng(List<DataRecord> records, int columns, Path out) throws IOException {
+        BufferedImage sheet;
+        try {
+            sheet = render(records, columns);
+        } catch (java.awt.AWTError | InternalError | UnsatisfiedLinkError e) {
+            throw new IllegalStateException("cannot draw text (" + e + "); install fontconfig and a font such as fonts-dejavu");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        if (!ImageIO.write(sheet, "png", out.toFile())) throw new IOException("no PNG writer");
+        return new SheetSize(sheet.getWidth(), sheet.getHeight());
     }
 
     /** Draws the sheet; unreadable images show as a grey box with the reason. */
