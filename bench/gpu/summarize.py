@@ -84,9 +84,9 @@ def main():
         print("timings: none (see java_bench.csv, torch_bench.csv)")
         return
     print()
-    print(f"{'op':<10} {'shape':<22} {'mode':<17} {'weakpair impl':<13} {'ms':>9} {'metric':>8}   "
-          f"{'torch impl':<11} {'ms':>9} {'metric':>8}  {'wp/torch':>8}")
-    print("-" * 125)
+    print(f"{'op':<11} {'shape':<22} {'mode':<17} {'weakpair impl':<13} {'ms':>9} {'metric':>8}   "
+          f"{'torch impl':<14} {'ms':>9} {'metric':>8}  {'wp/torch':>8}")
+    print("-" * 129)
     keys = sorted({k[:3] for k in list(ours) + list(theirs)}, key=lambda k: (k[0], k[1], k[2]))
     for op, shape, mode in keys:
         mine = sorted((k[3] for k in ours if k[:3] == (op, shape, mode)),
@@ -100,12 +100,12 @@ def main():
             if ref:
                 used.add(ref)
             ratio = f"{a[0] / b[0]:8.2f}" if b else "       -"
-            bt = f"{ref:<11} {b[0]:9.4f} {b[1]:8.1f}" if b else f"{'-':<11} {'':>9} {'':>8}"
-            print(f"{op:<10} {shape:<22} {mode:<17} {impl:<13} {a[0]:9.4f} {a[1]:8.1f}   {bt}  {ratio}")
+            bt = f"{ref:<14} {b[0]:9.4f} {b[1]:8.1f}" if b else f"{'-':<14} {'':>9} {'':>8}"
+            print(f"{op:<11} {shape:<22} {mode:<17} {impl:<13} {a[0]:9.4f} {a[1]:8.1f}   {bt}  {ratio}")
         for ref in refs:
             if ref not in used:
                 b = theirs[(op, shape, mode, ref)]
-                print(f"{op:<10} {shape:<22} {mode:<17} {'-':<13} {'':>9} {'':>8}   {ref:<11} {b[0]:9.4f} {b[1]:8.1f}")
+                print(f"{op:<11} {shape:<22} {mode:<17} {'-':<13} {'':>9} {'':>8}   {ref:<14} {b[0]:9.4f} {b[1]:8.1f}")
     print("\nmetric: TFLOP/s for gemm and attention (attention backward counted as 2.5x the forward) and for "
           "contrastive (its products: 2 N^2 D forward, 3x with the backward), GB/s of compulsory traffic for "
           "layernorm and softmax; wp/torch < 1 means weakpair is faster.")
