@@ -119,35 +119,19 @@ class CudaMethodOpsTest {
      * dL/dtau = -(1/tau) sum_ij dS_ij S_ij: N_r N_c terms that largely cancel (in the
      * rectangular uITC case above to 1/50 of their magnitudes), so in F32 neither device gets it
      * to 1e-5 of its own size (the CPU's F32 value is 7e-6 from the F64 one there). Its error is
-     * measured, as a sum's is, against the magnitude of its terms (1/tau) sum |dS_ij S_ij|,
-     * computed in F64; F64 keeps the plain relative error.
+     * measured, as a sum's is, against the magnitude of its terms
+     * ({@link MethodFixtures#temperatureGradientMagnitude}); F64 keeps the plain relative error.
      */
-    private void assertTemperatureGradientClose(String what, Tensor got, Tensor want, Tensor f, Tensor g, Tensor tau,
-                                                Tensor rows, Tensor cols, ContrastiveLoss.Options opts) {
+    private static void assertTemperatureGradientClose(String what, Tensor got, Tensor want, Tensor f, Tensor g, Tensor tau,
+                                                       Tensor rows, Tensor cols, ContrastiveLoss.Options opts) {
         if (want.dtype() == DType.F64) {
             assertClose(what, got, want, gradTolerance(DType.F64));
             return;
         }
-        double magnitude;
-        try (Scope s = Scope.open()) {
-            Tensor tau64 = tau.toDType(DType.F64);
-            Tensor logits;
-            try (GradMode off = GradMode.off()) {
-                logits = Similarity.logits(f.toDType(DType.F64), g.toDType(DType.F64), tau64);
-            }
-            logits.requiresGrad(true);
-            boolean labelled = opts.targets() != ContrastiveLoss.Targets.STRICT;
-            Autograd.backward(ContrastiveLoss.fromLogits(logits, labelled ? rows : null, labelled ? cols : null, opts).loss());
-            double[] sv = logits.toDoubleArray(), dsv = logits.grad().toDoubleArray();
-            double sum = 0;
-            for (int i = 0; i < sv.length; i++) sum += Math.abs(sv[i] * dsv[i]);
-            magnitude = sum / tau64.item();
-        }
-        double diff = Math.abs(got.item() - want.item()), scale = Math.max(Math.abs(want.item()), magnitude);
-        System.out.printf("cuda-vs-cpu %-36s error %.3e of the terms' magnitude %.4g (value %.4g)%n", what, diff / scale,
-                magnitude, want.item());
-        assertTrue(diff <= gradTolerance(DType.F32) * scale, what + ": " + got.item() + " vs " + want.item()
-                + ", error " + diff / scale + " of " + scale + " > " + gradTolerance(DType.F32));
+        boolean labelled = opts.targets() != ContrastiveLoss.Targets.STRICT;
+        double magnitude = MethodFixtures.temperatureGradientMagnitude(f, g, tau, labelled ? rows : null,
+                labelled ? cols : null, opts);
+        MethodFixtures.assertCloseToMagnitude(what, got.item(), want.item(), magnitude, gradTolerance(DType.F32));
     }
 
     static Stream<Arguments> miningCases() {

@@ -1,9 +1,14 @@
 package io.weakpair.backend.cuda;
 
+import io.weakpair.autograd.Autograd;
+import io.weakpair.autograd.GradMode;
 import io.weakpair.backend.MiningMode;
+import io.weakpair.loss.ContrastiveLoss;
+import io.weakpair.loss.Similarity;
 import io.weakpair.nativ.CpuMining;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -12,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Inputs for the CUDA tests of the method's kernels: identity labels, features with identity
@@ -108,5 +115,36 @@ final class MethodFixtures {
         double gap = Double.POSITIVE_INFINITY;
         for (int i = 1; i < Math.min(v.length, count + 1); i++) gap = Math.min(gap, v[i] - v[i - 1]);
         return gap;
+    }
+    /**
+     * The magnitude of the terms of dL/dtau = -(1/tau) sum_ij dS_ij S_ij, i.e. (1/tau) sum_ij
+     * |dS_ij S_ij|, computed in F64 on the CPU for the loss of options on these inputs. The
+     * terms largely cancel, so an F32 dL/dtau is accurate to about 1e-7 of this, not of itself.
+     */
+    static double temperatureGradientMagnitude(Tensor f, Tensor g, Tensor tau, Tensor rowLabels, Tensor colLabels,
+                                               ContrastiveLoss.Options options) {
+        try (Scope s = Scope.open()) {
+            Tensor tau64 = tau.to(Device.CPU).toDType(DType.F64);
+            Tensor logits;
+            try (GradMode off = GradMode.off()) {
+                logits = Similarity.logits(f.to(Device.CPU).toDType(DType.F64), g.to(Device.CPU).toDType(DType.F64), tau64);
+            }
+            logits.requiresGrad(true);
+            Tensor rl = rowLabels == null ? null : rowLabels.to(Device.CPU), cl = colLabels == null ? null : colLabels.to(Device.CPU);
+            Autograd.backward(ContrastiveLoss.fromLogits(logits, rl, cl, options).loss());
+            double[] sv = logits.toDoubleArray(), dsv = logits.grad().toDoubleArray();
+            double sum = 0;
+            for (int i = 0; i < sv.length; i++) sum += Math.abs(sv[i] * dsv[i]);
+            return sum / tau64.item();
+        }
+    }
+
+    /** |got - want| <= tolerance * max(|want|, magnitude), printed like CudaTestSupport.assertClose. */
+    static void assertCloseToMagnitude(String what, double got, double want, double magnitude, double tolerance) {
+        double diff = Math.abs(got - want), scale = Math.max(Math.abs(want), magnitude);
+        System.out.printf("cuda-vs-cpu %-36s error %.3e of the terms' magnitude %.4g (value %.4g)%n", what, diff / scale,
+                magnitude, want);
+        assertTrue(diff <= tolerance * scale, what + ": " + got + " vs " + want + ", error " + diff / scale + " of "
+                + scale + " > " + tolerance);
     }
 }
