@@ -7,9 +7,9 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,14 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unperturbed inputs (Options.withFrozenConfidence). A separate test shows that at that point
  * the gradient with c computed inside equals the one with c frozen.
  */
+@ExtendWith(ScopePerTest.class)
 class ContrastiveLossGradTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     // Square: 9 pairs in 4 identities (one singleton). Rectangular: 7 images against 11 texts,
     // with one image identity absent from the texts and queued texts of other identities.

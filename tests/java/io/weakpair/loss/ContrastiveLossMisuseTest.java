@@ -3,25 +3,18 @@ package io.weakpair.loss;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Misuse of the method's ops is an exception naming the op and the shapes, never a crash. */
+@ExtendWith(ScopePerTest.class)
 class ContrastiveLossMisuseTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     private static void rejects(String fragment, Executable call) {
         RuntimeException e = assertThrows(RuntimeException.class, call);

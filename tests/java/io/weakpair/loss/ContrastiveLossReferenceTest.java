@@ -2,10 +2,9 @@ package io.weakpair.loss;
 
 import io.weakpair.autograd.Autograd;
 import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,14 +20,8 @@ import static io.weakpair.loss.LossFixtures.tensor;
  * The kernels (both paths, F64 and F32) against the independent double reference of
  * method.md: loss, both directions, confidence, and the gradients to F, G and tau.
  */
+@ExtendWith(ScopePerTest.class)
 class ContrastiveLossReferenceTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     static Stream<Arguments> cases() {
         return Stream.of(

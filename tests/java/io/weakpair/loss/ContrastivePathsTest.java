@@ -5,9 +5,9 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.weakpair.loss.LossFixtures.assertClose;
 import static io.weakpair.loss.LossFixtures.matrix;
@@ -18,14 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sizes on both sides of the AUTO threshold, with row blocks that do not divide N (and a last
  * block of one row), square and rectangular, F32 and F64.
  */
+@ExtendWith(ScopePerTest.class)
 class ContrastivePathsTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     private record Grads(double loss, double[][] gf, double[][] gg, double gt) {}
 

@@ -6,11 +6,10 @@ import io.weakpair.io.NamedTensors;
 import io.weakpair.io.Safetensors;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -33,16 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The `weakpair losses` contract: a round trip against the reference, and malformed inputs. */
+@ExtendWith(ScopePerTest.class)
 class LossesCommandTest {
     @TempDir
     Path dir;
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     private static final int N = 24, D = 10;
     private static final long[] LABELS = LossFixtures.labels(42, N, 4);

@@ -2,11 +2,10 @@ package io.weakpair.loss;
 
 import io.weakpair.backend.MiningMode;
 import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,14 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Group-wise mining (method.md section 4) against the brute force of MethodReference. */
+@ExtendWith(ScopePerTest.class)
 class NegativeMiningTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     private static double[][] randomLogits(long seed, int n, int levels) {
         SplittableRandom rng = new SplittableRandom(seed);

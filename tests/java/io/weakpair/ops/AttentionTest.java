@@ -8,9 +8,9 @@ import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 import static io.weakpair.testing.GradCheck.param;
@@ -23,14 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fused attention op: float64 gradient checks, F32 against F64, agreement with the same
  * attention composed from matmul + softmax + mask bias, fully masked rows, memory, misuse.
  */
+@ExtendWith(ScopePerTest.class)
 class AttentionTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     // ------------------------------------------------------------------ inputs
 

@@ -1,25 +1,17 @@
 package io.weakpair.ops;
 
-import io.weakpair.tensor.Scope;
-import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
 import static io.weakpair.testing.GradCheck.param;
 
 /** Gradient checks (float64, central differences) and F32-vs-F64 forwards of the core ops. */
+@ExtendWith(ScopePerTest.class)
 class CoreOpsGradTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     @Test
     void addBroadcastsBiasResidualAndScalar() {

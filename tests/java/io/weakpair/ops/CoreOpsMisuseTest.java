@@ -2,33 +2,18 @@ package io.weakpair.ops;
 
 import io.weakpair.autograd.Autograd;
 import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.weakpair.testing.Misuse.rejects;
 
 /** Misuse of the core ops is an exception naming the op and the shapes, never a crash. */
+@ExtendWith(ScopePerTest.class)
 class CoreOpsMisuseTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
-
-    private static void rejects(Executable call, String... fragments) {
-        Exception e = assertThrows(RuntimeException.class, call);
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
-    }
-
     @Test
     void broadcastMismatch() {
         Tensor a = Tensor.zeros(DType.F32, 2, 3), b = Tensor.zeros(DType.F32, 4);

@@ -8,9 +8,9 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.SplittableRandom;
 
@@ -27,15 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * patchify): forwards against plain Java references, gradients against float64 finite
  * differences on odd shapes, F32 forwards against F64.
  */
+@ExtendWith(ScopePerTest.class)
 class NnOpsGradTest {
     private static final int IGNORE = -100;
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     // ------------------------------------------------------------------ references
 

@@ -3,37 +3,22 @@ package io.weakpair.ops;
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.Backends;
 import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import static io.weakpair.testing.Misuse.rejects;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Misuse of the neural-network ops — wrong shapes and dtypes, out-of-range ids and targets,
  * closed tensors, bad hyper-parameters — is an exception whose message names the op (and the
  * offending shapes or values), never a JVM crash.
  */
+@ExtendWith(ScopePerTest.class)
 class NnOpsMisuseTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
-
-    private static void rejects(Executable call, String... fragments) {
-        Exception e = assertThrows(RuntimeException.class, call);
-        for (String f : fragments) assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
-    }
-
     private static Tensor closed(DType dtype, int... shape) {
         Tensor t = Tensor.zeros(dtype, shape);
         t.close();

@@ -3,12 +3,11 @@ package io.weakpair.ops;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static io.weakpair.testing.GradCheck.param;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,14 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Softmax and log-softmax: gradients, F32 against F64, values, stability and misuse. */
+@ExtendWith(ScopePerTest.class)
 class SoftmaxTest {
-    private Scope scope;
-
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
-    @AfterEach
-    void close() { scope.close(); }
 
     @Test
     void gradientsOverTheLastAxis() {
