@@ -219,15 +219,6 @@ inline T atomicCAS(T* address, T compare, T value) {
 
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
-// Single-rounding float arithmetic (never fused into an FMA) and bit casts.
-inline float __fmul_rn(float a, float b) { return a * b; }
-inline float __fadd_rn(float a, float b) { return a + b; }
-inline float __fsub_rn(float a, float b) { return a - b; }
-inline float __int_as_float(int v) {
-  float f;
-  std::memcpy(&f, &v, sizeof f);
-  return f;
-}
 using std::isfinite;
 using std::isnan;
 

@@ -4,8 +4,8 @@
 // sampling), ranks the keys (descending, ties to the lower index) by counting, and hands
 // member r the outside index of rank r mod |pool|.
 #include <cmath>
-#include "fast_exp.cuh"
 #include "kernel_util.cuh"
+#include "wp/twin/mining_rule.h"
 #include "wpc/mining.h"
 
 namespace wpc {
@@ -103,35 +103,6 @@ __global__ void hard_negatives_kernel(int64_t n, const T* __restrict__ S, const 
     }
 }
 
-// The member t != self with the lowest c_i2t[i][members[t]] (ties: the lower t), c computed
-// exactly as the CPU twin computes it (native/src/mining.cpp): the group maximum, the sum of
-// the rounded fast_exp(s - max) in double in member order, lse rounded to T, c = fast_exp(s -
-// lse). In exact arithmetic c is increasing in s, so this is the lowest logit; the CPU's
-// rounding can tie two different logits (c flushed to 0 below exp(-87) in F32, or two logits
-// an ulp apart), and the tie then goes to the lower index: reproduced here, not approximated.
-template <typename T>
-__device__ int lowest_confidence(const T* s, const int32_t* members, int k, int self) {
-  T m = s[members[0]];
-  for (int t = 1; t < k; ++t) {
-    const T v = s[members[t]];
-    m = m < v ? v : m;  // std::max's rule
-  }
-  double sum = 0;
-  for (int t = 0; t < k; ++t) sum += double(cpu_fast_exp(T(s[members[t]] - m)));
-  const T lse = T(double(m) + log(sum));
-  int best = -1;
-  T lowest = 0;
-  for (int t = 0; t < k; ++t) {
-    if (t == self) continue;
-    const T c = cpu_fast_exp(T(s[members[t]] - lse));
-    if (best < 0 || c < lowest) {  // members ascend: ties keep the lower j
-      best = t;
-      lowest = c;
-    }
-  }
-  return best;
-}
-
 template <typename T>
 __global__ void weak_positives_kernel(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels, int mode,
                                       uint64_t seed, int32_t* __restrict__ weak) {
@@ -151,7 +122,7 @@ __global__ void weak_positives_kernel(int64_t n, const T* __restrict__ S, const 
       weak[i] = members[pick < r ? pick : pick + 1];  // the pick-th member other than i
       continue;
     }
-    weak[i] = members[lowest_confidence(S + i * n, members, k, r)];
+    weak[i] = members[wp::twin::weakest_member(S + i * n, members, k, r)];  // the CPU twin's rule
   }
 }
 

@@ -4,8 +4,8 @@
 #include <numeric>
 #include <vector>
 #include "method_common.h"
-#include "fast_exp.h"
 #include "wp/mining.h"
+#include "wp/twin/mining_rule.h"
 
 using namespace wp;
 
@@ -98,7 +98,6 @@ template <typename T>
 void weak_positives(int64_t n, const T* S, const int64_t* labels, int32_t mode, uint64_t seed, int32_t* weak) {
   const auto groups = groups_of(n, labels);
   parallel_chunks(int64_t(groups.size()), n, [&](int64_t gb, int64_t ge) {
-    std::vector<T> c;
     for (int64_t gi = gb; gi < ge; ++gi) {
       const auto& g = groups[gi];
       const int64_t k = int64_t(g.size());
@@ -113,21 +112,7 @@ void weak_positives(int64_t n, const T* S, const int64_t* labels, int32_t mode, 
           weak[i] = int32_t(g[pick < r ? pick : pick + 1]);  // the pick-th member other than i
           continue;
         }
-        // c_i2t[i][j] over the group, as wp_uncertainty_confidence computes it.
-        const T* s = S + i * n;
-        T m = s[g[0]];
-        for (int64_t t = 1; t < k; ++t) m = std::max(m, s[g[t]]);
-        double sum = 0;
-        for (int64_t t = 0; t < k; ++t) sum += double(fast_exp(T(s[g[t]] - m)));
-        const T lse = T(double(m) + std::log(sum));
-        c.resize(k);
-        for (int64_t t = 0; t < k; ++t) c[t] = fast_exp(T(s[g[t]] - lse));
-        int64_t best = -1;
-        for (int64_t t = 0; t < k; ++t) {
-          if (t == r) continue;
-          if (best < 0 || c[t] < c[best]) best = t;  // members ascend: ties keep the lower j
-        }
-        weak[i] = int32_t(g[best]);
+        weak[i] = int32_t(g[twin::weakest_member(S + i * n, g.data(), k, r)]);  // shared with the CUDA twin
       }
     }
   });

@@ -1,11 +1,11 @@
 /* Group-wise hard-negative mining and weak-positive selection on the GPU: the CUDA twin of
  * wp/mining.h (same modes, pools, ties and the same reproducible uniform draws; labels a device
  * int64 array, outputs device int32). One block per identity group; n up to 8192.
- * Topk weak positives: the lowest confidence c_i2t computed with the CPU twin's arithmetic (its
- * fast_exp reproduced bit for bit), so rounding ties (c flushed to 0, logits an ulp apart) go
- * to the lower index as on the CPU. The one part not bit-identical is the double-precision log
- * of the group's sum (CUDA's log is within 1 ulp of glibc's): it can move the rounded lse, and
- * then a pick, only when two confidences of a group are that close. */
+ * Topk weak positives: the CPU twin's rule itself (wp/twin/mining_rule.h, with its rounded
+ * confidences), so rounding ties (c flushed to 0, logits an ulp apart) go to the lower index as
+ * on the CPU. The one part not bit-identical is the double-precision log (and, in F64, exp) of
+ * the device's math library, within 1 ulp of glibc's: it can move a pick only when two
+ * confidences of a group are that close. */
 #pragma once
 #include "wpc/common.h"
 
