@@ -2,8 +2,6 @@ package io.weakpair.backend.cuda;
 
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
-import io.weakpair.backend.Backend;
-import io.weakpair.backend.Backends;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.loss.NegativeMining;
@@ -12,12 +10,13 @@ import io.weakpair.loss.Uncertainty;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
-import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
+import io.weakpair.testing.Misuse;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +28,6 @@ import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
 import static io.weakpair.backend.cuda.CudaTestSupport.tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,24 +43,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checked to have no near-tie first ({@link MethodFixtures#miningMargin}): a pick that depends
  * on a difference of 1e-6 is not a property of the kernels.
  */
+@ExtendWith(ScopePerTest.class)
 class CudaMethodOpsTest {
     /** Smallest gap (in logits) between two mining keys for the from-features comparison. */
     private static final double MINING_MARGIN = 1e-4;
 
     private Device gpu;
-    private final Backend cpu = Backends.cpu();
-    private Scope scope;
 
     @BeforeEach
-    void open() {
-        gpu = CudaTestSupport.device();
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        if (scope != null) scope.close();
-    }
+    void open() { gpu = CudaTestSupport.device(); }
 
     private static double gradTolerance(DType dt) { return dt == DType.F64 ? 1e-11 : 1e-5; }
 
@@ -312,27 +301,20 @@ class CudaMethodOpsTest {
         Tensor f = Tensor.randn(71, 1.0, DType.F32, gpu, 6, 4), g = Tensor.randn(72, 1.0, DType.F32, gpu, 6, 4);
         Tensor tau = Tensor.full(0.07, DType.F32, gpu);
         Tensor hostLabels = Tensor.ofLongs(new long[] {1, 1, 2, 2, 3, 3}, 6);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ContrastiveLoss.apply(f, g, tau, hostLabels, ContrastiveLoss.Options.uncertainty(0.6)));
-        assertTrue(e.getMessage().contains("contrastive_loss"), e.getMessage());
+        Misuse.rejects(() -> ContrastiveLoss.apply(f, g, tau, hostLabels, ContrastiveLoss.Options.uncertainty(0.6)),
+                "contrastive_loss");
         CudaBackend cuda = CudaBackends.get(gpu.index());
         Tensor hostLogits = Tensor.zeros(DType.F32, 6, 6);
         Tensor losses = Tensor.empty(DType.F32, gpu, 3);
-        e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.contrastiveLogits(hostLogits, null, null, 0, null, null, losses, null));
-        assertTrue(e.getMessage().contains("contrastiveLogits") && e.getMessage().contains("not on cuda:0"), e.getMessage());
-        Tensor rect = Tensor.zeros(DType.F32, gpu, 6, 7);
+        Misuse.rejects(() -> cuda.contrastiveLogits(hostLogits, null, null, 0, null, null, losses, null),
+                "contrastiveLogits", "not on cuda:0");
         Tensor out = Tensor.empty(DType.I32, gpu, 6);
-        e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.mineWeakPositives(rect, hostLabels.to(gpu), MiningMode.TOPK, 0, out));
-        assertTrue(e.getMessage().contains("square"), e.getMessage());
+        Misuse.rejects(() -> cuda.mineWeakPositives(Tensor.zeros(DType.F32, gpu, 6, 7), hostLabels.to(gpu), MiningMode.TOPK, 0, out),
+                "mineWeakPositives", "square");
         Tensor labels32 = Tensor.ofInts(new int[] {1, 1, 2, 2, 3, 3}, 6).to(gpu);
-        Tensor square = Tensor.zeros(DType.F32, gpu, 6, 6);
-        e = assertThrows(IllegalArgumentException.class,
-                () -> cuda.mineHardNegatives(square, labels32, MiningMode.TOPK, 0, out, out));
-        assertTrue(e.getMessage().contains("I64"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> cuda.contrastiveFused(f, Tensor.randn(73, 1.0, DType.F32, gpu, 6, 5),
-                0.07, null, null, 0, null, null, true, 0, losses, null, null, null));
-        assertTrue(e.getMessage().contains("feature widths differ"), e.getMessage());
+        Misuse.rejects(() -> cuda.mineHardNegatives(Tensor.zeros(DType.F32, gpu, 6, 6), labels32, MiningMode.TOPK, 0, out, out),
+                "mineHardNegatives", "I64");
+        Misuse.rejects(() -> cuda.contrastiveFused(f, Tensor.randn(73, 1.0, DType.F32, gpu, 6, 5), 0.07, null, null, 0, null,
+                null, true, 0, losses, null, null, null), "feature widths differ");
     }
 }
