@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include "wp/dtype_dispatch.h"
 #include "wpc/common.h"
 
 #if defined(__CUDACC__)
@@ -16,7 +17,10 @@
 
 namespace wpc {
 
-[[noreturn]] inline void fail(const std::string& what) { throw std::invalid_argument(what); }
+using wp::fail;
+using wp::dispatch_float;
+using wp::dispatch_any;
+using wp::dtype_size;
 
 inline void check(cudaError_t e, const char* op, const char* what) {
   if (e != cudaSuccess) throw std::runtime_error(std::string(op) + ": " + what + " failed: " + cudaGetErrorString(e));
@@ -32,36 +36,6 @@ inline void launch(const char* op, void (*kernel)(P...), dim3 grid, dim3 block, 
   emu::launch(kernel, grid, block, shared_bytes, stream, std::forward<A>(args)...);
 #endif
   check(cudaGetLastError(), op, "kernel launch");
-}
-
-// Calls f(T{}) with T the C++ type of a floating-point dtype code.
-template <typename F>
-inline void dispatch_float(int32_t dtype, const char* op, F&& f) {
-  switch (dtype) {
-    case WP_F32: f(float{}); break;
-    case WP_F64: f(double{}); break;
-    default: fail(std::string(op) + ": unsupported dtype code " + std::to_string(dtype) + " (expected F32 or F64)");
-  }
-}
-
-// Same for any dtype, integer ones included.
-template <typename F>
-inline void dispatch_any(int32_t dtype, const char* op, F&& f) {
-  switch (dtype) {
-    case WP_F32: f(float{}); break;
-    case WP_F64: f(double{}); break;
-    case WP_I32: f(int32_t{}); break;
-    case WP_I64: f(int64_t{}); break;
-    default: fail(std::string(op) + ": unknown dtype code " + std::to_string(dtype));
-  }
-}
-
-inline int64_t dtype_size(int32_t dtype) {
-  switch (dtype) {
-    case WP_F32: case WP_I32: return 4;
-    case WP_F64: case WP_I64: return 8;
-    default: fail("unknown dtype code " + std::to_string(dtype));
-  }
 }
 
 // Multiprocessors of the current device (cached per device; 0-63).

@@ -6,6 +6,7 @@
 #include <string>
 #include <omp.h>
 #include "wp/common.h"
+#include "wp/dtype_dispatch.h"
 
 // Hot loops are compiled for three x86-64 levels and picked at load time (GCC ifunc), so the
 // library runs on any x86-64 CPU yet uses AVX2/AVX-512 where present; no -march=native needed.
@@ -16,38 +17,6 @@
 #endif
 
 namespace wp {
-
-[[noreturn]] inline void fail(const std::string& what) { throw std::invalid_argument(what); }
-
-// Calls f(T{}) with T the C++ type of a floating-point dtype code.
-template <typename F>
-inline void dispatch_float(int32_t dtype, const char* op, F&& f) {
-  switch (dtype) {
-    case WP_F32: f(float{}); break;
-    case WP_F64: f(double{}); break;
-    default: fail(std::string(op) + ": unsupported dtype code " + std::to_string(dtype) + " (expected F32 or F64)");
-  }
-}
-
-// Same for any dtype, integer ones included.
-template <typename F>
-inline void dispatch_any(int32_t dtype, const char* op, F&& f) {
-  switch (dtype) {
-    case WP_F32: f(float{}); break;
-    case WP_F64: f(double{}); break;
-    case WP_I32: f(int32_t{}); break;
-    case WP_I64: f(int64_t{}); break;
-    default: fail(std::string(op) + ": unknown dtype code " + std::to_string(dtype));
-  }
-}
-
-inline int64_t dtype_size(int32_t dtype) {
-  switch (dtype) {
-    case WP_F32: case WP_I32: return 4;
-    case WP_F64: case WP_I64: return 8;
-    default: fail("unknown dtype code " + std::to_string(dtype));
-  }
-}
 
 // Below this many elements of work a loop runs on one thread: fork/join costs more.
 constexpr int64_t kParallelGrain = 1 << 15;

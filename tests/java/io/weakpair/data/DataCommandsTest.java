@@ -1,19 +1,17 @@
 package io.weakpair.data;
 
-import io.weakpair.cli.Main;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
+import io.weakpair.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
+import static io.weakpair.testing.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,27 +20,10 @@ class DataCommandsTest {
     @TempDir
     Path tmp;
 
-    /** Exit code, stdout and stderr of one command line. */
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void synthThenStatsThenPreview() throws Exception {
         Path dir = tmp.resolve("synth");
-        Run synth = run("synth", "--out", dir.toString(), "--ids", "20", "--threads", "2");
+        CliRun synth = run("synth", "--out", dir.toString(), "--ids", "20", "--threads", "2");
         assertEquals(0, synth.code(), synth.err());
         assertTrue(synth.out().contains("20 identities (train 14 / val 2 / test 4)"), synth.out());
         // Every option left at its default matches SynthConfig.defaults().
@@ -50,14 +31,14 @@ class DataCommandsTest {
         assertEquals(DataFixtures.JSON.readTree(SyntheticGenerator.configJson(SynthConfig.defaults().withIds(20)).toString()).toString(),
                 DataFixtures.JSON.readTree(written).toString());
 
-        Run stats = run("data", "stats", dir.toString());
+        CliRun stats = run("data", "stats", dir.toString());
         assertEquals(0, stats.code(), stats.err());
         assertTrue(stats.out().contains("CUHK-PEDES format"), stats.out());
         assertTrue(stats.out().matches("(?s).*\\ntrain\\s+14\\s+\\d+\\s+\\d+\\s+\\d+ / [\\d.]+ / \\d+\\s+\\d+ / [\\d.]+ / \\d+\\n.*"), stats.out());
         assertTrue(stats.out().contains("skipped none"), stats.out());
 
         Path png = tmp.resolve("grid.png");
-        Run preview = run("data", "preview", dir.toString(), "--out", png.toString(), "--count", "7", "--columns", "4", "--split", "test");
+        CliRun preview = run("data", "preview", dir.toString(), "--out", png.toString(), "--count", "7", "--columns", "4", "--split", "test");
         assertEquals(0, preview.code(), preview.err());
         BufferedImage sheet = ImageIO.read(png.toFile());
         assertTrue(sheet.getWidth() > 4 * 200 && sheet.getHeight() > 2 * 200, sheet.getWidth() + "x" + sheet.getHeight());
@@ -74,13 +55,13 @@ class DataCommandsTest {
         array.add(DataFixtures.record(2, "img_path", "gone.png", "test", "seven"));
         array.add(DataFixtures.record(2, "img_path", "a.png", "test", ""));
         DataFixtures.writeJson(root.resolve("data_captions.json"), array);
-        Run stats = run("data", "stats", root.toString());
+        CliRun stats = run("data", "stats", root.toString());
         assertEquals(0, stats.code(), stats.err());
         assertTrue(stats.out().contains("RSTPReid format"), stats.out());
         assertTrue(stats.out().contains("kept 2 of 4 records; skipped 2: 1 empty caption, 1 missing image"), stats.out());
         assertTrue(stats.out().contains("record 2 (gone.png): missing image"), stats.out());
         assertTrue(stats.out().matches("(?s).*\\ntrain\\s+1\\s+2\\s+3\\s+1 / 2\\.0 / 3\\s+2 / 2\\.00 / 2\\n.*"), stats.out());
-        Run strict = run("data", "stats", root.toString(), "--strict");
+        CliRun strict = run("data", "stats", root.toString(), "--strict");
         assertEquals(1, strict.code());
         assertEquals(1, strict.err().strip().lines().count(), strict.err());
         assertTrue(strict.err().startsWith("weakpair data stats: error: 2 bad records"), strict.err());
@@ -95,15 +76,15 @@ class DataCommandsTest {
                 {"synth", "--out", tmp.resolve("x").toString(), "--split-ratios", "0.5,0.5"},
                 {"data", "stats", tmp.resolve("nothing-here").toString()},
                 {"data", "preview", tmp.resolve("nothing-here").toString(), "--split", "dev"}}) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(1, r.code(), String.join(" ", args));
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().contains("error: "), r.err());
         }
-        Run help = run("data", "preview", "--help");
+        CliRun help = run("data", "preview", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--count"), help.out());
-        Run synthHelp = run("synth", "--help");
+        CliRun synthHelp = run("synth", "--help");
         assertTrue(synthHelp.out().contains("--near-duplicates"), synthHelp.out());
     }
 }

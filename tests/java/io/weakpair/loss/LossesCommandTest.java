@@ -1,21 +1,18 @@
 package io.weakpair.loss;
 
 import io.weakpair.backend.Backends;
-import io.weakpair.cli.Main;
 import io.weakpair.io.NamedTensors;
 import io.weakpair.io.Safetensors;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.CliRun;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,6 +22,7 @@ import java.util.function.Consumer;
 
 import static io.weakpair.loss.LossFixtures.assertClose;
 import static io.weakpair.loss.LossFixtures.matrix;
+import static io.weakpair.testing.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,22 +47,6 @@ class LossesCommandTest {
         return in;
     }
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private Path write(String name, Map<String, Tensor> tensors) throws IOException {
         Path p = dir.resolve(name);
         Safetensors.write(p, tensors, Map.of());
@@ -75,7 +57,7 @@ class LossesCommandTest {
     void roundTripMatchesTheReference() throws IOException {
         Map<String, Tensor> in = validInput();
         Path input = write("in.safetensors", in), output = dir.resolve("out.safetensors");
-        Run r = run("losses", "--input", input.toString(), "--output", output.toString(), "--alpha", "0.6");
+        CliRun r = run("losses", "--input", input.toString(), "--output", output.toString(), "--alpha", "0.6");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loss"), r.out());
 
@@ -139,7 +121,7 @@ class LossesCommandTest {
         full[3] = "--output";
         full[4] = output.toString();
         System.arraycopy(extra, 0, full, 5, extra.length);
-        Run r = run(full);
+        CliRun r = run(full);
         assertNotEquals(0, r.code(), "exit code for " + expectInMessage);
         assertFalse(Files.exists(output), "no output file is written");
         String err = r.err().strip();
@@ -195,16 +177,16 @@ class LossesCommandTest {
     @Test
     void unreadableFilesAreClearErrors() throws IOException {
         Path output = dir.resolve("out.safetensors");
-        Run missing = run("losses", "--input", dir.resolve("nope.safetensors").toString(), "--output", output.toString());
+        CliRun missing = run("losses", "--input", dir.resolve("nope.safetensors").toString(), "--output", output.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("input file not found"), missing.err());
         Path garbage = dir.resolve("garbage.safetensors");
         Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
-        Run bad = run("losses", "--input", garbage.toString(), "--output", output.toString());
+        CliRun bad = run("losses", "--input", garbage.toString(), "--output", output.toString());
         assertEquals(1, bad.code());
         assertEquals(1, bad.err().strip().lines().count(), bad.err());
         assertFalse(Files.exists(output));
-        Run noArgs = run("losses");
+        CliRun noArgs = run("losses");
         assertNotEquals(0, noArgs.code());
         assertTrue(noArgs.err().contains("--input"), noArgs.err());
     }

@@ -2,7 +2,6 @@ package io.weakpair.backend.cuda;
 
 import io.weakpair.backend.Backends;
 import io.weakpair.backend.MiningMode;
-import io.weakpair.cli.Main;
 import io.weakpair.io.NamedTensors;
 import io.weakpair.io.Safetensors;
 import io.weakpair.loss.ContrastiveLoss;
@@ -12,20 +11,19 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.CliRun;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.weakpair.testing.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,22 +41,6 @@ class CudaLossesCommandTest {
     Path dir;
 
     private static final int N = 32, D = 16;
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** A batch of N pairs, K = 4 per identity, written to a file; checks that its mined pairs have no near-tie. */
     private Path input(String mode, long seed) throws IOException {
@@ -93,8 +75,8 @@ class CudaLossesCommandTest {
             Path in = input(mode, 7);
             Path onCpu = dir.resolve("cpu-" + mode + ".safetensors"), onCuda = dir.resolve("cuda-" + mode + ".safetensors");
             String[] common = {"losses", "--input", in.toString(), "--alpha", "0.6", "--mode", mode, "--seed", "7"};
-            Run c = run(concat(common, "--output", onCpu.toString(), "--device", "cpu"));
-            Run u = run(concat(common, "--output", onCuda.toString(), "--device", "cuda"));
+            CliRun c = run(concat(common, "--output", onCpu.toString(), "--device", "cpu"));
+            CliRun u = run(concat(common, "--output", onCuda.toString(), "--device", "cuda"));
             assertEquals(0, c.code(), c.err());
             assertEquals(0, u.code(), u.err());
             assertTrue(c.out().contains(" on cpu: "), c.out());
@@ -132,7 +114,7 @@ class CudaLossesCommandTest {
         try {
             Assumptions.assumeFalse(Backends.cudaAvailable(), "skipped: this machine has a usable CUDA device");
             Path in = input("topk", 0), out = dir.resolve("out.safetensors");
-            Run r = run("losses", "--input", in.toString(), "--output", out.toString(), "--device", "cuda");
+            CliRun r = run("losses", "--input", in.toString(), "--output", out.toString(), "--device", "cuda");
             assertEquals(1, r.code(), r.err());
             String err = r.err().strip();
             assertEquals(1, err.lines().count(), "one line: " + err);
