@@ -61,73 +61,55 @@ public final class CpuBackend implements Backend {
     @Override
     public void free(long address, long bytes) { CpuRuntime.wp_host_free(address); }
 
-    private static long bytesOf(Tensor t, int length, int elementSize, String op) {
-        if (!t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
-        if (t.dtype().byteSize() != elementSize || length != t.numel())
-            throw new IllegalArgumentException(op + ": array of " + length + " elements of " + elementSize
-                    + " bytes does not match tensor " + t.describe());
-        return (long) length * elementSize;
-    }
-
     @Override
     public void upload(Tensor dst, float[] src) {
-        requireDType(dst, DType.F32, "upload");
-        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 4, "upload"));
+        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"));
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
-        requireDType(dst, DType.F64, "upload");
-        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 8, "upload"));
+        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"));
     }
 
     @Override
     public void upload(Tensor dst, int[] src) {
-        requireDType(dst, DType.I32, "upload");
-        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 4, "upload"));
+        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"));
     }
 
     @Override
     public void upload(Tensor dst, long[] src) {
-        requireDType(dst, DType.I64, "upload");
-        CpuRuntime.wp_memcpy(dst.address(), src, bytesOf(dst, src.length, 8, "upload"));
+        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"));
     }
 
     @Override
     public void uploadBytes(Tensor dst, byte[] src) {
-        if (!dst.isContiguous() || (long) src.length != dst.numel() * dst.dtype().byteSize())
-            throw new IllegalArgumentException("upload: " + src.length + " bytes do not fill tensor " + dst.describe());
+        HostArrays.checkRawBytes(dst, src.length, "upload");
         CpuRuntime.wp_memcpy(dst.address(), src, src.length);
     }
 
     @Override
     public void download(Tensor src, float[] dst) {
-        requireDType(src, DType.F32, "download");
-        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 4, "download"));
+        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"));
     }
 
     @Override
     public void download(Tensor src, double[] dst) {
-        requireDType(src, DType.F64, "download");
-        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 8, "download"));
+        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"));
     }
 
     @Override
     public void download(Tensor src, int[] dst) {
-        requireDType(src, DType.I32, "download");
-        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 4, "download"));
+        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"));
     }
 
     @Override
     public void download(Tensor src, long[] dst) {
-        requireDType(src, DType.I64, "download");
-        CpuRuntime.wp_memcpy(dst, src.address(), bytesOf(src, dst.length, 8, "download"));
+        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"));
     }
 
     @Override
     public void downloadBytes(Tensor src, byte[] dst) {
-        if (!src.isContiguous() || (long) dst.length != src.numel() * src.dtype().byteSize())
-            throw new IllegalArgumentException("download: " + dst.length + " bytes do not match tensor " + src.describe());
+        HostArrays.checkRawBytes(src, dst.length, "download");
         CpuRuntime.wp_memcpy(dst, src.address(), dst.length);
     }
 
@@ -139,10 +121,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void synchronize() {}
-
-    private static void requireDType(Tensor t, DType dtype, String op) {
-        if (t.dtype() != dtype) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not " + dtype);
-    }
 
     // ------------------------------------------------------------------ generic kernels
 

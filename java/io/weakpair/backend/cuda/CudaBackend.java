@@ -1,6 +1,7 @@
 package io.weakpair.backend.cuda;
 
 import io.weakpair.backend.Backend;
+import io.weakpair.backend.HostArrays;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.backend.BinaryOp;
 import io.weakpair.backend.UnaryOp;
@@ -186,75 +187,65 @@ public final class CudaBackend implements Backend {
                 throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
     }
 
-    private static long bytesOf(Tensor t, int length, DType dtype, String op) {
-        if (t.dtype() != dtype) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not " + dtype);
-        if (!t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
-        if (length != t.numel())
-            throw new IllegalArgumentException(op + ": array of " + length + " elements does not match tensor " + t.describe());
-        return (long) length * dtype.byteSize();
-    }
-
     @Override
     public void upload(Tensor dst, float[] src) {
         here("upload", dst);
-        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.F32, "upload"), stream());
+        CudaRuntime.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
         here("upload", dst);
-        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.F64, "upload"), stream());
+        CudaRuntime.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, int[] src) {
         here("upload", dst);
-        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.I32, "upload"), stream());
+        CudaRuntime.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, long[] src) {
         here("upload", dst);
-        CudaRuntime.wpc_memcpy(dst.address(), src, bytesOf(dst, src.length, DType.I64, "upload"), stream());
+        CudaRuntime.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"), stream());
     }
 
     @Override
     public void uploadBytes(Tensor dst, byte[] src) {
         here("upload", dst);
-        if (!dst.isContiguous() || (long) src.length != dst.numel() * dst.dtype().byteSize())
-            throw new IllegalArgumentException("upload: " + src.length + " bytes do not fill tensor " + dst.describe());
+        HostArrays.checkRawBytes(dst, src.length, "upload");
         CudaRuntime.wpc_memcpy(dst.address(), src, src.length, stream());
     }
 
     @Override
     public void download(Tensor src, float[] dst) {
         here("download", src);
-        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.F32, "download"), stream());
+        CudaRuntime.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, double[] dst) {
         here("download", src);
-        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.F64, "download"), stream());
+        CudaRuntime.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, int[] dst) {
         here("download", src);
-        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.I32, "download"), stream());
+        CudaRuntime.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, long[] dst) {
         here("download", src);
-        CudaRuntime.wpc_memcpy(dst, src.address(), bytesOf(src, dst.length, DType.I64, "download"), stream());
+        CudaRuntime.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"), stream());
     }
 
     @Override
     public void downloadBytes(Tensor src, byte[] dst) {
         here("download", src);
-        if (!src.isContiguous() || (long) dst.length != src.numel() * src.dtype().byteSize())
-            throw new IllegalArgumentException("download: " + dst.length + " bytes do not match tensor " + src.describe());
+        HostArrays.checkRawBytes(src, dst.length, "download");
         CudaRuntime.wpc_memcpy(dst, src.address(), dst.length, stream());
     }
 

@@ -5,14 +5,14 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,18 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** AdamW against a plain-double reference of torch.optim.AdamW over several steps. */
+@ExtendWith(ScopePerTest.class)
 class AdamWTest {
-    private Scope scope;
+    /** Leaves that outlive the per-test scope (parameters are never scope-owned). */
     private final List<Tensor> params = new ArrayList<>();
 
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
     @AfterEach
-    void close() {
-        scope.close();
-        params.forEach(Tensor::close);
-    }
+    void closeParams() { params.forEach(Tensor::close); }
 
     /** The textbook form: bias-corrected moments, decoupled decay taken first. */
     static final class Reference {

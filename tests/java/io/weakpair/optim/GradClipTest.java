@@ -4,9 +4,10 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(ScopePerTest.class)
 class GradClipTest {
-    private Scope scope;
+    /** Leaves that outlive the per-test scope (parameters are never scope-owned). */
     private final List<Tensor> params = new ArrayList<>();
 
-    @BeforeEach
-    void open() { scope = Scope.open(); }
-
     @AfterEach
-    void close() {
-        scope.close();
-        params.forEach(Tensor::close);
-    }
+    void closeParams() { params.forEach(Tensor::close); }
 
     private Tensor paramWithGrad(long seed, DType dtype, double scale, int... shape) {
         Tensor p = Scope.detach(Tensor.zeros(dtype, shape)).requiresGrad(true);
