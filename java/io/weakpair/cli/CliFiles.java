@@ -20,7 +20,14 @@ final class CliFiles {
     static Path output(Path file, String option) throws IOException {
         if (Files.isDirectory(file)) throw new IllegalArgumentException(option + " " + file + " is a directory; give a file name");
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
+        if (parent != null) {
+            try {
+                Files.createDirectories(parent);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new IllegalArgumentException(option + " " + file + ": cannot create the folder " + e.getFile()
+                        + ": a file of that name exists");
+            }
+        }
         return file;
     }
 
