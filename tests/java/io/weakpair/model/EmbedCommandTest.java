@@ -114,10 +114,12 @@ class EmbedCommandTest {
         assertOneLine(CliRun.run("embed", "--checkpoint", in.toString(), "--input", in.toString(), "--output", out.toString()),
                 "not a weakpair model checkpoint");
         assertOneLine(CliRun.run("embed", "--checkpoint", ck.toString(), "--input", in.toString(), "--output", in.toString()),
-                "same file as --input");
+                "same file as --input", 2);
         assertOneLine(CliRun.run("embed", "--checkpoint", ck.toString(), "--input", in.toString(), "--output", dir.toString()),
                 "is a directory");
-        assertOneLine(CliRun.run("init", "--preset", "huge", "--out", out.toString()), "unknown model preset 'huge'");
+        assertOneLine(CliRun.run("init", "--preset", "huge", "--out", out.toString()), "unknown model preset 'huge'", 2);
+        assertOneLine(CliRun.run("embed", "--checkpoint", ck.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--device", "gpu"), "gpu", 2);
         assertFalse(Files.exists(out));
     }
 
@@ -138,8 +140,11 @@ class EmbedCommandTest {
         assertFalse(Files.exists(out), name + ": no output file");
     }
 
-    private static void assertOneLine(CliRun r, String fragment) {
-        assertEquals(1, r.code(), r.err());
+    private static void assertOneLine(CliRun r, String fragment) { assertOneLine(r, fragment, 1); }
+
+    /** Exit code 1 for a failure while running, 2 for bad usage (the README's rule). */
+    private static void assertOneLine(CliRun r, String fragment, int code) {
+        assertEquals(code, r.code(), r.err());
         assertTrue(r.err().contains(fragment), "'" + fragment + "' not in: " + r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     }
