@@ -3,13 +3,14 @@ package io.weakpair.text;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * BERT's uncased BasicTokenizer: cleans text, isolates CJK ideographs, splits on whitespace,
  * lower-cases, strips accents and splits off punctuation. Every decision works on Unicode code
  * points, as Python's {@code str} does, so characters outside the BMP (surrogate pairs in Java)
- * count as one character.
+ * count as one character. Character properties are the JDK's (Unicode 13.0 in Java 17): the
+ * rare character whose category a later Unicode version changed may be treated differently
+ * than by a newer Python.
  */
 final class BasicTokenizer {
     private BasicTokenizer() {}
@@ -19,9 +20,9 @@ final class BasicTokenizer {
         String spaced = spaceCjk(clean(text));
         List<String> out = new ArrayList<>();
         for (String word : splitOnSpace(spaced)) {
-            // Lower-casing the whole word (not char by char) keeps context rules such as the Greek
-            // final sigma, and maps "İ" to "i" + U+0307 exactly as Python's str.lower() does.
-            String lowered = stripAccents(word.toLowerCase(Locale.ROOT));
+            // Lower-case as Python's str.lower() does: whole words (the Greek final sigma depends on
+            // its neighbours) and full mappings ("İ" becomes "i" + U+0307, then loses the mark).
+            String lowered = stripAccents(PythonLowerCase.lower(word));
             splitOnPunctuation(lowered, out);
         }
         return out;
