@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The ALBEF-style model of model.md in plain PyTorch: the reference the engine's model is
 checked against tensor by tensor (eval mode, no dropout). Reference only, never a dependency.
 

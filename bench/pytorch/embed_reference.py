@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The `weakpair embed --input` contract in PyTorch, plus the input maker and the comparison
 used by check_embed.sh.
 
