@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""method.md in PyTorch: an independent implementation of the `weakpair losses` contract.
+"""docs/method.md in PyTorch: an independent implementation of the `weakpair losses` contract.
 
     python3 bench/losses_reference.py --input IN.safetensors --output OUT.safetensors \
         [--alpha 0.6] [--mode topk|sample] [--seed 0] [--dtype float32|float64]
@@ -7,7 +7,7 @@
 
 Reads and writes safetensors with struct + json only (no safetensors package). The loss and
 its gradients come from PyTorch autograd over composed ops (normalize, matmul, log_softmax);
-the confidences and the GITM mining follow method.md sections 1 and 4 with plain tensor ops and
+the confidences and the GITM mining follow docs/method.md sections 1 and 4 with plain tensor ops and
 loops, and the sample mode re-implements the seeded RNG specified in native/include/wp/mining.h.
 Also imported by bench/torch_contrastive.py for the timing comparison. Reference only: PyTorch
 is never a dependency of the engine.
@@ -74,7 +74,7 @@ def normalize(x):
 
 
 def uitc_loss(image, text, tau, row_labels, col_labels, alpha):
-    """(loss, loss_i2t, loss_t2i, S) of method.md sections 1-3 with composed ops.
+    """(loss, loss_i2t, loss_t2i, S) of docs/method.md sections 1-3 with composed ops.
 
     Rows (columns) without any positive are left out of the means, as in the engine."""
     f, g = normalize(image), normalize(text)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times the uITC contrastive loss written with PyTorch composed ops (forward + backward).
 
-The loss is method.md's uITC for a square batch as a PyTorch user would write it (normalize,
+The loss is the uITC of docs/method.md section 3 for a square batch as a PyTorch user would write it (normalize,
 matmul, masked softmax for the confidence, log_softmax over rows and columns; the same numbers
 as bench/losses_reference.py's uitc_loss, which also handles rows without positives), on the
 same inputs as the engine's benchmark

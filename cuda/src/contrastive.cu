@@ -1,4 +1,4 @@
-// uITC (method.md sections 2-3) on materialised logits S [nr, nc]. Three passes:
+// uITC (docs/method.md sections 2-3) on materialised logits S [nr, nc]. Three passes:
 //  1. row statistics (a row group per row): log-sum-exp, positive count, target mass sum_q and
 //     the row's loss term; column statistics (a thread per column): the same over the column;
 //  2. one block: R, C (rows / columns with positives), the losses {L, L_i2t, L_t2i};

@@ -1,4 +1,4 @@
-// Positive pairs of the method kernels (method.md): with labels, (i, j) is positive when
+// Positive pairs of the method kernels (docs/method.md, notation): with labels, (i, j) is positive when
 // row_labels[i] == col_labels[j]; without (NULL), only the diagonal i == j is.
 #pragma once
 #include "kernel_util.cuh"

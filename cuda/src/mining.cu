@@ -1,4 +1,4 @@
-// Mining for GITM (method.md section 4). A block per anchor whose index is the first of its
+// Mining for GITM (docs/method.md section 4). A block per anchor whose index is the first of its
 // identity group (the other anchors' blocks leave at once): it lists the group's members,
 // keys every index outside the group (the group's maximum logit, plus Gumbel noise when
 // sampling), ranks the keys (descending, ties to the lower index) by counting, and hands

@@ -90,7 +90,7 @@ void normalize_rows(int64_t rows, int64_t dim, const T* x, T* unit, T* den) {
   parallel_chunks(rows, dim, [&](int64_t b, int64_t e) { normalize_row_range(b, e, dim, x, unit, den); });
 }
 
-// The backward of normalize_rows, method.md form: gx = (gu - u (u . gu)) / den; gx may alias gu.
+// The backward of normalize_rows, docs/method.md section 3 form: gx = (gu - u (u . gu)) / den; gx may alias gu.
 template <typename T>
 WP_HOT void normalize_backward_range(int64_t b, int64_t e, int64_t dim, const T* unit, const T* den, const T* gu,
                                      T* gx) {

@@ -1,4 +1,4 @@
-// Group-wise hard-negative mining and weak-positive selection (wp/mining.h, method.md section 4).
+// Group-wise hard-negative mining and weak-positive selection (wp/mining.h, docs/method.md section 4).
 #include <algorithm>
 #include <cmath>
 #include <numeric>

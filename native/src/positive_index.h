@@ -1,4 +1,4 @@
-// Positive sets of method.md as index lists, built from identity labels in O(N log N):
+// Positive sets of docs/method.md (notation) as index lists, built from identity labels in O(N log N):
 // P_i = { columns j : col_label[j] == row_label[i] } and P'_j = { rows i : ... }.
 // Columns (rows) are sorted by (label, index), so every positive set is one contiguous,
 // index-ascending range of that order; a row stores where its range starts and its length.

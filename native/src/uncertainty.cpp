@@ -1,4 +1,4 @@
-// Parameter-free confidence of positive pairs (wp/uncertainty.h, method.md section 1).
+// Parameter-free confidence of positive pairs (wp/uncertainty.h, docs/method.md section 1).
 #include <cstring>
 #include "method_common.h"
 #include "fast_exp.h"

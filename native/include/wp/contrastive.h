@@ -1,4 +1,4 @@
-/* The uncertainty-weighted softmax contrastive loss uITC (method.md sections 2-3) and its
+/* The uncertainty-weighted softmax contrastive loss uITC (docs/method.md sections 2-3) and its
  * gradient, for rectangular logits S [n_rows, n_cols] (rows: images, columns: texts).
  *
  *   q_i2t[i][j] = (1 - alpha) M_ij / |P_i|  + alpha c_i2t[i][j]
@@ -17,7 +17,7 @@
  * conf_i2t / conf_t2i, when not NULL, are external confidences [n_rows, n_cols] used instead
  * of computing c from S (read only at positive pairs; e.g. c frozen from another forward,
  * which is how the gradient is checked against finite differences). Then sum_k q may differ
- * from 1 and the general gradient above applies; with computed c it is 1 (method.md form).
+ * from 1 and the general gradient above applies; with computed c it is 1 (docs/method.md section 3 form).
  *
  * losses receives 3 elements of dtype: L, L_i2t, L_t2i. Sums are accumulated in double. */
 #pragma once

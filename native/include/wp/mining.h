@@ -1,4 +1,4 @@
-/* Group-wise hard-negative mining and weak-positive selection for GITM (method.md section 4),
+/* Group-wise hard-negative mining and weak-positive selection for GITM (docs/method.md section 4),
  * from the square logits S [n, n] of a batch (row i: image i, column j: text j, text i
  * written for image i) and identity labels [n]. Outputs are int32 [n]; -1 means none.
  *

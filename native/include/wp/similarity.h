@@ -1,4 +1,4 @@
-/* Similarity logits of the contrastive loss (method.md, notation and section 3), fused:
+/* Similarity logits of the contrastive loss (docs/method.md, notation and section 3), fused:
  * L2 normalisation of both feature sets, their product and the temperature in one kernel.
  *
  *   f_i = F_i / max(||F_i||, 1e-12),  g_j = G_j / max(||G_j||, 1e-12),  S_ij = (f_i . g_j) / tau
@@ -8,7 +8,7 @@
 #pragma once
 #include "wp/common.h"
 
-/* The normalisation floor of method.md. */
+/* The normalisation floor of docs/method.md (notation). */
 #define WP_SIMILARITY_EPS 1e-12
 
 /* Writes unit_rows = f [n_rows, dim], unit_cols = g [n_cols, dim], the divisors

@@ -1,4 +1,4 @@
-/* Parameter-free uncertainty estimation (method.md section 1): the relative confidence of
+/* Parameter-free uncertainty estimation (docs/method.md section 1): the relative confidence of
  * every positive pair within its anchor's positive set, from the logits S [n_rows, n_cols]
  * (row-major, contiguous, WP_F32 or WP_F64) and identity labels.
  *

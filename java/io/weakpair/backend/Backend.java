@@ -139,7 +139,7 @@ public interface Backend {
     /** y = x / max(||x||, eps) per row; norms [rows] saved. */
     void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps);
 
-    /** gx = (gy - y (y . gy)) / ||x|| per row where ||x|| > eps (method.md section 3), gy / eps elsewhere. */
+    /** gx = (gy - y (y . gy)) / ||x|| per row where ||x|| > eps (docs/method.md section 3), gy / eps elsewhere. */
     void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps);
 
     /**
@@ -184,7 +184,7 @@ public interface Backend {
     void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
                double eps, double weightDecay, long step);
 
-    // ------------------------------------------------------------------ method kernels (method.md)
+    // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
     // The contrastive-learning kernels of io.weakpair.loss. Features are [rows, dim] contiguous
     // F32/F64; labels are contiguous I64 (null: the strict pairs, P_i = {i}); logits S are
     // [nRows, nCols]; outputs are allocated by the caller and overwritten; a null output is
@@ -199,12 +199,12 @@ public interface Backend {
 
     /**
      * Gradients of similarityForward from dL/dS: gradRows = dL/dF, gradCols = dL/dG (through the
-     * normalisation, method.md section 3) and gradTau (one element) = -(1/tau) sum dS * S.
+     * normalisation, docs/method.md section 3) and gradTau (one element) = -(1/tau) sum dS * S.
      */
     void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                             Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau);
 
-    /** c_i2t and c_t2i [nRows, nCols] (method.md section 1), zero outside the positive pairs. */
+    /** c_i2t and c_t2i [nRows, nCols] (docs/method.md section 1), zero outside the positive pairs. */
     void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i);
 
     /**
@@ -227,12 +227,12 @@ public interface Backend {
                           Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau);
 
     /**
-     * Group-wise hard negatives (method.md section 4) from square logits [n, n] and labels [n]:
+     * Group-wise hard negatives (docs/method.md section 4) from square logits [n, n] and labels [n]:
      * hardNegText and hardNegImage (I32 [n], -1 for none).
      */
     void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                            Tensor hardNegImage);
 
-    /** Weak positive text per image (I32 [n], -1 for a singleton group), method.md section 4. */
+    /** Weak positive text per image (I32 [n], -1 for a singleton group), docs/method.md section 4. */
     void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText);
 }

@@ -322,7 +322,7 @@ public final class CpuBackend implements Backend {
                 v.address(), lr, beta1, beta2, eps, weightDecay, step);
     }
 
-    // ------------------------------------------------------------------ method kernels (method.md)
+    // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
 
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,

@@ -1,6 +1,6 @@
 package io.weakpair.backend;
 
-/** How method.md section 4 fills the hard-negative pools and picks weak positives. */
+/** How docs/method.md section 4 fills the hard-negative pools and picks weak positives. */
 public enum MiningMode {
     /** Deterministic: pools ranked by the group maximum of S (ties to the lower index); lowest-confidence weak positive. */
     TOPK(0),

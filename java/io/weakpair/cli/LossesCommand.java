@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code weakpair losses}: the cross-framework contract of method.md section 6. Reads image and
+ * {@code weakpair losses}: the cross-framework contract of docs/method.md section 6. Reads image and
  * text embeddings, labels and a temperature from a safetensors file and writes the loss, its
  * gradients, the confidences and the mined pairs to another, so the kernels can be checked
  * against any independent implementation (bench/losses_reference.py does it in PyTorch).

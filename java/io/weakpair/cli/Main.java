@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 TrainCommand.class,
+                InitCommand.class,
+                EmbedCommand.class,
                 LossesCommand.class,
                 SynthCommand.class,
                 DataCommand.class,

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job: train on a dataset (the built-in synthetic one by default), then evaluate.
- * Until the model and training loop land (model.md, their own issue) it prepares and checks
+ * Until the model and training loop land (docs/model.md, their own issue) it prepares and checks
  * what training will read: the device and the dataset.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,

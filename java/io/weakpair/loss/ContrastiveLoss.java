@@ -10,7 +10,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
 
 /**
- * The uncertainty-aware contrastive loss uITC of method.md (sections 1-3) and its baselines,
+ * The uncertainty-aware contrastive loss uITC of docs/method.md (sections 1-3) and its baselines,
  * as one autograd node over the image features, the text features and the temperature:
  *
  * <pre>
@@ -42,7 +42,7 @@ public final class ContrastiveLoss {
      */
     public static final long MATERIALISED_MAX_LOGITS = 1L << 24;
 
-    /** What the loss pulls together (method.md sections 2-3). */
+    /** What the loss pulls together (docs/method.md sections 2-3). */
     public enum Targets {
         /** itc-strict: text i is the only positive of image i (CLIP-style identity targets). */
         STRICT,
@@ -54,7 +54,7 @@ public final class ContrastiveLoss {
 
     public enum Path { AUTO, MATERIALISED, TILED }
 
-    /** Group-wise mining for GITM (method.md section 4), on the square batch. */
+    /** Group-wise mining for GITM (docs/method.md section 4), on the square batch. */
     public record Mining(MiningMode mode, long seed) {}
 
     /**
@@ -73,7 +73,7 @@ public final class ContrastiveLoss {
                 throw new IllegalArgumentException("contrastive_loss: give both frozen confidences or neither");
         }
 
-        /** uITC with uncertainty weight alpha in [0, 1] (method.md default 0.6). */
+        /** uITC with uncertainty weight alpha in [0, 1] (docs/method.md section 2: default 0.6). */
         public static Options uncertainty(double alpha) {
             return new Options(Targets.UNCERTAINTY, alpha, Path.AUTO, 0, null, null, null);
         }

@@ -11,10 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The numbers of the {@code weakpair losses} contract (method.md section 6) for one square
+ * The numbers of the {@code weakpair losses} contract (docs/method.md section 6) for one square
  * batch: the uITC loss and its directions, its gradients to the unnormalised embeddings and to
  * the temperature, the confidences, and the mined GITM pairs. Any framework that implements
- * method.md produces the same tensors from the same input.
+ * docs/method.md produces the same tensors from the same input.
  */
 public final class LossesContract {
     private LossesContract() {}

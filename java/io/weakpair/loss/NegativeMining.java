@@ -5,7 +5,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
 
 /**
- * Group-wise hard-negative mining and weak-positive selection for GITM (method.md section 4)
+ * Group-wise hard-negative mining and weak-positive selection for GITM (docs/method.md section 4)
  * on the square logits of a batch, where text i was written for image i.
  */
 public final class NegativeMining {

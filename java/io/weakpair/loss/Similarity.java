@@ -6,7 +6,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
 
 /**
- * The similarity logits of method.md, fused in one kernel: S = (f g^T) / tau with f, g the
+ * The similarity logits of docs/method.md (notation), fused in one kernel: S = (f g^T) / tau with f, g the
  * rows of the image and text features divided by max(||row||, 1e-12). Differentiable in the
  * features and the temperature.
  */

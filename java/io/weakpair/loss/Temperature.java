@@ -6,7 +6,7 @@ import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 
 /**
- * The learnable temperature tau of the contrastive loss (method.md): a scalar parameter,
+ * The learnable temperature tau of the contrastive loss (docs/method.md, notation): a scalar parameter,
  * initialised to 0.07 and clamped to [0.001, 0.5] after every optimiser step. Register
  * {@link #clampHook()} with the optimiser (or call {@link #clamp()} after each step).
  */

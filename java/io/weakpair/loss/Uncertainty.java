@@ -3,7 +3,7 @@ package io.weakpair.loss;
 import io.weakpair.tensor.Tensor;
 
 /**
- * Parameter-free uncertainty estimation (method.md section 1): the relative confidence of each
+ * Parameter-free uncertainty estimation (docs/method.md section 1): the relative confidence of each
  * positive pair within its anchor's positive set. A constant of the loss: no gradient.
  */
 public final class Uncertainty {

@@ -37,9 +37,21 @@ public final class StateDicts {
     }
 
     public static LoadReport load(Module module, Path file, boolean strict) throws IOException {
+        return load(module, file, strict, Map.of());
+    }
+
+    /**
+     * The same, with {@code overrides}: CPU tensors that stand in for the file's entries of the
+     * same name (e.g. a position embedding resized for another image size). An override
+     * must name an entry the file has.
+     */
+    public static LoadReport load(Module module, Path file, boolean strict, Map<String, Tensor> overrides) throws IOException {
         Map<String, Tensor> targets = module.stateDict();
         try (SafetensorsReader reader = Safetensors.open(file)) {
             Map<String, SafetensorsEntry> entries = reader.entries();
+            for (String name : overrides.keySet())
+                if (!entries.containsKey(name))
+                    throw new IllegalArgumentException(file + ": cannot override '" + name + "': the file has no such tensor");
             List<String> missing = new ArrayList<>();
             List<String> unexpected = new ArrayList<>();
             List<String> mismatched = new ArrayList<>();
@@ -48,8 +60,8 @@ public final class StateDicts {
                 Tensor target = t.getValue();
                 if (e == null) {
                     missing.add(t.getKey());
-                } else if (!Arrays.equals(e.shape(), target.shape())) {
-                    mismatched.add("'" + t.getKey() + "' has shape " + Arrays.toString(e.shape()) + " in the file but "
+                } else if (!Arrays.equals(shapeOf(t.getKey(), e, overrides), target.shape())) {
+                    mismatched.add("'" + t.getKey() + "' has shape " + Arrays.toString(shapeOf(t.getKey(), e, overrides)) + " in the file but "
                             + Arrays.toString(target.shape()) + " in the model");
                 } else if (e.dtype().readAs().isFloating() != target.dtype().isFloating()) {
                     mismatched.add("'" + t.getKey() + "' is " + e.dtype() + " in the file but " + target.dtype() + " in the model");
@@ -65,12 +77,22 @@ public final class StateDicts {
 
             for (Map.Entry<String, Tensor> t : targets.entrySet()) {
                 if (!entries.containsKey(t.getKey())) continue;
+                Tensor override = overrides.get(t.getKey());
+                if (override != null) {
+                    copyInto(override, t.getValue());
+                    continue;
+                }
                 try (Tensor host = reader.read(t.getKey())) {
                     copyInto(host, t.getValue());
                 }
             }
             return new LoadReport(missing, unexpected, reader.metadata());
         }
+    }
+
+    private static int[] shapeOf(String name, SafetensorsEntry entry, Map<String, Tensor> overrides) {
+        Tensor o = overrides.get(name);
+        return o != null ? o.shape() : entry.shape();
     }
 
     /** Copies a contiguous CPU tensor into a parameter of the same shape, converting dtype and device. */

@@ -121,7 +121,7 @@ public final class F {
     /** x / max(||x||, eps) over the last axis. */
     public static Tensor l2Normalize(Tensor x, double eps) { return L2NormalizeOp.l2Normalize(x, eps); }
 
-    /** x / max(||x||, 1e-12) over the last axis, as method.md defines f and g. */
+    /** x / max(||x||, 1e-12) over the last axis, as docs/method.md (notation) defines f and g. */
     public static Tensor l2Normalize(Tensor x) { return L2NormalizeOp.l2Normalize(x, L2NormalizeOp.DEFAULT_EPS); }
 
     /**

@@ -4,11 +4,11 @@ import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.Node;
 import io.weakpair.tensor.Tensor;
 
-/** y = x / max(||x||, eps) over the last axis (method.md: f_i = F_i / max(||F_i||, 1e-12)). */
+/** y = x / max(||x||, eps) over the last axis (docs/method.md, notation: f_i = F_i / max(||F_i||, 1e-12)). */
 final class L2NormalizeOp {
     private L2NormalizeOp() {}
 
-    /** The eps of method.md. */
+    /** The eps of docs/method.md (notation). */
     static final double DEFAULT_EPS = 1e-12;
 
     static Tensor l2Normalize(Tensor x, double eps) {

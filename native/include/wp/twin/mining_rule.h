@@ -8,7 +8,7 @@ namespace twin {
 
 /* Image i's row s of the logits and its group's members (ascending indices, i = members[self],
  * k >= 2): returns the position t != self of the member with the lowest c_i2t[i][members[t]]
- * (method.md section 1: the softmax of s over the group), ties to the lower position. c is
+ * (docs/method.md section 1: the softmax of s over the group), ties to the lower position. c is
  * computed as the CPU kernels round it: the group maximum, the sum of fast_exp(s - max) in
  * double in member order, lse rounded to T, c = fast_exp(s - lse). In exact arithmetic c
  * increases with s, so this is the lowest logit; rounded, two different logits can share a c

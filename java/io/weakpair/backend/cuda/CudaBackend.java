@@ -683,7 +683,7 @@ public final class CudaBackend implements Backend {
                 v.address(), lr, beta1, beta2, eps, weightDecay, step, stream());
     }
 
-    // ------------------------------------------------------------------ method kernels (method.md)
+    // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
     // The CUDA twins of the contrastive-learning kernels of io.weakpair.loss (tested against the
     // CPU backend in tests/java/io/weakpair/backend/cuda/CudaMethodOpsTest). The products run on
     // cuBLAS; the fused loss materialises S and dS (keepLogits and blockRows are ignored: 2 N^2

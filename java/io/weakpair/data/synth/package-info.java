@@ -13,7 +13,7 @@
  * by that rule and each of the two captions per image is written from it, so a caption of
  * one view is a weak positive for the other views of the person.
  *
- * <p>The knobs of data.md: {@code omissionRate} (each visible attribute left out of a caption
+ * <p>The knobs of docs/data.md section 2: {@code omissionRate} (each visible attribute left out of a caption
  * with this chance, default 0.3), {@code noiseRate} (a value word wrong, 0.05),
  * {@code viewDependentShare} (chance of carrying a view-dependent object and, independently,
  * of wearing a front logo, 0.5), {@code nearDuplicates} (share of identities copied from another

@@ -18,7 +18,7 @@ import static io.weakpair.loss.LossFixtures.tensor;
 
 /**
  * The kernels (both paths, F64 and F32) against the independent double reference of
- * method.md: loss, both directions, confidence, and the gradients to F, G and tau.
+ * docs/method.md: loss, both directions, confidence, and the gradients to F, G and tau.
  */
 @ExtendWith(ScopePerTest.class)
 class ContrastiveLossReferenceTest {

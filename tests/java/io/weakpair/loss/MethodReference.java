@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * A straightforward double-precision implementation of method.md, written from the text with
+ * A straightforward double-precision implementation of docs/method.md, written from the text with
  * plain loops and whole matrices, to check the kernels against. Nothing here is shared with
  * the kernels (the sampling RNG is re-implemented from its specification in wp/mining.h).
  */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Group-wise mining (method.md section 4) against the brute force of MethodReference. */
+/** Group-wise mining (docs/method.md section 4) against the brute force of MethodReference. */
 @ExtendWith(ScopePerTest.class)
 class NegativeMiningTest {
 

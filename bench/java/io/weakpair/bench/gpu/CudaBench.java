@@ -16,7 +16,7 @@ import java.util.Locale;
 /**
  * Kernel timings of the CUDA backend with CUDA events: GEMM (cuBLAS FP32, TF32, the built-in
  * kernel), layer norm, softmax (built-in and cuDNN), fused attention and the fused uITC
- * contrastive loss (method.md), forward and forward+backward, F32, on random data. The same cases and names as bench/gpu/torch_gpu_bench.py
+ * contrastive loss (docs/method.md section 3), forward and forward+backward, F32, on random data. The same cases and names as bench/gpu/torch_gpu_bench.py
  * so bench/gpu/summarize.py can put them side by side.
  *
  * <p>Each case: three warm-up runs, then as many back-to-back runs as take about 2 ms between
@@ -228,7 +228,7 @@ public final class CudaBench {
     }
 
     /**
-     * The uITC loss of method.md (alpha 0.6, tau 0.07) over a square batch of N image and text
+     * The uITC loss of docs/method.md section 3 (alpha 0.6, tau 0.07) over a square batch of N image and text
      * features, D = 256, K = 4 instances per identity (labels i / 4), as one call of the
      * backend's fused kernel: the loss alone (forward) and the loss with its gradients to both
      * features and the temperature (forward+backward). bench/gpu/torch_gpu_bench.py times the

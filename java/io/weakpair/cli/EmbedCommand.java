@@ -1,0 +1,213 @@
+package io.weakpair.cli;
+
+import io.weakpair.backend.Backends;
+import io.weakpair.data.ImageFiles;
+import io.weakpair.data.ImageTransform;
+import io.weakpair.io.Safetensors;
+import io.weakpair.io.SafetensorsDType;
+import io.weakpair.io.SafetensorsEntry;
+import io.weakpair.io.SafetensorsReader;
+import io.weakpair.model.AlbefModel;
+import io.weakpair.model.EmbedContract;
+import io.weakpair.model.ModelCheckpoint;
+import io.weakpair.model.Preprocessing;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+import io.weakpair.text.Encoding;
+import io.weakpair.text.Vocabulary;
+import io.weakpair.text.WordPieceTokenizer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code weakpair embed}: the model's features for images and texts. With {@code --input} it is
+ * the cross-framework contract of docs/model.md (tensors in, tensors out, no preprocessing);
+ * with {@code --images} and {@code --captions} it reads image files and caption lines with the
+ * model's own preprocessing and tokenizer.
+ */
+@Command(name = "embed", mixinStandardHelpOptions = true,
+        description = {"Compute image and text features (and ITM logits of chosen pairs) with a checkpoint, in eval mode.",
+                "Contract mode (--input): pixel_values F32 [B,3,H,W] (normalised, the checkpoint's image size), input_ids and "
+                        + "attention_mask I64 or I32 [T,L] (1 = token), optional itm_pairs I64 or I32 [P,2] (image, text).",
+                "Files mode (--images, --captions): image files or folders (searched recursively) and a text file with one caption "
+                        + "per line, preprocessed and tokenized as the model expects (vocabulary beside the checkpoint).",
+                "Output tensors: image_feat F32 [B,E], text_feat F32 [T,E] (L2-normalised projections of the CLS outputs), "
+                        + "image_cls F32 [B,W_v], text_cls F32 [T,W_t], itm_logits F32 [P,2] (with pairs)."})
+final class EmbedCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "model checkpoint (.safetensors)")
+    Path checkpoint;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--input", required = true, description = "contract input (.safetensors)")
+        Path input;
+
+        @ArgGroup(exclusive = false)
+        Files files;
+    }
+
+    static final class Files {
+        @Option(names = "--images", arity = "1..*", description = "image files or folders")
+        List<Path> images = new ArrayList<>();
+
+        @Option(names = "--captions", description = "a UTF-8 text file, one caption per line")
+        Path captions;
+    }
+
+    @Option(names = "--output", required = true, description = "output .safetensors (replaced atomically; folders created)")
+    Path output;
+
+    @Option(names = "--device", defaultValue = "auto",
+            description = "auto, cpu, cuda or cuda:N (auto: the GPU when one is usable) (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws IOException {
+        Device dev = Backends.resolve(device);
+        CliFiles.input(checkpoint, "--checkpoint");
+        if (source.input != null) {
+            CliFiles.input(source.input, "--input");
+            CliFiles.distinct(source.input, output, "--input", "--output");
+        }
+        CliFiles.distinct(checkpoint, output, "--checkpoint", "--output");
+        CliFiles.output(output, "--output");
+        long start = System.nanoTime();
+        try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev)) {
+            Map<String, Tensor> out = source.input != null ? fromContract(model) : fromFiles(model);
+            try {
+                Safetensors.write(output, out, Map.of("producer", "weakpair embed", "checkpoint", checkpoint.getFileName().toString()));
+                System.out.printf(Locale.ROOT, "weakpair embed: %d images, %d texts%s on %s -> %s (%.1f s)%n",
+                        out.get("image_feat").dim(0), out.get("text_feat").dim(0),
+                        out.containsKey("itm_logits") ? ", " + out.get("itm_logits").dim(0) + " pairs" : "", dev, output,
+                        (System.nanoTime() - start) / 1e9);
+            } finally {
+                out.values().forEach(Tensor::close);
+            }
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- contract mode
+
+    private Map<String, Tensor> fromContract(AlbefModel model) throws IOException {
+        Path in = source.input;
+        try (SafetensorsReader reader = Safetensors.open(in);
+             Tensor pixels = read(reader, "pixel_values", true, 4);
+             Tensor ids = read(reader, "input_ids", false, 2);
+             Tensor mask = read(reader, "attention_mask", false, 2);
+             Tensor pairs = reader.contains("itm_pairs") ? read(reader, "itm_pairs", false, 2) : null) {
+            try {
+                return EmbedContract.compute(model, pixels, ids, mask, pairs);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(in + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Reads one input tensor after checking its dtype and rank from the header; integers come back as I32. */
+    private Tensor read(SafetensorsReader reader, String name, boolean floating, int rank) throws IOException {
+        Path in = source.input;
+        SafetensorsEntry e = reader.entries().get(name);
+        if (e == null) throw new IllegalArgumentException(in + ": missing tensor '" + name + "' (has " + reader.entries().keySet() + ")");
+        if (floating && e.dtype() != SafetensorsDType.F32)
+            throw new IllegalArgumentException(in + ": " + name + " must be F32, got " + e.dtype());
+        if (!floating && e.dtype() != SafetensorsDType.I64 && e.dtype() != SafetensorsDType.I32)
+            throw new IllegalArgumentException(in + ": " + name + " must be I64 or I32, got " + e.dtype());
+        if (e.rank() != rank)
+            throw new IllegalArgumentException(in + ": " + name + " must have " + rank + " dimensions, got " + Arrays.toString(e.shape()));
+        Tensor t = reader.read(name);
+        if (floating || t.dtype() == DType.I32) return t;
+        try (t) {
+            long[] v = t.toLongArray();
+            for (int i = 0; i < v.length; i++)
+                if (v[i] != (int) v[i])
+                    throw new IllegalArgumentException(in + ": " + name + " value " + v[i] + " at flat index " + i + " is out of range");
+            return t.toDType(DType.I32);
+        }
+    }
+
+    // ---------------------------------------------------------------- files mode
+
+    private Map<String, Tensor> fromFiles(AlbefModel model) throws IOException {
+        Files f = source.files;
+        if (f == null || f.images.isEmpty() || f.captions == null)
+            throw new IllegalArgumentException("files mode needs both --images and --captions (or use --input)");
+        List<Path> images = listImages(f.images);
+        List<String> captions = readCaptions(CliFiles.input(f.captions, "--captions"));
+        Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
+        if (!java.nio.file.Files.isRegularFile(vocabFile))
+            throw new IllegalArgumentException("the checkpoint has no vocabulary beside it (" + vocabFile + "); write one with "
+                    + "'weakpair init --vocab' or train the model");
+        Vocabulary vocab = Vocabulary.read(vocabFile);
+        if (vocab.size() != model.config().vocabSize())
+            throw new IllegalArgumentException(vocabFile + " has " + vocab.size() + " tokens but the checkpoint's vocabulary size is "
+                    + model.config().vocabSize());
+        WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
+        ImageTransform transform = Preprocessing.images(model.config());
+        int h = transform.height(), w = transform.width();
+        float[] pixels = new float[images.size() * transform.floatsPerImage()];
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                transform.apply(ImageFiles.read(images.get(i)), false, pixels, i * transform.floatsPerImage());
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read image " + images.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+        Encoding enc = tokenizer.encode(captions, model.config().maxTokens());
+        try (Tensor px = Tensor.of(pixels, images.size(), 3, h, w);
+             Tensor ids = Tensor.ofInts(flatten(enc.ids()), enc.rows(), enc.length());
+             Tensor mask = Tensor.ofInts(flatten(enc.attentionMask()), enc.rows(), enc.length())) {
+            return EmbedContract.compute(model, px, ids, mask, null);
+        }
+    }
+
+    static List<Path> listImages(List<Path> roots) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path root : roots) {
+            if (java.nio.file.Files.isDirectory(root)) {
+                try (Stream<Path> s = java.nio.file.Files.walk(root)) {
+                    s.filter(java.nio.file.Files::isRegularFile).filter(EmbedCommand::isImage).sorted().forEach(out::add);
+                }
+            } else {
+                out.add(CliFiles.input(root, "--images"));
+            }
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("--images: no .jpg, .jpeg or .png file found in " + roots);
+        return out;
+    }
+
+    private static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+    }
+
+    private static List<String> readCaptions(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) if (!line.isBlank()) lines.add(line.strip());
+        if (lines.isEmpty()) throw new IllegalArgumentException("--captions " + file + " holds no caption");
+        return lines;
+    }
+
+    private static int[] flatten(int[][] rows) {
+        int l = rows.length == 0 ? 0 : rows[0].length;
+        int[] out = new int[rows.length * l];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * l, l);
+        return out;
+    }
+}

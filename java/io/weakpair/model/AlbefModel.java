@@ -1,0 +1,133 @@
+package io.weakpair.model;
+
+import io.weakpair.nn.Linear;
+import io.weakpair.nn.Module;
+import io.weakpair.nn.Seeds;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/**
+ * The ALBEF-style model (docs/model.md): a ViT image encoder, a BERT text encoder whose last
+ * layers fuse text with image tokens, projections to the contrastive space, the ITM head, the
+ * MLM head and the learnable temperature, under ALBEF's {@code state_dict} names so that
+ * converted ALBEF/RaSa weights load directly.
+ *
+ * <p>The pieces are exposed separately, since training and evaluation combine them
+ * differently: images and texts are encoded once, their CLS tokens projected for the
+ * contrastive loss, and the fusion encoder runs on chosen (image, text) pairs.
+ */
+public final class AlbefModel extends Module {
+    private final ModelConfig config;
+    private final DType dtype;
+    private final Device device;
+    private final Regularisation regularisation = new Regularisation();
+    private final VisionTransformer visualEncoder;
+    private final TextEncoder textEncoder;
+    private final Linear visionProj;
+    private final Linear textProj;
+    private final Linear itmHead;
+    private final Tensor temp;
+
+    /** A freshly initialised model (BERT's and timm's initialisation, seeded per parameter name). */
+    public AlbefModel(ModelConfig config, long seed, DType dtype, Device device) {
+        if (config == null) throw new IllegalArgumentException("AlbefModel: config is null");
+        if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("AlbefModel: dtype must be floating, got " + dtype);
+        this.config = config;
+        this.dtype = dtype;
+        this.device = device;
+        visualEncoder = registerModule("visual_encoder",
+                new VisionTransformer(config, regularisation, Seeds.derive(seed, "visual_encoder"), dtype, device));
+        textEncoder = registerModule("text_encoder",
+                new TextEncoder(config, regularisation, Seeds.derive(seed, "text_encoder"), dtype, device));
+        // ALBEF leaves these three with PyTorch's default Linear initialisation.
+        visionProj = registerModule("vision_proj",
+                new Linear(config.visionWidth(), config.embedDim(), true, Seeds.derive(seed, "vision_proj"), dtype, device));
+        textProj = registerModule("text_proj",
+                new Linear(config.textWidth(), config.embedDim(), true, Seeds.derive(seed, "text_proj"), dtype, device));
+        itmHead = registerModule("itm_head", new Linear(config.textWidth(), 2, true, Seeds.derive(seed, "itm_head"), dtype, device));
+        temp = registerParameter("temp", Tensor.full(io.weakpair.loss.Temperature.INITIAL, dtype, device));
+    }
+
+    public ModelConfig config() { return config; }
+
+    public DType dtype() { return dtype; }
+
+    public Device device() { return device; }
+
+    /** Dropout and drop-path settings (off unless configured; always off in eval mode). */
+    public Regularisation regularisation() { return regularisation; }
+
+    /** The learnable temperature tau, shape []. */
+    public Tensor temperature() { return temp; }
+
+    // ---------------------------------------------------------------- encoders
+
+    /** images F32 [B, 3, H, W], normalised, at the configured size: every image token [B, 1 + patches, W_v]. */
+    public Tensor encodeImages(Tensor images) {
+        checkOpen();
+        return visualEncoder.forward(images);
+    }
+
+    /** ids and mask I32 [T, L] (mask 1 = token, 0 = padding): the text-only hidden states [T, L, W_t]. */
+    public Tensor encodeText(Tensor ids, Tensor mask) {
+        checkOpen();
+        checkText(ids, mask);
+        return textEncoder.encodeText(ids, mask);
+    }
+
+    /** vision_proj of the image CLS token: F of docs/method.md, [B, E] before normalisation. */
+    public Tensor imageProjection(Tensor imageTokens) { return visionProj.forward(Heads.first(imageTokens)); }
+
+    /** text_proj of the text CLS token: G, [T, E] before normalisation. */
+    public Tensor textProjection(Tensor textHidden) { return textProj.forward(Heads.first(textHidden)); }
+
+    /** The CLS token's output, [B, W]. */
+    public static Tensor cls(Tensor tokens) { return Heads.first(tokens); }
+
+    // ---------------------------------------------------------------- fusion and heads
+
+    /**
+     * The fusion encoder on P (text, image) pairs already lined up row by row: text hidden
+     * [P, L, W_t] with mask [P, L], image tokens [P, N, W_v]. Returns [P, L, W_t].
+     */
+    public Tensor fuse(Tensor textHidden, Tensor mask, Tensor imageTokens) {
+        checkOpen();
+        if (textHidden.rank() != 3 || imageTokens.rank() != 3 || textHidden.dim(0) != imageTokens.dim(0))
+            throw new IllegalArgumentException("fusion: text " + textHidden.describe() + " and image tokens " + imageTokens.describe()
+                    + " must be [P, L, W] and [P, N, W_v] with the same P");
+        return textEncoder.fuse(textHidden, mask, imageTokens);
+    }
+
+    /** itm_head on the fusion CLS: [P, 2] logits (class 1 = match). */
+    public Tensor itmLogits(Tensor fused) { return itmHead.forward(Heads.first(fused)); }
+
+    /** MLM logits [..., V] of fused hidden states [..., W_t] (pass only the masked positions to save the decoder's work). */
+    public Tensor mlmLogits(Tensor fusedHidden) { return textEncoder.mlmLogits(fusedHidden); }
+
+    /**
+     * Rows {@code index} of x [B, ...] as [P, ...], differentiable (an embedding lookup of the
+     * flattened rows): how the fusion encoder gets the images and texts of mined pairs.
+     */
+    public static Tensor gatherRows(Tensor x, Tensor index) {
+        int[] shape = x.shape();
+        int rowSize = Math.toIntExact(x.numel() / Math.max(1, shape[0]));
+        Tensor rows = F.embedding(F.reshape(x, shape[0], rowSize), index);
+        shape[0] = index.dim(0);
+        return F.reshape(rows, shape);
+    }
+
+    private void checkText(Tensor ids, Tensor mask) {
+        if (ids.rank() != 2 || mask == null || mask.rank() != 2 || ids.dim(0) != mask.dim(0) || ids.dim(1) != mask.dim(1))
+            throw new IllegalArgumentException("text encoder: ids " + ids.describe() + " and mask "
+                    + (mask == null ? "null" : mask.describe()) + " must both be I32 [texts, length]");
+        if (ids.dim(1) > config.maxPositions())
+            throw new IllegalArgumentException("text encoder: length " + ids.dim(1) + " exceeds the model's " + config.maxPositions()
+                    + " positions");
+        if (ids.dim(1) < 1) throw new IllegalArgumentException("text encoder: ids " + ids.describe() + " have no tokens");
+    }
+
+    @Override
+    protected String kind() { return "AlbefModel(" + config.preset() + ")"; }
+}

@@ -1,0 +1,40 @@
+package io.weakpair.model;
+
+import io.weakpair.nn.Module;
+import io.weakpair.nn.Seeds;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/**
+ * One post-norm BERT layer: self-attention over the text (padding keys masked), for a fusion
+ * layer also cross-attention from the text to every image token, then the MLP; each
+ * sub-layer is LN(x + f(x)).
+ */
+final class BertLayer extends Module {
+    private final BertParts.Attention attention;
+    private final BertParts.Attention crossattention;  // null in a text-only layer
+    private final BertParts.Intermediate intermediate;
+    private final BertParts.AddNorm output;
+
+    BertLayer(ModelConfig c, boolean fusion, Regularisation reg, long seed, DType dtype, Device device) {
+        int w = c.textWidth();
+        attention = registerModule("attention", new BertParts.Attention(w, w, c.textHeads(), reg, Seeds.derive(seed, "attention"), dtype, device));
+        crossattention = fusion
+                ? registerModule("crossattention", new BertParts.Attention(w, c.visionWidth(), c.textHeads(), reg,
+                        Seeds.derive(seed, "crossattention"), dtype, device))
+                : null;
+        intermediate = registerModule("intermediate", new BertParts.Intermediate(w, c.textIntermediate(),
+                Seeds.derive(seed, "intermediate"), dtype, device));
+        output = registerModule("output", new BertParts.AddNorm(c.textIntermediate(), w, reg, Seeds.derive(seed, "output"), dtype, device));
+    }
+
+    boolean isFusion() { return crossattention != null; }
+
+    /** x [B, L, W], textMask I32 [B, L]; imageTokens [B, N, W_v] for a fusion layer, else null. */
+    Tensor forward(Tensor x, Tensor textMask, Tensor imageTokens) {
+        Tensor h = attention.forward(x, x, textMask);
+        if (crossattention != null) h = crossattention.forward(h, imageTokens, null);
+        return output.forward(intermediate.forward(h), h);
+    }
+}

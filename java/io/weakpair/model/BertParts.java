@@ -1,0 +1,96 @@
+package io.weakpair.model;
+
+import io.weakpair.nn.Init;
+import io.weakpair.nn.LayerNorm;
+import io.weakpair.nn.Linear;
+import io.weakpair.nn.Module;
+import io.weakpair.nn.Seeds;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/**
+ * The small modules a BERT layer is made of, under HuggingFace's names (what ALBEF's
+ * checkpoints use): attention {@code self} (query, key, value), the {@code output} sub-layers
+ * (dense, then LayerNorm of the residual sum), and {@code intermediate} (dense + GELU).
+ */
+final class BertParts {
+    private BertParts() {}
+
+    static final double EPS = 1e-12;
+
+    /** BERT initialises every Linear with N(0, 0.02^2) and a zero bias. */
+    static Linear linear(int in, int out, long seed, DType dtype, Device device) {
+        return new Linear(in, out, true, seed, dtype, device, Init.normal(0.02), Init.zeros());
+    }
+
+    /**
+     * Multi-head attention projections: queries from the text (width), keys and values from
+     * {@code kvWidth} (the text itself, or the image tokens in cross-attention).
+     */
+    static final class SelfAttention extends Module {
+        private final int heads;
+        final Linear query;
+        final Linear key;
+        final Linear value;
+
+        SelfAttention(int width, int kvWidth, int heads, long seed, DType dtype, Device device) {
+            this.heads = heads;
+            query = registerModule("query", linear(width, width, Seeds.derive(seed, "query"), dtype, device));
+            key = registerModule("key", linear(kvWidth, width, Seeds.derive(seed, "key"), dtype, device));
+            value = registerModule("value", linear(kvWidth, width, Seeds.derive(seed, "value"), dtype, device));
+        }
+
+        /** x [B, Lq, W] attends to kv [B, Lk, kvWidth]; keyMask null or I32 [B, Lk]. Returns [B, Lq, W]. */
+        Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
+            Tensor q = Heads.split(query.forward(x), heads);
+            Tensor k = Heads.split(key.forward(kv), heads);
+            Tensor v = Heads.split(value.forward(kv), heads);
+            return Heads.merge(F.attention(q, k, v, keyMask));
+        }
+    }
+
+    /** dense, dropout, then LayerNorm(residual + that): BertSelfOutput and BertOutput. */
+    static final class AddNorm extends Module {
+        final Linear dense;
+        final LayerNorm layerNorm;
+        private final Regularisation reg;
+
+        AddNorm(int in, int width, Regularisation reg, long seed, DType dtype, Device device) {
+            this.reg = reg;
+            dense = registerModule("dense", linear(in, width, Seeds.derive(seed, "dense"), dtype, device));
+            layerNorm = registerModule("LayerNorm", new LayerNorm(width, EPS, dtype, device));
+        }
+
+        Tensor forward(Tensor h, Tensor residual) {
+            return layerNorm.forward(F.add(residual, reg.dropout(dense.forward(h), isTraining())));
+        }
+    }
+
+    /** Post-norm attention: {@code self} then {@code output}: LN(x + dense(attention(x, kv))). */
+    static final class Attention extends Module {
+        final SelfAttention self;
+        final AddNorm output;
+
+        Attention(int width, int kvWidth, int heads, Regularisation reg, long seed, DType dtype, Device device) {
+            self = registerModule("self", new SelfAttention(width, kvWidth, heads, Seeds.derive(seed, "self"), dtype, device));
+            output = registerModule("output", new AddNorm(width, width, reg, Seeds.derive(seed, "output"), dtype, device));
+        }
+
+        Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
+            return output.forward(self.forward(x, kv, keyMask), x);
+        }
+    }
+
+    /** dense (width -> intermediate) and GELU (erf). */
+    static final class Intermediate extends Module {
+        final Linear dense;
+
+        Intermediate(int width, int hidden, long seed, DType dtype, Device device) {
+            dense = registerModule("dense", linear(width, hidden, Seeds.derive(seed, "dense"), dtype, device));
+        }
+
+        Tensor forward(Tensor x) { return F.gelu(dense.forward(x)); }
+    }
+}

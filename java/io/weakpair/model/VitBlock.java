@@ -1,0 +1,76 @@
+package io.weakpair.model;
+
+import io.weakpair.nn.Init;
+import io.weakpair.nn.LayerNorm;
+import io.weakpair.nn.Linear;
+import io.weakpair.nn.Module;
+import io.weakpair.nn.Seeds;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/** A pre-norm ViT block: x + attn(norm1(x)), then x + mlp(norm2(x)), LayerNorm eps 1e-6 (timm's names). */
+final class VitBlock extends Module {
+    static final double EPS = 1e-6;
+
+    private final LayerNorm norm1;
+    private final Attention attn;
+    private final LayerNorm norm2;
+    private final Mlp mlp;
+    private final Regularisation reg;
+
+    /** Self-attention with one qkv projection whose output splits as [3, heads, headDim] (timm's layout). */
+    static final class Attention extends Module {
+        private final int heads;
+        final Linear qkv;
+        final Linear proj;
+
+        Attention(int width, int heads, long seed, DType dtype, Device device) {
+            this.heads = heads;
+            qkv = registerModule("qkv", linear(width, 3 * width, Seeds.derive(seed, "qkv"), dtype, device));
+            proj = registerModule("proj", linear(width, width, Seeds.derive(seed, "proj"), dtype, device));
+        }
+
+        Tensor forward(Tensor x) {
+            int b = x.dim(0), n = x.dim(1), w = x.dim(2), dh = w / heads;
+            Tensor qkvHeads = F.permute(F.reshape(qkv.forward(x), b, n, 3, heads, dh), 2, 0, 3, 1, 4);  // [3, B, H, N, Dh]
+            Tensor q = F.reshape(F.slice(qkvHeads, 0, 0, 1), b, heads, n, dh);
+            Tensor k = F.reshape(F.slice(qkvHeads, 0, 1, 2), b, heads, n, dh);
+            Tensor v = F.reshape(F.slice(qkvHeads, 0, 2, 3), b, heads, n, dh);
+            return proj.forward(Heads.merge(F.attention(q, k, v, null)));
+        }
+    }
+
+    /** fc1 (width -> ratio * width), GELU (erf), fc2. */
+    static final class Mlp extends Module {
+        final Linear fc1;
+        final Linear fc2;
+
+        Mlp(int width, int hidden, long seed, DType dtype, Device device) {
+            fc1 = registerModule("fc1", linear(width, hidden, Seeds.derive(seed, "fc1"), dtype, device));
+            fc2 = registerModule("fc2", linear(hidden, width, Seeds.derive(seed, "fc2"), dtype, device));
+        }
+
+        Tensor forward(Tensor x) { return fc2.forward(F.gelu(fc1.forward(x))); }
+    }
+
+    /** timm's ViT initialises every Linear with a truncated normal (std 0.02) and zero bias. */
+    static Linear linear(int in, int out, long seed, DType dtype, Device device) {
+        return new Linear(in, out, true, seed, dtype, device, VisionTransformer.TRUNC_NORMAL, Init.zeros());
+    }
+
+    VitBlock(int width, int heads, int mlpRatio, Regularisation reg, long seed, DType dtype, Device device) {
+        this.reg = reg;
+        norm1 = registerModule("norm1", new LayerNorm(width, EPS, dtype, device));
+        attn = registerModule("attn", new Attention(width, heads, Seeds.derive(seed, "attn"), dtype, device));
+        norm2 = registerModule("norm2", new LayerNorm(width, EPS, dtype, device));
+        mlp = registerModule("mlp", new Mlp(width, mlpRatio * width, Seeds.derive(seed, "mlp"), dtype, device));
+    }
+
+    Tensor forward(Tensor x) {
+        boolean training = isTraining();
+        Tensor h = F.add(x, reg.dropPath(attn.forward(norm1.forward(x)), training));
+        return F.add(h, reg.dropPath(mlp.forward(norm2.forward(h)), training));
+    }
+}
