@@ -173,7 +173,7 @@ class Convert(unittest.TestCase):
             c, _ = convert(pth, out)
             self.assertEqual((c["image_height"], c["image_width"], c["mlm_tied"]), (64, 64, True))
             albef_like_pth(m, pth, retrieval=True)
-            c, _ = convert(pth, out, (96, 32), heads=(3, 4))
+            c, _ = convert(pth, out, (96, 32), 9, (3, 4))
             self.assertEqual((c["image_height"], c["image_width"]), (96, 32))
             loaded, sd = at.load_checkpoint(out)
             self.assertEqual(tuple(sd["visual_encoder.pos_embed"].shape), (1, 1 + 6 * 2, cfg["vision_width"]))
