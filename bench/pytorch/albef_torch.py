@@ -40,6 +40,11 @@ PRESETS = {
 # HF BERT's additive mask value; exp(-10000) is exactly 0 in float32, so this equals -inf
 # whenever a row has at least one real token.
 MASK_VALUE = -10000.0
+GELU_APPROXIMATE = "none"   # erf form; diagnose_embed.py tries "tanh"
+
+
+def gelu(x):
+    return F.gelu(x, approximate=GELU_APPROXIMATE)
 
 
 def read_metadata(path):
@@ -110,7 +115,7 @@ class Mlp(nn.Module):
         self.fc1, self.fc2 = nn.Linear(w, hidden), nn.Linear(hidden, w)
 
     def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))
+        return self.fc2(gelu(self.fc1(x)))
 
 
 class VitBlock(nn.Module):
@@ -135,9 +140,14 @@ class VisionTransformer(nn.Module):
         self.blocks = nn.ModuleList(VitBlock(w, c["vision_heads"], c["vision_mlp_ratio"]) for _ in range(c["vision_layers"]))
         self.norm = nn.LayerNorm(w, eps=1e-6)
 
+    def patch_tokens(self, pixels):
+        return self.patch_embed.proj(pixels).flatten(2).transpose(1, 2)  # row-major patches [B, P, W]
+
+    def with_cls_and_positions(self, x):
+        return torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
+
     def forward(self, pixels, trace=None):
-        x = self.patch_embed.proj(pixels).flatten(2).transpose(1, 2)   # row-major patches [B, P, W]
-        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
+        x = self.with_cls_and_positions(self.patch_tokens(pixels))
         _record(trace, "vision.embed", x)
         for n, blk in enumerate(self.blocks):
             x = blk(x)
@@ -196,7 +206,7 @@ class BertLayer(nn.Module):
         x = self.attention(x, x, additive_mask)
         if image is not None:
             x = self.crossattention(x, image, None)   # all image tokens are keys, no mask
-        return self.output(F.gelu(self.intermediate.dense(x)), x)
+        return self.output(gelu(self.intermediate.dense(x)), x)
 
 
 class Embeddings(nn.Module):
@@ -307,7 +317,7 @@ class Albef(nn.Module):
 
     def mlm_logits(self, fused):
         p = self.text_encoder.cls.predictions
-        h = p.transform.LayerNorm(F.gelu(p.transform.dense(fused)))
+        h = p.transform.LayerNorm(gelu(p.transform.dense(fused)))
         return h @ p.decoder.weight.t() + p.bias
 
     def image_feat(self, image_tokens):
@@ -339,8 +349,11 @@ def load_checkpoint(path, dtype=torch.float32):
 
 
 def init_checkpoint(preset, out, seed, vocab=None):
-    """A random checkpoint. LayerNorm gains/biases and all biases are random too, so a swapped
-    or ignored parameter shows up in a comparison instead of hiding behind 1s and 0s."""
+    """A random checkpoint meant for comparisons, not training. LayerNorm gains, biases and
+    embeddings are random too, so a swapped or ignored parameter cannot hide behind 1s and 0s;
+    weights have std 1/sqrt(fan_in), so activations are O(1) in every layer and GELU's form,
+    LayerNorm's eps and the softmax scale change the outputs well above F32 rounding (a
+    BERT-style std 0.02 keeps them near 0, where erf and tanh GELU agree to 1e-5)."""
     cfg = dict(PRESETS[preset], preset=preset)
     if vocab:
         cfg["vocab_size"] = vocab
@@ -349,11 +362,15 @@ def init_checkpoint(preset, out, seed, vocab=None):
     with torch.no_grad():
         for name, p in model.named_parameters():
             if name.endswith("weight") and ("LayerNorm" in name or ".norm" in name):
-                p.copy_(1 + 0.1 * torch.randn_like(p))
+                p.copy_(1 + 0.2 * torch.randn_like(p))
             elif name == "temp":
                 p.fill_(0.07)
+            elif name.endswith("bias"):
+                p.copy_(0.1 * torch.randn_like(p))
+            elif "embeddings" in name or name.endswith(("cls_token", "pos_embed")):
+                p.copy_(torch.randn_like(p))
             else:
-                p.copy_(0.02 * torch.randn_like(p) if p.dim() > 1 or "bias" not in name else 0.05 * torch.randn_like(p))
+                p.copy_(torch.randn_like(p) / math.sqrt(p[0].numel()))
         if cfg["mlm_tied"]:
             model.text_encoder.cls.predictions.decoder.weight.copy_(model.text_encoder.bert.embeddings.word_embeddings.weight)
     write_safetensors(out, model.state_dict(), metadata_from_config(cfg))
