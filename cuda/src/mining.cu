@@ -71,8 +71,8 @@ __global__ void hard_negatives_kernel(int64_t n, const T* __restrict__ S, const 
     // text j: max over the group's images (rows); image j: max over the group's texts (columns)
     T mt = S[int64_t(members[0]) * n + j], mi = S[j * n + members[0]];
     for (int r = 1; r < k; ++r) {
-      mt = wmax(mt, S[int64_t(members[r]) * n + j]);
-      mi = wmax(mi, S[j * n + members[r]]);
+      mt = wp::twin::nan_low_max(mt, S[int64_t(members[r]) * n + j]);  // NaN ordered lowest, as the CPU twin
+      mi = wp::twin::nan_low_max(mi, S[j * n + members[r]]);
     }
     double xt = double(mt), xi = double(mi);
     if (mode == kMiningSample && !inside[j]) {
@@ -89,8 +89,8 @@ __global__ void hard_negatives_kernel(int64_t n, const T* __restrict__ S, const 
     int64_t rt = 0, ri = 0;  // ranks: outside indices ahead of j
     for (int64_t o = 0; o < n; ++o) {
       if (inside[o] || o == j) continue;
-      rt += kt[o] > kt[j] || (kt[o] == kt[j] && o < j);
-      ri += ki[o] > ki[j] || (ki[o] == ki[j] && o < j);
+      rt += wp::twin::ranks_before(kt[o], o, kt[j], j);  // a strict weak order, NaN last: ranks are distinct
+      ri += wp::twin::ranks_before(ki[o], o, ki[j], j);
     }
     // member r takes the pool entry of rank r mod |pool|: every r < k with that residue
     for (int64_t r = rt; r < k; r += pool) neg_text[members[r]] = int32_t(j);

@@ -42,14 +42,15 @@ std::vector<std::vector<int64_t>> groups_of(int64_t n, const int64_t* labels) {
 }
 
 // The first `want` entries of the pool: outside indices ranked by key (descending, ties to
-// the lower index). keys[idx] is ignored for indices inside the group.
+// the lower index; NaN keys last: twin::ranks_before, a strict weak order, so the sort is
+// defined for any keys). keys[idx] is ignored for indices inside the group.
 std::vector<int64_t> rank_pool(const std::vector<double>& keys, const std::vector<char>& inside, int64_t want) {
   std::vector<int64_t> pool;
   pool.reserve(keys.size());
   for (int64_t j = 0; j < int64_t(keys.size()); ++j)
     if (!inside[j]) pool.push_back(j);
   const int64_t take = std::min<int64_t>(want, int64_t(pool.size()));
-  auto harder = [&keys](int64_t a, int64_t b) { return keys[a] > keys[b] || (keys[a] == keys[b] && a < b); };
+  auto harder = [&keys](int64_t a, int64_t b) { return twin::ranks_before(keys[a], a, keys[b], b); };
   std::partial_sort(pool.begin(), pool.begin() + take, pool.end(), harder);
   pool.resize(take);
   return pool;
@@ -71,8 +72,8 @@ void hard_negatives(int64_t n, const T* S, const int64_t* labels, int32_t mode, 
       for (int64_t j = 0; j < n; ++j) {
         T mt = S[g[0] * n + j], mi = S[j * n + g[0]];
         for (int64_t r = 1; r < k; ++r) {
-          mt = std::max(mt, S[g[r] * n + j]);
-          mi = std::max(mi, S[j * n + g[r]]);
+          mt = twin::nan_low_max(mt, S[g[r] * n + j]);
+          mi = twin::nan_low_max(mi, S[j * n + g[r]]);
         }
         xt[j] = double(mt);
         xi[j] = double(mi);

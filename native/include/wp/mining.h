@@ -17,7 +17,12 @@
  *  - Weak positive of image i (topk): the text j != i of its group with the lowest
  *    c_i2t[i][j] (section 1, softmax of S_i. over the group; ties: lower j); -1 for a
  *    singleton group. Sample mode: uniform among the j != i of the group, the
- *    floor(u * (k - 1))-th of them in index order, u = wp_mining_uniform(seed, 3, i, 0). */
+ *    floor(u * (k - 1))-th of them in index order, u = wp_mining_uniform(seed, 3, i, 0).
+ *  - Non-finite logits: callers reject them (loss/NegativeMining names the first); here NaN is
+ *    defined, never undefined behaviour: it orders below every number (group maxima ignore
+ *    it unless all values are NaN; NaN keys rank last, among themselves by index), and a topk
+ *    weak positive of a row whose group holds a NaN logit is the first other member
+ *    (wp/twin/mining_rule.h). */
 #pragma once
 #include "wp/common.h"
 

@@ -1,5 +1,6 @@
 package io.weakpair.backend;
 
+import io.weakpair.config.Environment;
 import io.weakpair.nativ.CpuAttention;
 import io.weakpair.nativ.CpuElementwise;
 import io.weakpair.nativ.CpuContrastive;
@@ -18,10 +19,10 @@ public final class CpuBackend implements Backend {
     static final CpuBackend INSTANCE = new CpuBackend();
 
     private CpuBackend() {
-        String threads = System.getProperty("weakpair.threads", System.getenv("WEAKPAIR_THREADS"));
-        if (threads != null && !threads.isBlank()) CpuRuntime.wp_set_num_threads(Integer.parseInt(threads.trim()));
-        String cacheMb = System.getenv("WEAKPAIR_HOST_CACHE_MB");
-        if (cacheMb != null && !cacheMb.isBlank()) CpuRuntime.wp_host_set_cache_limit(Long.parseLong(cacheMb.trim()) << 20);
+        // The settings checked once (config.Environment): a bad value is an error naming it, never a stack trace.
+        Environment env = Environment.current();
+        if (env.threads() != null) CpuRuntime.wp_set_num_threads(env.threads());
+        if (env.hostCacheMb() != null) CpuRuntime.wp_host_set_cache_limit(env.hostCacheMb() << 20);
     }
 
     /** Threads used by the kernels and OpenBLAS. */
@@ -46,7 +47,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String describe() {
-        return "cpu (" + threads() + " threads, " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS)";
+        int t = threads(), cores = Runtime.getRuntime().availableProcessors();
+        return "cpu (" + t + (t == 1 ? " thread, " : " threads, ") + cores + (cores == 1 ? " core" : " cores") + ", OpenBLAS)";
     }
 
     // ------------------------------------------------------------------ memory

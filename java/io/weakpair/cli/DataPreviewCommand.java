@@ -21,7 +21,7 @@ final class DataPreviewCommand implements Runnable {
     @Mixin
     DatasetOptions data;
 
-    @Option(names = "--out", defaultValue = "preview.png", paramLabel = "FILE", description = "PNG to write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "preview.png", paramLabel = "FILE", description = "PNG to write; missing parent folders are created (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT", description = "train, val or test (default: ${DEFAULT-VALUE}).")
@@ -38,9 +38,10 @@ final class DataPreviewCommand implements Runnable {
 
     @Override
     public void run() {
-        if (count < 1) throw new IllegalArgumentException("--count must be at least 1, got " + count);
-        if (columns < 1) throw new IllegalArgumentException("--columns must be at least 1, got " + columns);
-        Split which = Split.parse(split);
+        if (count < 1) throw new UsageException("--count must be at least 1, got " + count);
+        if (columns < 1) throw new UsageException("--columns must be at least 1, got " + columns);
+        Split which = UsageException.check(() -> Split.parse(split));
+        CliFiles.checkOutputFile("--out", out);
         Dataset d = data.read();
         DatasetSplit s = d.split(which);
         if (s.isEmpty()) throw new IllegalArgumentException("the " + which + " split of " + d.root() + " has no records");
@@ -51,7 +52,7 @@ final class DataPreviewCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
-        System.out.println("wrote " + out + ": " + records.size() + " images of the " + which + " split ("
+        System.out.println("wrote " + out + ": " + Words.count(records.size(), "image") + " of the " + which + " split ("
                 + size.width() + "x" + size.height() + " px)");
     }
 }

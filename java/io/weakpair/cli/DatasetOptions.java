@@ -1,5 +1,6 @@
 package io.weakpair.cli;
 
+import io.weakpair.config.Environment;
 import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetFormat;
 import io.weakpair.data.DatasetReader;
@@ -15,14 +16,17 @@ import java.nio.file.Path;
 
 /**
  * The dataset folder and how to read it, shared by the data commands. Without a folder,
- * commands use the built-in synthetic benchmark in data/synth, generating it on first use.
+ * commands use the built-in synthetic benchmark in one place whatever the current directory
+ * ({@link #DEFAULT_DIR_RULE}), generating it on first use.
  */
 final class DatasetOptions {
-    static final String DEFAULT_DIR = "data/synth";
+    /** Where the default dataset lives (config.Environment#defaultDataDir), as the help says it. */
+    static final String DEFAULT_DIR_RULE = "data/synth under $WEAKPAIR_HOME if set, else under the project folder when run "
+            + "by ./weakpair, else under ~/.cache/weakpair";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
-            description = "Dataset folder: CUHK-PEDES, ICFG-PEDES or RSTPReid layout (default: the synthetic benchmark in "
-                    + DEFAULT_DIR + ", generated if missing).")
+            description = "Dataset folder: CUHK-PEDES, ICFG-PEDES or RSTPReid layout (default: the synthetic benchmark, "
+                    + "generated if missing, in " + DEFAULT_DIR_RULE + ").")
     String dir;
 
     @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT",
@@ -36,26 +40,35 @@ final class DatasetOptions {
             description = "How images are checked while reading: none, exists, header or decode (default: ${DEFAULT-VALUE}).")
     String imageCheck;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for image checks (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for image checks (default: WEAKPAIR_THREADS, else all cores).")
     Integer threads;
 
+    /** Checks the options (a bad value is a usage error, exit code 2), then reads the dataset (failures: exit code 1). */
     Dataset read() {
-        Path root = Path.of(dir == null ? DEFAULT_DIR : dir);
+        ImageCheck check = UsageException.check(() -> ImageCheck.parse(imageCheck));
+        DatasetFormat fmt = UsageException.check(() -> format.equalsIgnoreCase("auto") ? null : DatasetFormat.parse(format));
+        int n = threads();
+        Path root = dir == null ? Environment.current().defaultDataDir() : Path.of(dir);
         if (dir == null && !Files.exists(root.resolve(SyntheticGenerator.CONFIG_FILE))) {
             System.err.println("weakpair: no dataset given; generating the synthetic benchmark in " + root + " ...");
-            SyntheticGenerator.ensure(SynthConfig.defaults(), root, threads(), System.err);
+            SyntheticGenerator.ensure(SynthConfig.defaults(), root, n, System.err);
         }
+        if (!Files.exists(root)) throw new IllegalArgumentException("dataset folder not found: " + root);
+        if (!Files.isDirectory(root)) throw new IllegalArgumentException(root + " is a file, not a dataset folder");
         ReadOptions options = ReadOptions.defaults()
                 .withStrict(strict)
-                .withImageCheck(ImageCheck.parse(imageCheck))
-                .withFormat(format.equalsIgnoreCase("auto") ? null : DatasetFormat.parse(format))
-                .withThreads(threads())
+                .withImageCheck(check)
+                .withFormat(fmt)
+                .withThreads(n)
                 .withProgress(System.err);
         return DatasetReader.read(root, options);
     }
 
-    int threads() {
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    int threads() { return threads(threads); }
+
+    /** The --threads option of the data commands: its value, else WEAKPAIR_THREADS, else every core. */
+    static int threads(Integer option) {
+        if (option != null && option < 1) throw new UsageException("--threads must be at least 1, got " + option);
+        return option != null ? option : Environment.current().threadsOrCores();
     }
 }

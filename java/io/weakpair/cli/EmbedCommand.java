@@ -79,14 +79,14 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Device dev = Backends.resolve(device);
-        CliFiles.input(checkpoint, "--checkpoint");
+        Device dev = UsageException.check(() -> Backends.resolve(device));
+        CliFiles.checkInputFile("--checkpoint", checkpoint);
+        CliFiles.checkOutputFile("--output", output, "--checkpoint", checkpoint);
         if (source.input != null) {
-            CliFiles.input(source.input, "--input");
-            CliFiles.distinct(source.input, output, "--input", "--output");
+            CliFiles.checkInputFile("--input", source.input);
+            CliFiles.checkOutputFile("--output", output, "--input", source.input);
         }
-        CliFiles.distinct(checkpoint, output, "--checkpoint", "--output");
-        CliFiles.output(output, "--output");
+        CliFiles.createParents("--output", output);
         long start = System.nanoTime();
         try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev)) {
             Map<String, Tensor> out = source.input != null ? fromContract(model) : fromFiles(model);
@@ -149,7 +149,8 @@ final class EmbedCommand implements Callable<Integer> {
         if (f == null || f.images.isEmpty() || f.captions == null)
             throw new IllegalArgumentException("files mode needs both --images and --captions (or use --input)");
         List<Path> images = listImages(f.images);
-        List<String> captions = readCaptions(CliFiles.input(f.captions, "--captions"));
+        CliFiles.checkInputFile("--captions", f.captions);
+        List<String> captions = readCaptions(f.captions);
         Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
         if (!java.nio.file.Files.isRegularFile(vocabFile))
             throw new IllegalArgumentException("the checkpoint has no vocabulary beside it (" + vocabFile + "); write one with "
@@ -185,7 +186,8 @@ final class EmbedCommand implements Callable<Integer> {
                     s.filter(java.nio.file.Files::isRegularFile).filter(EmbedCommand::isImage).sorted().forEach(out::add);
                 }
             } else {
-                out.add(CliFiles.input(root, "--images"));
+                CliFiles.checkInputFile("--images", root);
+                out.add(root);
             }
         }
         if (out.isEmpty()) throw new IllegalArgumentException("--images: no .jpg, .jpeg or .png file found in " + roots);

@@ -2,6 +2,7 @@ package io.weakpair.cli;
 
 import io.weakpair.backend.Backends;
 import io.weakpair.backend.CpuBackend;
+import io.weakpair.tensor.Device;
 import picocli.CommandLine.Command;
 
 /** Prints what this build can run on. */
@@ -12,11 +13,17 @@ final class InfoCommand implements Runnable {
     public void run() {
         System.out.println("java:  " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         System.out.println("cpu:   " + Backends.cpu().describe());
-        try {
-            System.out.println("cuda:  " + Backends.get(io.weakpair.tensor.Device.cuda(0)).describe());
-        } catch (RuntimeException e) {
-            System.out.println("cuda:  unavailable: " + e.getMessage());
+        String reason = Backends.cudaUnavailableReason();
+        if (reason != null) {
+            System.out.println("cuda:  unavailable: " + reason);
+        } else {
+            try {
+                System.out.println("cuda:  " + Backends.get(Device.cuda(0)).describe());
+            } catch (RuntimeException e) {
+                System.out.println("cuda:  unavailable: " + e.getMessage());
+            }
         }
-        System.out.println("threads can be set with WEAKPAIR_THREADS (now " + CpuBackend.threads() + ")");
+        System.out.println("threads: " + CpuBackend.threads() + " (WEAKPAIR_THREADS sets them; default: all "
+                + Words.count(Runtime.getRuntime().availableProcessors(), "core") + ")");
     }
 }

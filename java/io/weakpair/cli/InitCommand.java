@@ -34,10 +34,11 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelConfig config = ModelConfig.preset(preset);
-        Vocabulary words = vocab == null ? null : Vocabulary.read(CliFiles.input(vocab, "--vocab"));
+        ModelConfig config = UsageException.check(() -> ModelConfig.preset(preset));
+        Vocabulary words = vocab == null ? null : readVocabulary();
         if (words != null) config = config.withVocabSize(words.size());
-        CliFiles.output(out, "--out");
+        CliFiles.checkOutputFile("--out", out);
+        CliFiles.createParents("--out", out);
         long start = System.nanoTime();
         try (AlbefModel model = new AlbefModel(config, seed, DType.F32, Device.CPU)) {
             ModelCheckpoint.save(model, out);
@@ -49,5 +50,10 @@ final class InitCommand implements Callable<Integer> {
                         + ModelCheckpoint.vocabularyPath(out).getFileName() + ") or training builds it from the captions");
         }
         return 0;
+    }
+
+    private Vocabulary readVocabulary() throws IOException {
+        CliFiles.checkInputFile("--vocab", vocab);
+        return Vocabulary.read(vocab);
     }
 }

@@ -34,35 +34,40 @@ import java.util.concurrent.Callable;
                         + "(F32 [N, D]), confidence_i2t, confidence_t2i (F32 [N, N]), hard_neg_text, hard_neg_image, "
                         + "weak_pos_text (I32 [N])."})
 final class LossesCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, description = "input safetensors file")
+    @Option(names = "--input", required = true, paramLabel = "IN", description = "input safetensors file")
     Path input;
 
-    @Option(names = "--output", required = true, description = "output safetensors file (replaced atomically)")
+    @Option(names = "--output", required = true, paramLabel = "OUT",
+            description = "output safetensors file, not the input (replaced atomically; missing parent folders are created)")
     Path output;
 
-    @Option(names = "--alpha", defaultValue = "0.6", description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--alpha", defaultValue = "0.6", paramLabel = "A",
+            description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
     double alpha;
 
-    @Option(names = "--mode", defaultValue = "topk", description = "mining mode: topk or sample (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mode", defaultValue = "topk", paramLabel = "MODE",
+            description = "mining mode: topk or sample (default: ${DEFAULT-VALUE})")
     String mode;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the sample mode (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the sample mode (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu",
-            description = "cpu, cuda or cuda:N (the CUDA backend; an error when none is usable) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu; cuda: an error when "
+                    + "none is usable) (default: ${DEFAULT-VALUE})")
     String device;
 
     @Override
     public Integer call() throws IOException {
-        Device dev = Backends.resolve(device);
-        if (!(alpha >= 0 && alpha <= 1)) throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
+        if (!(alpha >= 0 && alpha <= 1)) throw new UsageException("--alpha must be in [0, 1], got " + alpha);
         MiningMode miningMode = switch (mode.trim().toLowerCase(Locale.ROOT)) {
             case "topk" -> MiningMode.TOPK;
             case "sample" -> MiningMode.SAMPLE;
-            default -> throw new IllegalArgumentException("--mode must be topk or sample, got '" + mode + "'");
+            default -> throw new UsageException("--mode must be topk or sample, got '" + mode + "'");
         };
-        if (!Files.isRegularFile(input)) throw new IllegalArgumentException("input file not found: " + input);
+        Device dev = CliDevices.resolve(device);
+        CliFiles.checkInputFile("--input", input);
+        CliFiles.checkOutputFile("--output", output, "--input", input);
         Tensor image = null, text = null, labels = null;
         Map<String, Tensor> out = null;
         try (SafetensorsReader reader = Safetensors.open(input)) {

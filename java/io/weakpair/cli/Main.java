@@ -28,11 +28,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        ErrorHandler errors = new ErrorHandler();
-        cli.setExecutionExceptionHandler(errors);
-        cli.setParameterExceptionHandler(errors);
-        return cli.execute(args);
+        return Cli.execute(new CommandLine(new Main()), io.weakpair.config.Environment::current, args);
     }
 
     @Override

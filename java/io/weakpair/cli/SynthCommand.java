@@ -1,5 +1,6 @@
 package io.weakpair.cli;
 
+import io.weakpair.config.Environment;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
 import io.weakpair.data.synth.View;
@@ -13,12 +14,13 @@ import java.util.Locale;
 
 /** Generates the built-in synthetic benchmark in the CUHK-PEDES layout. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = {"Generate the synthetic pedestrian benchmark (images + reid_raw.json, CUHK-PEDES layout) with weak pairs:",
-                "several views per person, view-dependent attributes, 2 captions per image written from what it shows.",
+        description = {"Generate the synthetic pedestrian benchmark (images + reid_raw.json, CUHK-PEDES layout) with weak pairs: "
+                + "several views per person, view-dependent attributes, 2 captions per image written from what it shows.",
                 "The same options and seed give byte-identical files."})
 final class SynthCommand implements Runnable {
-    @Option(names = "--out", defaultValue = DatasetOptions.DEFAULT_DIR, paramLabel = "DIR",
-            description = "Output folder: new, empty, or an earlier synth output (replaced) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder: new, empty, or an earlier synth output (replaced) (default: "
+                    + DatasetOptions.DEFAULT_DIR_RULE + ", where the data commands look without DIR).")
     Path out;
 
     @Option(names = "--ids", defaultValue = "1000", paramLabel = "N", description = "Identities in all splits (default: ${DEFAULT-VALUE}).")
@@ -71,11 +73,16 @@ final class SynthCommand implements Runnable {
     @Option(names = "--image-format", defaultValue = "png", paramLabel = "FMT", description = "png or jpg (default: ${DEFAULT-VALUE}).")
     String imageFormat;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Drawing threads; the output does not depend on it (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Drawing threads; the output does not depend on it (default: WEAKPAIR_THREADS, else all cores).")
     Integer threads;
 
-    /** The configuration these options describe (validated: bad values are one-line errors). */
+    /** The configuration these options describe (validated: a bad value is a usage error, exit code 2). */
     SynthConfig config() {
+        return UsageException.check(this::parseConfig);
+    }
+
+    private SynthConfig parseConfig() {
         int[] hw = parseSize(size);
         int[] perId = parseRange(imagesPerId);
         List<View> viewList = new ArrayList<>();
@@ -89,13 +96,14 @@ final class SynthCommand implements Runnable {
     @Override
     public void run() {
         SynthConfig cfg = config();
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + n);
-        SyntheticGenerator.Result r = SyntheticGenerator.generate(cfg, out, n, System.err);
+        int n = DatasetOptions.threads(threads);
+        Path dir = out != null ? out : Environment.current().defaultDataDir();
+        SyntheticGenerator.Result r = SyntheticGenerator.generate(cfg, dir, n, System.err);
         int[] perSplit = cfg.identitiesPerSplit();
-        System.out.printf(Locale.ROOT, "wrote %d images, %d captions, %d identities (train %d / val %d / test %d) to %s in %.1f s%n",
-                r.plan().images().size(), r.plan().captionCount(), r.plan().identities().size(), perSplit[0], perSplit[1], perSplit[2],
-                out, r.seconds());
+        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (train %d / val %d / test %d) to %s in %.1f s%n",
+                Words.count(r.plan().images().size(), "image"), Words.count(r.plan().captionCount(), "caption"),
+                Words.count(r.plan().identities().size(), "identity", "identities"), perSplit[0], perSplit[1], perSplit[2],
+                dir, r.seconds());
     }
 
     static int[] parseSize(String s) {

@@ -9,14 +9,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The main job: train on a dataset (the built-in synthetic one by default), then evaluate.
- * Until the model and training loop land (docs/model.md, their own issue) it prepares and checks
- * what training will read: the device and the dataset.
+ * The main job. Until the model and training loop land (docs/model.md, their own issue) it prepares
+ * and checks what training will read: the device and the dataset; it trains and evaluates nothing.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train on a dataset (default: the built-in synthetic benchmark, generated on first use), then evaluate.")
+        description = {"The main job, in progress: today it checks the device, reads the dataset (default: the built-in "
+                + "synthetic benchmark, generated on first use) and prints its statistics.",
+                "The model, the training loop and the evaluation arrive with their own issue (docs/model.md); nothing is "
+                        + "trained or evaluated yet."})
 final class TrainCommand implements Runnable {
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
     String device;
 
     @Mixin
@@ -24,11 +27,11 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        Device dev = Backends.resolve(device);
+        Device dev = CliDevices.resolve(device);
         System.out.println("device: " + Backends.get(dev).describe());
         Dataset dataset = data.read();
         System.out.print(DatasetStats.format(dataset));
         System.out.println("weakpair train: the engine, the method's losses and the data are ready; the ALBEF-style model "
-                + "and the training loop arrive with their own issue (model.md), so nothing was trained yet.");
+                + "and the training loop arrive with their own issue (docs/model.md), so nothing was trained yet.");
     }
 }

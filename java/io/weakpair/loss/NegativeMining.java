@@ -6,7 +6,8 @@ import io.weakpair.tensor.Tensor;
 
 /**
  * Group-wise hard-negative mining and weak-positive selection for GITM (docs/method.md section 4)
- * on the square logits of a batch, where text i was written for image i.
+ * on the square logits of a batch, where text i was written for image i. Logits must be
+ * finite: NaN or an infinity is an error naming the first bad position.
  */
 public final class NegativeMining {
     private NegativeMining() {}
@@ -35,8 +36,10 @@ public final class NegativeMining {
         if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
         if (mode == null) throw new IllegalArgumentException(op + ": mining mode is null");
         Tensor s = logits.contiguous();
-        Tensor y = LossChecks.labels(op, labels, n, s, "labels");
+        Tensor y = null;
         try {
+            rejectNonFinite(op, s);
+            y = LossChecks.labels(op, labels, n, s, "labels");
             Tensor text = Tensor.empty(DType.I32, s.device(), n), image = Tensor.empty(DType.I32, s.device(), n);
             Tensor weak = Tensor.empty(DType.I32, s.device(), n);
             s.backend().mineHardNegatives(s, y, mode, seed, text, image);
@@ -44,7 +47,23 @@ public final class NegativeMining {
             return new MinedPairs(text, image, weak);
         } finally {
             s.close();
-            y.close();
+            if (y != null) y.close();
         }
+    }
+
+    /**
+     * Mining ranks logits, which NaN or an infinity would make meaningless: they are an error
+     * naming the op and the first bad position (row-major), found on the host only on this
+     * failing path. (The kernels order NaN lowest, so even unchecked calls are defined.)
+     */
+    static void rejectNonFinite(String op, Tensor contiguousLogits) {
+        if (!contiguousLogits.backend().hasNonFinite(contiguousLogits)) return;
+        double[] v = contiguousLogits.toDoubleArray();
+        int cols = contiguousLogits.dim(1);
+        for (int i = 0; i < v.length; i++)
+            if (!Double.isFinite(v[i]))
+                throw new IllegalArgumentException(op + ": logits " + contiguousLogits.describe() + " hold a non-finite value ("
+                        + v[i] + ") at [" + (i / cols) + ", " + (i % cols) + "]; mining needs finite logits");
+        throw new IllegalArgumentException(op + ": logits " + contiguousLogits.describe() + " hold a non-finite value");
     }
 }

@@ -78,8 +78,8 @@ public record ModelConfig(String preset, int imageHeight, int imageWidth, int pa
      */
     public static ModelConfig preset(String name) {
         return switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
-            case "tiny" -> new ModelConfig("tiny", 128, 48, 16, 128, 2, 4, 4, 128, 2, 2, 4, 512, 4096, 512, 32, 128, true);
-            case "small" -> new ModelConfig("small", 192, 64, 16, 256, 4, 4, 4, 256, 3, 3, 4, 1024, 8192, 512, 40, 256, true);
+            case "tiny" -> new ModelConfig("tiny", 128, 48, 16, 128, 2, 4, 4, 128, 2, 2, 4, 512, 4096, 32, 32, 128, true);
+            case "small" -> new ModelConfig("small", 192, 64, 16, 256, 4, 4, 4, 256, 3, 3, 4, 1024, 8192, 40, 40, 256, true);
             case "base" -> new ModelConfig("base", 384, 128, 16, 768, 12, 12, 4, 768, 6, 6, 12, 3072, 30522, 512, 50, 256, true);
             default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (expected one of " + PRESETS + ")");
         };

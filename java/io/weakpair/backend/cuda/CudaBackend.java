@@ -87,7 +87,7 @@ public final class CudaBackend implements Backend {
         }
         this.gemm = chosen;
         this.gemmNote = note;
-        setTf32(Boolean.getBoolean("weakpair.cuda.tf32") || "1".equals(System.getenv("WEAKPAIR_TF32")));
+        setTf32(Boolean.getBoolean("weakpair.cuda.tf32") || io.weakpair.config.Environment.current().tf32());
         if ("cudnn".equalsIgnoreCase(System.getProperty("weakpair.cuda.softmax", ""))) {
             try {
                 setSoftmaxImpl(SoftmaxImpl.CUDNN);

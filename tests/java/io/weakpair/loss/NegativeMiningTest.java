@@ -107,6 +107,55 @@ class NegativeMiningTest {
     }
 
     @Test
+    void nonFiniteLogitsAreRejectedNamingTheFirstPosition() {
+        long[] labels = {0, 0, 1, 1, 2, 2};
+        Object[][] cases = {{2, 3, Double.NaN, "NaN"}, {0, 4, Double.POSITIVE_INFINITY, "Infinity"},
+                {5, 1, Double.NEGATIVE_INFINITY, "-Infinity"}};
+        for (Object[] c : cases)
+            for (DType dt : new DType[] {DType.F64, DType.F32})
+                for (MiningMode mode : MiningMode.values()) {
+                    double[][] S = randomLogits(3, 6, 0);
+                    S[(int) c[0]][(int) c[1]] = (double) c[2];
+                    S[5][5] = Double.NaN;  // a later bad value: the first one is named
+                    Tensor s = LossFixtures.tensor(S, dt);
+                    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                            () -> NegativeMining.mine(s, LossFixtures.labelsTensor(labels), mode, 0));
+                    String m = e.getMessage();
+                    assertTrue(m.startsWith("mining: ") && m.contains("at [" + c[0] + ", " + c[1] + "]")
+                            && m.contains("(" + c[3] + ")"), m);
+                }
+    }
+
+    /** The kernel itself (no Java check in front): NaN orders below every number, so the result is defined. */
+    @Test
+    void kernelOrdersNanLowest() {
+        long[] labels = {0, 0, 0, 1, 2, 3};  // group {0, 1, 2}, outside pool {3, 4, 5}
+        double nan = Double.NaN;
+        double[][] S = new double[6][6];
+        for (int r = 0; r < 3; r++) {
+            S[r][3] = nan;       // text 3: all NaN -> key NaN, ranked last
+            S[r][4] = r == 1 ? 1 : nan;  // text 4: the group maximum ignores NaN -> 1
+            S[r][5] = 2;         // text 5: 2
+        }
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
+            Tensor s = LossFixtures.tensor(S, dt);
+            Tensor y = LossFixtures.labelsTensor(labels);
+            Tensor text = Tensor.empty(DType.I32, s.device(), 6), image = Tensor.empty(DType.I32, s.device(), 6);
+            s.backend().mineHardNegatives(s, y, MiningMode.TOPK, 0, text, image);
+            int[] t = text.toIntArray();
+            assertEquals(5, t[0], dt + " " + Arrays.toString(t));
+            assertEquals(4, t[1], dt + " " + Arrays.toString(t));
+            assertEquals(3, t[2], dt + " " + Arrays.toString(t));
+            // The same rule in sample mode: NaN keys stay last whatever the noise.
+            s.backend().mineHardNegatives(s, y, MiningMode.SAMPLE, 7, text, image);
+            assertEquals(3, text.toIntArray()[2], dt + " sample " + Arrays.toString(text.toIntArray()));
+            Tensor weak = Tensor.empty(DType.I32, s.device(), 6);
+            s.backend().mineWeakPositives(s, y, MiningMode.TOPK, 0, weak);
+            for (int i = 0; i < 3; i++) assertTrue(weak.toIntArray()[i] >= 0 && weak.toIntArray()[i] < 3 && weak.toIntArray()[i] != i);
+        }
+    }
+
+    @Test
     void groupGetsDistinctNegativesWrappingWhenThePoolIsSmall() {
         long[] labels = {0, 0, 0, 0, 1, 2};  // a group of 4 with an outside pool of 2
         double[][] S = randomLogits(9, 6, 0);

@@ -1,5 +1,7 @@
 package io.weakpair.ops;
 
+import io.weakpair.autograd.Autograd;
+import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 
 import static io.weakpair.testing.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Gradient checks (float64, central differences) and F32-vs-F64 forwards of the core ops. */
 @ExtendWith(ScopePerTest.class)
@@ -43,6 +46,25 @@ class CoreOpsGradTest {
         GradCheck.check("square", in -> F.square(in[0]), param(27, 4, 3));
         GradCheck.checkF32("tanh", in -> F.tanh(in[0]), param(24, 5, 9));
         GradCheck.checkF32("gelu", in -> F.gelu(in[0]), param(25, 5, 9));
+    }
+
+    @Test
+    void reluBothBranches() {
+        // Points away from the kink at 0 (finite differences step 1e-6): half negative, half positive.
+        double[] v = new double[24];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(28);
+        for (int i = 0; i < v.length; i++) v[i] = (i % 2 == 0 ? -1 : 1) * rng.nextDouble(0.01, 2.0);
+        Tensor x = Tensor.of(v, 4, 6).requiresGrad(true);
+        GradCheck.check("relu", in -> F.relu(in[0]), x);
+        // The negative branch alone: gradient exactly 0, and the check sees it (a kernel passing
+        // the gradient through everywhere would fail here).
+        double[] neg = new double[12];
+        for (int i = 0; i < neg.length; i++) neg[i] = -rng.nextDouble(0.01, 2.0);
+        Tensor xn = Tensor.of(neg, 3, 4).requiresGrad(true);
+        GradCheck.check("relu[negative]", in -> F.relu(in[0]), xn);
+        Autograd.backward(F.sum(F.relu(xn)));
+        for (double g : xn.grad().toDoubleArray()) assertEquals(0.0, g);
+        GradCheck.checkF32("relu", in -> F.relu(in[0]), x);
     }
 
     @Test

@@ -186,12 +186,25 @@ class NnOpsGradTest {
         GradCheck.check("crossEntropy[5x1x13,ignore]", in -> F.crossEntropy(in[0], t2, IGNORE), param(214, 5, 1, 13));
         Tensor t3 = Tensor.ofInts(new int[] {4}, 1);
         GradCheck.check("crossEntropy[1 row]", in -> F.crossEntropy(in[0], t3, IGNORE), param(215, 1, 9));
-        Tensor t4 = Tensor.ofInts(new int[] {0, 0, IGNORE}, 3);
-        GradCheck.check("crossEntropy[1 class]", in -> F.crossEntropy(in[0], t4, IGNORE), param(216, 3, 1));
+        // Two classes, the smallest case with a non-zero loss and gradient (one class is identically 0:
+        // crossEntropyOfOneClassIsExactlyZero checks that case by value).
+        Tensor t4 = Tensor.ofInts(new int[] {0, 1, IGNORE, 1}, 4);
+        GradCheck.check("crossEntropy[2 classes,ignore]", in -> F.crossEntropy(in[0], t4, IGNORE), param(216, 4, 2));
         // An ignore index that is itself a valid class id (e.g. the [PAD] id 0) is still ignored.
         Tensor t5 = Tensor.ofInts(new int[] {0, 2, 0, 1}, 4);
         GradCheck.check("crossEntropy[ignore=0]", in -> F.crossEntropy(in[0], t5, 0), param(217, 4, 3));
         GradCheck.checkF32("crossEntropy[5x1x13,ignore]", in -> F.crossEntropy(in[0], t2, IGNORE), param(214, 5, 1, 13));
+    }
+
+    @Test
+    void crossEntropyOfOneClassIsExactlyZero() {
+        // With one class, log-softmax is identically 0: loss 0 and gradient 0 whatever the logits
+        // (large ones included), not NaN, not log 2, not a gradient of softmax - onehot != 0.
+        Tensor logits = Tensor.of(new double[] {-3.5, 0.25, 40.0, 7.0}, 4, 1).requiresGrad(true);
+        Tensor loss = F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 0, IGNORE, 0}, 4), IGNORE);
+        assertEquals(0.0, loss.item());
+        Autograd.backward(loss);
+        for (double v : logits.grad().toDoubleArray()) assertEquals(0.0, v);
     }
 
     @Test

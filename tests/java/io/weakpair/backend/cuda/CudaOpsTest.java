@@ -76,6 +76,7 @@ class CudaOpsTest {
         both("gelu∘tanh∘exp", in -> F.gelu(F.tanh(F.exp(in[0]))), param(10, 5, 9));
         both("log∘sqrt", in -> F.log(F.sqrt(in[0])), param(11, 0.2, 3.0, 4, 3));
         both("relu∘square", in -> F.relu(F.square(in[0])), param(12, 4, 3));
+        both("relu[both signs]", in -> F.relu(in[0]), param(13, 4, 3));
     }
 
     @Test

@@ -28,23 +28,31 @@ public final class CudaTestSupport {
 
     public static CudaBackend backend() { return CudaBackends.get(device().index()); }
 
-    /** ||got - want|| / ||want|| (absolute when want is all zeros). */
+    /**
+     * ||got - want|| / ||want|| (absolute when want is all zeros); infinite when either side
+     * holds a NaN or an infinity anywhere, so a kernel writing NaN fails even where its CPU twin
+     * does too (no test here expects non-finite values).
+     */
     public static double relativeError(double[] got, double[] want) {
         assertEquals(want.length, got.length, "lengths");
         double d2 = 0, n2 = 0;
         for (int i = 0; i < want.length; i++) {
+            if (!Double.isFinite(got[i]) || !Double.isFinite(want[i])) return Double.POSITIVE_INFINITY;
             double d = got[i] - want[i];
-            if (Double.isNaN(got[i]) != Double.isNaN(want[i])) return Double.POSITIVE_INFINITY;
-            if (!Double.isNaN(d)) d2 += d * d;
-            if (!Double.isNaN(want[i])) n2 += want[i] * want[i];
+            d2 += d * d;
+            n2 += want[i] * want[i];
         }
         return n2 > 0 ? Math.sqrt(d2 / n2) : Math.sqrt(d2);
     }
 
     public static void assertClose(String what, Tensor got, Tensor want, double tolerance) {
         assertEquals(java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()), what + ": shapes");
-        double rel = relativeError(got.toDoubleArray(), want.toDoubleArray());
+        double[] g = got.toDoubleArray(), w = want.toDoubleArray();
+        double rel = relativeError(g, w);
         System.out.printf("cuda-vs-cpu %-36s relative error %.3e%n", what, rel);
+        for (int i = 0; i < w.length; i++)
+            assertTrue(Double.isFinite(g[i]) && Double.isFinite(w[i]),
+                    what + ": unexpected non-finite value at " + i + ": cuda " + g[i] + ", cpu " + w[i]);
         assertTrue(rel <= tolerance, what + ": relative error " + rel + " > " + tolerance);
     }
 

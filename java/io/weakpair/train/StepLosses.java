@@ -1,0 +1,143 @@
+package io.weakpair.train;
+
+import io.weakpair.autograd.GradMode;
+import io.weakpair.loss.ContrastiveLoss;
+import io.weakpair.loss.NegativeMining;
+import io.weakpair.loss.Similarity;
+import io.weakpair.model.AlbefModel;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * The forward pass of one training step: encode the batch's images and captions, the
+ * contrastive loss on their projections, the matching loss on the fusion encoder's pairs,
+ * and MLM on a masked copy of the captions (docs/method.md sections 3-5). Everything is
+ * created in the caller's scope; {@link #total} is what backward starts from.
+ *
+ * @param total    itc + beta * matching + lambda * mlm (differentiable scalar)
+ * @param itc      the contrastive loss value
+ * @param matching the ITM or GITM loss value (0 when off)
+ * @param mlm      the MLM loss value (0 when off)
+ * @param pairs    how many (image, text) pairs the fusion encoder scored for matching
+ */
+public record StepLosses(Tensor total, double itc, double matching, double mlm, int pairs) {
+
+    /**
+     * images [N, 3, H, W] on the model's device, text the N captions (caption i written for
+     * image i), labels the N identities; seed drives ITM sampling, GITM's sample mode and MLM masking.
+     */
+    public static StepLosses compute(AlbefModel model, Tensor images, TextBatch text, int[] labels, Objective objective, long seed) {
+        int n = labels.length;
+        if (images.dim(0) != n || text.rows() != n)
+            throw new IllegalArgumentException("training step: " + images.dim(0) + " images, " + text.rows() + " captions and " + n
+                    + " labels must agree");
+        Device dev = model.device();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor ids = Tensor.ofInts(text.ids(), n, text.length()).to(dev);
+        Tensor mask = Tensor.ofInts(text.mask(), n, text.length()).to(dev);
+        Tensor labelTensor = Tensor.ofInts(labels, n).to(dev);
+
+        Tensor imageTokens = model.encodeImages(images);
+        Tensor textHidden = model.encodeText(ids, mask);
+        Tensor imageProj = model.imageProjection(imageTokens), textProj = model.textProjection(textHidden);
+        ContrastiveLoss.Result itc = ContrastiveLoss.apply(imageProj, textProj, model.temperature(), labelTensor,
+                objective.contrastiveOptions(seed));
+        Tensor total = itc.loss();
+        double matchingValue = 0, mlmValue = 0;
+        int pairs = 0;
+
+        if (objective.matching() != Objective.Matching.NONE && objective.beta() > 0) {
+            MatchPairs mp = objective.matching() == Objective.Matching.GITM ? MatchPairs.gitm(itc.mined(), n)
+                    : MatchPairs.itm(sampleItm(model, imageProj, textProj, labels, rng), n);
+            Tensor imgIdx = Tensor.ofInts(mp.images(), mp.size()).to(dev), txtIdx = Tensor.ofInts(mp.texts(), mp.size()).to(dev);
+            Tensor fused = model.fuse(AlbefModel.gatherRows(textHidden, txtIdx), gatherMask(text, mp.texts()).to(dev),
+                    AlbefModel.gatherRows(imageTokens, imgIdx));
+            Tensor matchLoss = F.crossEntropy(model.itmLogits(fused), Tensor.ofInts(mp.labels(), mp.size()).to(dev), -100);
+            matchingValue = matchLoss.item();
+            pairs = mp.size();
+            total = F.add(total, F.scale(matchLoss, objective.beta()));
+        }
+
+        if (objective.lambdaMlm() > 0) {
+            MlmMasking m = MlmMasking.draw(text.ids(), text.mask(), text.padId(), text.clsId(), text.maskId(), text.vocabSize(), rng);
+            if (m.count() > 0) {
+                Tensor masked = Tensor.ofInts(m.ids(), n, text.length()).to(dev);
+                Tensor fused = model.fuse(model.encodeText(masked, mask), mask, imageTokens);
+                int w = fused.dim(2);
+                // Only the chosen positions go through the vocabulary-wide decoder.
+                Tensor picked = AlbefModel.gatherRows(F.reshape(fused, n * text.length(), w), Tensor.ofInts(m.positions(), m.count()).to(dev));
+                Tensor mlmLoss = F.crossEntropy(model.mlmLogits(picked), Tensor.ofInts(m.targets(), m.count()).to(dev), -100);
+                mlmValue = mlmLoss.item();
+                total = F.add(total, F.scale(mlmLoss, objective.lambdaMlm()));
+            }
+        }
+        double itcValue = itc.loss().item();
+        return new StepLosses(total, itcValue, matchingValue, mlmValue, pairs);
+    }
+
+    private static int[][] sampleItm(AlbefModel model, Tensor imageProj, Tensor textProj, int[] labels, SplittableRandom rng) {
+        float[] logits;
+        try (GradMode off = GradMode.off()) {
+            logits = Similarity.logits(imageProj, textProj, model.temperature()).toDType(DType.F32).toFloatArray();
+        }
+        return ItmSampling.sample(logits, labels, rng);
+    }
+
+    private static Tensor gatherMask(TextBatch text, int[] rows) {
+        int l = text.length();
+        int[] out = new int[rows.length * l];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(text.mask(), rows[i] * l, out, i * l, l);
+        return Tensor.ofInts(out, rows.length, l);
+    }
+
+    /** The (image, text, label) triples the fusion encoder scores. */
+    record MatchPairs(int[] images, int[] texts, int[] labels) {
+        int size() { return images.length; }
+
+        /** ALBEF's ITM: N positives (i, i), then per image a sampled negative text and per text a sampled negative image. */
+        static MatchPairs itm(int[][] negatives, int n) {
+            Builder b = new Builder(3 * n);
+            for (int i = 0; i < n; i++) b.add(i, i, 1);
+            for (int i = 0; i < n; i++) if (negatives[0][i] >= 0) b.add(i, negatives[0][i], 0);
+            for (int j = 0; j < n; j++) if (negatives[1][j] >= 0) b.add(negatives[1][j], j, 0);
+            return b.build();
+        }
+
+        /** GITM (docs/method.md section 4): strict and weak pairs match; the group-wise mined negatives do not. */
+        static MatchPairs gitm(NegativeMining.MinedPairs mined, int n) {
+            int[] negText = mined.hardNegText().toIntArray(), negImage = mined.hardNegImage().toIntArray();
+            int[] weak = mined.weakPosText().toIntArray();
+            Builder b = new Builder(4 * n);
+            for (int i = 0; i < n; i++) b.add(i, i, 1);
+            for (int i = 0; i < n; i++) if (weak[i] >= 0) b.add(i, weak[i], 1);
+            for (int i = 0; i < n; i++) if (negText[i] >= 0) b.add(i, negText[i], 0);
+            for (int j = 0; j < n; j++) if (negImage[j] >= 0) b.add(negImage[j], j, 0);
+            return b.build();
+        }
+
+        private static final class Builder {
+            final int[] img, txt, lab;
+            int size;
+
+            Builder(int capacity) {
+                img = new int[capacity];
+                txt = new int[capacity];
+                lab = new int[capacity];
+            }
+
+            void add(int image, int text, int label) {
+                img[size] = image;
+                txt[size] = text;
+                lab[size++] = label;
+            }
+
+            MatchPairs build() {
+                return new MatchPairs(java.util.Arrays.copyOf(img, size), java.util.Arrays.copyOf(txt, size), java.util.Arrays.copyOf(lab, size));
+            }
+        }
+    }
+}
