@@ -25,15 +25,15 @@ FORMAT, FORMAT_VERSION = "weakpair-albef", "1"
 INT_KEYS = ("image_height", "image_width", "patch_size", "vision_width", "vision_layers", "vision_heads",
             "vision_mlp_ratio", "text_width", "text_layers", "fusion_layers", "text_heads", "text_intermediate",
             "vocab_size", "max_positions", "max_tokens", "embed_dim")
-# docs/model.md section 2, max_positions as `weakpair init` writes them (512; the doc says tiny 32,
-# small 40); tiny/small vocabularies are built from captions, 1000 stands in
+# docs/model.md section 2 (as `weakpair init` writes them); tiny/small vocabularies are built
+# from the captions, 1000 stands in
 PRESETS = {
     "tiny": dict(image_height=128, image_width=48, patch_size=16, vision_width=128, vision_layers=2, vision_heads=4,
                  vision_mlp_ratio=4, text_width=128, text_layers=2, fusion_layers=2, text_heads=4,
-                 text_intermediate=512, vocab_size=1000, max_positions=512, max_tokens=32, embed_dim=128, mlm_tied=True),
+                 text_intermediate=512, vocab_size=1000, max_positions=32, max_tokens=32, embed_dim=128, mlm_tied=True),
     "small": dict(image_height=192, image_width=64, patch_size=16, vision_width=256, vision_layers=4, vision_heads=4,
                   vision_mlp_ratio=4, text_width=256, text_layers=3, fusion_layers=3, text_heads=4,
-                  text_intermediate=1024, vocab_size=1000, max_positions=512, max_tokens=40, embed_dim=256, mlm_tied=True),
+                  text_intermediate=1024, vocab_size=1000, max_positions=40, max_tokens=40, embed_dim=256, mlm_tied=True),
     "base": dict(image_height=384, image_width=128, patch_size=16, vision_width=768, vision_layers=12, vision_heads=12,
                  vision_mlp_ratio=4, text_width=768, text_layers=6, fusion_layers=6, text_heads=12,
                  text_intermediate=3072, vocab_size=30522, max_positions=512, max_tokens=50, embed_dim=256, mlm_tied=True),
