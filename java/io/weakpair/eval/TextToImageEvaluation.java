@@ -1,0 +1,161 @@
+package io.weakpair.eval;
+
+import io.weakpair.autograd.GradMode;
+import io.weakpair.data.Batch;
+import io.weakpair.data.BatchAssembler;
+import io.weakpair.data.BatchPlans;
+import io.weakpair.data.DataRecord;
+import io.weakpair.data.DatasetSplit;
+import io.weakpair.data.Instance;
+import io.weakpair.data.Prefetcher;
+import io.weakpair.model.AlbefModel;
+import io.weakpair.model.Preprocessing;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Scope;
+import io.weakpair.tensor.Tensor;
+import io.weakpair.text.WordPieceTokenizer;
+import io.weakpair.train.TextBatch;
+import io.weakpair.train.Tokenization;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text-to-image retrieval on a split (docs/data.md section 4): every caption queries every
+ * image. The gallery is embedded once (eval mode, no gradients, in batches); the ranking by
+ * ITC similarity, then the top {@code kTest} of each query re-scored by the ITM head (the
+ * fusion encoder on the query's tokens and the candidate's image tokens), alone and combined
+ * with the similarity.
+ */
+public final class TextToImageEvaluation {
+    /** Metrics per ranking ("itc", "itm", "itc+itm"), and timing. */
+    public record Result(Map<String, RetrievalMetrics> metrics, int queries, int gallery, double embedSeconds, double rerankSeconds,
+                         float[] similarity, int[][] rankings) {}
+
+    private TextToImageEvaluation() {}
+
+    public static Result run(AlbefModel model, WordPieceTokenizer tokenizer, DatasetSplit split, int kTest, int batchSize,
+                             PrintStream progress) {
+        if (split == null || split.isEmpty()) throw new IllegalArgumentException("evaluation: the split holds no image");
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        Device dev = model.device();
+        int g = split.numImages();
+        List<Instance> queries = BatchPlans.queries(split);
+        int q = queries.size();
+        int[] galleryLabels = new int[g], queryLabels = new int[q];
+        List<DataRecord> records = split.records();
+        for (int i = 0; i < g; i++) galleryLabels[i] = records.get(i).label();
+        for (int i = 0; i < q; i++) queryLabels[i] = queries.get(i).record().label();
+        int l = model.config().maxTokens();
+        long t0 = System.nanoTime();
+        try (GradMode off = GradMode.off(); Scope outer = Scope.open()) {
+            // Gallery: features [G, E] and, for re-ranking, every image's tokens [G, N, W_v].
+            Tensor imageFeat = Tensor.empty(DType.F32, dev, g, model.config().embedDim());
+            Tensor imageTokens = kTest > 0 ? Tensor.empty(DType.F32, dev, g, model.config().imageTokens(), model.config().visionWidth()) : null;
+            int done = 0;
+            try (Prefetcher images = new Prefetcher(BatchPlans.gallery(split, batchSize), new BatchAssembler(Preprocessing.images(model.config())), 2, 2)) {
+                while (images.hasNext()) {
+                    Batch b = images.next();
+                    try (Scope s = Scope.open()) {
+                        Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(dev);
+                        Tensor tokens = model.encodeImages(px);
+                        copyRows(F.l2Normalize(model.imageProjection(tokens)), imageFeat, done);
+                        if (imageTokens != null) copyRows(tokens, imageTokens, done);
+                    }
+                    done += b.size();
+                }
+            }
+            // Queries: features [Q, E]; their tokens are kept on the host for re-ranking.
+            Tensor textFeat = Tensor.empty(DType.F32, dev, q, model.config().embedDim());
+            TextBatch allText = Tokenization.batch(tokenizer, captions(queries), l);
+            for (int start = 0; start < q; start += batchSize) {
+                int n = Math.min(batchSize, q - start);
+                try (Scope s = Scope.open()) {
+                    Tensor ids = rows(allText.ids(), start, n, allText.length()).to(dev);
+                    Tensor mask = rows(allText.mask(), start, n, allText.length()).to(dev);
+                    copyRows(F.l2Normalize(model.textProjection(model.encodeText(ids, mask))), textFeat, start);
+                }
+            }
+            float[] sim = F.matmul(textFeat, F.transpose(imageFeat, 0, 1)).toFloatArray();
+            double embedSeconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, RetrievalMetrics> metrics = new LinkedHashMap<>();
+            metrics.put("itc", RetrievalEvaluator.evaluate(sim, q, g, queryLabels, galleryLabels));
+            int[][] best = null;
+            double rerankSeconds = 0;
+            if (kTest > 0) {
+                long t1 = System.nanoTime();
+                float[][] match = matchScores(model, allText, imageTokens, Reranker.candidates(sim, q, g, kTest), batchSize, progress);
+                rerankSeconds = (System.nanoTime() - t1) / 1e9;
+                metrics.put("itm", RetrievalEvaluator.evaluateRankings(Reranker.byMatch(sim, q, g, kTest, match), queryLabels, galleryLabels));
+                best = Reranker.byCombination(sim, q, g, kTest, match);
+                metrics.put("itc+itm", RetrievalEvaluator.evaluateRankings(best, queryLabels, galleryLabels));
+            }
+            return new Result(metrics, q, g, embedSeconds, rerankSeconds, sim, best);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    /** ITM match logit (match minus no-match) of every (query, candidate image) pair, fused in batches. */
+    private static float[][] matchScores(AlbefModel model, TextBatch text, Tensor imageTokens, int[][] candidates, int batchSize,
+                                         PrintStream progress) {
+        int q = candidates.length, k = q == 0 ? 0 : candidates[0].length, l = text.length();
+        float[][] out = new float[q][k];
+        Device dev = model.device();
+        int pairsPerBatch = Math.max(k, batchSize * 4 / k * k);
+        int queriesPerBatch = Math.max(1, pairsPerBatch / Math.max(1, k));
+        long last = System.nanoTime();
+        for (int start = 0; start < q; start += queriesPerBatch) {
+            int nq = Math.min(queriesPerBatch, q - start), pairs = nq * k;
+            int[] img = new int[pairs], txt = new int[pairs];
+            for (int i = 0; i < nq; i++)
+                for (int j = 0; j < k; j++) {
+                    img[i * k + j] = candidates[start + i][j];
+                    txt[i * k + j] = start + i;
+                }
+            try (Scope s = Scope.open()) {
+                Tensor ids = gather(text.ids(), txt, l).to(dev), mask = gather(text.mask(), txt, l).to(dev);
+                Tensor hidden = model.encodeText(ids, mask);
+                Tensor images = io.weakpair.model.AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
+                float[] logits = model.itmLogits(model.fuse(hidden, mask, images)).toFloatArray();
+                for (int p = 0; p < pairs; p++) out[start + p / k][p % k] = logits[2 * p + 1] - logits[2 * p];
+            }
+            if (progress != null && System.nanoTime() - last > 5e9) {
+                progress.printf("  re-ranking: %d / %d queries%n", start + nq, q);
+                last = System.nanoTime();
+            }
+        }
+        return out;
+    }
+
+    private static List<String> captions(List<Instance> queries) {
+        List<String> out = new ArrayList<>(queries.size());
+        for (Instance i : queries) out.add(i.captionText());
+        return out;
+    }
+
+    private static Tensor rows(int[] data, int start, int n, int l) {
+        int[] out = new int[n * l];
+        System.arraycopy(data, start * l, out, 0, n * l);
+        return Tensor.ofInts(out, n, l);
+    }
+
+    private static Tensor gather(int[] data, int[] rows, int l) {
+        int[] out = new int[rows.length * l];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(data, rows[i] * l, out, i * l, l);
+        return Tensor.ofInts(out, rows.length, l);
+    }
+
+    /** Writes src [n, ...] into rows [at, at + n) of dst. */
+    private static void copyRows(Tensor src, Tensor dst, int at) {
+        try (Tensor view = F.slice(dst, 0, at, at + src.dim(0))) {
+            dst.backend().copy(src.contiguous(), view);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.weakpair.train;
+
+import io.weakpair.text.Encoding;
+import io.weakpair.text.WordPieceTokenizer;
+
+import java.util.List;
+
+/** Captions to the host-side token batch a training step takes. */
+public final class Tokenization {
+    private Tokenization() {}
+
+    public static TextBatch batch(WordPieceTokenizer tokenizer, List<String> captions, int maxTokens) {
+        Encoding enc = tokenizer.encode(captions, maxTokens);
+        int rows = enc.rows(), l = enc.length();
+        int[] ids = new int[rows * l], mask = new int[rows * l];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(enc.ids()[i], 0, ids, i * l, l);
+            System.arraycopy(enc.attentionMask()[i], 0, mask, i * l, l);
+        }
+        var v = tokenizer.vocabulary();
+        return new TextBatch(ids, mask, rows, l, v.padId(), v.clsId(), v.maskId(), v.size());
+    }
+}
