@@ -75,7 +75,7 @@ public final class ModelStepMain {
         }
     }
 
-    static TextBatch captions(int n, int l, int vocab) {
+    public static TextBatch captions(int n, int l, int vocab) {
         SplittableRandom rng = new SplittableRandom(3);
         int[] ids = new int[n * l], mask = new int[n * l];
         for (int i = 0; i < n; i++) {
