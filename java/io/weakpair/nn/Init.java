@@ -37,19 +37,7 @@ public interface Init {
     /** N(0, std^2) redrawn until within two standard deviations (timm's trunc_normal_ in relative terms). */
     static Init truncatedNormal(double std) {
         if (!(std >= 0)) throw new IllegalArgumentException("Init.truncatedNormal: std must be >= 0, got " + std);
-        return (seed, dtype, device, shape) -> {
-            Shapes.validate(shape);
-            SplittableRandom rng = new SplittableRandom(seed);
-            double[] data = new double[Math.toIntExact(Shapes.numel(shape))];
-            for (int i = 0; i < data.length; i++) {
-                double z;
-                do {
-                    z = Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
-                } while (Math.abs(z) > 2);
-                data[i] = std * z;
-            }
-            return Tensor.fromDoubles(data, dtype, device, shape);
-        };
+        return std == 0 ? zeros() : truncatedNormal(std, -2 * std, 2 * std);
     }
 
     /**

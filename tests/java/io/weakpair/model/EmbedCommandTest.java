@@ -123,6 +123,37 @@ class EmbedCommandTest {
         assertFalse(Files.exists(out));
     }
 
+    @Test
+    void filesModeReadsImagesAndCaptionsWithTheModelsPreprocessingAndVocabulary() throws IOException {
+        Path vocab = dir.resolve("vocab.txt");
+        Files.write(vocab, java.util.List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "man", "in", "red", "coat", "##s"));
+        Path ckv = dir.resolve("withvocab.safetensors");
+        CliRun init = CliRun.run("init", "--preset", "tiny", "--out", ckv.toString(), "--vocab", vocab.toString());
+        assertEquals(0, init.code(), init.err());
+        assertEquals(11, ModelCheckpoint.readConfig(ckv).vocabSize(), "the vocabulary sets the table size");
+        assertTrue(Files.isRegularFile(ModelCheckpoint.vocabularyPath(ckv)));
+        Path images = Files.createDirectories(dir.resolve("gallery/sub"));
+        for (int i = 0; i < 3; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40 + i, 90, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            img.setRGB(i, i, 0xff0000);
+            javax.imageio.ImageIO.write(img, "png", images.resolve("p" + i + ".png").toFile());
+        }
+        Path captions = dir.resolve("captions.txt");
+        Files.writeString(captions, "a man in a red coat\n\nA MAN IN RED COATS\n");
+        Path out = dir.resolve("files.safetensors");
+        CliRun r = CliRun.run("embed", "--checkpoint", ckv.toString(), "--images", dir.resolve("gallery").toString(), "--captions",
+                captions.toString(), "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Tensor> got = Safetensors.read(out).tensors();
+        assertArrayEquals(new int[] {3, 128}, got.get("image_feat").shape());
+        assertArrayEquals(new int[] {2, 128}, got.get("text_feat").shape(), "blank lines are not captions");
+        // Upper case and the "##s" piece tokenise to the same ids but one more token: the features differ.
+        float[] t = got.get("text_feat").toFloatArray();
+        assertTrue(t[0] != t[128], "different token sequences give different features");
+        assertOneLine(CliRun.run("embed", "--checkpoint", ck.toString(), "--images", images.toString(), "--captions", captions.toString(),
+                "--output", out.toString()), "no vocabulary beside it");
+    }
+
     private interface Mutation { void apply(Map<String, Tensor> in); }
 
     private Map<String, Tensor> mutate(Mutation m) {
