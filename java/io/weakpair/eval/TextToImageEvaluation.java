@@ -77,8 +77,8 @@ public final class TextToImageEvaluation {
             for (int start = 0; start < q; start += batchSize) {
                 int n = Math.min(batchSize, q - start);
                 try (Scope s = Scope.open()) {
-                    Tensor ids = rows(allText.ids(), start, n, allText.length()).to(dev);
-                    Tensor mask = rows(allText.mask(), start, n, allText.length()).to(dev);
+                    int[] range = TextBatch.range(start, n);
+                    Tensor ids = allText.idRows(range).to(dev), mask = allText.maskRows(range).to(dev);
                     copyRows(F.l2Normalize(model.textProjection(model.encodeText(ids, mask))), textFeat, start);
                 }
             }
@@ -105,7 +105,7 @@ public final class TextToImageEvaluation {
     /** ITM match logit (match minus no-match) of every (query, candidate image) pair, fused in batches. */
     private static float[][] matchScores(AlbefModel model, TextBatch text, Tensor imageTokens, int[][] candidates, int batchSize,
                                          PrintStream progress) {
-        int q = candidates.length, k = q == 0 ? 0 : candidates[0].length, l = text.length();
+        int q = candidates.length, k = q == 0 ? 0 : candidates[0].length;
         float[][] out = new float[q][k];
         Device dev = model.device();
         int pairsPerBatch = Math.max(k, batchSize * 4 / k * k);
@@ -120,7 +120,7 @@ public final class TextToImageEvaluation {
                     txt[i * k + j] = start + i;
                 }
             try (Scope s = Scope.open()) {
-                Tensor ids = gather(text.ids(), txt, l).to(dev), mask = gather(text.mask(), txt, l).to(dev);
+                Tensor ids = text.idRows(txt).to(dev), mask = text.maskRows(txt).to(dev);
                 Tensor hidden = model.encodeText(ids, mask);
                 Tensor images = io.weakpair.model.AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
                 float[] logits = model.itmLogits(model.fuse(hidden, mask, images)).toFloatArray();
@@ -138,18 +138,6 @@ public final class TextToImageEvaluation {
         List<String> out = new ArrayList<>(queries.size());
         for (Instance i : queries) out.add(i.captionText());
         return out;
-    }
-
-    private static Tensor rows(int[] data, int start, int n, int l) {
-        int[] out = new int[n * l];
-        System.arraycopy(data, start * l, out, 0, n * l);
-        return Tensor.ofInts(out, n, l);
-    }
-
-    private static Tensor gather(int[] data, int[] rows, int l) {
-        int[] out = new int[rows.length * l];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(data, rows[i] * l, out, i * l, l);
-        return Tensor.ofInts(out, rows.length, l);
     }
 
     /** Writes src [n, ...] into rows [at, at + n) of dst. */

@@ -54,7 +54,7 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
             MatchPairs mp = objective.matching() == Objective.Matching.GITM ? MatchPairs.gitm(itc.mined(), n)
                     : MatchPairs.itm(sampleItm(model, imageProj, textProj, labels, rng), n);
             Tensor imgIdx = Tensor.ofInts(mp.images(), mp.size()).to(dev), txtIdx = Tensor.ofInts(mp.texts(), mp.size()).to(dev);
-            Tensor fused = model.fuse(AlbefModel.gatherRows(textHidden, txtIdx), gatherMask(text, mp.texts()).to(dev),
+            Tensor fused = model.fuse(AlbefModel.gatherRows(textHidden, txtIdx), text.maskRows(mp.texts()).to(dev),
                     AlbefModel.gatherRows(imageTokens, imgIdx));
             Tensor matchLoss = F.crossEntropy(model.itmLogits(fused), Tensor.ofInts(mp.labels(), mp.size()).to(dev), -100);
             matchingValue = matchLoss.item();
@@ -85,13 +85,6 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
             logits = Similarity.logits(imageProj, textProj, model.temperature()).toDType(DType.F32).toFloatArray();
         }
         return ItmSampling.sample(logits, labels, rng);
-    }
-
-    private static Tensor gatherMask(TextBatch text, int[] rows) {
-        int l = text.length();
-        int[] out = new int[rows.length * l];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(text.mask(), rows[i] * l, out, i * l, l);
-        return Tensor.ofInts(out, rows.length, l);
     }
 
     /** The (image, text, label) triples the fusion encoder scores. */
