@@ -59,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "identities x instances per identity per batch (default: ${DEFAULT-VALUE})")
     String batch;
 
-    @Option(names = "--lr", defaultValue = "5e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
     @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default: ${DEFAULT-VALUE})")

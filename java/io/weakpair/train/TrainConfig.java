@@ -54,7 +54,7 @@ public record TrainConfig(String preset, int p, int k, int epochs, int maxSteps,
 
     /** The main job's recipe. */
     public static TrainConfig defaults() {
-        return new TrainConfig("tiny", 16, 4, 6, 0, 5e-4, 5e-4, 1e-5, 0.02, 100, 5.0, Objective.finetune(), 0.5, 32, 4096, 0,
+        return new TrainConfig("tiny", 16, 4, 6, 0, 1e-3, 1e-3, 1e-5, 0.02, 100, 5.0, Objective.finetune(), 0.5, 32, 4096, 0,
                 128, 20);
     }
 
