@@ -59,10 +59,10 @@ final class EmbedCommand implements Callable<Integer> {
         Path input;
 
         @ArgGroup(exclusive = false)
-        Files files;
+        FileInputs files;
     }
 
-    static final class Files {
+    static final class FileInputs {
         @Option(names = "--images", arity = "1..*", description = "image files or folders")
         List<Path> images = new ArrayList<>();
 
@@ -145,14 +145,14 @@ final class EmbedCommand implements Callable<Integer> {
     // ---------------------------------------------------------------- files mode
 
     private Map<String, Tensor> fromFiles(AlbefModel model) throws IOException {
-        Files f = source.files;
+        FileInputs f = source.files;
         if (f == null || f.images.isEmpty() || f.captions == null)
             throw new IllegalArgumentException("files mode needs both --images and --captions (or use --input)");
         List<Path> images = listImages(f.images);
         CliFiles.checkInputFile("--captions", f.captions);
         List<String> captions = readCaptions(f.captions);
         Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
-        if (!java.nio.file.Files.isRegularFile(vocabFile))
+        if (!Files.isRegularFile(vocabFile))
             throw new IllegalArgumentException("the checkpoint has no vocabulary beside it (" + vocabFile + "); write one with "
                     + "'weakpair init --vocab' or train the model");
         Vocabulary vocab = Vocabulary.read(vocabFile);
@@ -181,9 +181,9 @@ final class EmbedCommand implements Callable<Integer> {
     static List<Path> listImages(List<Path> roots) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path root : roots) {
-            if (java.nio.file.Files.isDirectory(root)) {
-                try (Stream<Path> s = java.nio.file.Files.walk(root)) {
-                    s.filter(java.nio.file.Files::isRegularFile).filter(EmbedCommand::isImage).sorted().forEach(out::add);
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> s = Files.walk(root)) {
+                    s.filter(Files::isRegularFile).filter(EmbedCommand::isImage).sorted().forEach(out::add);
                 }
             } else {
                 CliFiles.checkInputFile("--images", root);
@@ -201,7 +201,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     private static List<String> readCaptions(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) if (!line.isBlank()) lines.add(line.strip());
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) if (!line.isBlank()) lines.add(line.strip());
         if (lines.isEmpty()) throw new IllegalArgumentException("--captions " + file + " holds no caption");
         return lines;
     }

@@ -31,9 +31,8 @@ final class StepLog implements AutoCloseable {
         this.out = out;
     }
 
-    void step(int epoch, long step, double lr, StepLosses l, double gradNorm, double temperature, int batchSize) {
+    void step(int epoch, long step, double lr, StepLosses l, double value, double gradNorm, double temperature, int batchSize) {
         samples += batchSize;
-        double value = l.total().item();
         smoothed = Double.isNaN(smoothed) ? value : 0.9 * smoothed + 0.1 * value;
         try {
             json.write(String.format(Locale.ROOT,

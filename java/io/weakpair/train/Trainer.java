@@ -124,7 +124,7 @@ public final class Trainer {
                                 opt.step();
                                 Temperature.clamp(model.temperature());
                                 model.zeroGrad();
-                                log.step(epoch, step, lr, losses, norm, model.temperature().item(), batch.size());
+                                log.step(epoch, step, lr, losses, value, norm, model.temperature().item(), batch.size());
                             }
                         }
                         step++;
