@@ -64,6 +64,13 @@ final class DatasetOptions {
         return DatasetReader.read(root, options);
     }
 
+    /** Reads the dataset a training configuration names when the command line gave none (its folder and layout). */
+    Dataset read(io.weakpair.train.TrainConfig cfg) {
+        if (dir == null && cfg.dataset() != null) dir = cfg.dataset().toString();
+        if (format.equalsIgnoreCase("auto") && !cfg.datasetFormat().equals("auto")) format = cfg.datasetFormat();
+        return read();
+    }
+
     int threads() { return threads(threads); }
 
     /** The --threads option of the data commands: its value, else WEAKPAIR_THREADS, else every core. */

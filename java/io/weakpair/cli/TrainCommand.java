@@ -1,23 +1,30 @@
 package io.weakpair.cli;
 
 import io.weakpair.backend.Backends;
+import io.weakpair.backend.CpuBackend;
+import io.weakpair.config.Environment;
 import io.weakpair.data.Dataset;
 import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.eval.TextToImageEvaluation;
+import io.weakpair.io.AtomicFile;
 import io.weakpair.tensor.Device;
-import io.weakpair.train.Objective;
+import io.weakpair.train.ConfigFile;
+import io.weakpair.train.ConfigKey;
+import io.weakpair.train.MetricsJson;
+import io.weakpair.train.RunFolder;
 import io.weakpair.train.TrainConfig;
 import io.weakpair.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,130 +32,172 @@ import java.util.concurrent.Callable;
 /**
  * The main job: train the ALBEF-style model with the method's losses on a dataset (the built-in
  * synthetic benchmark by default), then evaluate text-to-image retrieval on its test split.
+ * Settings come from the defaults, then {@code --config FILE}, then the flags and {@code --set};
+ * the effective configuration is saved in the run folder, which {@code --resume} continues from.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the model with the method's losses, then evaluate text-to-image retrieval (R@1/5/10, mAP, mINP) on "
-                + "the test split by ITC similarity, ITM re-ranking of the top --k-test, and their combination.",
+                + "the test split by ITC similarity, ITM re-ranking of the top k_test, and their combination.",
                 "With no arguments: the tiny preset fine-tuned with uITC (alpha 0.6) + GITM + MLM on the synthetic benchmark "
-                        + "(generated on first use). A run folder holds the checkpoint, its vocabulary, the optimiser state, "
-                        + "log.jsonl and metrics.json."})
+                        + "(generated on first use). The run folder holds config.yaml (every setting), log.jsonl, checkpoints/ "
+                        + "(weights, optimiser state, position; one per epoch, at the end and on Ctrl-C), model.safetensors and "
+                        + "metrics.json.",
+                "Settings: defaults < --config FILE < flags and --set KEY=VALUE. Every key, its default and meaning are written "
+                        + "with comments in the run folder's config.yaml.",
+                "Exit codes: 0 done, 1 failure, 2 bad usage or configuration, 130 stopped by Ctrl-C (resumable)."})
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
-    String device;
+    /** The flags that set a configuration key, by flag name. */
+    private static final Map<String, ConfigKey> FLAGS = new LinkedHashMap<>();
+
+    static {
+        FLAGS.put("--stage", ConfigKey.STAGE);
+        FLAGS.put("--preset", ConfigKey.PRESET);
+        FLAGS.put("--init", ConfigKey.INIT);
+        FLAGS.put("--image-size", ConfigKey.IMAGE_SIZE);
+        FLAGS.put("--batch", ConfigKey.BATCH);
+        FLAGS.put("--epochs", ConfigKey.EPOCHS);
+        FLAGS.put("--max-steps", ConfigKey.MAX_STEPS);
+        FLAGS.put("--lr", ConfigKey.LR);
+        FLAGS.put("--lr-heads", ConfigKey.LR_HEADS);
+        FLAGS.put("--weight-decay", ConfigKey.WEIGHT_DECAY);
+        FLAGS.put("--warmup", ConfigKey.WARMUP_STEPS);
+        FLAGS.put("--targets", ConfigKey.TARGETS);
+        FLAGS.put("--alpha", ConfigKey.ALPHA);
+        FLAGS.put("--matching", ConfigKey.MATCHING);
+        FLAGS.put("--mining", ConfigKey.MINING);
+        FLAGS.put("--beta", ConfigKey.BETA);
+        FLAGS.put("--lambda-mlm", ConfigKey.LAMBDA_MLM);
+        FLAGS.put("--k-test", ConfigKey.K_TEST);
+        FLAGS.put("--seed", ConfigKey.SEED);
+        FLAGS.put("--device", ConfigKey.DEVICE);
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatasetOptions data;
 
+    @Mixin
+    ConfigOptions settings;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = "continue a run from its newest checkpoint, with its own configuration")
+    Path resume;
+
     @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default: runs/train-DATE-TIME under the project or home folder)")
     Path runDir;
 
-    @Option(names = "--init", paramLabel = "CK", description = "start from this checkpoint (its vocabulary beside it) instead of a fresh preset")
-    Path init;
+    @Option(names = "--stage", defaultValue = "finetune", description = "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM) (default: ${DEFAULT-VALUE})")
+    String stage;
 
     @Option(names = "--preset", defaultValue = "tiny", description = "model preset for a fresh start: tiny, small, base (default: ${DEFAULT-VALUE})")
     String preset;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "epochs (default: ${DEFAULT-VALUE})")
-    int epochs;
+    @Option(names = "--init", paramLabel = "CK", description = "start from this checkpoint (its vocabulary beside it) instead of a fresh preset")
+    String init;
 
-    @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps, 0 for no limit (default: ${DEFAULT-VALUE})")
-    int maxSteps;
+    @Option(names = "--image-size", defaultValue = "preset", paramLabel = "HxW", description = "input size, e.g. 128x48 (default: ${DEFAULT-VALUE})")
+    String imageSize;
 
-    @Option(names = "--batch", defaultValue = "16x4", paramLabel = "PxK",
-            description = "identities x instances per identity per batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "16x4", paramLabel = "PxK", description = "identities x instances per identity per batch (default: ${DEFAULT-VALUE})")
     String batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Option(names = "--epochs", defaultValue = "6", description = "epochs (default: ${DEFAULT-VALUE})")
+    String epochs;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps, 0 for no limit (default: ${DEFAULT-VALUE})")
+    String maxSteps;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate of the encoders (default: ${DEFAULT-VALUE})")
+    String lr;
+
+    @Option(names = "--lr-heads", defaultValue = "1e-3", description = "peak learning rate of the projections and heads (default: ${DEFAULT-VALUE})")
+    String lrHeads;
+
+    @Option(names = "--weight-decay", defaultValue = "0.02", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
+    String weightDecay;
 
     @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup;
+    String warmup;
 
-    @Option(names = "--targets", defaultValue = "uncertainty",
-            description = "contrastive targets: strict (itc-strict), id (itc-id) or uncertainty (uITC) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--targets", description = "contrastive targets: strict (itc-strict), id (itc-id) or uncertainty (uITC) (default: from --stage)")
     String targets;
 
     @Option(names = "--alpha", defaultValue = "0.6", description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
-    double alpha;
+    String alpha;
 
-    @Option(names = "--matching", defaultValue = "gitm", description = "matching loss: none, itm or gitm (default: ${DEFAULT-VALUE})")
+    @Option(names = "--matching", description = "matching loss: none, itm or gitm (default: from --stage)")
     String matching;
 
     @Option(names = "--mining", defaultValue = "topk", description = "GITM mining: topk or sample (default: ${DEFAULT-VALUE})")
     String mining;
 
     @Option(names = "--beta", defaultValue = "1.0", description = "weight of the matching loss (default: ${DEFAULT-VALUE})")
-    double beta;
+    String beta;
 
     @Option(names = "--lambda-mlm", defaultValue = "1.0", description = "weight of MLM, 0 for off (default: ${DEFAULT-VALUE})")
-    double lambdaMlm;
+    String lambdaMlm;
 
     @Option(names = "--k-test", defaultValue = "32", description = "candidates re-ranked by ITM at evaluation, 0 for off (default: ${DEFAULT-VALUE})")
-    int kTest;
+    String kTest;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed of initialisation, batches, masks and negatives (default: ${DEFAULT-VALUE})")
-    long seed;
+    String seed;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
+    String device;
 
     @Override
     public Integer call() throws IOException {
-        Device dev = CliDevices.resolve(device);
-        TrainConfig cfg = UsageException.check(this::config);
-        Path dir = runDir != null ? runDir : io.weakpair.config.Environment.current().home().resolve("runs")
-                .resolve("train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        if (init != null) CliFiles.checkInputFile("--init", init);
+        TrainConfig cfg = UsageException.check(this::configuration);
+        Device dev = CliDevices.resolve(cfg.device());
+        if (cfg.threads() > 0) {
+            if (cfg.threads() > Runtime.getRuntime().availableProcessors())
+                System.err.println("weakpair train: warning: threads " + cfg.threads() + " exceeds the " + Runtime.getRuntime().availableProcessors()
+                        + " cores; training will be slower, not faster");
+            CpuBackend.setThreads(cfg.threads());
+        }
         System.out.println("device: " + Backends.get(dev).describe());
-        Dataset dataset = data.read();
-        System.out.println("run folder: " + dir);
-        Trainer.Outcome outcome = new Trainer(cfg, dev, dir, System.out).run(dataset, init);
+        Dataset dataset = data.read(cfg);
+        RunFolder run = resume != null ? RunFolder.existing(resume) : RunFolder.prepare(runDir != null ? runDir : defaultRunDir("train"));
+        System.out.println("run folder: " + run.root());
+        Trainer.Outcome outcome = new Trainer(cfg, dev, run, System.out, Trainer.standardListeners(System.out)).run(dataset, resume != null);
+        if (outcome.interrupted()) return 130;
         TextToImageEvaluation.Result eval = outcome.evaluation();
         if (eval != null) {
             System.out.printf(Locale.ROOT, "text-to-image retrieval on the test split: %d queries, %d images (embedding %.1f s, re-ranking %.1f s)%n",
                     eval.queries(), eval.gallery(), eval.embedSeconds(), eval.rerankSeconds());
             System.out.println(RetrievalMetrics.header());
             for (Map.Entry<String, RetrievalMetrics> e : eval.metrics().entrySet()) System.out.println(e.getValue().row(e.getKey()));
-            Files.writeString(dir.resolve("metrics.json"), json(eval), StandardCharsets.UTF_8);
+            AtomicFile.writeString(run.root().resolve("metrics.json"), MetricsJson.of(eval, outcome.trainSeconds()));
         }
         System.out.println("checkpoint: " + outcome.checkpoint());
         return 0;
     }
 
-    private TrainConfig config() {
-        String[] pk = batch.toLowerCase(Locale.ROOT).split("x");
-        if (pk.length != 2) throw new IllegalArgumentException("--batch must be PxK such as 16x4, got '" + batch + "'");
-        int p, k;
+    /** runs/NAME-DATE-TIME under the project (or home) folder. */
+    static Path defaultRunDir(String name) {
+        return Environment.current().home().resolve("runs").resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    /** Defaults, then the file, then the flags and --set; with --resume, the run's own file and nothing else but --device. */
+    private TrainConfig configuration() {
+        if (resume == null) {
+            TrainConfig cfg = settings.build(spec, FLAGS);
+            return data.dir != null ? cfg.withAll(Map.of(ConfigKey.DATASET, data.dir), "DIR") : cfg;
+        }
+        boolean others = settings.given() || runDir != null || data.dir != null
+                || FLAGS.keySet().stream().anyMatch(f -> !f.equals("--device") && spec.commandLine().getParseResult().hasMatchedOption(f));
+        if (others)
+            throw new UsageException("--resume continues a run with its own configuration (" + resume.resolve(RunFolder.CONFIG)
+                    + "); drop the other settings (only --device may change)");
+        TrainConfig cfg;
         try {
-            p = Integer.parseInt(pk[0].trim());
-            k = Integer.parseInt(pk[1].trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--batch must be PxK such as 16x4, got '" + batch + "'");
+            cfg = ConfigFile.read(resume.resolve(RunFolder.CONFIG), TrainConfig.defaults());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--resume: cannot read " + resume.resolve(RunFolder.CONFIG) + ": " + e.getMessage());
         }
-        Objective objective = new Objective(TrainConfig.targets(targets), alpha, matching(matching), TrainConfig.mining(mining), beta, lambdaMlm);
-        return TrainConfig.defaults().withPreset(io.weakpair.model.ModelConfig.preset(preset).preset()).withEpochs(epochs)
-                .withMaxSteps(maxSteps).withBatch(p, k).withLr(lr, lr).withWarmup(warmup).withObjective(objective).withKTest(kTest).withSeed(seed);
-    }
-
-    private static Objective.Matching matching(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "none" -> Objective.Matching.NONE;
-            case "itm" -> Objective.Matching.ITM;
-            case "gitm" -> Objective.Matching.GITM;
-            default -> throw new IllegalArgumentException("--matching must be none, itm or gitm, got '" + s + "'");
-        };
-    }
-
-    private static String json(TextToImageEvaluation.Result eval) {
-        StringBuilder sb = new StringBuilder("{");
-        sb.append(String.format(Locale.ROOT, "\"queries\":%d,\"gallery\":%d", eval.queries(), eval.gallery()));
-        for (Map.Entry<String, RetrievalMetrics> e : eval.metrics().entrySet()) {
-            sb.append(",\"").append(e.getKey()).append("\":{");
-            String sep = "";
-            for (Map.Entry<String, Double> m : e.getValue().asMap().entrySet()) {
-                sb.append(sep).append('"').append(m.getKey()).append("\":").append(String.format(Locale.ROOT, "%.4f", m.getValue()));
-                sep = ",";
-            }
-            sb.append('}');
-        }
-        return sb.append("}\n").toString();
+        return spec.commandLine().getParseResult().hasMatchedOption("--device") ? cfg.with(ConfigKey.DEVICE, device) : cfg;
     }
 }

@@ -29,6 +29,14 @@ public final class AtomicFile {
         void writeTo(FileChannel channel) throws IOException;
     }
 
+    /** Writes text as UTF-8, atomically. */
+    public static void writeString(Path target, String text) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.charset.StandardCharsets.UTF_8.encode(text);
+        write(target, ch -> {
+            while (bytes.hasRemaining()) ch.write(bytes);
+        });
+    }
+
     public static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         if (Files.isDirectory(absolute)) throw new IOException("cannot write " + target + ": it is a directory");

@@ -57,9 +57,6 @@ final class VocabularyFiles {
     static void write(Path file, List<String> tokens) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (String t : tokens) sb.append(t).append('\n');
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(sb.toString());
-        AtomicFile.write(file, ch -> {
-            while (bytes.hasRemaining()) ch.write(bytes);
-        });
+        AtomicFile.writeString(file, sb.toString());
     }
 }

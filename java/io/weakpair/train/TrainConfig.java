@@ -3,149 +3,165 @@ package io.weakpair.train;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
 
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * Every knob of a training run, with the defaults of the main job (the tiny preset fine-tuned
- * with uITC + GITM + MLM on the synthetic benchmark on a 2-core CPU).
+ * A training run's configuration: the values set explicitly (by {@code config.yaml}, then the
+ * command line) over the defaults of {@link ConfigKey}. The targets and the matching loss
+ * default from the stage (finetune: uITC + GITM; pretrain: itc-id + ITM), so a file that says
+ * {@code stage: pretrain} gets the pre-training objective without restating it.
  *
- * @param preset        model preset (tiny, small, base) when not starting from a checkpoint
- * @param p             identities per batch
- * @param k             instances (image, caption) per identity per batch (at least 2: weak pairs need company)
- * @param epochs        passes over the training pairs
- * @param maxSteps      stop after this many steps (0: no limit), e.g. to pair runs by step count
- * @param lr            peak learning rate (encoders)
- * @param lrHeads       peak learning rate of the projections and heads
- * @param minLr         learning rate at the end of the cosine
- * @param weightDecay   AdamW decoupled weight decay (biases, LayerNorm, embeddings tables and temp excluded)
- * @param warmupSteps   linear warm-up steps
- * @param gradClip      global gradient-norm clip (0: off)
- * @param objective     the losses (targets, alpha, matching, beta, lambda_mlm)
- * @param flip          probability of mirroring a training image
- * @param kTest         candidates re-ranked by the ITM head at evaluation (0: similarity only)
- * @param vocabSize     largest vocabulary built from the captions
- * @param seed          seed of initialisation, sampling, masks and negatives
- * @param evalBatch     images or captions per forward pass at evaluation
- * @param maxBadSteps   stop after this many NaN/Inf losses in a row
+ * <p>Immutable; {@link #with} gives a changed copy. Every value is checked when set (range,
+ * choices) and the few rules that join two keys are checked here, so a bad configuration
+ * fails before anything runs.
  */
-public record TrainConfig(String preset, int p, int k, int epochs, int maxSteps, double lr, double lrHeads, double minLr,
-                          double weightDecay, int warmupSteps, double gradClip, Objective objective, double flip, int kTest,
-                          int vocabSize, long seed, int evalBatch, int maxBadSteps) {
-    public TrainConfig {
-        if (p < 2) throw new IllegalArgumentException("p (identities per batch) must be at least 2, got " + p);
-        if (k < 2) throw new IllegalArgumentException("k (instances per identity) must be at least 2, got " + k);
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
-        if (maxSteps < 0) throw new IllegalArgumentException("max_steps must not be negative, got " + maxSteps);
-        positive("lr", lr);
-        positive("lr_heads", lrHeads);
-        if (!(minLr >= 0 && minLr <= lr)) throw new IllegalArgumentException("min_lr must be in [0, lr], got " + minLr);
-        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
-        if (warmupSteps < 0) throw new IllegalArgumentException("warmup_steps must not be negative, got " + warmupSteps);
-        if (!(gradClip >= 0)) throw new IllegalArgumentException("grad_clip must be >= 0, got " + gradClip);
-        if (objective == null) throw new IllegalArgumentException("objective is missing");
-        if (!(flip >= 0 && flip <= 1)) throw new IllegalArgumentException("flip must be in [0, 1], got " + flip);
-        if (kTest < 0) throw new IllegalArgumentException("k_test must not be negative, got " + kTest);
-        if (vocabSize < 16) throw new IllegalArgumentException("vocab_size must be at least 16, got " + vocabSize);
-        if (evalBatch < 1) throw new IllegalArgumentException("eval_batch must be at least 1, got " + evalBatch);
-        if (maxBadSteps < 1) throw new IllegalArgumentException("max_bad_steps must be at least 1, got " + maxBadSteps);
+public final class TrainConfig {
+    private final EnumMap<ConfigKey, Object> explicit;
+
+    private TrainConfig(EnumMap<ConfigKey, Object> explicit) {
+        this.explicit = explicit;
+        if (minLr() > lr()) throw new IllegalArgumentException("min_lr (" + minLr() + ") must not exceed lr (" + lr() + ")");
+        if (minLr() > lrHeads()) throw new IllegalArgumentException("min_lr (" + minLr() + ") must not exceed lr_heads (" + lrHeads() + ")");
     }
 
-    private static void positive(String name, double v) {
-        if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(name + " must be positive, got " + v);
-    }
-
-    /** The main job's recipe. */
+    /** The main job's recipe: every key at its default. */
     public static TrainConfig defaults() {
-        return new TrainConfig("tiny", 16, 4, 6, 0, 1e-3, 1e-3, 1e-5, 0.02, 100, 5.0, Objective.finetune(), 0.5, 32, 4096, 0,
-                128, 20);
+        return new TrainConfig(new EnumMap<>(ConfigKey.class));
     }
 
-    public TrainConfig withEpochs(int e) {
-        return new TrainConfig(preset, p, k, e, maxSteps, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip, objective, flip, kTest,
-                vocabSize, seed, evalBatch, maxBadSteps);
+    /** A copy with one key set; {@code value} is parsed as its text (so 1e-3, "1e-3" and 0.001 are the same). */
+    public TrainConfig with(ConfigKey key, Object value) {
+        return withAll(Map.of(key, value), "configuration");
     }
 
-    public TrainConfig withMaxSteps(int s) {
-        return new TrainConfig(preset, p, k, epochs, s, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip, objective, flip, kTest,
-                vocabSize, seed, evalBatch, maxBadSteps);
+    /** A copy with several keys set; {@code where} names their source in errors (a file, "--set"). */
+    public TrainConfig withAll(Map<ConfigKey, ?> values, String where) {
+        EnumMap<ConfigKey, Object> next = new EnumMap<>(explicit);
+        for (Map.Entry<ConfigKey, ?> e : values.entrySet()) next.put(e.getKey(), e.getKey().parse(String.valueOf(e.getValue()), where));
+        return new TrainConfig(next);
     }
 
-    public TrainConfig withSeed(long s) {
-        return new TrainConfig(preset, p, k, epochs, maxSteps, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip, objective, flip,
-                kTest, vocabSize, s, evalBatch, maxBadSteps);
+    /** The value of a key as it applies to this run (explicit, else the default). */
+    public Object value(ConfigKey key) {
+        Object v = explicit.get(key);
+        if (v != null) return v;
+        String text = switch (key) {
+            case TARGETS -> stage().equals("pretrain") ? "id" : "uncertainty";
+            case MATCHING -> stage().equals("pretrain") ? "itm" : "gitm";
+            default -> key.defaultText();
+        };
+        return key.parse(text, "default");
     }
 
-    public TrainConfig withObjective(Objective o) {
-        return new TrainConfig(preset, p, k, epochs, maxSteps, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip, o, flip, kTest,
-                vocabSize, seed, evalBatch, maxBadSteps);
+    /** Every key with the value this run uses, in table order: what the run folder's config.yaml holds. */
+    public Map<ConfigKey, Object> effective() {
+        Map<ConfigKey, Object> m = new LinkedHashMap<>();
+        for (ConfigKey k : ConfigKey.values()) m.put(k, value(k));
+        return Collections.unmodifiableMap(m);
     }
 
-    public TrainConfig withBatch(int identities, int instances) {
-        return new TrainConfig(preset, identities, instances, epochs, maxSteps, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip,
-                objective, flip, kTest, vocabSize, seed, evalBatch, maxBadSteps);
-    }
-
-    public TrainConfig withKTest(int kt) {
-        return new TrainConfig(preset, p, k, epochs, maxSteps, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip, objective, flip, kt,
-                vocabSize, seed, evalBatch, maxBadSteps);
-    }
-
-    public TrainConfig withPreset(String name) {
-        return new TrainConfig(name, p, k, epochs, maxSteps, lr, lrHeads, minLr, weightDecay, warmupSteps, gradClip, objective, flip, kTest,
-                vocabSize, seed, evalBatch, maxBadSteps);
-    }
-
-    public TrainConfig withLr(double peak, double heads) {
-        return new TrainConfig(preset, p, k, epochs, maxSteps, peak, heads, Math.min(minLr, peak), weightDecay, warmupSteps, gradClip,
-                objective, flip, kTest, vocabSize, seed, evalBatch, maxBadSteps);
-    }
-
-    public TrainConfig withWarmup(int steps) {
-        return new TrainConfig(preset, p, k, epochs, maxSteps, lr, lrHeads, minLr, weightDecay, steps, gradClip, objective, flip, kTest,
-                vocabSize, seed, evalBatch, maxBadSteps);
-    }
-
-    /** A flat, ordered description for the run folder and the log. */
-    public java.util.Map<String, Object> describe() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("preset", preset);
-        m.put("p", p);
-        m.put("k", k);
-        m.put("epochs", epochs);
-        m.put("max_steps", maxSteps);
-        m.put("lr", lr);
-        m.put("lr_heads", lrHeads);
-        m.put("min_lr", minLr);
-        m.put("weight_decay", weightDecay);
-        m.put("warmup_steps", warmupSteps);
-        m.put("grad_clip", gradClip);
-        m.put("targets", objective.targets().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("alpha", objective.alpha());
-        m.put("matching", objective.matching().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("mining", objective.miningMode().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("beta", objective.beta());
-        m.put("lambda_mlm", objective.lambdaMlm());
-        m.put("flip", flip);
-        m.put("k_test", kTest);
-        m.put("vocab_size", vocabSize);
-        m.put("seed", seed);
-        m.put("eval_batch", evalBatch);
-        m.put("max_bad_steps", maxBadSteps);
+    /** The same, by key name, for logs and JSON. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Map.Entry<ConfigKey, Object> e : effective().entrySet()) m.put(e.getKey().key(), e.getValue());
         return m;
     }
 
-    public static ContrastiveLoss.Targets targets(String s) {
-        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
-            case "strict", "itc-strict" -> ContrastiveLoss.Targets.STRICT;
-            case "id", "itc-id" -> ContrastiveLoss.Targets.ID;
-            case "uncertainty", "uitc" -> ContrastiveLoss.Targets.UNCERTAINTY;
-            default -> throw new IllegalArgumentException("targets must be strict, id or uncertainty, got '" + s + "'");
-        };
+    private String text(ConfigKey k) { return (String) value(k); }
+
+    private int integer(ConfigKey k) { return (Integer) value(k); }
+
+    private double real(ConfigKey k) { return (Double) value(k); }
+
+    /** An optional path: null when the key is empty. */
+    private Path path(ConfigKey k) {
+        String s = text(k);
+        return s.isEmpty() ? null : Path.of(s);
     }
 
-    public static MiningMode mining(String s) {
-        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
-            case "topk" -> MiningMode.TOPK;
-            case "sample" -> MiningMode.SAMPLE;
-            default -> throw new IllegalArgumentException("mining must be topk or sample, got '" + s + "'");
-        };
+    public String stage() { return text(ConfigKey.STAGE); }
+
+    public String preset() { return text(ConfigKey.PRESET); }
+
+    public Path init() { return path(ConfigKey.INIT); }
+
+    /** The input size {height, width}, or null for the preset's own. */
+    public int[] imageSize() {
+        String s = text(ConfigKey.IMAGE_SIZE);
+        return s.equals("preset") ? null : ConfigKey.pair(s, "image_size", "HxW", 16, 4096);
     }
+
+    public Path dataset() { return path(ConfigKey.DATASET); }
+
+    public String datasetFormat() { return text(ConfigKey.DATASET_FORMAT); }
+
+    public int p() { return ConfigKey.pair(text(ConfigKey.BATCH), "batch", "PxK", 2, 100_000)[0]; }
+
+    public int k() { return ConfigKey.pair(text(ConfigKey.BATCH), "batch", "PxK", 2, 100_000)[1]; }
+
+    public int epochs() { return integer(ConfigKey.EPOCHS); }
+
+    public int maxSteps() { return integer(ConfigKey.MAX_STEPS); }
+
+    public double lr() { return real(ConfigKey.LR); }
+
+    public double lrHeads() { return real(ConfigKey.LR_HEADS); }
+
+    public double minLr() { return real(ConfigKey.MIN_LR); }
+
+    public double weightDecay() { return real(ConfigKey.WEIGHT_DECAY); }
+
+    public int warmupSteps() { return integer(ConfigKey.WARMUP_STEPS); }
+
+    public double gradClip() { return real(ConfigKey.GRAD_CLIP); }
+
+    public double flip() { return real(ConfigKey.FLIP); }
+
+    public int kTest() { return integer(ConfigKey.K_TEST); }
+
+    public int vocabSize() { return integer(ConfigKey.VOCAB_SIZE); }
+
+    public long seed() { return (Long) value(ConfigKey.SEED); }
+
+    public int evalBatch() { return integer(ConfigKey.EVAL_BATCH); }
+
+    public int maxBadSteps() { return integer(ConfigKey.MAX_BAD_STEPS); }
+
+    public int keepCheckpoints() { return integer(ConfigKey.KEEP_CHECKPOINTS); }
+
+    public String device() { return text(ConfigKey.DEVICE); }
+
+    /** CPU threads, 0 for the environment's setting. */
+    public int threads() { return integer(ConfigKey.THREADS); }
+
+    /** The losses this configuration adds up. */
+    public Objective objective() {
+        ContrastiveLoss.Targets targets = switch (text(ConfigKey.TARGETS)) {
+            case "strict" -> ContrastiveLoss.Targets.STRICT;
+            case "id" -> ContrastiveLoss.Targets.ID;
+            default -> ContrastiveLoss.Targets.UNCERTAINTY;
+        };
+        Objective.Matching matching = switch (text(ConfigKey.MATCHING)) {
+            case "none" -> Objective.Matching.NONE;
+            case "itm" -> Objective.Matching.ITM;
+            default -> Objective.Matching.GITM;
+        };
+        MiningMode mining = text(ConfigKey.MINING).equals("sample") ? MiningMode.SAMPLE : MiningMode.TOPK;
+        return new Objective(targets, real(ConfigKey.ALPHA), matching, mining, real(ConfigKey.BETA), real(ConfigKey.LAMBDA_MLM));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig other && effective().equals(other.effective());
+    }
+
+    @Override
+    public int hashCode() { return effective().hashCode(); }
+
+    @Override
+    public String toString() { return describe().toString(); }
 }

@@ -41,115 +41,218 @@ import java.util.Map;
 
 /**
  * A training run: vocabulary, model, identity-aware batches, the step (losses, backward,
- * clipping, AdamW, temperature clamp) under a warm-up + cosine schedule, a checkpoint per
- * epoch, and the retrieval evaluation at the end. What happens around the loop (progress,
- * the JSON-lines log, checkpoints) is done by small listeners, so the loop stays short.
+ * clipping, AdamW, temperature clamp) under a warm-up + cosine schedule, a checkpoint per epoch
+ * and at the end (and on Ctrl-C), then the retrieval evaluation. A run continues from its newest
+ * checkpoint on the same numbers ({@link RunState}). Logging and progress are
+ * {@link TrainingListener}s, so the loop stays short.
  */
 public final class Trainer {
     /** What a run produced. */
-    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, long steps, double trainSeconds) {}
+    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, long steps, double trainSeconds, boolean interrupted) {}
 
     private final TrainConfig cfg;
     private final Device device;
-    private final Path runDir;
+    private final RunFolder run;
     private final PrintStream out;
+    private final List<TrainingListener> listeners;
 
-    public Trainer(TrainConfig cfg, Device device, Path runDir, PrintStream out) {
+    public Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners) {
         this.cfg = cfg;
         this.device = device;
-        this.runDir = runDir;
+        this.run = run;
         this.out = out;
+        this.listeners = List.copyOf(listeners);
     }
 
-    /** Trains on the dataset's train split (from {@code init} when given, else a fresh preset), then evaluates on its test split. */
-    public Outcome run(Dataset dataset, Path init) throws IOException {
+    /** The usual listeners: the JSON-lines log and a progress line on {@code out}. */
+    public static List<TrainingListener> standardListeners(PrintStream out) {
+        return List.of(new JsonLinesLog(), new ProgressLine(out));
+    }
+
+    /**
+     * Trains on the dataset's train split, then evaluates on its test split (else val). With
+     * {@code resume}, continues from the run folder's newest checkpoint; otherwise starts fresh
+     * (from the preset, or from {@code init} when the configuration names one).
+     */
+    public Outcome run(Dataset dataset, boolean resume) throws IOException {
         DatasetSplit train = dataset.split(Split.TRAIN);
         if (train == null || train.isEmpty()) throw new IllegalArgumentException(dataset.root() + ": the dataset has no training split");
         DatasetSplit test = dataset.split(Split.TEST);
         if (test == null || test.isEmpty()) test = dataset.split(Split.VAL);
-        Files.createDirectories(runDir);
-        Path checkpoint = runDir.resolve("model.safetensors");
+        RunFolder.Checkpoint from = resume ? run.latest() : null;
+        RunState state = from != null ? from.state() : RunState.start();
 
-        Vocabulary vocab = vocabulary(train, init);
-        vocab.write(ModelCheckpoint.vocabularyPath(checkpoint));
-        WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
-        IdentitySampler sampler = new IdentitySampler(train, cfg.p(), cfg.k(), cfg.seed(), cfg.flip());
-        List<BatchPlan> first = sampler.epoch(0).batches();
-        if (first.isEmpty())
-            throw new IllegalArgumentException("the training split cannot fill one batch of " + cfg.p() + " identities x " + cfg.k()
-                    + " instances (" + train.numIdentities() + " identities)");
-        long perEpoch = first.size();
+        IdentitySampler sampler;
+        List<BatchPlan> firstPlans;
+        try {
+            sampler = new IdentitySampler(train, cfg.p(), cfg.k(), cfg.seed(), cfg.flip());
+            firstPlans = sampler.epoch(state.epoch()).batches();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("batch " + cfg.p() + "x" + cfg.k() + ": " + e.getMessage());
+        }
+        if (firstPlans.isEmpty())
+            throw new IllegalArgumentException("batch " + cfg.p() + "x" + cfg.k() + ": the training split (" + train.numIdentities()
+                    + " identities) cannot fill one batch of " + cfg.p() + " identities x " + cfg.k() + " instances");
+        long perEpoch = firstPlans.size();
         long total = cfg.maxSteps() > 0 ? Math.min(cfg.maxSteps(), perEpoch * cfg.epochs()) : perEpoch * cfg.epochs();
 
-        try (AlbefModel model = init != null ? ModelCheckpoint.load(init, device)
-                : new AlbefModel(ModelConfig.preset(cfg.preset()).withVocabSize(vocab.size()), cfg.seed(), DType.F32, device);
-             AdamW opt = new AdamW(groups(model), AdamW.Config.defaults().withLr(cfg.lr()).withWeightDecay(cfg.weightDecay()))) {
+        Vocabulary vocab = from != null ? Vocabulary.read(ModelCheckpoint.vocabularyPath(from.model())) : vocabulary(train);
+        WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
+        if (from == null) ConfigFile.write(cfg, run.config());
+        try (AlbefModel model = model(from, vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults().withLr(cfg.lr())
+                .withWeightDecay(cfg.weightDecay()))) {
             if (model.config().vocabSize() != vocab.size())
                 throw new IllegalArgumentException("the vocabulary has " + vocab.size() + " tokens but the model's table has "
                         + model.config().vocabSize());
-            out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%n",
-                    model.config().summary(), model.parameterCount(), device, cfg.objective().describe(), cfg.p(), cfg.k(), total, perEpoch);
-            WarmupCosine schedule = new WarmupCosine(cfg.lr(), cfg.minLr(), Math.min(cfg.warmupSteps(), total), total);
-            BatchAssembler assembler = new BatchAssembler(Preprocessing.images(model.config()));
-            StepLog log = new StepLog(runDir.resolve("log.jsonl"), total, out);
-            long step = 0;
-            int badInARow = 0;
-            long start = System.nanoTime();
-            model.train(true);
-            for (int epoch = 0; epoch < cfg.epochs() && step < total; epoch++) {
-                List<BatchPlan> plans = epoch == 0 ? first : sampler.epoch(epoch).batches();
-                try (Prefetcher batches = new Prefetcher(plans, assembler, 1, 3)) {
-                    while (batches.hasNext() && step < total) {
-                        Batch batch = batches.next();
-                        double lr = schedule.lr(step);
-                        try (Scope s = Scope.open()) {
-                            long stepSeed = Seeds.derive(cfg.seed(), "step " + step);
-                            model.regularisation().reseed(stepSeed);
-                            Tensor images = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width()).to(device);
-                            StepLosses losses = StepLosses.compute(model, images, Tokenization.batch(tokenizer, batch.captions(),
-                                    model.config().maxTokens()), batch.labels(), cfg.objective(), stepSeed);
-                            double value = losses.total().item();
-                            if (!Double.isFinite(value)) {
-                                badInARow++;
-                                out.printf(Locale.ROOT, "warning: step %d: loss is %s; the step is skipped (%d in a row)%n", step, value, badInARow);
-                                if (badInARow >= cfg.maxBadSteps())
-                                    throw new IllegalStateException("the loss was NaN or infinite in " + badInARow + " steps in a row (step "
-                                            + step + "); lower the learning rate or check the data");
-                                model.zeroGrad();
-                            } else {
-                                badInARow = 0;
-                                Autograd.backward(losses.total());
-                                double norm = cfg.gradClip() > 0 ? GradClip.clipGradNorm(model.namedParameters().values(), cfg.gradClip()) : 0;
-                                opt.setLr(lr);
-                                opt.step();
-                                Temperature.clamp(model.temperature());
-                                model.zeroGrad();
-                                log.step(epoch, step, lr, losses, value, norm, model.temperature().item(), batch.size());
-                            }
-                        }
-                        step++;
-                    }
-                }
-                ModelCheckpoint.save(model, checkpoint, Map.of("epoch", Integer.toString(epoch + 1), "step", Long.toString(step),
-                        "objective", cfg.objective().describe()));
-                opt.saveState(runDir.resolve("optimizer.safetensors"));
-                out.printf(Locale.ROOT, "epoch %d done (step %d): checkpoint %s%n", epoch + 1, step, checkpoint);
+            if (from != null) opt.loadState(from.optimizer());
+            run.checkSpace(model.parameterCount());
+            out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%n",
+                    model.config().summary(), model.parameterCount(), device, cfg.objective().describe(), cfg.p(), cfg.k(), total, perEpoch,
+                    from != null ? "; resuming at step " + state.step() + " from " + from.folder() : "");
+            for (TrainingListener l : listeners) l.onStart(cfg, state, total, run);
+            Loop loop = new Loop(model, opt, tokenizer, vocab, sampler, firstPlans, state, total);
+            try (StopRequest stop = StopRequest.install()) {
+                state = loop.train(stop);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            log.close();
-            out.printf(Locale.ROOT, "trained %d steps in %.1f s (%.1f samples/s)%n", step, seconds, step * cfg.p() * cfg.k() / seconds);
+            for (TrainingListener l : listeners) l.onEnd(state, loop.interrupted);
+            double seconds = state.trainSeconds();
+            long taken = state.step() - (from != null ? from.state().step() : 0);
+            out.printf(Locale.ROOT, "%s %d steps in %.1f s of training (%.1f samples/s this session)%n",
+                    loop.interrupted ? "stopped after" : "trained", state.step(), seconds, taken * cfg.p() * cfg.k() / Math.max(1e-9, loop.sessionSeconds));
+            if (loop.interrupted) {
+                out.printf("interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n", loop.stopSignal,
+                        loop.last.folder(), run.root());
+                return new Outcome(run.model(), null, state.step(), seconds, true);
+            }
             TextToImageEvaluation.Result eval = test == null || test.isEmpty() ? null
                     : TextToImageEvaluation.run(model, tokenizer, test, cfg.kTest(), cfg.evalBatch(), out);
-            return new Outcome(checkpoint, eval, step, seconds);
+            return new Outcome(run.model(), eval, state.step(), seconds, false);
+        } finally {
+            for (TrainingListener l : listeners) l.close();
         }
     }
 
-    /** The checkpoint's own vocabulary when starting from one, else one built from the training captions. */
-    private Vocabulary vocabulary(DatasetSplit train, Path init) throws IOException {
-        if (init != null) {
-            Path beside = ModelCheckpoint.vocabularyPath(init);
+    /** The training loop proper, with the little state it carries between steps. */
+    private final class Loop {
+        final AlbefModel model;
+        final AdamW opt;
+        final WordPieceTokenizer tokenizer;
+        final Vocabulary vocab;
+        final IdentitySampler sampler;
+        final List<BatchPlan> firstPlans;
+        final long total;
+        final WarmupCosine schedule;
+        final BatchAssembler assembler;
+        RunState state;
+        RunFolder.Checkpoint last;
+        boolean interrupted;
+        String stopSignal;
+        double sessionSeconds;
+
+        Loop(AlbefModel model, AdamW opt, WordPieceTokenizer tokenizer, Vocabulary vocab, IdentitySampler sampler, List<BatchPlan> firstPlans,
+             RunState state, long total) {
+            this.model = model;
+            this.opt = opt;
+            this.tokenizer = tokenizer;
+            this.vocab = vocab;
+            this.sampler = sampler;
+            this.firstPlans = firstPlans;
+            this.state = state;
+            this.total = total;
+            this.schedule = new WarmupCosine(cfg.lr(), cfg.minLr(), Math.min(cfg.warmupSteps(), total), total);
+            this.assembler = new BatchAssembler(Preprocessing.images(model.config()));
+        }
+
+        RunState train(StopRequest stop) throws IOException {
+            long sessionStart = System.nanoTime();
+            double secondsBefore = state.trainSeconds();
+            model.train(true);
+            long step = state.step();
+            int bad = state.badInARow();
+            for (int epoch = state.epoch(); epoch < cfg.epochs() && step < total; epoch++) {
+                List<BatchPlan> plans = epoch == state.epoch() ? firstPlans : sampler.epoch(epoch).batches();
+                int skip = epoch == state.epoch() ? state.batchInEpoch() : 0;
+                int index = skip;
+                try (Prefetcher batches = new Prefetcher(plans.subList(Math.min(skip, plans.size()), plans.size()), assembler, 1, 3)) {
+                    while (batches.hasNext() && step < total) {
+                        bad = step(batches.next(), epoch, step, bad);
+                        step++;
+                        index++;
+                        if (stop.requested()) {
+                            sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
+                            state = new RunState(step, index == plans.size() ? epoch + 1 : epoch, index == plans.size() ? 0 : index, bad,
+                                    secondsBefore + sessionSeconds);
+                            checkpoint(epoch, false);
+                            interrupted = true;
+                            stopSignal = stop.signalName();
+                            return state;
+                        }
+                    }
+                }
+                sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
+                boolean epochDone = index == plans.size();
+                state = new RunState(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : index, bad, secondsBefore + sessionSeconds);
+                checkpoint(epoch, epochDone);
+            }
+            return state;
+        }
+
+        /** One step; returns the NaN streak after it. */
+        private int step(Batch batch, int epoch, long step, int bad) throws IOException {
+            double lr = schedule.lr(step);
+            try (Scope s = Scope.open()) {
+                long stepSeed = Seeds.derive(cfg.seed(), "step " + step);
+                model.regularisation().reseed(stepSeed);
+                Tensor images = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width()).to(device);
+                StepLosses losses = StepLosses.compute(model, images, Tokenization.batch(tokenizer, batch.captions(),
+                        model.config().maxTokens()), batch.labels(), cfg.objective(), stepSeed);
+                double value = losses.total().item();
+                if (!Double.isFinite(value)) {
+                    bad++;
+                    for (TrainingListener l : listeners) l.onSkippedStep(step, value, bad);
+                    if (bad >= cfg.maxBadSteps())
+                        throw new IllegalStateException("the loss was NaN or infinite in " + bad + " steps in a row (step " + step
+                                + "); lower the learning rate or check the data");
+                    model.zeroGrad();
+                    return bad;
+                }
+                Autograd.backward(losses.total());
+                double norm = cfg.gradClip() > 0 ? GradClip.clipGradNorm(model.namedParameters().values(), cfg.gradClip()) : 0;
+                opt.setLr(lr);
+                opt.step();
+                Temperature.clamp(model.temperature());
+                model.zeroGrad();
+                TrainingListener.StepRecord r = new TrainingListener.StepRecord(epoch, step, total, lr, value, losses.itc(), losses.matching(),
+                        losses.mlm(), norm, model.temperature().item(), losses.pairs(), batch.size());
+                for (TrainingListener l : listeners) l.onStep(r);
+                return 0;
+            }
+        }
+
+        private void checkpoint(int epoch, boolean endOfEpoch) throws IOException {
+            last = run.save(model, vocab, opt, state, Map.of("epoch", Integer.toString(epoch + 1), "step", Long.toString(state.step()),
+                    "objective", cfg.objective().describe()), cfg.keepCheckpoints());
+            for (TrainingListener l : listeners) l.onCheckpoint(last, endOfEpoch);
+            if (endOfEpoch) out.printf(Locale.ROOT, "epoch %d done (step %d): checkpoint %s%n", epoch + 1, state.step(), last.folder());
+        }
+    }
+
+    /** A fresh model (the preset, or the configured init checkpoint), or the one a resumed run saved. */
+    private AlbefModel model(RunFolder.Checkpoint from, Vocabulary vocab) throws IOException {
+        if (from != null) return ModelCheckpoint.load(from.model(), device);
+        int[] size = cfg.imageSize();
+        if (cfg.init() != null) return ModelCheckpoint.load(cfg.init(), device, size == null ? 0 : size[0], size == null ? 0 : size[1]);
+        ModelConfig config = ModelConfig.preset(cfg.preset()).withVocabSize(vocab.size());
+        if (size != null) config = config.withImageSize(size[0], size[1]);
+        return new AlbefModel(config, cfg.seed(), DType.F32, device);
+    }
+
+    /** The init checkpoint's own vocabulary when starting from one, else one built from the training captions. */
+    private Vocabulary vocabulary(DatasetSplit train) throws IOException {
+        if (cfg.init() != null) {
+            Path beside = ModelCheckpoint.vocabularyPath(cfg.init());
             if (!Files.isRegularFile(beside))
-                throw new IllegalArgumentException("--init " + init + " has no vocabulary beside it (" + beside + ")");
+                throw new IllegalArgumentException("init " + cfg.init() + " has no vocabulary beside it (" + beside + ")");
             return Vocabulary.read(beside);
         }
         List<String> captions = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.weakpair.train;
 
-import io.weakpair.backend.MiningMode;
 import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetReader;
 import io.weakpair.data.synth.SynthConfig;
@@ -34,10 +33,11 @@ class TrainerTest {
         Path data = dir.resolve("synth");
         SyntheticGenerator.generate(SynthConfig.defaults().withIds(80), data, 2, null);
         Dataset dataset = DatasetReader.read(data);
-        TrainConfig cfg = TrainConfig.defaults().withBatch(8, 4).withEpochs(40).withMaxSteps(160).withWarmup(20).withLr(1e-3, 1e-3)
-                .withKTest(8).withObjective(Objective.finetune().withMatching(Objective.Matching.GITM, MiningMode.TOPK).withLambdaMlm(0));
+        TrainConfig cfg = TrainConfig.defaults().withAll(java.util.Map.of(ConfigKey.BATCH, "8x4", ConfigKey.EPOCHS, 40, ConfigKey.MAX_STEPS, 160,
+                ConfigKey.WARMUP_STEPS, 20, ConfigKey.K_TEST, 8, ConfigKey.LAMBDA_MLM, 0), "test");
         Path run = dir.resolve("run");
-        Trainer.Outcome out = new Trainer(cfg, Device.CPU, run, new PrintStream(System.out)).run(dataset, null);
+        Trainer.Outcome out = new Trainer(cfg, Device.CPU, RunFolder.prepare(run), System.out, Trainer.standardListeners(System.out))
+                .run(dataset, false);
         assertEquals(160, out.steps());
         assertTrue(Files.isRegularFile(run.resolve("model.safetensors")) && Files.isRegularFile(run.resolve("model.vocab.txt")));
         java.util.List<String> log = Files.readAllLines(run.resolve("log.jsonl"));

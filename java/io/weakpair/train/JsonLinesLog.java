@@ -1,0 +1,59 @@
+package io.weakpair.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The run's {@code log.jsonl}: one JSON object per step (epoch, step, learning rate, every
+ * loss term, gradient norm, temperature, GITM/ITM pair count). A resumed run first drops the
+ * lines of steps after its checkpoint (they will be taken again), so the log has each step once.
+ */
+public final class JsonLinesLog implements TrainingListener {
+    private static final Pattern STEP = Pattern.compile("\"step\":(\\d+)");
+    private BufferedWriter out;
+
+    @Override
+    public void onStart(TrainConfig cfg, RunState state, long totalSteps, RunFolder run) throws IOException {
+        Path file = run.log();
+        if (state.step() > 0 && Files.exists(file)) {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                Matcher m = STEP.matcher(line);
+                if (m.find() && Long.parseLong(m.group(1)) < state.step()) kept.add(line);
+            }
+            io.weakpair.io.AtomicFile.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } else {
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void onStep(StepRecord r) throws IOException {
+        out.write(String.format(Locale.ROOT,
+                "{\"epoch\":%d,\"step\":%d,\"lr\":%.6g,\"loss\":%.6f,\"itc\":%.6f,\"matching\":%.6f,\"mlm\":%.6f,\"grad_norm\":%.4f,"
+                        + "\"temperature\":%.5f,\"pairs\":%d}%n", r.epoch(), r.step(), r.lr(), r.loss(), r.itc(), r.matching(), r.mlm(),
+                r.gradNorm(), r.temperature(), r.pairs()));
+    }
+
+    /** The log is flushed at every checkpoint, so what a checkpoint covers is on disk with it. */
+    @Override
+    public void onCheckpoint(RunFolder.Checkpoint checkpoint, boolean endOfEpoch) throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (out != null) out.close();
+        out = null;
+    }
+}

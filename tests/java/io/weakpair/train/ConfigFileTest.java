@@ -1,0 +1,124 @@
+package io.weakpair.train;
+
+import io.weakpair.loss.ContrastiveLoss;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The YAML configuration: every error names the file, the line and the key; the saved file reads back to the same run. */
+class ConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path p = dir.resolve("c" + System.nanoTime() + ".yaml");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private String error(String text) throws IOException {
+        Path p = yaml(text);
+        return assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(p, TrainConfig.defaults())).getMessage();
+    }
+
+    @Test
+    void readsEveryKindOfValue() throws IOException {
+        TrainConfig c = ConfigFile.read(yaml("""
+                stage: pretrain
+                batch: 8x3
+                epochs: 2
+                lr: 5e-4
+                lr_heads: 0.002
+                alpha: 0.3
+                image_size: 64x32
+                seed: -7
+                dataset: "/data/my set: 1"
+                """), TrainConfig.defaults());
+        assertEquals(8, c.p());
+        assertEquals(3, c.k());
+        assertEquals(2, c.epochs());
+        assertEquals(5e-4, c.lr());
+        assertEquals(0.002, c.lrHeads());
+        assertEquals(-7, c.seed());
+        assertEquals(Path.of("/data/my set: 1"), c.dataset());
+        assertEquals(64, c.imageSize()[0]);
+        // the stage decides the objective's defaults
+        assertEquals(ContrastiveLoss.Targets.ID, c.objective().targets());
+        assertEquals(Objective.Matching.ITM, c.objective().matching());
+        assertNull(TrainConfig.defaults().init());
+        assertEquals(ContrastiveLoss.Targets.UNCERTAINTY, TrainConfig.defaults().objective().targets());
+    }
+
+    @Test
+    void anEmptyFileChangesNothing() throws IOException {
+        assertEquals(TrainConfig.defaults(), ConfigFile.read(yaml("# nothing\n"), TrainConfig.defaults()));
+    }
+
+    @Test
+    void unknownKeysAreNamedWithTheirLineAndTheNearestKey() throws IOException {
+        String m = error("epochs: 2\nlearning_rate: 1e-3\n");
+        assertTrue(m.contains("line 2") && m.contains("unknown key 'learning_rate'"), m);
+        m = error("epochs: 2\n\nalpah: 0.5\n");
+        assertTrue(m.contains("line 3") && m.contains("did you mean 'alpha'"), m);
+    }
+
+    @Test
+    void wrongTypesAndRangesAreNamed() throws IOException {
+        String m = error("epochs: two\n");
+        assertTrue(m.contains("line 1") && m.contains("epochs must be a whole number, got 'two'"), m);
+        m = error("lr: 1e-3\nalpha: 1.5\n");
+        assertTrue(m.contains("line 2") && m.contains("alpha must be in [0, 1], got 1.5"), m);
+        m = error("alpha: -0.1\n");
+        assertTrue(m.contains("alpha must be in [0, 1]"), m);
+        m = error("batch: 16\n");
+        assertTrue(m.contains("batch must be PxK"), m);
+        m = error("batch: 16x1\n");
+        assertTrue(m.contains("batch must be PxK") && m.contains("[2, "), m);
+        m = error("matching: itc\n");
+        assertTrue(m.contains("matching must be one of none, itm, gitm, got 'itc'"), m);
+        m = error("epochs: [1, 2]\n");
+        assertTrue(m.contains("epochs must be a single value"), m);
+        m = error("epochs: 1\nepochs: 2\n");
+        assertTrue(m.contains("line 2") && m.contains("set twice"), m);
+        m = error("- epochs\n- lr\n");
+        assertTrue(m.contains("must be a mapping"), m);
+        m = error("epochs: 1\n  lr: [\n");
+        assertTrue(m.contains("not valid YAML"), m);
+        m = error("min_lr: 0.1\n");
+        assertTrue(m.contains("min_lr (0.1) must not exceed lr"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(dir.resolve("none.yaml"), TrainConfig.defaults())).getMessage();
+        assertTrue(m.contains("not found"), m);
+    }
+
+    @Test
+    void theSavedConfigurationReadsBackToTheSameRun() throws IOException {
+        TrainConfig c = TrainConfig.defaults().withAll(Map.of(ConfigKey.STAGE, "pretrain", ConfigKey.ALPHA, 0.3, ConfigKey.DATASET,
+                "/tmp/a \"quoted\" #path", ConfigKey.SEED, 42, ConfigKey.LR, 2.5e-4, ConfigKey.MIN_LR, 0), "test");
+        Path p = dir.resolve("out/config.yaml");
+        ConfigFile.write(c, p);
+        TrainConfig back = ConfigFile.read(p, TrainConfig.defaults());
+        assertEquals(c, back);
+        assertEquals(c.effective(), back.effective());
+        // and it documents itself: every key with a comment
+        String text = Files.readString(p);
+        for (ConfigKey k : ConfigKey.values()) assertTrue(text.contains("\n" + k.key() + ": "), k.key());
+    }
+
+    @Test
+    void theCommandLineAndTheFileShareTheirChecks() {
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withAll(Map.of(ConfigKey.ALPHA, "abc"), "--alpha"))
+                .getMessage();
+        assertEquals("--alpha: alpha must be a number, got 'abc'", m);
+        m = assertThrows(IllegalArgumentException.class, () -> ConfigKey.of("lrr", "--set")).getMessage();
+        assertTrue(m.contains("unknown key 'lrr'") && m.contains("did you mean 'lr'"), m);
+    }
+}

@@ -1,0 +1,124 @@
+package io.weakpair.train;
+
+import io.weakpair.data.synth.SynthConfig;
+import io.weakpair.data.synth.SyntheticGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A run stopped after its first checkpoint, by SIGKILL or by Ctrl-C (SIGINT), and resumed ends
+ * with the same weights, bit for bit, the same per-step log and the same metrics as a run that
+ * went straight through (CPU, the same thread count). Each run is a child JVM of the real
+ * command line, so the kill is a real one.
+ */
+class ResumeTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path straight;
+
+    private static final String[] SETTINGS = {"--batch", "4x2", "--epochs", "2", "--warmup", "5", "--k-test", "4",
+            "--set", "image_size=64x32", "--set", "eval_batch=64", "--set", "keep_checkpoints=5"};
+
+    @BeforeAll
+    static void straightRun() throws Exception {
+        data = dir.resolve("synth");
+        SyntheticGenerator.generate(SynthConfig.defaults().withIds(24).withSize(64, 32), data, 2, null);
+        straight = dir.resolve("straight");
+        Process p = start(straight.resolveSibling("straight.out"), train(straight));
+        assertEquals(0, waitFor(p, straight.resolveSibling("straight.out")), "the straight run");
+    }
+
+    private static String[] train(Path run) {
+        List<String> a = new ArrayList<>(List.of("train", data.toString(), "--run-dir", run.toString()));
+        a.addAll(List.of(SETTINGS));
+        return a.toArray(String[]::new);
+    }
+
+    private static Process start(Path output, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), "io.weakpair.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("WEAKPAIR_THREADS", "2");
+        return pb.start();
+    }
+
+    private static int waitFor(Process p, Path output) throws Exception {
+        if (!p.waitFor(900, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the child did not finish in 900 s: " + Files.readString(output));
+        }
+        return p.exitValue();
+    }
+
+    /** Starts a run and waits until its first checkpoint is complete. */
+    private static Process startAndWaitForCheckpoint(Path run, Path output) throws Exception {
+        Process p = start(output, train(run));
+        Path latest = run.resolve("checkpoints").resolve("latest");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (!Files.exists(latest)) {
+            assertTrue(p.isAlive(), "the run ended before its first checkpoint: " + Files.readString(output));
+            assertTrue(System.nanoTime() < deadline, "no checkpoint within 240 s");
+            Thread.sleep(5);
+        }
+        return p;
+    }
+
+    private static void assertSameAsStraight(Path run) throws IOException {
+        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(run.resolve("model.safetensors")),
+                "the final weights differ from the straight run's");
+        assertEquals(Files.readAllLines(straight.resolve("log.jsonl")), Files.readAllLines(run.resolve("log.jsonl")), "the per-step log");
+        assertEquals(metrics(straight), metrics(run), "the metrics");
+    }
+
+    /** metrics.json without its timings. */
+    private static String metrics(Path run) throws IOException {
+        var n = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+        n.remove(List.of("train_seconds", "embed_seconds", "rerank_seconds"));
+        return n.toString();
+    }
+
+    @Test
+    void aKilledRunResumesToTheSameWeights() throws Exception {
+        Path run = dir.resolve("killed");
+        Process p = startAndWaitForCheckpoint(run, dir.resolve("killed.out"));
+        p.destroyForcibly();   // SIGKILL: no handler runs
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertFalse(Files.exists(run.resolve("metrics.json")), "the run was killed before it finished");
+        Process r = start(dir.resolve("resumed.out"), "train", "--resume", run.toString());
+        assertEquals(0, waitFor(r, dir.resolve("resumed.out")), Files.readString(dir.resolve("resumed.out")));
+        assertTrue(Files.readString(dir.resolve("resumed.out")).contains("resuming at step"));
+        assertSameAsStraight(run);
+    }
+
+    @Test
+    void ctrlCSavesACheckpointAndTheRunResumesToTheSameWeights() throws Exception {
+        Path run = dir.resolve("interrupted");
+        Path out = dir.resolve("interrupted.out");
+        Process p = startAndWaitForCheckpoint(run, out);
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertEquals(130, waitFor(p, out), "exit code after Ctrl-C: " + Files.readString(out));
+        String text = Files.readString(out);
+        assertTrue(text.contains("interrupted by SIGINT") && text.contains("--resume " + run), text);
+        assertFalse(Files.exists(run.resolve("metrics.json")));
+        RunState saved = RunFolder.existing(run).latest().state();
+        assertTrue(saved.step() > 0 && saved.step() < 2 * 21, "stopped mid-run at step " + saved.step());
+        Process r = start(dir.resolve("interrupted-resumed.out"), "train", "--resume", run.toString());
+        assertEquals(0, waitFor(r, dir.resolve("interrupted-resumed.out")), Files.readString(dir.resolve("interrupted-resumed.out")));
+        assertSameAsStraight(run);
+    }
+}
