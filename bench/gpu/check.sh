@@ -10,9 +10,11 @@
 #   java       the JUnit CUDA tests (backend kernels and autograd ops, CUDA vs CPU)
 #   bench      event-timed kernel benchmarks of the engine (Java, CUDA backend)
 #   torch      the same cases with PyTorch's CUDA ops on the same card
+#   train      a short training run (tiny preset, 40 steps) on the GPU and on the CPU from the
+#              same seed: the losses of the first step must agree, none may be NaN
 #   summary    the table, printed last (also LOGDIR/summary.txt)
 # LOGDIR receives env.txt, status.txt, kernel_tests.txt, java_tests.txt, java_bench.csv,
-# torch_bench.csv and summary.txt (7 files). Exit code: 0 when every test passed, 1 when a
+# torch_bench.csv, train.txt and summary.txt (8 files). Exit code: 0 when every test passed, 1 when a
 # test failed, 2 when the machine has no usable GPU or the carried build is missing.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -122,5 +124,18 @@ stage java 150 "$logdir/java_tests.txt" "${java[@]}" -jar "$dev/lib/junit-platfo
 # ------------------------------------------------------------------ benchmarks
 stage bench 110 "$logdir/java_bench.csv" "${java[@]}" -cp "$cp" io.weakpair.bench.gpu.CudaBench --repeats 9
 stage torch 90 "$logdir/torch_bench.csv" python3 "$root/bench/gpu/torch_gpu_bench.py" --repeats 9
+# ------------------------------------------------------------------ training
+train_check() {
+  local tmp=/tmp/weakpair-train-check
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  "${java[@]}" -cp "$cp" io.weakpair.cli.Main synth --out "$tmp/synth" --ids 60 --seed 1 || return 1
+  for device in cuda cpu; do
+    echo "== train on $device"
+    "${java[@]}" -cp "$cp" io.weakpair.cli.Main train "$tmp/synth" --run-dir "$tmp/$device" --device "$device" \
+      --max-steps 40 --batch 8x4 --k-test 8 --warmup 10 || return 1
+  done
+  python3 "$root/bench/gpu/compare_train_logs.py" "$tmp/cpu/log.jsonl" "$tmp/cuda/log.jsonl"
+}
+stage train 120 "$logdir/train.txt" train_check || failed=1
 (( ${nogpu:-0} )) && failed=2
 finish "$failed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints the summary table of a GPU check from its log folder (bench/gpu/check.sh writes it).
 
-Reads status.txt, env.txt, kernel_tests.txt, java_tests.txt, java_bench.csv and torch_bench.csv
+Reads status.txt, env.txt, kernel_tests.txt, java_tests.txt, train.txt, java_bench.csv and torch_bench.csv
 (any may be missing) and prints: the stages and their exit codes, the test counts, and the
 timings of the engine's CUDA kernels next to PyTorch's on the same card.
 Usage: python3 bench/gpu/summarize.py LOGDIR
@@ -74,6 +74,13 @@ def main():
                 print("  " + line.strip())
     else:
         print("Java CUDA tests: no result (see java_tests.txt)")
+
+    tr = read(os.path.join(logdir, "train.txt"))
+    verdict = "PASS" if "\nPASS" in tr else ("FAIL" if "FAIL" in tr else "no result (see train.txt)")
+    print("Training run (40 steps, GPU vs CPU losses): " + verdict)
+    for line in tr.splitlines():
+        if line.startswith("FAIL") or line.startswith("last step"):
+            print("  " + line)
 
     ours, oh = bench_rows(os.path.join(logdir, "java_bench.csv"))
     theirs, th = bench_rows(os.path.join(logdir, "torch_bench.csv"))
