@@ -22,7 +22,7 @@ limit_mib=64
 if [[ "${1:-}" != "--no-build" ]]; then
   command -v nvcc > /dev/null || { echo "prepare: nvcc is not on the PATH: the CUDA library needs the CUDA toolkit" >&2; exit 1; }
   echo "prepare: building with nvcc (sm_80, sm_90) ..." >&2
-  mvn -q -B -DskipTests -Dcuda.enable=ON "-Dcuda.archs=80-real;90" package
+  mvn -q -B -DskipTests -Dbuild.jobs="$(nproc)" -Dcuda.enable=ON "-Dcuda.archs=80-real;90" package
 fi
 for f in target/weakpair.jar target/classpath.txt target/cmake/cuda_kernels_test \
          target/classes/io/weakpair/nativ/cuda/linux-x86_64/libweakpair_cuda.so; do

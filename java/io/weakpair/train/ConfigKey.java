@@ -34,6 +34,8 @@ public enum ConfigKey {
             "strict", "id", "uncertainty"),
     ALPHA("alpha", Kind.REAL, "0.6", "uncertainty weight of uITC, in [0, 1]", 0, 1),
     MATCHING("matching", Kind.CHOICE, null, "matching loss: none, itm or gitm; default from stage", "none", "itm", "gitm"),
+    MATCHING_FROM_EPOCH("matching_from_epoch", Kind.INT, "1", "the epoch (from 1) at which the matching loss joins; earlier epochs train "
+            + "the contrastive loss and MLM alone, at about twice the speed", 1, 100_000),
     MINING("mining", Kind.CHOICE, "topk", "GITM's hard-negative mining: topk or sample", "topk", "sample"),
     BETA("beta", Kind.REAL, "1.0", "weight of the matching loss", 0, 1e6),
     LAMBDA_MLM("lambda_mlm", Kind.REAL, "1.0", "weight of masked language modelling; 0: off", 0, 1e6),

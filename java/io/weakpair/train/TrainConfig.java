@@ -138,6 +138,15 @@ public final class TrainConfig {
     /** CPU threads, 0 for the environment's setting. */
     public int threads() { return integer(ConfigKey.THREADS); }
 
+    /** The first epoch (from 0) that adds the matching loss. */
+    public int matchingFromEpoch() { return integer(ConfigKey.MATCHING_FROM_EPOCH) - 1; }
+
+    /** The losses of one epoch (from 0): before {@link #matchingFromEpoch()} without the matching loss. */
+    public Objective objective(int epoch) {
+        Objective o = objective();
+        return epoch < matchingFromEpoch() ? o.withMatching(Objective.Matching.NONE, o.miningMode()) : o;
+    }
+
     /** The losses this configuration adds up. */
     public Objective objective() {
         ContrastiveLoss.Targets targets = switch (text(ConfigKey.TARGETS)) {

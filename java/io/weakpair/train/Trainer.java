@@ -107,7 +107,9 @@ public final class Trainer {
             if (from != null) opt.loadState(from.optimizer());
             run.checkSpace(model.parameterCount());
             out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%n",
-                    model.config().summary(), model.parameterCount(), device, cfg.objective().describe(), cfg.p(), cfg.k(), total, perEpoch,
+                    model.config().summary(), model.parameterCount(), device, cfg.objective().describe()
+                            + (cfg.matchingFromEpoch() > 0 && cfg.objective().matching() != Objective.Matching.NONE
+                            ? " (matching from epoch " + (cfg.matchingFromEpoch() + 1) + ")" : ""), cfg.p(), cfg.k(), total, perEpoch,
                     from != null ? "; resuming at step " + state.step() + " from " + from.folder() : "");
             for (TrainingListener l : listeners) l.onStart(cfg, state, total, run);
             Loop loop = new Loop(model, opt, tokenizer, vocab, sampler, firstPlans, state, total);
@@ -205,7 +207,7 @@ public final class Trainer {
                 model.regularisation().reseed(stepSeed);
                 Tensor images = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width()).to(device);
                 StepLosses losses = StepLosses.compute(model, images, Tokenization.batch(tokenizer, batch.captions(),
-                        model.config().maxTokens()), batch.labels(), cfg.objective(), stepSeed);
+                        model.config().maxTokens()), batch.labels(), cfg.objective(epoch), stepSeed);
                 double value = losses.total().item();
                 if (!Double.isFinite(value)) {
                     bad++;
