@@ -12,10 +12,10 @@ import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.tensor.UnownedTensors;
+import io.weakpair.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 
@@ -37,26 +37,10 @@ class UnscopedMemoryTest {
 
     @Test
     void tenThousandStepsWithoutAScopeKeepNativeMemoryBounded() throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), UnscopedMemoryTest.class.getName())
-                .redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes());
-        int code = child.waitFor();
-        System.out.print(output);
-        assertEquals(0, code, "the training child failed:\n" + output);
+        ChildJvm.run(UnscopedMemoryTest.class, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
     }
 
-    /** The child: trains and checks, exit code 1 with the failure on stdout. */
-    public static void main(String[] args) {
-        try {
-            trainAndCheck();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace(System.out);
-            System.exit(1);
-        }
-    }
+    public static void main(String[] args) { ChildJvm.exitWith(UnscopedMemoryTest::trainAndCheck); }
 
     static void trainAndCheck() throws InterruptedException {
         assertNull(Scope.current());

@@ -1,10 +1,10 @@
 package io.weakpair.tensor;
 
+import io.weakpair.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -63,20 +63,17 @@ class UnownedTensorsTest {
 
     @Test
     void leakTraceReportsWhereALeakedTensorWasCreated() throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx64m", "-Dweakpair.leakTrace=true", "-cp",
-                System.getProperty("java.class.path"), LeakingProgram.class.getName()).start();
-        String err = new String(child.getErrorStream().readAllBytes());
-        String out = new String(child.getInputStream().readAllBytes());
-        assertEquals(0, child.waitFor(), "the child failed:\n" + out + err);
-        assertTrue(err.contains("weakpair: freed tensor leaked:F32[2, 3]@cpu that was never closed"), err);
-        assertTrue(err.contains("LeakingProgram.leakOneTensor"), "the report names the creating method:\n" + err);
-        assertFalse(err.contains("closedTensor"), "a closed tensor is not reported:\n" + err);
+        String out = ChildJvm.run(LeakingProgram.class, "-Xmx64m", "-Dweakpair.leakTrace=true");
+        assertTrue(out.contains("weakpair: freed tensor leaked:F32[2, 3]@cpu that was never closed"), out);
+        assertTrue(out.contains("LeakingProgram.leakOneTensor"), "the report names the creating method:\n" + out);
+        assertFalse(out.contains("closedTensor"), "a closed tensor is not reported:\n" + out);
     }
 
     /** The child of the leak trace test: leaks one tensor, closes another, waits for the cleaner. */
     public static final class LeakingProgram {
-        public static void main(String[] args) throws InterruptedException {
+        public static void main(String[] args) { ChildJvm.exitWith(LeakingProgram::leakAndWait); }
+
+        private static void leakAndWait() throws InterruptedException {
             closeOneTensor();
             leakOneTensor();
             long deadline = System.currentTimeMillis() + WAIT_MS;
@@ -85,7 +82,7 @@ class UnownedTensorsTest {
                 Thread.sleep(10);
             }
             Thread.sleep(100);  // the report is printed after the count is raised
-            System.exit(UnownedTensors.collectedHandles() == 1 ? 0 : 1);
+            assertEquals(1, UnownedTensors.collectedHandles(), "the leaked tensor, and only it, was collected");
         }
 
         private static void leakOneTensor() { Tensor.zeros(DType.F32, 2, 3).setName("leaked"); }
