@@ -7,8 +7,13 @@ import io.weakpair.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Records nodes during the forward pass and runs reverse mode over the tape. */
+/**
+ * Records nodes during the forward pass and runs reverse mode over the graph they form. The
+ * graph lives as long as the tensors that refer to it; a backward releases it unless told to
+ * retain it.
+ */
 public final class Autograd {
     private Autograd() {}
 
@@ -19,30 +24,42 @@ public final class Autograd {
         return false;
     }
 
-    /** Attaches {@code node} as the producer of {@code output} and appends it to the tape. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    /** Attaches {@code node} as the producer of {@code output}; the output's graph now reaches it. */
     public static Tensor record(Node node, Tensor output) {
-        node.setOutput(output);
+        if (node.sequence() >= 0) throw new IllegalStateException(node.op() + ": a node is recorded once");
+        node.recorded(SEQUENCE.getAndIncrement());
         output.attachGradFn(node);
-        Tape.add(node);
         return output;
     }
 
-    /** Backpropagates from a scalar. */
-    public static void backward(Tensor root) {
+    /** Backpropagates from a scalar and releases the graph (its saved tensors are closed). */
+    public static void backward(Tensor root) { backward(root, false); }
+
+    /** Backpropagates from a scalar; with {@code retainGraph} the graph can be walked again. */
+    public static void backward(Tensor root, boolean retainGraph) {
+        root.checkOpen("backward");
         if (root.numel() != 1)
             throw new IllegalArgumentException("backward: the root " + root.describe() + " is not a scalar; pass its gradient");
         try (Tensor one = Tensor.full(1, root.dtype(), root.device(), root.shape())) {
-            backward(root, one);
+            backward(root, one, retainGraph);
         }
     }
 
+    /** {@link #backward(Tensor, Tensor, boolean)} that releases the graph. */
+    public static void backward(Tensor root, Tensor gradRoot) { backward(root, gradRoot, false); }
+
     /**
      * Accumulates d(root)/d(leaf) * gradRoot into the {@code grad} of every leaf that requires
-     * one, walking the tape backwards, and then clears the tape. Intermediate gradients are
-     * freed as soon as their node has consumed them.
+     * one, running the nodes of root's graph latest first. Intermediate gradients are freed as
+     * soon as their node has consumed them. Unless {@code retainGraph}, each node is released
+     * once it has run (its saved tensors are closed, as PyTorch frees saved buffers), and a
+     * second backward through the graph is an error; with it, the graph can be run again.
      */
-    public static void backward(Tensor root, Tensor gradRoot) {
+    public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         root.checkOpen("backward");
+        gradRoot.checkOpen("backward");
         if (!root.requiresGrad()) throw new IllegalStateException("backward: " + root.describe() + " does not require a gradient");
         if (!Arrays.equals(root.shape(), gradRoot.shape()) || root.dtype() != gradRoot.dtype())
             throw new IllegalArgumentException("backward: gradient " + gradRoot.describe() + " does not match root " + root.describe());
@@ -50,16 +67,21 @@ public final class Autograd {
             accumulateLeaf(root, gradRoot);
             return;
         }
-        ArrayList<Node> tape = Tape.nodes();
-        IdentityHashMap<Tensor, Tensor> pending = new IdentityHashMap<>();
+        ArrayList<Node> order = GraphOrder.of(root);
+        IdentityHashMap<Node, Tensor> pending = new IdentityHashMap<>();     // gradient of each node's output so far
         IdentityHashMap<Tensor, Integer> holds = new IdentityHashMap<>();  // pending entries per gradient tensor
-        pending.put(root, gradRoot);
+        pending.put(order.get(0), gradRoot);
         holds.put(gradRoot, 1);
         try (GradMode off = GradMode.off()) {
-            for (int i = tape.size() - 1; i >= 0 && !pending.isEmpty(); i--) {
-                Node node = tape.get(i);
-                Tensor g = pending.remove(node.output());
+            for (Node node : order) {
+                if (pending.isEmpty()) break;
+                Tensor g = pending.remove(node);
                 if (g == null) continue;
+                Tensor gone = node.closedSaved();
+                if (gone != null)
+                    throw new IllegalStateException("backward: '" + node.op() + "' needs " + gone.describe() + ", which was"
+                            + " closed before backward (its scope ended or it was closed by hand); run backward inside the"
+                            + " scope that ran the forward");
                 if (!g.isContiguous()) {
                     // Every backward may assume a contiguous incoming gradient.
                     Tensor c = g.copy();
@@ -68,7 +90,8 @@ public final class Autograd {
                     holds.put(g, 1);
                 }
                 Tensor[] inputs = node.inputs();
-                Tensor[] grads = node.backward(g);
+                Tensor[] grads = node.runBackward(g, retainGraph);
+                if (!retainGraph) node.release();
                 ArrayList<Tensor> adopted = new ArrayList<>(2);
                 if (grads.length != inputs.length)
                     throw new IllegalStateException(node.op() + ": backward returned " + grads.length + " gradients for "
@@ -88,14 +111,15 @@ public final class Autograd {
                             accumulateLeaf(in, gi);
                         }
                     } else {
-                        Tensor prev = pending.get(in);
+                        Node producer = GraphOrder.producer(in);
+                        Tensor prev = pending.get(producer);
                         if (prev == null) {
-                            pending.put(in, gi);
+                            pending.put(producer, gi);
                             holds.merge(gi, 1, Integer::sum);
                         } else {
                             Tensor sum = Tensor.empty(prev.dtype(), prev.device(), prev.shape());
                             sum.backend().binary(BinaryOp.ADD, prev, gi, sum);
-                            pending.put(in, sum);
+                            pending.put(producer, sum);
                             holds.merge(sum, 1, Integer::sum);
                             release(prev, holds, gradRoot);
                         }
@@ -109,7 +133,8 @@ public final class Autograd {
             }
         } finally {
             for (Tensor g : pending.values()) if (g != gradRoot) g.close();
-            Tape.clear();
+            // Nodes that received no gradient (a branch the root does not depend on) are released too.
+            if (!retainGraph) for (Node node : order) node.release();
         }
     }
 

@@ -23,15 +23,20 @@ import java.util.Properties;
  *       else {@code ~/.cache/weakpair}.</li>
  *   <li>{@code WEAKPAIR_SIMD}: v4, v3 or base (caps the CPU kernels' code path; read by the
  *       native library itself, checked here).</li>
+ *   <li>{@code WEAKPAIR_LEAK_TRACE} (or {@code -Dweakpair.leakTrace}, which wins): 1/0 as for
+ *       DEBUG: record where every tensor no scope owns is created, and report that place when
+ *       one is freed by the cleaner without having been closed (costs a stack trace per tensor).</li>
  * </ul>
  */
-public record Environment(Integer threads, String threadsSource, Long hostCacheMb, boolean debug, boolean tf32, Path home) {
+public record Environment(Integer threads, String threadsSource, Long hostCacheMb, boolean debug, boolean tf32, Path home,
+                          boolean leakTrace) {
     public static final String THREADS = "WEAKPAIR_THREADS";
     public static final String HOST_CACHE_MB = "WEAKPAIR_HOST_CACHE_MB";
     public static final String DEBUG = "WEAKPAIR_DEBUG";
     public static final String TF32 = "WEAKPAIR_TF32";
     public static final String HOME = "WEAKPAIR_HOME";
     public static final String SIMD = "WEAKPAIR_SIMD";
+    public static final String LEAK_TRACE = "WEAKPAIR_LEAK_TRACE";
     /** The largest accepted cache bound: its byte count still fits a long. */
     private static final long MAX_CACHE_MB = Long.MAX_VALUE >> 20;
 
@@ -76,7 +81,9 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
         String simd = env.get(SIMD);
         if (simd != null && !simd.equals("v4") && !simd.equals("v3") && !simd.equals("base"))
             throw new IllegalArgumentException(SIMD + " must be v4, v3 or base, got '" + simd + "'");
-        return new Environment(threads, threadsSource, cacheMb, debug, tf32, home(env, props));
+        String traceProp = props.getProperty("weakpair.leakTrace");
+        boolean leakTrace = traceProp != null ? flag("-Dweakpair.leakTrace", traceProp) : flag(LEAK_TRACE, env.get(LEAK_TRACE));
+        return new Environment(threads, threadsSource, cacheMb, debug, tf32, home(env, props), leakTrace);
     }
 
     /** The CPU threads: the setting, else every core. */

@@ -259,6 +259,8 @@ public final class ContrastiveLoss {
     /**
      * The loss node: its forward already computed d(loss)/d(input) for every input that needs
      * one (O(N D) memory, no N x N state); the backward scales them by the incoming gradient.
+     * The node owns those saved gradients; with a unit incoming gradient and a graph that is
+     * not retained it hands them over instead of copying.
      */
     private static final class SavedGradientNode extends Node {
         private final Tensor[] grads;
@@ -266,6 +268,7 @@ public final class ContrastiveLoss {
         SavedGradientNode(String op, Tensor a, Tensor b, Tensor c, Tensor ga, Tensor gb, Tensor gc) {
             super(op, a, b, c);
             this.grads = new Tensor[] {ga, gb, gc};
+            saving(ga, gb, gc);
         }
 
         @Override
@@ -275,14 +278,13 @@ public final class ContrastiveLoss {
             for (int i = 0; i < grads.length; i++) {
                 Tensor saved = grads[i];
                 if (saved == null || !needsGrad(i)) continue;
-                if (scale == 1.0) {
-                    out[i] = saved;  // handed over: autograd closes it once consumed
+                if (scale == 1.0 && !retainsGraph()) {
+                    out[i] = takeSaved(saved);  // handed over: autograd closes it once consumed
+                    grads[i] = null;
                 } else {
                     out[i] = Tensor.empty(saved.dtype(), saved.device(), saved.shape());
                     saved.backend().unary(UnaryOp.AFFINE, saved, out[i], scale, 0);
-                    saved.close();
                 }
-                grads[i] = null;
             }
             return out;
         }

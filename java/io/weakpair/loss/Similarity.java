@@ -43,6 +43,6 @@ public final class Similarity {
                 gs.backend().similarityBackward(unitRows, unitCols, normRows, normCols, tau, s, gs, gf, gg, gt);
                 return new Tensor[] {gf, gg, gt};
             }
-        }, s);
+        }.saving(unitRows, unitCols, normRows, normCols), s);
     }
 }

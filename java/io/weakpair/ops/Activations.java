@@ -17,8 +17,8 @@ final class Activations {
         Tensor xc = x.contiguous();
         y.backend().unary(op, xc, y, 1, 0);
         if (Autograd.needed(x)) {
-            // The derivative reads x (log, gelu, square, relu) or y (exp, tanh, sqrt); keep the
-            // contiguous input alive for the backward (it is scope-owned).
+            // The derivative reads x (log, gelu, square, relu) or y (exp, tanh, sqrt); the node
+            // keeps the contiguous input until the graph is released.
             Autograd.record(new Node(name, x) {
                 @Override
                 protected Tensor[] backward(Tensor g) {
@@ -26,7 +26,7 @@ final class Activations {
                     gx.backend().unaryBackward(op, xc, y, g, gx, 1);
                     return new Tensor[] {gx};
                 }
-            }, y);
+            }.saving(xc), y);
         } else {
             xc.close();
         }

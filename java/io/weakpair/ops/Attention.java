@@ -50,7 +50,7 @@ final class Attention {
                 g.backend().attentionBackward(qc, kc, vc, mc, scale, out, lse, g, gq, gk, gv);
                 return new Tensor[] {keepIf(needsGrad(0), gq), keepIf(needsGrad(1), gk), keepIf(needsGrad(2), gv)};
             }
-        }, out);
+        }.saving(qc, kc, vc, mc, lse), out);
         return out;
     }
 

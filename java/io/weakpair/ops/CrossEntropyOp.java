@@ -79,7 +79,7 @@ final class CrossEntropyOp {
                 }
                 return new Tensor[] {gx};
             }
-        }, out);
+        }.saving(xc, tc, lse), out);
     }
 
     /**
@@ -126,6 +126,6 @@ final class CrossEntropyOp {
                 }
                 return new Tensor[] {gx, gq};
             }
-        }, out);
+        }.saving(xc, qc, lse), out);
     }
 }

@@ -51,7 +51,7 @@ final class EmbeddingOp {
                 g.backend().embeddingBackward(ic, g, gt);
                 return new Tensor[] {gt};
             }
-        }, out);
+        }.saving(ic), out);
     }
 
     /** Multi-index of a flat row-major position. */

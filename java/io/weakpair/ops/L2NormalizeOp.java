@@ -41,6 +41,6 @@ final class L2NormalizeOp {
                 g.backend().l2NormalizeBackward(ySaved, norms, g, gx, eps);
                 return new Tensor[] {gx};
             }
-        }, y);
+        }.saving(ySaved, norms), y);
     }
 }

@@ -45,6 +45,6 @@ final class LayerNormOp {
                 g.backend().layerNormBackward(xc, gc, mean, rstd, g, gx, ggamma, gbeta);
                 return new Tensor[] {gx, ggamma, gbeta};
             }
-        }, y);
+        }.saving(xc, gc, mean, rstd), y);
     }
 }

@@ -190,7 +190,7 @@ final class MatMul {
                     }
                     return new Tensor[] {gx, gw, gb};
                 }
-            }, out);
+            }.saving(x2), out);
         } else {
             x2.close();
         }

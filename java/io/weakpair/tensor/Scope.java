@@ -1,14 +1,14 @@
 package io.weakpair.tensor;
 
-import io.weakpair.autograd.Tape;
-
 import java.util.ArrayList;
 
 /**
  * Deterministic lifetime for tensors: every tensor created while a scope is open on this
- * thread belongs to it and is closed when the scope closes, together with the autograd
- * nodes recorded inside it. A training step runs in one scope, so its intermediates are
- * freed at the end of the step, not when the garbage collector gets to them.
+ * thread belongs to it and is closed when the scope closes, including the buffers autograd
+ * nodes saved inside it (a graph whose tensors a scope closed cannot be run backward). A
+ * training step runs in one scope, so its intermediates are freed at the end of the step,
+ * not when the garbage collector gets to them. A tensor no scope owns is closed by hand or,
+ * as a safety net, by a cleaner once unreachable ({@link UnownedTensors}).
  *
  * <pre>
  * try (Scope step = Scope.open()) {
@@ -23,13 +23,11 @@ public final class Scope implements AutoCloseable {
 
     private final Scope parent;
     private final ArrayList<Tensor> owned = new ArrayList<>();
-    private final int tapeMark;
     private final Thread thread = Thread.currentThread();
     private boolean closed;
 
     private Scope(Scope parent) {
         this.parent = parent;
-        this.tapeMark = Tape.size();
     }
 
     /** Opens a scope nested in the current one. */
@@ -47,6 +45,8 @@ public final class Scope implements AutoCloseable {
         if (s != null) {
             s.owned.add(t);
             t.owner = s;
+        } else {
+            t.becomeUnowned();
         }
     }
 
@@ -56,15 +56,22 @@ public final class Scope implements AutoCloseable {
      */
     public Tensor keep(Tensor t) {
         if (t.owner == this) {
-            t.owner = parent;
-            if (parent != null) parent.owned.add(t);
+            if (parent != null) {
+                t.owner = parent;
+                parent.owned.add(t);
+            } else {
+                t.becomeUnowned();
+            }
         }
         return t;
     }
 
-    /** Makes {@code t} owned by nobody: it lives until closed explicitly. Returns {@code t}. */
+    /**
+     * Makes {@code t} owned by nobody: it lives until closed explicitly (or, if it is dropped
+     * without being closed, until the cleaner frees it). Returns {@code t}.
+     */
     public static Tensor detach(Tensor t) {
-        t.owner = null;
+        t.becomeUnowned();
         return t;
     }
 
@@ -74,7 +81,6 @@ public final class Scope implements AutoCloseable {
         if (Thread.currentThread() != thread) throw new IllegalStateException("a scope must be closed on the thread that opened it");
         if (CURRENT.get() != this) throw new IllegalStateException("scopes must be closed innermost first");
         closed = true;
-        Tape.truncate(tapeMark);
         for (int i = owned.size() - 1; i >= 0; i--) {
             Tensor t = owned.get(i);
             if (t.owner == this) t.close();

@@ -1,6 +1,5 @@
 package io.weakpair.tensor;
 
-import io.weakpair.autograd.Node;
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.Backends;
 
@@ -10,7 +9,9 @@ import java.util.SplittableRandom;
 /**
  * An n-dimensional array: a shape and element strides over a {@link Storage} on one device.
  * Views (reshape, transpose, slice) share the storage; {@link #close()} releases this
- * tensor's hold on it. Tensors created while a {@link Scope} is open are closed with it.
+ * tensor's hold on it. Tensors created while a {@link Scope} is open are closed with it;
+ * a tensor no scope owns is closed by hand, or else by a cleaner once it is unreachable
+ * ({@link UnownedTensors}).
  *
  * <p>Operations with gradients live in {@code io.weakpair.ops.F}; this class holds the
  * data, the views and the autograd bookkeeping (requiresGrad, grad, the producing node).
@@ -24,10 +25,11 @@ public final class Tensor implements AutoCloseable {
     private final long numel;
     private boolean closed;
     Scope owner;
+    private UnownedTensors.Hold unowned;  // the cleaner's registration while no scope owns this tensor
 
     private boolean requiresGrad;
     private Tensor grad;
-    private Node gradFn;
+    private GradFn gradFn;
     private String name;
 
     private Tensor(Storage storage, long offset, int[] shape, long[] strides, DType dtype) {
@@ -47,7 +49,7 @@ public final class Tensor implements AutoCloseable {
         Shapes.validate(shape);
         Backend backend = Backends.get(device);
         long bytes = Math.max(1, Shapes.numel(shape)) * dtype.byteSize();
-        Storage s = Storage.allocate(backend, bytes);
+        Storage s = Storage.allocate(backend, bytes, Scope.current() == null);
         return new Tensor(s, 0, shape.clone(), Shapes.contiguousStrides(shape), dtype);
     }
 
@@ -325,11 +327,11 @@ public final class Tensor implements AutoCloseable {
     /** Drops the accumulated gradient. */
     public void zeroGrad() { setGrad(null); }
 
-    /** The node that produced this tensor, or null for a leaf. */
-    public Node gradFn() { return gradFn; }
+    /** The node that produced this tensor, or null for a leaf. It stays after close, so a backward can still pass through. */
+    public GradFn gradFn() { return gradFn; }
 
     /** Called by the autograd recorder when an op output is attached to its node. */
-    public void attachGradFn(Node node) {
+    public void attachGradFn(GradFn node) {
         this.gradFn = node;
         this.requiresGrad = true;
     }
@@ -338,16 +340,29 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- lifetime
 
+    /** Whether the cleaner is this tensor's safety net (no scope owns it and it is open). */
+    boolean hasCleaner() { return unowned != null; }
+
+    /** Hands this tensor to the cleaner: no scope owns it (any more). */
+    void becomeUnowned() {
+        owner = null;
+        if (!closed && unowned == null) unowned = UnownedTensors.register(this, storage);
+    }
+
     /** Releases this handle's hold on the storage (and its gradient). Idempotent. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        storage.release();
+        if (unowned != null) {
+            unowned.closeByOwner();  // releases the storage once and unregisters the cleaner
+            unowned = null;
+        } else {
+            storage.release();
+        }
         if (grad != null) {
             grad.close();
             grad = null;
         }
-        gradFn = null;
     }
 }

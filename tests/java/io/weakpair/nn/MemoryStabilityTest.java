@@ -11,6 +11,7 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -85,26 +86,11 @@ class MemoryStabilityTest {
      */
     @Test
     void storageAndResidentMemoryStayFlatOverTwoThousandSteps() throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), MemoryStabilityTest.class.getName())
-                .redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes());
-        int code = child.waitFor();
-        System.out.print(output);
-        assertEquals(0, code, "the training child failed:\n" + output);
+        ChildJvm.run(MemoryStabilityTest.class, "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC");
     }
 
     /** The child: trains and checks, exit code 1 with the failure on stdout. */
-    public static void main(String[] args) {
-        try {
-            trainAndCheck();
-            System.exit(0);
-        } catch (Throwable t) {
-            t.printStackTrace(System.out);
-            System.exit(1);
-        }
-    }
+    public static void main(String[] args) { ChildJvm.exitWith(MemoryStabilityTest::trainAndCheck); }
 
     static void trainAndCheck() throws IOException {
         long liveBefore = MemoryStats.liveBytes(Device.Kind.CPU);

@@ -48,7 +48,7 @@ class CudaOpsTest {
         }
         SplittableRandom rng = new SplittableRandom(99);
         double[] w = null;
-        // One device after the other: backward consumes (and clears) the whole tape.
+        // One device after the other, each backward over its own graph.
         Tensor outC = f.apply(onCpu);
         w = new double[(int) outC.numel()];
         for (int i = 0; i < w.length; i++) w[i] = rng.nextDouble(-1, 1);
