@@ -25,10 +25,10 @@ if [[ "${1:-}" != "--no-build" ]]; then
   mvn -q -B -DskipTests -Dbuild.jobs="$(nproc)" -Dcuda.enable=ON "-Dcuda.archs=80-real;90" package
 fi
 for f in target/weakpair.jar target/classpath.txt target/cmake/cuda_kernels_test \
-         target/classes/io/weakpair/nativ/cuda/linux-x86_64/libweakpair_cuda.so; do
+         target/classes/io/weakpair/nativ/linux-x86_64/libweakpair_cuda.so; do
   [[ -e "$f" ]] || { echo "prepare: $f is missing; build with nvcc first (drop --no-build)" >&2; exit 1; }
 done
-if ! strings target/classes/io/weakpair/nativ/cuda/linux-x86_64/libweakpair_cuda.so | grep 'sm_90' > /dev/null; then
+if ! strings target/classes/io/weakpair/nativ/linux-x86_64/libweakpair_cuda.so | grep 'sm_90' > /dev/null; then
   echo "prepare: libweakpair_cuda.so has no sm_90 code (an emulator build?); rebuild with -Dcuda.enable=ON" >&2
   exit 1
 fi
@@ -85,7 +85,7 @@ cp target/cmake/cuda_kernels_test "$dev/bin/"
 echo "$(git rev-parse HEAD)$(git diff --quiet HEAD -- . ':!.device' || echo ' (with uncommitted changes)')" > "$dev/COMMIT"
 {
   echo "built $(date -u '+%Y-%m-%d %H:%M UTC') on $(uname -n): $(nvcc --version | tail -2 | head -1)"
-  echo "libweakpair_cuda.so architectures: $(strings target/classes/io/weakpair/nativ/cuda/linux-x86_64/libweakpair_cuda.so | grep -oE 'sm_[0-9]+a?' | sort -u | tr '\n' ' ')"
+  echo "libweakpair_cuda.so architectures: $(strings target/classes/io/weakpair/nativ/linux-x86_64/libweakpair_cuda.so | grep -oE 'sm_[0-9]+a?' | sort -u | tr '\n' ' ')"
   (cd "$dev" && find . -type f -not -path './jre/*' -printf '%8s  %p\n' | sort -k2)
   echo "jre: $(du -sh "$dev/jre" | cut -f1)"
 } > "$dev/MANIFEST"

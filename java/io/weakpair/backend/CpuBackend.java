@@ -1,15 +1,19 @@
 package io.weakpair.backend;
 
+import io.weakpair.backend.checks.AdamWChecks;
+import io.weakpair.backend.checks.AttentionChecks;
+import io.weakpair.backend.checks.CrossEntropyChecks;
+import io.weakpair.backend.checks.DropoutChecks;
+import io.weakpair.backend.checks.ElementwiseChecks;
+import io.weakpair.backend.checks.EmbeddingChecks;
+import io.weakpair.backend.checks.GemmChecks;
+import io.weakpair.backend.checks.KernelArgs;
+import io.weakpair.backend.checks.L2NormChecks;
+import io.weakpair.backend.checks.LayerNormChecks;
+import io.weakpair.backend.checks.PatchifyChecks;
+import io.weakpair.backend.checks.SoftmaxChecks;
 import io.weakpair.config.Environment;
-import io.weakpair.nativ.CpuAttention;
-import io.weakpair.nativ.CpuElementwise;
-import io.weakpair.nativ.CpuContrastive;
-import io.weakpair.nativ.CpuGemm;
-import io.weakpair.nativ.CpuMining;
-import io.weakpair.nativ.CpuRuntime;
-import io.weakpair.nativ.CpuSimilarity;
-import io.weakpair.nativ.CpuSoftmax;
-import io.weakpair.nativ.CpuUncertainty;
+import io.weakpair.nativ.CpuKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
@@ -21,26 +25,26 @@ public final class CpuBackend implements Backend {
     private CpuBackend() {
         // The settings checked once (config.Environment): a bad value is an error naming it, never a stack trace.
         Environment env = Environment.current();
-        if (env.threads() != null) CpuRuntime.wp_set_num_threads(env.threads());
-        if (env.hostCacheMb() != null) CpuRuntime.wp_host_set_cache_limit(env.hostCacheMb() << 20);
+        if (env.threads() != null) CpuKernels.wp_set_num_threads(env.threads());
+        if (env.hostCacheMb() != null) CpuKernels.wp_host_set_cache_limit(env.hostCacheMb() << 20);
     }
 
     /** Threads used by the kernels and OpenBLAS. */
-    public static void setThreads(int threads) { CpuRuntime.wp_set_num_threads(threads); }
+    public static void setThreads(int threads) { CpuKernels.wp_set_num_threads(threads); }
 
-    public static int threads() { return CpuRuntime.wp_get_num_threads(); }
+    public static int threads() { return CpuKernels.wp_get_num_threads(); }
 
     /**
      * Host blocks of 1 MiB and more are cached by size class for reuse (so a training step
      * does not page-fault its tensors in again); this returns them to the OS.
      */
-    public static void emptyCache() { CpuRuntime.wp_host_empty_cache(); }
+    public static void emptyCache() { CpuKernels.wp_host_empty_cache(); }
 
     /** Bytes held by the host block cache (free, ready for reuse). */
-    public static long cachedBytes() { return CpuRuntime.wp_host_cached_bytes(); }
+    public static long cachedBytes() { return CpuKernels.wp_host_cached_bytes(); }
 
     /** Bounds the host block cache (default 2 GiB; WEAKPAIR_HOST_CACHE_MB sets it at start). */
-    public static void setCacheLimit(long bytes) { CpuRuntime.wp_host_set_cache_limit(bytes); }
+    public static void setCacheLimit(long bytes) { CpuKernels.wp_host_set_cache_limit(bytes); }
 
     @Override
     public Device device() { return Device.CPU; }
@@ -55,64 +59,64 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long allocate(long bytes) {
-        long p = CpuRuntime.wp_host_alloc(bytes);
+        long p = CpuKernels.wp_host_alloc(bytes);
         if (p == 0) throw new OutOfMemoryError("cpu: cannot allocate " + bytes + " bytes of host memory");
         return p;
     }
 
     @Override
-    public void free(long address, long bytes) { CpuRuntime.wp_host_free(address); }
+    public void free(long address, long bytes) { CpuKernels.wp_host_free(address); }
 
     @Override
     public void upload(Tensor dst, float[] src) {
-        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"));
+        CpuKernels.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"));
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
-        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"));
+        CpuKernels.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"));
     }
 
     @Override
     public void upload(Tensor dst, int[] src) {
-        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"));
+        CpuKernels.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"));
     }
 
     @Override
     public void upload(Tensor dst, long[] src) {
-        CpuRuntime.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"));
+        CpuKernels.wp_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"));
     }
 
     @Override
     public void uploadBytes(Tensor dst, byte[] src) {
         HostArrays.checkRawBytes(dst, src.length, "upload");
-        CpuRuntime.wp_memcpy(dst.address(), src, src.length);
+        CpuKernels.wp_memcpy(dst.address(), src, src.length);
     }
 
     @Override
     public void download(Tensor src, float[] dst) {
-        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"));
+        CpuKernels.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"));
     }
 
     @Override
     public void download(Tensor src, double[] dst) {
-        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"));
+        CpuKernels.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"));
     }
 
     @Override
     public void download(Tensor src, int[] dst) {
-        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"));
+        CpuKernels.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"));
     }
 
     @Override
     public void download(Tensor src, long[] dst) {
-        CpuRuntime.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"));
+        CpuKernels.wp_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"));
     }
 
     @Override
     public void downloadBytes(Tensor src, byte[] dst) {
         HostArrays.checkRawBytes(src, dst.length, "download");
-        CpuRuntime.wp_memcpy(dst, src.address(), dst.length);
+        CpuKernels.wp_memcpy(dst, src.address(), dst.length);
     }
 
     @Override
@@ -128,60 +132,65 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, double value) {
-        if (!dst.isContiguous()) throw new IllegalArgumentException("fill: tensor " + dst.describe() + " is not contiguous");
-        CpuRuntime.wp_fill(dst.dtype().code(), dst.address(), dst.numel(), value);
+        ElementwiseChecks.fill(Device.CPU, dst);
+        CpuKernels.wp_fill(dst.dtype().code(), dst.address(), dst.numel(), value);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
         if (src.numel() == 0) return;
-        CpuRuntime.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
+        CpuKernels.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
                 dst.address(), dst.strides());
     }
 
     @Override
     public void cast(Tensor src, Tensor dst) {
-        CpuRuntime.wp_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel());
+        CpuKernels.wp_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel());
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (out.numel() == 0) return;
-        CpuElementwise.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
+        CpuKernels.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
                 b.address(), b.strides(), out.address(), out.strides());
     }
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
-        CpuElementwise.wp_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta);
+        CpuKernels.wp_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta);
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
-        CpuElementwise.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
+        ElementwiseChecks.unaryBackward(Device.CPU, x, y, gy, gx);
+        CpuKernels.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
                 gx.address(), alpha);
     }
 
     @Override
     public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
-        CpuElementwise.wp_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale);
+        ElementwiseChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
+        CpuKernels.wp_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale);
     }
 
     @Override
     public double sumSquares(Tensor x) {
-        return CpuElementwise.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
+        ElementwiseChecks.reduction("sumSquares", Device.CPU, x);
+        return CpuKernels.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
     }
 
     @Override
     public boolean hasNonFinite(Tensor x) {
+        ElementwiseChecks.reduction("hasNonFinite", Device.CPU, x);
         if (!x.dtype().isFloating()) return false;
-        return CpuRuntime.wp_has_nonfinite(x.dtype().code(), x.address(), x.numel()) != 0;
+        return CpuKernels.wp_has_nonfinite(x.dtype().code(), x.address(), x.numel()) != 0;
     }
 
     @Override
     public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
                      long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
-        CpuGemm.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
+        if (!GemmChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, b, ldb, c, ldc)) return;
+        CpuKernels.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
                 strideA, b.address(), ldb, strideB, beta, c.address(), ldc, strideC);
     }
 
@@ -189,120 +198,122 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
-        long cols = x.dim(-1);
-        io.weakpair.nativ.CpuLayerNorm.wp_layernorm_forward(x.dtype().code(), x.numel() / cols, cols, x.address(),
+        long cols = LayerNormChecks.forward(Device.CPU, x, gamma, beta, y, mean, rstd);
+        CpuKernels.wp_layernorm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
                 addr(gamma), addr(beta), eps, y.address(), mean.address(), rstd.address());
     }
 
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
                                   Tensor gbeta) {
-        long cols = x.dim(-1);
-        io.weakpair.nativ.CpuLayerNorm.wp_layernorm_backward(x.dtype().code(), x.numel() / cols, cols, x.address(),
+        long cols = LayerNormChecks.backward(Device.CPU, x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
+        CpuKernels.wp_layernorm_backward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
                 addr(gamma), mean.address(), rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta));
     }
 
     @Override
     public void softmaxForward(Tensor x, Tensor y, boolean log) {
-        long cols = lastDim(x);
-        CpuSoftmax.wp_softmax_forward(x.dtype().code(), rowsOf(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
+        long cols = SoftmaxChecks.forward(Device.CPU, x, y, log);
+        CpuKernels.wp_softmax_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
-        long cols = lastDim(y);
-        CpuSoftmax.wp_softmax_backward(y.dtype().code(), rowsOf(y, cols), cols, y.address(), gy.address(), gx.address(),
+        long cols = SoftmaxChecks.backward(Device.CPU, y, gy, gx, log);
+        CpuKernels.wp_softmax_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(), gy.address(), gx.address(),
                 log ? 1 : 0);
     }
 
-    /** Row length of the softmax kernels' [rows, last-axis] view (1 for a scalar). */
-    private static long lastDim(Tensor t) { return t.rank() == 0 ? 1 : t.dim(-1); }
-
-    private static long rowsOf(Tensor t, long cols) { return cols == 0 ? 0 : t.numel() / cols; }
-
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
-        long classes = logits.dim(-1);
-        return io.weakpair.nativ.CpuCrossEntropy.wp_cross_entropy_forward(logits.dtype().code(), logits.numel() / classes,
+        long classes = CrossEntropyChecks.forward(Device.CPU, logits, targets, loss, logSumExp);
+        return CpuKernels.wp_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), targets.address(), ignoreIndex, loss.address(), logSumExp.address());
     }
 
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
                                      Tensor glogits) {
-        long classes = logits.dim(-1);
-        io.weakpair.nativ.CpuCrossEntropy.wp_cross_entropy_backward(logits.dtype().code(), logits.numel() / classes, classes,
+        long classes = CrossEntropyChecks.backward(Device.CPU, logits, targets, logSumExp, gLoss, glogits);
+        CpuKernels.wp_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes), classes,
                 logits.address(), targets.address(), ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address());
     }
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
-        long classes = logits.dim(-1);
-        io.weakpair.nativ.CpuCrossEntropy.wp_soft_cross_entropy_forward(logits.dtype().code(), logits.numel() / classes,
+        long classes = CrossEntropyChecks.softForward(Device.CPU, logits, q, loss, logSumExp);
+        CpuKernels.wp_soft_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), q.address(), loss.address(), logSumExp.address());
     }
 
     @Override
     public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
-        long classes = logits.dim(-1);
-        io.weakpair.nativ.CpuCrossEntropy.wp_soft_cross_entropy_backward(logits.dtype().code(), logits.numel() / classes,
+        long classes = CrossEntropyChecks.softBackward(Device.CPU, logits, q, logSumExp, gLoss, glogits, gq);
+        CpuKernels.wp_soft_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), q.address(), logSumExp.address(), gLoss.address(), glogits.address(), addr(gq));
     }
 
     @Override
     public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
-        return io.weakpair.nativ.CpuEmbedding.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
+        EmbeddingChecks.forward(Device.CPU, table, ids, out);
+        return CpuKernels.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
                 table.address(), ids.numel(), ids.address(), out.address());
     }
 
     @Override
     public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
-        io.weakpair.nativ.CpuEmbedding.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
+        EmbeddingChecks.backward(Device.CPU, ids, gy, gtable);
+        CpuKernels.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
                 ids.address(), gy.address(), gtable.address());
     }
 
     @Override
     public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
-        long cols = x.dim(-1);
-        io.weakpair.nativ.CpuL2Norm.wp_l2norm_forward(x.dtype().code(), x.numel() / cols, cols, x.address(), y.address(),
+        long cols = L2NormChecks.forward(Device.CPU, x, y, norms);
+        CpuKernels.wp_l2norm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(),
                 norms.address(), eps);
     }
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
-        long cols = y.dim(-1);
-        io.weakpair.nativ.CpuL2Norm.wp_l2norm_backward(y.dtype().code(), y.numel() / cols, cols, y.address(),
+        long cols = L2NormChecks.backward(Device.CPU, y, norms, gy, gx);
+        CpuKernels.wp_l2norm_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(),
                 norms.address(), gy.address(), gx.address(), eps);
     }
 
     @Override
     public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
-        io.weakpair.nativ.CpuDropout.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
+        DropoutChecks.forward(Device.CPU, x, y, mask);
+        CpuKernels.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
                 seed);
     }
 
     @Override
     public void patchify(Tensor images, Tensor patches, int patch) {
-        io.weakpair.nativ.CpuPatchify.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
+        PatchifyChecks.images("patchify", Device.CPU, images, patches, patch);
+        CpuKernels.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, images.address(), patches.address());
     }
 
     @Override
     public void unpatchify(Tensor patches, Tensor images, int patch) {
-        io.weakpair.nativ.CpuPatchify.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
+        PatchifyChecks.images("unpatchify", Device.CPU, images, patches, patch);
+        CpuKernels.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, patches.address(), images.address());
     }
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
-        CpuAttention.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
+        AttentionChecks.forward(Device.CPU, q, k, v, keyMask, out, lse);
+        CpuKernels.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address());
     }
 
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                                   Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
-        CpuAttention.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
+        AttentionChecks.backward(Device.CPU, q, k, v, keyMask, out, lse, gout, gq, gk, gv);
+        CpuKernels.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(),
                 gout.address(), gq.address(), gk.address(), gv.address());
     }
@@ -310,17 +321,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
-        // Last line of defence before raw pointers: the optimiser has already checked these.
-        for (Tensor t : new Tensor[] {grad, m, v}) {
-            if (t.dtype() != param.dtype() || t.numel() != param.numel() || !t.isContiguous())
-                throw new IllegalArgumentException("adamw: " + t.describe() + " does not match parameter " + param.describe()
-                        + " (same dtype and size, contiguous)");
-        }
-        if (!param.isContiguous() || !param.dtype().isFloating())
-            throw new IllegalArgumentException("adamw: parameter " + param.describe() + " must be a contiguous F32 or F64 tensor");
-        if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
-        // Fully qualified so this section stays self-contained (no shared import lines to merge).
-        io.weakpair.nativ.CpuAdamW.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
+        AdamWChecks.step(Device.CPU, param, grad, m, v, step);
+        CpuKernels.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
                 v.address(), lr, beta1, beta2, eps, weightDecay, step);
     }
 
@@ -329,7 +331,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
                                   Tensor normRows, Tensor normCols, Tensor logits) {
-        CpuSimilarity.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
+        CpuKernels.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
                 normRows.address(), normCols.address(), logits.address());
     }
@@ -337,21 +339,21 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                                    Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        CpuSimilarity.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
+        CpuKernels.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
                 unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
                 gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
     }
 
     @Override
     public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
-        CpuUncertainty.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
+        CpuKernels.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), addr(confI2t), addr(confT2i));
     }
 
     @Override
     public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
                                   Tensor confT2i, Tensor losses, Tensor gradLogits) {
-        CpuContrastive.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
+        CpuKernels.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), alpha, addr(confI2t), addr(confT2i), losses.address(),
                 addr(gradLogits));
     }
@@ -360,7 +362,7 @@ public final class CpuBackend implements Backend {
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
                                  double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
                                  Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        CpuContrastive.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
+        CpuKernels.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
                 addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
                 addr(gradTau));
@@ -369,21 +371,17 @@ public final class CpuBackend implements Backend {
     @Override
     public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                                   Tensor hardNegImage) {
-        CpuMining.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
+        CpuKernels.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, hardNegText.address(), hardNegImage.address());
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
-        CpuMining.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
+        CpuKernels.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, weakPosText.address());
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static UnsupportedOperationException notYet(String kernel) {
-        return new UnsupportedOperationException("cpu: kernel " + kernel + " is not implemented yet");
-    }
 
     private static long addr(Tensor t) { return t == null ? 0 : t.address(); }
 

@@ -77,8 +77,12 @@ public final class AtomicFile {
         }
     }
 
-    /** The reason of a file-system error without the file name it carries (which may be the temporary file). */
-    private static String reason(IOException e) {
+    /**
+     * The reason of a file-system error without the file name it carries (which may be the
+     * temporary file), e.g. "Permission denied" or "AccessDeniedException", for messages that
+     * name the file themselves.
+     */
+    public static String reason(IOException e) {
         if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
         if (e instanceof FileSystemException) return e.getClass().getSimpleName();
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();

@@ -20,7 +20,7 @@ import static org.bytedeco.cuda.global.cublas.*;
  * unless TF32 is enabled.
  */
 final class CublasGemm implements GemmEngine {
-    private final CudaBackend backend;
+    private final CudaMemory backend;
     private final cublasContext handle = new cublasContext();
     private final FloatPointer alphaF = new FloatPointer(1), betaF = new FloatPointer(1);
     private final DoublePointer alphaD = new DoublePointer(1), betaD = new DoublePointer(1);
@@ -30,7 +30,7 @@ final class CublasGemm implements GemmEngine {
             dc = new DevicePointers.Doubles();
 
     /** Loads cuBLAS and creates a handle on the backend's stream; throws (a LinkageError or IllegalStateException) when it cannot. */
-    CublasGemm(CudaBackend backend, long workspace, long workspaceBytes) {
+    CublasGemm(CudaMemory backend, long workspace, long workspaceBytes) {
         this.backend = backend;
         Loader.load(cublas.class);
         check(cudart.cudaSetDevice(backend.index()), "cudaSetDevice");

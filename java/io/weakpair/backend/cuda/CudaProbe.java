@@ -1,6 +1,6 @@
 package io.weakpair.backend.cuda;
 
-import io.weakpair.nativ.cuda.CudaRuntime;
+import io.weakpair.nativ.cuda.CudaKernels;
 
 /**
  * Whether this process can use CUDA, and in words why not. The kernel library is probed once
@@ -43,13 +43,13 @@ final class CudaProbe {
     private static Raw probe() {
         boolean gpuBuild;
         try {
-            gpuBuild = CudaRuntime.wpc_is_gpu_build() != 0;
+            gpuBuild = CudaKernels.wpc_is_gpu_build() != 0;
         } catch (LinkageError e) {
             return new Raw(false, false, 0, "the CUDA kernel library (libweakpair_cuda.so and its JNI glue) could not be "
                     + "loaded: " + rootMessage(e));
         }
         if (!gpuBuild) return new Raw(true, false, 0, null);
-        int count = CudaRuntime.wpc_device_count();
+        int count = CudaKernels.wpc_device_count();
         if (count > 0) return new Raw(true, true, count, null);
         if (count == 0) return new Raw(true, true, 0, "the NVIDIA driver reports no CUDA device");
         return new Raw(true, true, 0, describeError(-count));
@@ -57,7 +57,7 @@ final class CudaProbe {
 
     /** Words for the CUDA runtime's initialisation errors that mean "no GPU here". */
     static String describeError(int code) {
-        String runtime = CudaRuntime.wpc_error_string(code).getString();
+        String runtime = CudaKernels.wpc_error_string(code).getString();
         return switch (code) {
             case 35 -> "no usable NVIDIA driver: the driver library libcuda.so.1 is missing, or older than the CUDA 13 "
                     + "runtime this build uses (cudaErrorInsufficientDriver: " + runtime + ")";

@@ -7,6 +7,7 @@ import io.weakpair.data.DataException;
 import io.weakpair.data.Progress;
 import io.weakpair.data.Seeds;
 import io.weakpair.data.Split;
+import io.weakpair.io.AtomicFile;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -241,7 +242,7 @@ public final class SyntheticGenerator {
                 Files.deleteIfExists(imgs);
             }
         } catch (IOException e) {
-            throw new DataException("synth: cannot prepare " + dir + ": " + e.getMessage(), e);
+            throw new DataException("synth: cannot prepare " + dir + ": " + AtomicFile.reason(e), e);
         }
     }
 

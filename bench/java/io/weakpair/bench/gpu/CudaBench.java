@@ -3,7 +3,7 @@ package io.weakpair.bench.gpu;
 import io.weakpair.backend.cuda.CudaBackend;
 import io.weakpair.backend.cuda.CudaBackends;
 import io.weakpair.backend.cuda.SoftmaxImpl;
-import io.weakpair.nativ.cuda.CudaRuntime;
+import io.weakpair.nativ.cuda.CudaKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
@@ -33,7 +33,7 @@ public final class CudaBench {
     private final Device gpu;
     private final int repeats;
     private final boolean smoke;
-    private final long start = CudaRuntime.wpc_event_create(), end = CudaRuntime.wpc_event_create();
+    private final long start = CudaKernels.wpc_event_create(), end = CudaKernels.wpc_event_create();
     private final List<Tensor> live = new ArrayList<>();
 
     private CudaBench(CudaBackend cuda, int repeats, boolean smoke) {
@@ -93,18 +93,18 @@ public final class CudaBench {
         for (int i = 0; i < 3; i++) op.run();
         cuda.synchronize();
         long s = cuda.stream();
-        CudaRuntime.wpc_event_record(start, s);
+        CudaKernels.wpc_event_record(start, s);
         op.run();
-        CudaRuntime.wpc_event_record(end, s);
-        double once = Math.max(CudaRuntime.wpc_event_elapsed_ms(start, end), 1e-3);
+        CudaKernels.wpc_event_record(end, s);
+        double once = Math.max(CudaKernels.wpc_event_elapsed_ms(start, end), 1e-3);
         // The emulator's events read 0 ms: a smoke run times single calls, it measures nothing.
         int iters = smoke ? 1 : (int) Math.max(1, Math.min(200, Math.ceil(2.0 / once)));
         double[] t = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-            CudaRuntime.wpc_event_record(start, s);
+            CudaKernels.wpc_event_record(start, s);
             for (int i = 0; i < iters; i++) op.run();
-            CudaRuntime.wpc_event_record(end, s);
-            t[r] = CudaRuntime.wpc_event_elapsed_ms(start, end) / iters;
+            CudaKernels.wpc_event_record(end, s);
+            t[r] = CudaKernels.wpc_event_elapsed_ms(start, end) / iters;
         }
         Arrays.sort(t);
         return t[repeats / 2];

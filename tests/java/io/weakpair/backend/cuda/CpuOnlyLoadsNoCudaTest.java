@@ -28,7 +28,7 @@ class CpuOnlyLoadsNoCudaTest {
         boolean cudaClasses = false;
         // The classes whose static initialisers load CUDA libraries.
         for (String name : List.of("org.bytedeco.cuda.global.cudart", "org.bytedeco.cuda.global.cublas",
-                "io.weakpair.nativ.cuda.CudaRuntime")) {
+                "io.weakpair.nativ.cuda.CudaKernels")) {
             if (isLoaded(name)) {
                 System.out.println("CLASS " + name);
                 cudaClasses = true;

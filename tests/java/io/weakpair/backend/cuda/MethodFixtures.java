@@ -5,7 +5,7 @@ import io.weakpair.autograd.GradMode;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.loss.Similarity;
-import io.weakpair.nativ.CpuMining;
+import io.weakpair.nativ.CpuKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
@@ -91,8 +91,8 @@ final class MethodFixtures {
                     ki = Math.max(ki, s[j * n + m]);
                 }
                 if (mode == MiningMode.SAMPLE) {
-                    kt += -Math.log(-Math.log(CpuMining.wp_mining_uniform(seed, 1, first, j)));
-                    ki += -Math.log(-Math.log(CpuMining.wp_mining_uniform(seed, 2, first, j)));
+                    kt += -Math.log(-Math.log(CpuKernels.wp_mining_uniform(seed, 1, first, j)));
+                    ki += -Math.log(-Math.log(CpuKernels.wp_mining_uniform(seed, 2, first, j)));
                 }
                 keysText.add(-kt);  // ascending order of -key: the hardest first
                 keysImage.add(-ki);

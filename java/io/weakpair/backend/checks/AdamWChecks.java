@@ -1,0 +1,20 @@
+package io.weakpair.backend.checks;
+
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+import static io.weakpair.backend.checks.KernelArgs.*;
+
+/** wp/adamw.h: a floating parameter, its gradient and both moments of one size; steps count from 1. */
+public final class AdamWChecks {
+    private AdamWChecks() {}
+
+    public static void step(Device device, Tensor param, Tensor grad, Tensor m, Tensor v, long step) {
+        String op = "adamw";
+        resident(op, device, param, grad, m, v);
+        sameSize(op, param, grad, m, v);
+        if (!param.dtype().isFloating())
+            throw new IllegalArgumentException("adamw: parameter " + param.describe() + " must be F32 or F64");
+        if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
+    }
+}

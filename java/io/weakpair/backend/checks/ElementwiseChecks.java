@@ -1,0 +1,56 @@
+package io.weakpair.backend.checks;
+
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+import java.util.Arrays;
+
+import static io.weakpair.backend.checks.KernelArgs.*;
+
+/**
+ * wp/runtime.h and wp/elementwise.h: fills, strided copies, casts, unary ops and reductions.
+ * (This is also the home for the CPU backend's copy/cast/binary/unary checks.)
+ */
+public final class ElementwiseChecks {
+    private ElementwiseChecks() {}
+
+    public static void fill(Device device, Tensor dst) { resident("fill", device, dst); }
+
+    /** Strided on both sides, so residency and shape only. */
+    public static void copy(Device device, Tensor src, Tensor dst) {
+        onDevice("copy", device, src, dst);
+        if (src.dtype() != dst.dtype() || !Arrays.equals(src.shape(), dst.shape()))
+            throw new IllegalArgumentException("copy: " + src.describe() + " and " + dst.describe() + " differ in dtype or shape");
+    }
+
+    public static void cast(Device device, Tensor src, Tensor dst) {
+        resident("cast", device, src, dst);
+        if (src.numel() != dst.numel())
+            throw new IllegalArgumentException("cast: " + src.describe() + " and " + dst.describe() + " differ in size");
+    }
+
+    public static void unary(Device device, Tensor x, Tensor y) {
+        resident("unary", device, x, y);
+        sameSize("unary", x, y);
+    }
+
+    /** x or y may be null (each op's derivative reads one of them). */
+    public static void unaryBackward(Device device, Tensor x, Tensor y, Tensor gy, Tensor gx) {
+        resident("unaryBackward", device, x, y, gy, gx);
+        sameSize("unaryBackward", gy, x, y, gx);
+    }
+
+    /** Broadcasting operands carry stride 0, so residency only; the op checked the broadcast. */
+    public static void binary(String op, Device device, Tensor a, Tensor b, Tensor out) { onDevice(op, device, a, b, out); }
+
+    public static void reduceSum(Device device, Tensor x, long outer, long axis, long inner, Tensor out) {
+        resident("reduceSum", device, x, out);
+        if (outer < 0 || axis < 0 || inner < 0 || outer * axis * inner != x.numel() || outer * inner != out.numel()
+                || x.dtype() != out.dtype())
+            throw new IllegalArgumentException("reduceSum: [" + outer + ", " + axis + ", " + inner + "] does not fit "
+                    + x.describe() + " -> " + out.describe());
+    }
+
+    /** sumSquares and hasNonFinite: one dense input. */
+    public static void reduction(String op, Device device, Tensor x) { resident(op, device, x); }
+}

@@ -1,0 +1,28 @@
+package io.weakpair.backend.checks;
+
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+import static io.weakpair.backend.checks.KernelArgs.*;
+
+/** wp/embedding.h: a [vocab, dim] table, I32 ids, one dim-wide row per id (the kernel checks the ids' range). */
+public final class EmbeddingChecks {
+    private EmbeddingChecks() {}
+
+    public static void forward(Device device, Tensor table, Tensor ids, Tensor out) {
+        lookup("embeddingForward", device, table, "table", ids, out);
+    }
+
+    public static void backward(Device device, Tensor ids, Tensor gy, Tensor gtable) {
+        lookup("embeddingBackward", device, gtable, "gtable", ids, gy);
+    }
+
+    /** The table (or its gradient) [vocab, dim], the ids, and the rows one per id (the output or its gradient). */
+    private static void lookup(String op, Device device, Tensor table, String what, Tensor ids, Tensor rows) {
+        resident(op, device, table, ids, rows);
+        if (table.rank() != 2) throw new IllegalArgumentException(op + ": " + what + " " + table.describe() + " must be [vocab, dim]");
+        sized(op, ids, ids.numel(), DType.I32);
+        sized(op, rows, ids.numel() * table.dim(1), table.dtype());
+    }
+}

@@ -1,0 +1,65 @@
+package io.weakpair.backend.checks;
+
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+
+/** The primitive checks the kernel-family checks are made of; null tensors (optional arguments) pass. */
+public final class KernelArgs {
+    private KernelArgs() {}
+
+    /** Every tensor open and on {@code device} (for strided kernels: copies, broadcasting binary ops, GEMM). */
+    public static void onDevice(String op, Device device, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t == null) continue;
+            t.checkOpen(op);
+            if (!t.device().equals(device))
+                throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not on " + device);
+        }
+    }
+
+    /** Every tensor open, on {@code device} and contiguous (the kernels take raw addresses of dense data). */
+    public static void resident(String op, Device device, Tensor... ts) {
+        onDevice(op, device, ts);
+        contiguous(op, ts);
+    }
+
+    public static void contiguous(String op, Tensor... ts) {
+        for (Tensor t : ts)
+            if (t != null && !t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
+    }
+
+    /** Every tensor holds as many elements of the same dtype as {@code like}. */
+    public static void sameSize(String op, Tensor like, Tensor... ts) {
+        for (Tensor t : ts)
+            if (t != null && (t.numel() != like.numel() || t.dtype() != like.dtype()))
+                throw new IllegalArgumentException(op + ": " + t.describe() + " does not match " + like.describe());
+    }
+
+    /** {@code t} holds exactly {@code numel} elements of {@code dtype}. */
+    public static void sized(String op, Tensor t, long numel, DType dtype) {
+        if (t != null && (t.numel() != numel || t.dtype() != dtype))
+            throw new IllegalArgumentException(op + ": " + t.describe() + " must hold " + numel + " " + dtype + " elements");
+    }
+
+    /** The length of the last axis, which a row-wise kernel works along. */
+    public static long lastDim(String op, Tensor t) {
+        if (t.rank() == 0) throw new IllegalArgumentException(op + ": " + t.describe() + " has no last axis");
+        return t.dim(-1);
+    }
+
+    /** Rows of the [rows, cols] view of {@code t} (0 when a row is empty). */
+    public static long rows(Tensor t, long cols) { return cols == 0 ? 0 : t.numel() / cols; }
+
+    /** Rows of a tensor that must be a matrix. */
+    public static long matrixRows(String op, Tensor t, String what) {
+        if (t.rank() != 2) throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must have rank 2");
+        return t.dim(0);
+    }
+
+    /** Optional identity labels: {@code n} I64 values. */
+    public static void labels(String op, Tensor labels, long n) {
+        if (labels != null && (labels.dtype() != DType.I64 || labels.numel() != n))
+            throw new IllegalArgumentException(op + ": labels " + labels.describe() + " must be " + n + " I64 values");
+    }
+}
