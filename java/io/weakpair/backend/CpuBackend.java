@@ -128,12 +128,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, double value) {
+        BackendChecks.fill(Device.CPU, dst);
         if (!dst.isContiguous()) throw new IllegalArgumentException("fill: tensor " + dst.describe() + " is not contiguous");
         CpuRuntime.wp_fill(dst.dtype().code(), dst.address(), dst.numel(), value);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
+        BackendChecks.copy(Device.CPU, src, dst);
         if (src.numel() == 0) return;
         CpuRuntime.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
                 dst.address(), dst.strides());
@@ -141,11 +143,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void cast(Tensor src, Tensor dst) {
+        BackendChecks.cast(Device.CPU, src, dst);
         CpuRuntime.wp_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel());
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        BackendChecks.binary(Device.CPU, op, a, b, out);
         if (out.numel() == 0) return;
         CpuElementwise.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
                 b.address(), b.strides(), out.address(), out.strides());
@@ -153,27 +157,32 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
+        BackendChecks.unary(Device.CPU, op, x, y);
         CpuElementwise.wp_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta);
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
+        BackendChecks.unaryBackward(Device.CPU, op, x, y, gy, gx);
         CpuElementwise.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
                 gx.address(), alpha);
     }
 
     @Override
     public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
+        BackendChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
         CpuElementwise.wp_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale);
     }
 
     @Override
     public double sumSquares(Tensor x) {
+        BackendChecks.whole(Device.CPU, "sumSquares", x);
         return CpuElementwise.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
     }
 
     @Override
     public boolean hasNonFinite(Tensor x) {
+        BackendChecks.whole(Device.CPU, "hasNonFinite", x);
         if (!x.dtype().isFloating()) return false;
         return CpuRuntime.wp_has_nonfinite(x.dtype().code(), x.address(), x.numel()) != 0;
     }
@@ -181,6 +190,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
                      long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
+        BackendChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC);
         CpuGemm.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
                 strideA, b.address(), ldb, strideB, beta, c.address(), ldc, strideC);
     }
@@ -189,6 +199,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
+        BackendChecks.layerNorm(Device.CPU, "layerNormForward", x, new Tensor[] {y}, new Tensor[0], new Tensor[] {gamma, beta}, new Tensor[] {mean, rstd});
         long cols = x.dim(-1);
         io.weakpair.nativ.CpuLayerNorm.wp_layernorm_forward(x.dtype().code(), x.numel() / cols, cols, x.address(),
                 addr(gamma), addr(beta), eps, y.address(), mean.address(), rstd.address());
@@ -197,6 +208,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
                                   Tensor gbeta) {
+        BackendChecks.layerNorm(Device.CPU, "layerNormBackward", x, new Tensor[] {gy}, new Tensor[] {gx}, new Tensor[] {gamma, ggamma, gbeta}, new Tensor[] {mean, rstd});
         long cols = x.dim(-1);
         io.weakpair.nativ.CpuLayerNorm.wp_layernorm_backward(x.dtype().code(), x.numel() / cols, cols, x.address(),
                 addr(gamma), mean.address(), rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta));
@@ -204,12 +216,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxForward(Tensor x, Tensor y, boolean log) {
+        BackendChecks.rowwise(Device.CPU, "softmaxForward", true, x, new Tensor[] {y}, new Tensor[0]);
         long cols = lastDim(x);
         CpuSoftmax.wp_softmax_forward(x.dtype().code(), rowsOf(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
+        BackendChecks.rowwise(Device.CPU, "softmaxBackward", true, y, new Tensor[] {gy, gx}, new Tensor[0]);
         long cols = lastDim(y);
         CpuSoftmax.wp_softmax_backward(y.dtype().code(), rowsOf(y, cols), cols, y.address(), gy.address(), gx.address(),
                 log ? 1 : 0);
@@ -222,6 +236,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
+        BackendChecks.crossEntropy(Device.CPU, "crossEntropyForward", logits, targets, false, new Tensor[0], new Tensor[] {loss, logSumExp});
         long classes = logits.dim(-1);
         return io.weakpair.nativ.CpuCrossEntropy.wp_cross_entropy_forward(logits.dtype().code(), logits.numel() / classes,
                 classes, logits.address(), targets.address(), ignoreIndex, loss.address(), logSumExp.address());
@@ -230,6 +245,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
                                      Tensor glogits) {
+        BackendChecks.crossEntropy(Device.CPU, "crossEntropyBackward", logits, targets, false, new Tensor[] {glogits}, new Tensor[] {logSumExp, gLoss});
         long classes = logits.dim(-1);
         io.weakpair.nativ.CpuCrossEntropy.wp_cross_entropy_backward(logits.dtype().code(), logits.numel() / classes, classes,
                 logits.address(), targets.address(), ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address());
@@ -237,6 +253,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
+        BackendChecks.crossEntropy(Device.CPU, "softCrossEntropyForward", logits, q, true, new Tensor[0], new Tensor[] {loss, logSumExp});
         long classes = logits.dim(-1);
         io.weakpair.nativ.CpuCrossEntropy.wp_soft_cross_entropy_forward(logits.dtype().code(), logits.numel() / classes,
                 classes, logits.address(), q.address(), loss.address(), logSumExp.address());
@@ -244,6 +261,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
+        BackendChecks.crossEntropy(Device.CPU, "softCrossEntropyBackward", logits, q, true, new Tensor[] {glogits, gq}, new Tensor[] {logSumExp, gLoss});
         long classes = logits.dim(-1);
         io.weakpair.nativ.CpuCrossEntropy.wp_soft_cross_entropy_backward(logits.dtype().code(), logits.numel() / classes,
                 classes, logits.address(), q.address(), logSumExp.address(), gLoss.address(), glogits.address(), addr(gq));
@@ -251,18 +269,21 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
+        BackendChecks.embedding(Device.CPU, "embeddingForward", table, ids, out);
         return io.weakpair.nativ.CpuEmbedding.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
                 table.address(), ids.numel(), ids.address(), out.address());
     }
 
     @Override
     public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
+        BackendChecks.embedding(Device.CPU, "embeddingBackward", gtable, ids, gy);
         io.weakpair.nativ.CpuEmbedding.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
                 ids.address(), gy.address(), gtable.address());
     }
 
     @Override
     public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
+        BackendChecks.rowwise(Device.CPU, "l2NormalizeForward", false, x, new Tensor[] {y}, new Tensor[] {norms});
         long cols = x.dim(-1);
         io.weakpair.nativ.CpuL2Norm.wp_l2norm_forward(x.dtype().code(), x.numel() / cols, cols, x.address(), y.address(),
                 norms.address(), eps);
@@ -270,6 +291,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
+        BackendChecks.rowwise(Device.CPU, "l2NormalizeBackward", false, y, new Tensor[] {gy, gx}, new Tensor[] {norms});
         long cols = y.dim(-1);
         io.weakpair.nativ.CpuL2Norm.wp_l2norm_backward(y.dtype().code(), y.numel() / cols, cols, y.address(),
                 norms.address(), gy.address(), gx.address(), eps);
@@ -277,24 +299,28 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
+        BackendChecks.dropout(Device.CPU, x, y, mask, p);
         io.weakpair.nativ.CpuDropout.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
                 seed);
     }
 
     @Override
     public void patchify(Tensor images, Tensor patches, int patch) {
+        BackendChecks.patchify(Device.CPU, "patchify", images, patches, patch);
         io.weakpair.nativ.CpuPatchify.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, images.address(), patches.address());
     }
 
     @Override
     public void unpatchify(Tensor patches, Tensor images, int patch) {
+        BackendChecks.patchify(Device.CPU, "unpatchify", images, patches, patch);
         io.weakpair.nativ.CpuPatchify.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, patches.address(), images.address());
     }
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
+        BackendChecks.attention(Device.CPU, "attentionForward", q, k, v, keyMask, out, lse, null, null, null, null);
         CpuAttention.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address());
     }
@@ -302,6 +328,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                                   Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
+        BackendChecks.attention(Device.CPU, "attentionBackward", q, k, v, keyMask, out, lse, BackendChecks.required("attentionBackward", gout, "gout"), BackendChecks.required("attentionBackward", gq, "gq"), BackendChecks.required("attentionBackward", gk, "gk"), BackendChecks.required("attentionBackward", gv, "gv"));
         CpuAttention.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(),
                 gout.address(), gq.address(), gk.address(), gv.address());
@@ -310,6 +337,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
+        BackendChecks.adamw(Device.CPU, param, grad, m, v, step);
         // Last line of defence before raw pointers: the optimiser has already checked these.
         for (Tensor t : new Tensor[] {grad, m, v}) {
             if (t.dtype() != param.dtype() || t.numel() != param.numel() || !t.isContiguous())
@@ -329,6 +357,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
                                   Tensor normRows, Tensor normCols, Tensor logits) {
+        BackendChecks.similarity(Device.CPU, "similarityForward", featRows, featCols, new Tensor[] {unitRows}, new Tensor[] {unitCols}, normRows, normCols, new Tensor[] {logits}, null, tau);
         CpuSimilarity.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
                 normRows.address(), normCols.address(), logits.address());
@@ -337,6 +366,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                                    Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        BackendChecks.similarity(Device.CPU, "similarityBackward", unitRows, unitCols, new Tensor[] {gradRows}, new Tensor[] {gradCols}, normRows, normCols, new Tensor[] {logits, gradLogits}, gradTau, tau);
         CpuSimilarity.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
                 unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
                 gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
@@ -344,6 +374,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
+        BackendChecks.contrastive(Device.CPU, "uncertaintyConfidence", logits, rowLabels, colLabels, new Tensor[] {confI2t, confT2i}, null);
         CpuUncertainty.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), addr(confI2t), addr(confT2i));
     }
@@ -351,6 +382,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
                                   Tensor confT2i, Tensor losses, Tensor gradLogits) {
+        BackendChecks.contrastive(Device.CPU, "contrastiveLogits", logits, rowLabels, colLabels, new Tensor[] {confI2t, confT2i, gradLogits}, BackendChecks.required("contrastiveLogits", losses, "losses"));
         CpuContrastive.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), alpha, addr(confI2t), addr(confT2i), losses.address(),
                 addr(gradLogits));
@@ -360,6 +392,7 @@ public final class CpuBackend implements Backend {
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
                                  double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
                                  Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        BackendChecks.contrastiveFused(Device.CPU, featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows, losses, gradRows, gradCols, gradTau);
         CpuContrastive.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
                 addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
@@ -369,12 +402,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                                   Tensor hardNegImage) {
+        BackendChecks.mining(Device.CPU, "mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
         CpuMining.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, hardNegText.address(), hardNegImage.address());
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
+        BackendChecks.mining(Device.CPU, "mineWeakPositives", logits, labels, mode, weakPosText);
         CpuMining.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, weakPosText.address());
     }
