@@ -150,9 +150,15 @@ public final class BackendChecks {
                     + x.describe() + " -> " + out.describe());
     }
 
-    /** A whole-tensor reduction (sum of squares, the non-finite test). */
+    /** The non-finite test: any dtype (an integer tensor has none). */
     public static void whole(Device device, String op, Tensor x) {
         flat(op, device, required(op, x, "x"));
+    }
+
+    /** The sum of squares: a floating tensor (the kernel has no integer version). */
+    public static void sumSquares(Device device, Tensor x) {
+        whole(device, "sumSquares", x);
+        floating("sumSquares", x);
     }
 
     /**
@@ -245,11 +251,13 @@ public final class BackendChecks {
 
     /**
      * Cross-entropy: logits [rows, classes]; integer targets (I32 [rows]) or soft targets (logits'
-     * size); perRow: the loss, the log-sum-exp and the loss gradient.
+     * size); likeLogits: the logits gradient (required) then the targets' gradient (optional);
+     * perRow: the loss, the log-sum-exp and the loss gradient.
      */
     public static void crossEntropy(Device device, String op, Tensor logits, Tensor targets, boolean soft, Tensor[] likeLogits,
                                     Tensor[] perRow) {
         flat(op, device, required(op, logits, "logits"), required(op, targets, "targets"));
+        if (likeLogits.length > 0) required(op, likeLogits[0], "glogits");
         flat(op, device, likeLogits);
         floating(op, logits);
         long classes = nonEmptyLastDim(op, logits), rows = rows(logits, classes);
@@ -329,9 +337,18 @@ public final class BackendChecks {
 
     static void labels(String op, Tensor labels, long n) { sized(op, labels, n, DType.I64, "labels"); }
 
-    /** Features [nr, dim] and [nc, dim] (or their unit rows), normalisers [nr], [nc], logits-sized tensors [nr, nc]. */
-    public static void similarity(Device device, String op, Tensor rows, Tensor cols, Tensor[] likeRows, Tensor[] likeCols,
-                                  Tensor normRows, Tensor normCols, Tensor[] logitsSized, Tensor gradTau, double tau) {
+    /**
+     * Features [nr, dim] and [nc, dim] (or their unit rows), normalisers [nr], [nc], logits-sized
+     * tensors [nr, nc] (required); likeRows/likeCols are required outputs in the forward
+     * ({@code outputsRequired}), optional gradients in the backward.
+     */
+    public static void similarity(Device device, String op, boolean outputsRequired, Tensor rows, Tensor cols, Tensor[] likeRows,
+                                  Tensor[] likeCols, Tensor normRows, Tensor normCols, Tensor[] logitsSized, Tensor gradTau,
+                                  double tau) {
+        if (outputsRequired) {
+            for (Tensor t : likeRows) required(op, t, "unit rows");
+            for (Tensor t : likeCols) required(op, t, "unit columns");
+        }
         flat(op, device, required(op, rows, "row features"), required(op, cols, "column features"), normRows, normCols, gradTau);
         flat(op, device, likeRows);
         flat(op, device, likeCols);

@@ -176,7 +176,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public double sumSquares(Tensor x) {
-        BackendChecks.whole(Device.CPU, "sumSquares", x);
+        BackendChecks.sumSquares(Device.CPU, x);
         return CpuElementwise.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
     }
 
@@ -357,7 +357,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
                                   Tensor normRows, Tensor normCols, Tensor logits) {
-        BackendChecks.similarity(Device.CPU, "similarityForward", featRows, featCols, new Tensor[] {unitRows}, new Tensor[] {unitCols}, normRows, normCols, new Tensor[] {logits}, null, tau);
+        BackendChecks.similarity(Device.CPU, "similarityForward", true, featRows, featCols, new Tensor[] {unitRows}, new Tensor[] {unitCols}, normRows, normCols, new Tensor[] {logits}, null, tau);
         CpuSimilarity.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
                 normRows.address(), normCols.address(), logits.address());
@@ -366,7 +366,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                                    Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        BackendChecks.similarity(Device.CPU, "similarityBackward", unitRows, unitCols, new Tensor[] {gradRows}, new Tensor[] {gradCols}, normRows, normCols, new Tensor[] {logits, gradLogits}, gradTau, tau);
+        BackendChecks.similarity(Device.CPU, "similarityBackward", false, unitRows, unitCols, new Tensor[] {gradRows}, new Tensor[] {gradCols}, normRows, normCols, new Tensor[] {logits, gradLogits}, gradTau, tau);
         CpuSimilarity.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
                 unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
                 gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
