@@ -17,6 +17,7 @@ using namespace wp;
 // with malloc, which caches them well. The cache is bounded; wp_host_empty_cache drops it.
 namespace {
 constexpr int64_t kCacheMinBytes = int64_t(1) << 20;
+constexpr int64_t kMaxHostBytes = int64_t(1) << 48;
 
 // Size classes: 4 per power of two above 1 MiB, so a cached block wastes at most 25%.
 int64_t size_class(int64_t bytes) {
@@ -53,7 +54,8 @@ HostCache& cache() {
 }  // namespace
 
 WP_API void* wp_host_alloc(int64_t bytes) {
-  if (bytes <= 0) return nullptr;
+  // Above 2^48 bytes no machine has the memory, and size_class's doubling would overflow.
+  if (bytes <= 0 || bytes > kMaxHostBytes) return nullptr;
   if (bytes < kCacheMinBytes) {
     // Round up to the alignment so aligned_alloc's size rule holds.
     return std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64));

@@ -138,6 +138,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
+        BackendChecks.copy(Device.CPU, src, dst);
         if (src.numel() == 0) return;
         CpuKernels.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
                 dst.address(), dst.strides());
@@ -145,11 +146,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void cast(Tensor src, Tensor dst) {
+        BackendChecks.cast(Device.CPU, src, dst);
         CpuKernels.wp_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel());
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        BackendChecks.binary(Device.CPU, op, a, b, out);
         if (out.numel() == 0) return;
         CpuKernels.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
                 b.address(), b.strides(), out.address(), out.strides());
@@ -157,6 +160,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
+        BackendChecks.unary(Device.CPU, op, x, y);
         CpuKernels.wp_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta);
     }
 
@@ -331,6 +335,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
                                   Tensor normRows, Tensor normCols, Tensor logits) {
+        BackendChecks.similarity(Device.CPU, "similarityForward", true, featRows, featCols, new Tensor[] {unitRows}, new Tensor[] {unitCols}, normRows, normCols, new Tensor[] {logits}, null, tau);
         CpuKernels.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
                 normRows.address(), normCols.address(), logits.address());
@@ -339,6 +344,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                                    Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        BackendChecks.similarity(Device.CPU, "similarityBackward", false, unitRows, unitCols, new Tensor[] {gradRows}, new Tensor[] {gradCols}, normRows, normCols, new Tensor[] {logits, gradLogits}, gradTau, tau);
         CpuKernels.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
                 unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
                 gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
@@ -346,6 +352,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
+        BackendChecks.contrastive(Device.CPU, "uncertaintyConfidence", logits, rowLabels, colLabels, new Tensor[] {confI2t, confT2i}, null);
         CpuKernels.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), addr(confI2t), addr(confT2i));
     }
@@ -353,6 +360,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
                                   Tensor confT2i, Tensor losses, Tensor gradLogits) {
+        BackendChecks.contrastive(Device.CPU, "contrastiveLogits", logits, rowLabels, colLabels, new Tensor[] {confI2t, confT2i, gradLogits}, BackendChecks.required("contrastiveLogits", losses, "losses"));
         CpuKernels.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), alpha, addr(confI2t), addr(confT2i), losses.address(),
                 addr(gradLogits));
@@ -362,6 +370,7 @@ public final class CpuBackend implements Backend {
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
                                  double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
                                  Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+        BackendChecks.contrastiveFused(Device.CPU, featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows, losses, gradRows, gradCols, gradTau);
         CpuKernels.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
                 addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
@@ -371,12 +380,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                                   Tensor hardNegImage) {
+        BackendChecks.mining(Device.CPU, "mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
         CpuKernels.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, hardNegText.address(), hardNegImage.address());
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
+        BackendChecks.mining(Device.CPU, "mineWeakPositives", logits, labels, mode, weakPosText);
         CpuKernels.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, weakPosText.address());
     }

@@ -8,16 +8,67 @@ public final class Shapes {
 
     public static final int MAX_RANK = 8;
 
+    /**
+     * The element count of a shape, or an error naming the shape when it does not fit a long
+     * (a product of int dimensions can: 2^31 * 2^31 * 2^31). A shape with a zero dimension
+     * has no elements whatever its other dimensions.
+     */
     public static long numel(int[] shape) {
+        for (int d : shape) if (d == 0) return 0;
         long n = 1;
-        for (int d : shape) n *= d;
+        try {
+            for (int d : shape) n = Math.multiplyExact(n, d);
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^63 - 1 elements");
+        }
         return n;
+    }
+
+    /** Bytes of {@code numel} elements of {@code elementBytes} each, or an error naming the shape on overflow. */
+    public static long byteCount(long numel, int elementBytes, int[] shape) {
+        try {
+            return Math.multiplyExact(numel, elementBytes);
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs more than 2^63 - 1 bytes");
+        }
+    }
+
+    /**
+     * Checks that a strided view stays inside a storage of {@code capacity} elements: offset and
+     * strides non-negative (the kernels walk views forwards), and the last element the view can
+     * reach, offset + sum (shape[i] - 1) * strides[i], below the capacity. An empty view reaches
+     * nothing (a slice at the end of an empty axis may point past the storage; no kernel reads it).
+     */
+    public static void checkView(int[] shape, long[] strides, long offset, long capacity, String from) {
+        if (strides.length != shape.length)
+            throw new IllegalArgumentException("view of " + from + ": " + strides.length + " strides for shape " + Arrays.toString(shape));
+        validate(shape);
+        if (offset < 0) throw new IllegalArgumentException("view of " + from + ": negative offset " + offset);
+        long last = offset;
+        boolean empty = numel(shape) == 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (strides[i] < 0)
+                throw new IllegalArgumentException("view of " + from + ": negative stride in " + Arrays.toString(strides)
+                        + " (not supported)");
+            if (!empty) {
+                try {
+                    last = Math.addExact(last, Math.multiplyExact((long) shape[i] - 1, strides[i]));
+                } catch (ArithmeticException overflow) {
+                    last = Long.MAX_VALUE;
+                }
+            }
+        }
+        if (!empty && last >= capacity)
+            throw new IllegalArgumentException("view of " + from + ": shape " + Arrays.toString(shape) + ", strides "
+                    + Arrays.toString(strides) + " and offset " + offset + " reach element " + last + " of a storage of "
+                    + capacity + " elements");
     }
 
     public static void validate(int[] shape) {
         if (shape.length > MAX_RANK) throw new IllegalArgumentException("rank " + shape.length + " is above the maximum " + MAX_RANK);
         for (int d : shape)
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        numel(shape);  // throws when the element count overflows
     }
 
     public static long[] contiguousStrides(int[] shape) {

@@ -48,7 +48,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor empty(DType dtype, Device device, int... shape) {
         Shapes.validate(shape);
         Backend backend = Backends.get(device);
-        long bytes = Math.max(1, Shapes.numel(shape)) * dtype.byteSize();
+        long bytes = Shapes.byteCount(Math.max(1, Shapes.numel(shape)), dtype.byteSize(), shape);
         Storage s = Storage.allocate(backend, bytes, Scope.current() == null);
         return new Tensor(s, 0, shape.clone(), Shapes.contiguousStrides(shape), dtype);
     }
@@ -104,7 +104,7 @@ public final class Tensor implements AutoCloseable {
     /** Standard normal samples times {@code std}, deterministic for a seed. */
     public static Tensor randn(long seed, double std, DType dtype, Device device, int... shape) {
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] data = new double[Math.toIntExact(Shapes.numel(shape))];
+        double[] data = new double[hostLength(shape)];
         for (int i = 0; i < data.length; i++) data[i] = std * gaussian(rng);
         return fromDoubles(data, dtype, device, shape);
     }
@@ -112,9 +112,19 @@ public final class Tensor implements AutoCloseable {
     /** Uniform samples in [lo, hi), deterministic for a seed. */
     public static Tensor uniform(long seed, double lo, double hi, DType dtype, Device device, int... shape) {
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] data = new double[Math.toIntExact(Shapes.numel(shape))];
+        double[] data = new double[hostLength(shape)];
         for (int i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * rng.nextDouble();
         return fromDoubles(data, dtype, device, shape);
+    }
+
+    /** The element count of a shape generated on the host, or an error naming the shape. */
+    private static int hostLength(int[] shape) {
+        Shapes.validate(shape);
+        long n = Shapes.numel(shape);
+        if (n > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("random tensor of shape " + Arrays.toString(shape) + " has " + n
+                    + " elements, more than one host array holds");
+        return (int) n;
     }
 
     /** Copies doubles into a new tensor of a floating dtype on a device. */
@@ -199,9 +209,14 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- raw views (no autograd)
 
-    /** A view with new shape, strides and offset over the same storage. */
+    /**
+     * A view with new shape, strides and offset (in elements) over the same storage; it must
+     * lie inside the storage (non-negative strides; stride 0 repeats an element, as broadcasting does).
+     */
     public Tensor view(int[] newShape, long[] newStrides, long newOffset) {
         checkOpen("view");
+        if (newShape == null || newStrides == null) throw new IllegalArgumentException("view of " + describe() + ": null shape or strides");
+        Shapes.checkView(newShape, newStrides, newOffset, storage.bytes() / dtype.byteSize(), describe());
         storage.retain();
         return new Tensor(storage, newOffset, newShape.clone(), newStrides.clone(), dtype);
     }
@@ -256,7 +271,7 @@ public final class Tensor implements AutoCloseable {
 
     public float[] toFloatArray() {
         try (Tensor h = hostContiguous(DType.F32)) {
-            float[] a = new float[Math.toIntExact(numel)];
+            float[] a = new float[arrayLength("read")];
             h.backend().download(h, a);
             return a;
         }
@@ -264,7 +279,7 @@ public final class Tensor implements AutoCloseable {
 
     public double[] toDoubleArray() {
         try (Tensor h = hostContiguous(DType.F64)) {
-            double[] a = new double[Math.toIntExact(numel)];
+            double[] a = new double[arrayLength("read")];
             h.backend().download(h, a);
             return a;
         }
@@ -272,7 +287,7 @@ public final class Tensor implements AutoCloseable {
 
     public int[] toIntArray() {
         try (Tensor h = hostContiguous(DType.I32)) {
-            int[] a = new int[Math.toIntExact(numel)];
+            int[] a = new int[arrayLength("read")];
             h.backend().download(h, a);
             return a;
         }
@@ -280,10 +295,17 @@ public final class Tensor implements AutoCloseable {
 
     public long[] toLongArray() {
         try (Tensor h = hostContiguous(DType.I64)) {
-            long[] a = new long[Math.toIntExact(numel)];
+            long[] a = new long[arrayLength("read")];
             h.backend().download(h, a);
             return a;
         }
+    }
+
+    /** numel as a Java array length, or an error naming the op and the tensor when it is too large for one. */
+    private int arrayLength(String op) {
+        if (numel > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(op + ": tensor " + describe() + " has " + numel + " elements, more than a Java array holds");
+        return (int) numel;
     }
 
     /** The value of a one-element tensor. */

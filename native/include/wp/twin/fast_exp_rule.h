@@ -52,6 +52,9 @@ WP_TWIN float fast_expf(float x) {
   // handled at the end instead).
   float xc = x < kMin ? kMin : x;
   xc = xc > kMax ? kMax : xc;
+  // NaN passes both clamps; converting it to int below is undefined behaviour (UBSan: a shift
+  // of a negative exponent), so compute with 0 and let the last line return the NaN.
+  xc = xc == xc ? xc : 0.0f;
   const float n = floorf(add_rn(mul_rn(xc, kLog2e), 0.5f));
   const float r = add_rn(add_rn(xc, -mul_rn(n, kLn2Hi)), -mul_rn(n, kLn2Lo));
   float p = 1.0f / 5040;
