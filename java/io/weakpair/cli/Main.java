@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
                 InitCommand.class,
                 EmbedCommand.class,
                 LossesCommand.class,
