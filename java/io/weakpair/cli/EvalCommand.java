@@ -62,9 +62,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "images or captions per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--output", paramLabel = "FILE",
             description = "metrics JSON (default: CK's name with .eval-SPLIT.json, beside it; replaced atomically)")
@@ -93,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw new UsageException("give the dataset once: DIR '" + data.dir + "' and --dataset '" + dataset + "' differ");
             data.dir = dataset;
         }
-        Device dev = CliDevices.resolve(device);
+        Device dev = device.resolve();
         CliFiles.checkInputFile("--checkpoint", checkpoint);
         Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
         if (!Files.isRegularFile(vocabFile))
