@@ -5,8 +5,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A redrawn bar on an interactive terminal (me.tongfei:progressbar): counts, speed, elapsed,
- * ETA and the message. The library redraws from its own thread once a second and writes to
+ * A redrawn bar on an interactive terminal (me.tongfei:progressbar): counts, elapsed, ETA and
+ * the message (no speed column: on an 80-column terminal it would push the message out). The library redraws from its own thread once a second and writes to
  * the process's real standard error, so the bar never mixes into redirected standard output.
  */
 final class TerminalBar implements TaskProgress {
@@ -19,7 +19,6 @@ final class TerminalBar implements TaskProgress {
                 .setUnit(" " + unit, 1)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUpdateIntervalMillis(500)
-                .showSpeed()
                 .build();
     }
 

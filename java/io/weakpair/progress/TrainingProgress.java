@@ -34,8 +34,9 @@ public final class TrainingProgress implements AutoCloseable {
         // An exponential moving average: a single batch's loss is too noisy to read.
         smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
         double seconds = (System.nanoTime() - start) / 1e9;
-        bar.message(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f (itc %.3f, match %.3f, mlm %.3f)  tau %.4f  %.1f samples/s",
-                epoch + 1, epochs, smoothed, itc, matching, mlm, temperature, seconds > 0 ? samples / seconds : 0.0));
+        // Most telling first: a narrow terminal cuts the end of the line.
+        bar.message(String.format(Locale.ROOT, "loss %.4f  %.1f samples/s  epoch %d/%d  (itc %.3f, match %.3f, mlm %.3f, tau %.4f)",
+                smoothed, seconds > 0 ? samples / seconds : 0.0, epoch + 1, epochs, itc, matching, mlm, temperature));
         bar.advance(1);
     }
 
