@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 TrainCommand.class,
                 AblateCommand.class,
+                EvalCommand.class,
                 InitCommand.class,
                 EmbedCommand.class,
                 LossesCommand.class,

@@ -11,6 +11,9 @@ import io.weakpair.data.Prefetcher;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.Preprocessing;
 import io.weakpair.ops.F;
+import io.weakpair.progress.ProgressBars;
+import io.weakpair.progress.ProgressFactory;
+import io.weakpair.progress.TaskProgress;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
@@ -39,8 +42,15 @@ public final class TextToImageEvaluation {
 
     private TextToImageEvaluation() {}
 
+    /** Progress on {@code progress} (a bar on a terminal, else plain lines; null for none). */
     public static Result run(AlbefModel model, WordPieceTokenizer tokenizer, DatasetSplit split, int kTest, int batchSize,
                              PrintStream progress) {
+        return run(model, tokenizer, split, kTest, batchSize, progress == null ? ProgressFactory.SILENT : ProgressBars.on(progress));
+    }
+
+    /** Progress of each phase (embedding the gallery, the queries, re-ranking) through {@code progress}. */
+    public static Result run(AlbefModel model, WordPieceTokenizer tokenizer, DatasetSplit split, int kTest, int batchSize,
+                             ProgressFactory progress) {
         if (split == null || split.isEmpty()) throw new IllegalArgumentException("evaluation: the split holds no image");
         boolean wasTraining = model.isTraining();
         model.eval();
@@ -59,7 +69,8 @@ public final class TextToImageEvaluation {
             Tensor imageFeat = Tensor.empty(DType.F32, dev, g, model.config().embedDim());
             Tensor imageTokens = kTest > 0 ? Tensor.empty(DType.F32, dev, g, model.config().imageTokens(), model.config().visionWidth()) : null;
             int done = 0;
-            try (Prefetcher images = new Prefetcher(BatchPlans.gallery(split, batchSize), new BatchAssembler(Preprocessing.images(model.config())), 2, 2)) {
+            try (TaskProgress bar = progress.open("embedding the gallery", g, "images");
+                 Prefetcher images = new Prefetcher(BatchPlans.gallery(split, batchSize), new BatchAssembler(Preprocessing.images(model.config())), 2, 2)) {
                 while (images.hasNext()) {
                     Batch b = images.next();
                     try (Scope s = Scope.open()) {
@@ -69,17 +80,21 @@ public final class TextToImageEvaluation {
                         if (imageTokens != null) copyRows(tokens, imageTokens, done);
                     }
                     done += b.size();
+                    bar.advance(b.size());
                 }
             }
             // Queries: features [Q, E]; their tokens are kept on the host for re-ranking.
             Tensor textFeat = Tensor.empty(DType.F32, dev, q, model.config().embedDim());
             TextBatch allText = Tokenization.batch(tokenizer, captions(queries), l);
-            for (int start = 0; start < q; start += batchSize) {
-                int n = Math.min(batchSize, q - start);
-                try (Scope s = Scope.open()) {
-                    int[] range = TextBatch.range(start, n);
-                    Tensor ids = allText.idRows(range).to(dev), mask = allText.maskRows(range).to(dev);
-                    copyRows(F.l2Normalize(model.textProjection(model.encodeText(ids, mask))), textFeat, start);
+            try (TaskProgress bar = progress.open("embedding the queries", q, "captions")) {
+                for (int start = 0; start < q; start += batchSize) {
+                    int n = Math.min(batchSize, q - start);
+                    try (Scope s = Scope.open()) {
+                        int[] range = TextBatch.range(start, n);
+                        Tensor ids = allText.idRows(range).to(dev), mask = allText.maskRows(range).to(dev);
+                        copyRows(F.l2Normalize(model.textProjection(model.encodeText(ids, mask))), textFeat, start);
+                    }
+                    bar.advance(n);
                 }
             }
             float[] sim = F.matmul(textFeat, F.transpose(imageFeat, 0, 1)).toFloatArray();
@@ -104,31 +119,29 @@ public final class TextToImageEvaluation {
 
     /** ITM match logit (match minus no-match) of every (query, candidate image) pair, fused in batches. */
     private static float[][] matchScores(AlbefModel model, TextBatch text, Tensor imageTokens, int[][] candidates, int batchSize,
-                                         PrintStream progress) {
+                                         ProgressFactory progress) {
         int q = candidates.length, k = q == 0 ? 0 : candidates[0].length;
         float[][] out = new float[q][k];
         Device dev = model.device();
         int pairsPerBatch = Math.max(k, batchSize * 4 / k * k);
         int queriesPerBatch = Math.max(1, pairsPerBatch / Math.max(1, k));
-        long last = System.nanoTime();
-        for (int start = 0; start < q; start += queriesPerBatch) {
-            int nq = Math.min(queriesPerBatch, q - start), pairs = nq * k;
-            int[] img = new int[pairs], txt = new int[pairs];
-            for (int i = 0; i < nq; i++)
-                for (int j = 0; j < k; j++) {
-                    img[i * k + j] = candidates[start + i][j];
-                    txt[i * k + j] = start + i;
+        try (TaskProgress bar = progress.open("re-ranking the top " + k + " by ITM", q, "queries")) {
+            for (int start = 0; start < q; start += queriesPerBatch) {
+                int nq = Math.min(queriesPerBatch, q - start), pairs = nq * k;
+                int[] img = new int[pairs], txt = new int[pairs];
+                for (int i = 0; i < nq; i++)
+                    for (int j = 0; j < k; j++) {
+                        img[i * k + j] = candidates[start + i][j];
+                        txt[i * k + j] = start + i;
+                    }
+                try (Scope s = Scope.open()) {
+                    Tensor ids = text.idRows(txt).to(dev), mask = text.maskRows(txt).to(dev);
+                    Tensor hidden = model.encodeText(ids, mask);
+                    Tensor images = io.weakpair.model.AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
+                    float[] logits = model.itmLogits(model.fuse(hidden, mask, images)).toFloatArray();
+                    for (int p = 0; p < pairs; p++) out[start + p / k][p % k] = logits[2 * p + 1] - logits[2 * p];
                 }
-            try (Scope s = Scope.open()) {
-                Tensor ids = text.idRows(txt).to(dev), mask = text.maskRows(txt).to(dev);
-                Tensor hidden = model.encodeText(ids, mask);
-                Tensor images = io.weakpair.model.AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
-                float[] logits = model.itmLogits(model.fuse(hidden, mask, images)).toFloatArray();
-                for (int p = 0; p < pairs; p++) out[start + p / k][p % k] = logits[2 * p + 1] - logits[2 * p];
-            }
-            if (progress != null && System.nanoTime() - last > 5e9) {
-                progress.printf("  re-ranking: %d / %d queries%n", start + nq, q);
-                last = System.nanoTime();
+                bar.advance(nq);
             }
         }
         return out;

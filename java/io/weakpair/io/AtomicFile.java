@@ -31,9 +31,14 @@ public final class AtomicFile {
 
     /** Writes text as UTF-8, atomically. */
     public static void writeString(Path target, String text) throws IOException {
-        java.nio.ByteBuffer bytes = java.nio.charset.StandardCharsets.UTF_8.encode(text);
+        write(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Writes these bytes as the whole content of {@code target}. */
+    public static void write(Path target, byte[] bytes) throws IOException {
         write(target, ch -> {
-            while (bytes.hasRemaining()) ch.write(bytes);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) ch.write(b);
         });
     }
 
