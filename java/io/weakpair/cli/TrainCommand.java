@@ -4,13 +4,14 @@ import io.weakpair.backend.Backends;
 import io.weakpair.backend.CpuBackend;
 import io.weakpair.config.Environment;
 import io.weakpair.data.Dataset;
-import io.weakpair.eval.RetrievalMetrics;
+import io.weakpair.data.Split;
+import io.weakpair.report.MetricsTable;
+import io.weakpair.report.RetrievalReport;
+import io.weakpair.report.TrainingPlot;
 import io.weakpair.eval.TextToImageEvaluation;
-import io.weakpair.io.AtomicFile;
 import io.weakpair.tensor.Device;
 import io.weakpair.train.ConfigFile;
 import io.weakpair.train.ConfigKey;
-import io.weakpair.train.MetricsJson;
 import io.weakpair.train.RunFolder;
 import io.weakpair.train.TrainConfig;
 import io.weakpair.train.Trainer;
@@ -165,12 +166,17 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Outcome outcome = new Trainer(cfg, dev, run, System.out, Trainer.standardListeners(System.out)).run(dataset, resume != null);
         if (outcome.interrupted()) return 130;
         TextToImageEvaluation.Result eval = outcome.evaluation();
+        Path plot = TrainingPlot.write(run.root());
         if (eval != null) {
-            System.out.printf(Locale.ROOT, "text-to-image retrieval on the test split: %d queries, %d images (embedding %.1f s, re-ranking %.1f s)%n",
-                    eval.queries(), eval.gallery(), eval.embedSeconds(), eval.rerankSeconds());
-            System.out.println(RetrievalMetrics.header());
-            for (Map.Entry<String, RetrievalMetrics> e : eval.metrics().entrySet()) System.out.println(e.getValue().row(e.getKey()));
-            AtomicFile.writeString(run.root().resolve("metrics.json"), MetricsJson.of(eval, outcome.trainSeconds()));
+            MetricsTable.print(System.out, "test", eval);
+            MetricsTable.write(run.root().resolve("metrics.json"), eval, Map.of("split", "test", "k_test", cfg.kTest(), "train_seconds",
+                    Math.round(outcome.trainSeconds() * 10) / 10.0));
+            Path report = run.root().resolve("report");
+            RetrievalReport.write(report, dataset.split(Split.TEST) != null && !dataset.split(Split.TEST).isEmpty() ? dataset.split(Split.TEST)
+                            : dataset.split(Split.VAL), eval,
+                    new RetrievalReport.Context("weakpair train: " + run.root().getFileName(), "test", cfg.kTest() > 0 ? "itc+itm" : "itc",
+                            outcome.temperature()), RetrievalReport.Options.defaults());
+            System.out.println("report: " + report.resolve(RetrievalReport.INDEX) + " (open it in a browser); plot: " + plot);
         }
         System.out.println("checkpoint: " + outcome.checkpoint());
         return 0;

@@ -91,7 +91,7 @@ public final class Ablation {
                 Path metrics = runDir.resolve("metrics.json");
                 if (!Files.isRegularFile(metrics)) {
                     log.printf(Locale.ROOT, "[%d/%d] %s, seed %d (%s elapsed)%n", done, total, v.name(), seed,
-                            ProgressLine.duration((System.nanoTime() - start) / 1e9));
+                            io.weakpair.progress.Durations.format((System.nanoTime() - start) / 1e9));
                     TrainConfig cfg = base.withAll(v.settings(), "variant " + v.name()).with(ConfigKey.SEED, seed);
                     if (cfg.objective().matching() == Objective.Matching.NONE) cfg = cfg.with(ConfigKey.K_TEST, 0);
                     RunFolder run = RunFolder.prepare(runDir);
@@ -99,7 +99,7 @@ public final class Ablation {
                     Trainer.Outcome o = new Trainer(cfg, device, run, new PrintStream(OutputStream.nullOutputStream()),
                             List.of(new JsonLinesLog())).run(dataset, resume);
                     if (o.evaluation() == null) throw new IllegalArgumentException("ablation: the dataset has no test or val split to evaluate on");
-                    AtomicFile.writeString(metrics, MetricsJson.of(o.evaluation(), o.trainSeconds()));
+                    io.weakpair.report.MetricsTable.write(metrics, o.evaluation(), Map.of("variant", v.name(), "seed", seed, "train_seconds", o.trainSeconds()));
                     log.printf(Locale.ROOT, "    %s: ITC R@1 %.2f mAP %.2f (%.0f s)%n", v.name(), 100 * o.evaluation().metrics().get("itc").r1(),
                             100 * o.evaluation().metrics().get("itc").mAP(), o.trainSeconds());
                 }

@@ -48,7 +48,8 @@ import java.util.Map;
  */
 public final class Trainer {
     /** What a run produced. */
-    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, long steps, double trainSeconds, boolean interrupted) {}
+    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, long steps, double trainSeconds, boolean interrupted,
+                          double temperature) {}
 
     private final TrainConfig cfg;
     private final Device device;
@@ -124,11 +125,11 @@ public final class Trainer {
             if (loop.interrupted) {
                 out.printf("interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n", loop.stopSignal,
                         loop.last.folder(), run.root());
-                return new Outcome(run.model(), null, state.step(), seconds, true);
+                return new Outcome(run.model(), null, state.step(), seconds, true, model.temperature().item());
             }
             TextToImageEvaluation.Result eval = test == null || test.isEmpty() ? null
                     : TextToImageEvaluation.run(model, tokenizer, test, cfg.kTest(), cfg.evalBatch(), out);
-            return new Outcome(run.model(), eval, state.step(), seconds, false);
+            return new Outcome(run.model(), eval, state.step(), seconds, false, model.temperature().item());
         } finally {
             for (TrainingListener l : listeners) l.close();
         }
@@ -233,7 +234,7 @@ public final class Trainer {
 
         private void checkpoint(int epoch, boolean endOfEpoch) throws IOException {
             last = run.save(model, vocab, opt, state, Map.of("epoch", Integer.toString(epoch + 1), "step", Long.toString(state.step()),
-                    "objective", cfg.objective().describe()), cfg.keepCheckpoints());
+                    "objective", cfg.objective().describe(), "k_test", Integer.toString(cfg.kTest())), cfg.keepCheckpoints());
             for (TrainingListener l : listeners) l.onCheckpoint(last, endOfEpoch);
             if (endOfEpoch) out.printf(Locale.ROOT, "epoch %d done (step %d): checkpoint %s%n", epoch + 1, state.step(), last.folder());
         }
