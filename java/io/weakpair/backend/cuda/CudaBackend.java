@@ -54,6 +54,7 @@ public final class CudaBackend implements Backend {
     private volatile boolean tf32;
     private volatile SoftmaxImpl softmaxImpl = SoftmaxImpl.BUILTIN;
     private CudnnSoftmax cudnn;  // created on first selection of SoftmaxImpl.CUDNN
+    private final CudaContrastive contrastive;
 
     CudaBackend(int index, boolean emulated, boolean multiDevice) {
         this.index = index;
@@ -87,6 +88,7 @@ public final class CudaBackend implements Backend {
         }
         this.gemm = chosen;
         this.gemmNote = note;
+        this.contrastive = new CudaContrastive(this, allocator, gemm);
         setTf32(Boolean.getBoolean("weakpair.cuda.tf32") || io.weakpair.config.Environment.current().tf32());
         if ("cudnn".equalsIgnoreCase(System.getProperty("weakpair.cuda.softmax", ""))) {
             try {
@@ -141,6 +143,9 @@ public final class CudaBackend implements Backend {
 
     public CudaMemoryStats memoryStats() { return allocator.stats(); }
 
+    /** Restarts {@link CudaMemoryStats#peakLiveBytes} at the bytes in use now. */
+    public void resetPeakLiveBytes() { allocator.resetPeakLive(); }
+
     /** Returns the allocator's cached blocks to the device. */
     public void emptyCache() { allocator.emptyCache(); }
 
@@ -172,7 +177,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void free(long address, long bytes) { allocator.free(address); }
 
-    private void here(String op, Tensor... ts) {
+    void here(String op, Tensor... ts) {
         for (Tensor t : ts) {
             if (t == null) continue;
             t.checkOpen(op);
@@ -181,7 +186,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static void contiguous(String op, Tensor... ts) {
+    static void contiguous(String op, Tensor... ts) {
         for (Tensor t : ts)
             if (t != null && !t.isContiguous())
                 throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
@@ -415,13 +420,13 @@ public final class CudaBackend implements Backend {
         return t.dim(-1);
     }
 
-    private static void sameSize(String op, Tensor like, Tensor... ts) {
+    static void sameSize(String op, Tensor like, Tensor... ts) {
         for (Tensor t : ts)
             if (t != null && (t.numel() != like.numel() || t.dtype() != like.dtype()))
                 throw new IllegalArgumentException(op + ": " + t.describe() + " does not match " + like.describe());
     }
 
-    private static void sized(String op, Tensor t, long numel, DType dtype) {
+    static void sized(String op, Tensor t, long numel, DType dtype) {
         if (t != null && (t.numel() != numel || t.dtype() != dtype))
             throw new IllegalArgumentException(op + ": " + t.describe() + " must hold " + numel + " " + dtype + " elements");
     }
@@ -686,16 +691,14 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
     // The CUDA twins of the contrastive-learning kernels of io.weakpair.loss (tested against the
     // CPU backend in tests/java/io/weakpair/backend/cuda/CudaMethodOpsTest). The products run on
-    // cuBLAS; the fused loss materialises S and dS (keepLogits and blockRows are ignored: 2 N^2
-    // values, 2 GiB at N = 16384 in F32). Mining takes n <= 8192 (the kernels keep a group's
-    // keys in shared memory).
+    // cuBLAS; the fused loss (materialised or tiled, as chosen) and mining: CudaContrastive.
 
-    private static void labels(String op, Tensor labels, long n) {
+    static void labels(String op, Tensor labels, long n) {
         if (labels != null && (labels.dtype() != DType.I64 || labels.numel() != n))
             throw new IllegalArgumentException(op + ": labels " + labels.describe() + " must be " + n + " I64 values");
     }
 
-    private static long rowsOf2d(String op, Tensor t, String what) {
+    static long rowsOf2d(String op, Tensor t, String what) {
         if (t.rank() != 2) throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must have rank 2");
         return t.dim(0);
     }
@@ -801,49 +804,18 @@ public final class CudaBackend implements Backend {
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
                                  double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
                                  Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        String op = "contrastiveFused";
-        here(op, featRows, featCols, rowLabels, colLabels, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
-        long nr = rowsOf2d(op, featRows, "featRows"), nc = rowsOf2d(op, featCols, "featCols"), dim = featRows.dim(1);
-        DType dt = featRows.dtype();
-        Device d = device;
-        try (Tensor unitRows = Tensor.empty(dt, d, (int) nr, (int) dim); Tensor unitCols = Tensor.empty(dt, d, (int) nc, (int) dim);
-             Tensor normRows = Tensor.empty(dt, d, (int) nr); Tensor normCols = Tensor.empty(dt, d, (int) nc);
-             Tensor logits = Tensor.empty(dt, d, (int) nr, (int) nc)) {
-            similarityForward(featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
-            boolean grads = gradRows != null || gradCols != null || gradTau != null;
-            try (Tensor dS = grads ? Tensor.empty(dt, d, (int) nr, (int) nc) : null) {
-                contrastiveLogits(logits, rowLabels, colLabels, alpha, confI2t, confT2i, losses, dS);
-                if (grads) similarityBackward(unitRows, unitCols, normRows, normCols, tau, logits, dS, gradRows, gradCols, gradTau);
-            }
-        }
-    }
-
-    private void checkMining(String op, Tensor logits, Tensor labels, MiningMode mode, Tensor... outs) {
-        here(op, logits, labels);
-        here(op, outs);
-        contiguous(op, logits, labels);
-        contiguous(op, outs);
-        long n = rowsOf2d(op, logits, "logits");
-        if (logits.dim(1) != n) throw new IllegalArgumentException(op + ": logits " + logits.describe() + " must be square");
-        if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
-        labels(op, labels, n);
-        for (Tensor o : outs) sized(op, o, n, DType.I32);
-        if (mode == null) throw new IllegalArgumentException(op + ": mining mode is null");
+        contrastive.fused(featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, keepLogits, blockRows, losses, gradRows, gradCols, gradTau);
     }
 
     @Override
     public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                                   Tensor hardNegImage) {
-        checkMining("mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
-        CudaMethodKernels.wpc_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode.code(), seed, hardNegText.address(), hardNegImage.address(), stream());
+        contrastive.mineHardNegatives(logits, labels, mode, seed, hardNegText, hardNegImage);
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
-        checkMining("mineWeakPositives", logits, labels, mode, weakPosText);
-        CudaMethodKernels.wpc_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode.code(), seed, weakPosText.address(), stream());
+        contrastive.mineWeakPositives(logits, labels, mode, seed, weakPosText);
     }
 
     // ------------------------------------------------------------------ helpers

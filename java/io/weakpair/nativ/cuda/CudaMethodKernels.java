@@ -37,11 +37,41 @@ public final class CudaMethodKernels {
             @Cast("const void*") long confI2t, @Cast("const void*") long confT2i, @Cast("void*") long losses,
             @Cast("void*") long gradLogits, @Cast("void*") long workspace, @Cast("cudaStream_t") long stream);
 
+    public static native long wpc_contrastive_auto_block_rows(int dtype, long nRows, long nCols, long dim);
+
+    public static native long wpc_contrastive_tiled_workspace_bytes(int dtype, long nRows, long nCols);
+
+    public static native void wpc_contrastive_tiled_begin(int dtype, long nRows, long nCols, @Cast("void*") long workspace,
+            @Cast("cudaStream_t") long stream);
+
+    public static native void wpc_contrastive_tiled_add_block(int dtype, long nRows, long nCols, long row0, long rows,
+            @Cast("const void*") long logitsBlock, @Cast("const int64_t*") long rowLabels,
+            @Cast("const int64_t*") long colLabels, double alpha, @Cast("const void*") long confI2t,
+            @Cast("const void*") long confT2i, @Cast("void*") long workspace, @Cast("cudaStream_t") long stream);
+
+    public static native void wpc_contrastive_tiled_finish(int dtype, long nRows, long nCols,
+            @Cast("const int64_t*") long rowLabels, @Cast("const int64_t*") long colLabels, double alpha,
+            @Cast("const void*") long confT2i, @Cast("void*") long losses, @Cast("void*") long workspace,
+            @Cast("cudaStream_t") long stream);
+
+    public static native void wpc_contrastive_tiled_grad_block(int dtype, long nRows, long nCols, long row0, long rows,
+            @Cast("void*") long logitsBlock, @Cast("const int64_t*") long rowLabels, @Cast("const int64_t*") long colLabels,
+            double alpha, @Cast("const void*") long confI2t, @Cast("const void*") long confT2i,
+            @Cast("void*") long workspace, @Cast("cudaStream_t") long stream);
+
+    public static native void wpc_contrastive_tiled_grad_tau(int dtype, long nRows, long nCols, double tau,
+            @Cast("void*") long gradTau, @Cast("void*") long workspace, @Cast("cudaStream_t") long stream);
+
+    public static native long wpc_mining_hard_negatives_workspace_bytes(int dtype, long n);
+
+    public static native long wpc_mining_weak_positives_workspace_bytes(int dtype, long n);
+
     public static native void wpc_mining_hard_negatives(int dtype, long n, @Cast("const void*") long logits,
             @Cast("const int64_t*") long labels, int mode, @Cast("uint64_t") long seed, @Cast("int32_t*") long hardNegText,
-            @Cast("int32_t*") long hardNegImage, @Cast("cudaStream_t") long stream);
+            @Cast("int32_t*") long hardNegImage, @Cast("void*") long workspace, long workspaceBytes,
+            @Cast("cudaStream_t") long stream);
 
     public static native void wpc_mining_weak_positives(int dtype, long n, @Cast("const void*") long logits,
             @Cast("const int64_t*") long labels, int mode, @Cast("uint64_t") long seed, @Cast("int32_t*") long weakPosText,
-            @Cast("cudaStream_t") long stream);
+            @Cast("void*") long workspace, long workspaceBytes, @Cast("cudaStream_t") long stream);
 }
