@@ -359,7 +359,7 @@ WP_API void wpc_contrastive_logits(int32_t dtype, int64_t n_rows, int64_t n_cols
 
 // The fused form's row-block size for block_rows <= 0: at least 256 rows and about 2^22
 // logits (16 MiB in F32) per block, so each block's GEMMs are large enough for the GPU while
-// the block stays far below S (N = 32,768: 128 rows, 16 MiB against 4 GiB).
+// the block stays far below S (N = 32,768: 256 rows, 32 MiB in F32 against 4 GiB).
 WP_API int64_t wpc_contrastive_auto_block_rows(int32_t dtype, int64_t n_rows, int64_t n_cols, int64_t dim) {
   const int64_t target = int64_t(1) << 22;
   return wmin<int64_t>(wmax<int64_t>(target / wmax<int64_t>(n_cols, 1), 256), wmax<int64_t>(n_rows, 1));

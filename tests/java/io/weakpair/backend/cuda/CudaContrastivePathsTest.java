@@ -98,7 +98,8 @@ class CudaContrastivePathsTest {
     /**
      * Square batches just below and just above ContrastiveLoss.MATERIALISED_MAX_LOGITS: AUTO equals
      * the CPU on both, and the device's peak of live memory shows the path: S and dS (2 N^2
-     * values) below, less than a quarter of S above.
+     * values) below; above, one block of about 2^22 logits (a quarter of S at this N) and O(N D):
+     * less than half of S.
      */
     @Test
     void autoTakesTheTiledPathAboveTheThresholdAsOnTheCpu() {
@@ -120,7 +121,7 @@ class CudaContrastivePathsTest {
             if ((long) n * n <= threshold)
                 assertTrue(peak >= 2 * logits, "materialised below the threshold: peak " + peak + " < S + dS");
             else
-                assertTrue(peak < logits / 4, "tiled above the threshold: peak " + peak + " >= S / 4 = " + logits / 4);
+                assertTrue(peak < logits / 2, "tiled above the threshold: peak " + peak + " >= S / 2 = " + logits / 2);
         }
     }
 
