@@ -5,11 +5,19 @@
 
 #include <setjmp.h>
 #include <ucontext.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+// The bounds of the section that holds every __shared__ variable (cuda_emu.h); weak, so a
+// program without one links.
+extern "C" unsigned char __start_wpc_emu_shared[] __attribute__((weak));
+extern "C" unsigned char __stop_wpc_emu_shared[] __attribute__((weak));
 
 namespace emu {
 namespace {
@@ -36,6 +44,35 @@ struct BlockRun {
   int current = -1;
   jmp_buf scheduler;
 };
+
+// splitmix64: the seeded, reproducible order of the threads between barriers.
+uint64_t mix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t env_seed() {
+  const char* v = std::getenv("WPC_EMU_SEED");
+  return v && *v ? std::strtoull(v, nullptr, 0) : 1;
+}
+
+int env_arch() {
+  const char* v = std::getenv("WPC_EMU_ARCH");
+  if (!v || !*v) return 80;  // the smaller shared-memory limit of the two targets
+  const int sm = std::atoi(v);
+  if (sm != 80 && sm != 90) {
+    std::fprintf(stderr, "cuda-emu: WPC_EMU_ARCH must be 80 or 90, not '%s'\n", v);
+    std::abort();
+  }
+  return sm;
+}
+
+const uint64_t g_seed = env_seed();
+int g_arch = env_arch();
+uint64_t g_launches = 0;
+std::map<const void*, int> g_dynamic_limit;  // cudaFuncAttributeMaxDynamicSharedMemorySize by kernel
 
 BlockRun* g_run = nullptr;
 std::vector<char*> g_stacks;
@@ -69,12 +106,20 @@ void suspend(State s) {
   if (!_setjmp(f.resume)) _longjmp(g_run->scheduler, 1);
 }
 
-void run_block(BlockRun& run) {
+// Threads run between barriers in an order shuffled with (seed, launch, block, round).
+void run_block(BlockRun& run, uint64_t block_seed) {
   const int n = int(run.fibers.size());
   while (g_stacks.size() < size_t(n)) g_stacks.push_back(static_cast<char*>(std::malloc(kStackBytes)));
+  std::vector<int> order(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) order[size_t(i)] = i;
+  uint64_t state = block_seed;
   for (;;) {
+    for (int k = n - 1; k > 0; --k) {  // Fisher-Yates
+      state = mix(state);
+      std::swap(order[size_t(k)], order[size_t(state % uint64_t(k + 1))]);
+    }
     // Run every ready fiber until it blocks or ends.
-    for (int i = 0; i < n; ++i) {
+    for (const int i : order) {
       if (run.fibers[i].state != State::Ready) continue;
       run.current = i;
       if (!_setjmp(run.scheduler)) {
@@ -165,16 +210,62 @@ void warp_exchange(const void* value, size_t bytes, int src_lane, void* out) {
   std::memcpy(out, all + size_t(src_lane) * bytes, bytes);
 }
 
-void run_grid(dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body) {
-  static std::mutex one_kernel_at_a_time;  // the fiber state is global; Java may call from any thread
-  std::lock_guard<std::mutex> lock(one_kernel_at_a_time);
+namespace {
+
+std::mutex& kernel_mutex() {  // the fiber state is global; Java may call from any thread
+  static std::mutex m;
+  return m;
+}
+
+// The dynamic shared memory a launch of kernel may use: 48 KiB unless raised by attribute.
+int dynamic_limit(const void* kernel) {
+  const auto it = g_dynamic_limit.find(kernel);
+  return it == g_dynamic_limit.end() ? kSharedDefaultLimit : std::max(kSharedDefaultLimit, it->second);
+}
+
+void poison_static_shared() {
+  if (__start_wpc_emu_shared && __stop_wpc_emu_shared > __start_wpc_emu_shared)
+    std::memset(__start_wpc_emu_shared, 0xff, size_t(__stop_wpc_emu_shared - __start_wpc_emu_shared));
+}
+
+}  // namespace
+
+int arch() { return g_arch; }
+
+void set_arch(int sm) {
+  if (sm != 80 && sm != 90) throw std::invalid_argument("cuda-emu: architecture must be 80 or 90, not " + std::to_string(sm));
+  std::lock_guard<std::mutex> lock(kernel_mutex());
+  g_arch = sm;
+  g_dynamic_limit.clear();  // attributes belong to the previous "device"
+}
+
+int shared_optin_limit() { return g_arch == 90 ? 227 * 1024 : 163 * 1024; }
+
+cudaError_t set_max_dynamic_shared(const void* kernel, int bytes) {
+  if (bytes < 0 || bytes > shared_optin_limit()) return g_last_error = cudaErrorInvalidValue;
+  std::lock_guard<std::mutex> lock(kernel_mutex());
+  g_dynamic_limit[kernel] = bytes;
+  return cudaSuccess;
+}
+
+void run_grid(const void* kernel, dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body) {
+  std::lock_guard<std::mutex> lock(kernel_mutex());
   if (g_run) die("kernel launched from inside a kernel");
   const unsigned long long threads = 1ull * block.x * block.y * block.z;
   if (threads == 0 || threads > 1024 || block.z > 64 || grid.x == 0 || grid.y == 0 || grid.z == 0 ||
-      grid.x > 2147483647u || grid.y > 65535 || grid.z > 65535 || shared_bytes > 227 * 1024) {
+      grid.x > 2147483647u || grid.y > 65535 || grid.z > 65535) {
     g_last_error = cudaErrorInvalidConfiguration;
     return;
   }
+  if (shared_bytes > size_t(dynamic_limit(kernel))) {
+    std::fprintf(stderr,
+                 "cuda-emu: launch refused: %zu bytes of dynamic shared memory, the kernel's limit on sm_%d is %d "
+                 "(48 KiB unless raised with cudaFuncSetAttribute, at most %d)\n",
+                 shared_bytes, g_arch, dynamic_limit(kernel), shared_optin_limit());
+    g_last_error = cudaErrorInvalidValue;
+    return;
+  }
+  const uint64_t launch_seed = mix(g_seed ^ mix(++g_launches));
   BlockRun run;
   run.body = &body;
   run.fibers.resize(threads);
@@ -186,6 +277,7 @@ void run_grid(dim3 grid, dim3 block, size_t shared_bytes, const std::function<vo
       for (unsigned bx = 0; bx < grid.x; ++bx) {
         g_block_idx = uint3{bx, by, bz};
         run.shared.assign(shared_bytes, 0xff);  // NaN bytes: reading unwritten shared memory shows
+        poison_static_shared();
         int linear = 0;
         for (unsigned z = 0; z < block.z; ++z)
           for (unsigned y = 0; y < block.y; ++y)
@@ -197,7 +289,7 @@ void run_grid(dim3 grid, dim3 block, size_t shared_bytes, const std::function<vo
               f.linear = linear;
             }
         g_run = &run;
-        run_block(run);
+        run_block(run, mix(launch_seed ^ mix((uint64_t(bz) << 42) ^ (uint64_t(by) << 21) ^ bx)));
         g_run = nullptr;
       }
 }
@@ -266,7 +358,7 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int) {
     case cudaDevAttrMaxThreadsPerBlock: *value = 1024; break;
     case cudaDevAttrMaxSharedMemoryPerBlock: *value = 48 * 1024; break;
     case cudaDevAttrMultiProcessorCount: *value = 2; break;  // small, so grid-stride loops really stride
-    case cudaDevAttrMaxSharedMemoryPerBlockOptin: *value = 227 * 1024; break;
+    case cudaDevAttrMaxSharedMemoryPerBlockOptin: *value = emu::shared_optin_limit(); break;
     default: return cudaErrorInvalidValue;
   }
   return cudaSuccess;

@@ -8,13 +8,22 @@
 // checks the kernels' indexing, reductions and barriers on every CI run; the build against
 // the real runtime then checks them on a GPU when one is there.
 //
-// It is strict where the GPU is forgiving: a barrier reached by only part of a block, a full-
-// mask shuffle in a partial warp, or a thread that exits while others wait at a barrier all
-// abort with a message. Dynamic shared memory starts filled with NaN bytes. Memory is host
-// memory, streams are ignored (all work is synchronous), atomics are plain read-modify-writes
-// (one OS thread runs everything). Not emulated: memory-model subtleties (a missing
-// __syncwarp between a lane's shared-memory write and another lane's read can pass here),
-// timing, occupancy.
+// It is strict where the GPU is forgiving:
+//  - a barrier reached by only part of a block, a full-mask shuffle in a partial warp, or a
+//    thread that exits while others wait at a barrier all abort with a message;
+//  - between two barriers the ready threads of a block run in a shuffled order (seeded: the
+//    same run twice gives the same order; WPC_EMU_SEED changes it), so a read of another
+//    thread's write that lacks a barrier sees stale or poisoned data instead of passing
+//    because thread 0 happened to run first;
+//  - dynamic and static shared memory start filled with NaN bytes in every block;
+//  - the per-block shared-memory limits of the emulated architecture (WPC_EMU_ARCH = 80, the
+//    default, or 90; emu::set_arch) are enforced: above 48 KiB of dynamic shared memory a
+//    launch needs cudaFuncSetAttribute(MaxDynamicSharedMemorySize), which is refused above
+//    the opt-in limit (sm_80: 163 KiB, sm_90: 227 KiB), as cudaDevAttrMaxSharedMemoryPerBlockOptin
+//    reports.
+// What it cannot catch is listed in cuda/README.md ("What the emulator cannot catch").
+// Memory is host memory, streams are ignored (all work is synchronous), atomics are plain
+// read-modify-writes (one OS thread runs everything).
 #pragma once
 #include <math.h>
 #include <cmath>
@@ -33,8 +42,9 @@
 #define __host__
 #define __forceinline__ inline
 #define __noinline__
-// Kernels run one block at a time, so a function-level static is per-block shared memory.
-#define __shared__ static
+// Kernels run one block at a time, so a function-level static is per-block shared memory. All
+// of them live in one section, which the emulator fills with NaN bytes before every block.
+#define __shared__ __attribute__((section("wpc_emu_shared"))) static
 #define __launch_bounds__(...)
 #define __align__(n) alignas(n)
 
@@ -101,10 +111,18 @@ cudaError_t cudaEventDestroy(cudaEvent_t event);
 cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream = nullptr);
 cudaError_t cudaEventSynchronize(cudaEvent_t event);
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end);
-template <typename K>
-inline cudaError_t cudaFuncSetAttribute(K*, cudaFuncAttribute, int) { return cudaSuccess; }
 
 namespace emu {
+
+// The architecture the emulator stands in for (80 or 90; WPC_EMU_ARCH, default 80) and its
+// per-block shared-memory limit with opt-in, in bytes. set_arch throws on another value.
+int arch();
+void set_arch(int sm);
+int shared_optin_limit();
+constexpr int kSharedDefaultLimit = 48 * 1024;
+
+// cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes).
+cudaError_t set_max_dynamic_shared(const void* kernel, int bytes);
 
 // The coordinates of the fiber that is running now.
 uint3& thread_idx();
@@ -124,10 +142,17 @@ void warp_gather(const void* value, size_t bytes, void* all_out);
 void warp_exchange(const void* value, size_t bytes, int src_lane, void* out);
 int lane_id();
 
-// Runs body once per thread of every block of the grid (blocks in turn, threads as fibers).
-void run_grid(dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body);
+// Runs body once per thread of every block of the grid (blocks in turn, threads as fibers);
+// kernel identifies the kernel for its shared-memory attribute.
+void run_grid(const void* kernel, dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body);
 
 }  // namespace emu
+
+template <typename K>
+inline cudaError_t cudaFuncSetAttribute(K* kernel, cudaFuncAttribute attr, int value) {
+  if (attr != cudaFuncAttributeMaxDynamicSharedMemorySize) return cudaErrorInvalidValue;
+  return ::emu::set_max_dynamic_shared(reinterpret_cast<const void*>(kernel), value);
+}
 
 #define threadIdx (::emu::thread_idx())
 #define blockIdx (::emu::block_idx())
@@ -227,6 +252,6 @@ namespace emu {
 template <typename... P, typename... A>
 inline void launch(void (*kernel)(P...), dim3 grid, dim3 block, size_t shared_bytes, cudaStream_t, A&&... args) {
   std::tuple<std::decay_t<P>...> params(static_cast<std::decay_t<P>>(std::forward<A>(args))...);
-  run_grid(grid, block, shared_bytes, [&] { std::apply(kernel, params); });
+  run_grid(reinterpret_cast<const void*>(kernel), grid, block, shared_bytes, [&] { std::apply(kernel, params); });
 }
 }  // namespace emu

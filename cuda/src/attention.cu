@@ -263,14 +263,6 @@ attention_dkv_kernel(AttnShape s, const T* __restrict__ q, const T* __restrict__
   }
 }
 
-// Raises a kernel's dynamic shared-memory limit once it needs more than the default 48 KiB.
-template <typename K>
-void allow_shared(K* kernel, size_t bytes, const char* op) {
-  if (bytes > 48 * 1024)
-    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)), op,
-          "cudaFuncSetAttribute");
-}
-
 template <typename F>
 void dispatch_head_dim(int64_t dh, F&& f) {
   if (dh <= 32) f(std::integral_constant<int, 1>{});

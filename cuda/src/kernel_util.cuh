@@ -41,6 +41,19 @@ inline void launch(const char* op, void (*kernel)(P...), dim3 grid, dim3 block, 
 // Multiprocessors of the current device (cached per device; 0-63).
 int multiprocessors();
 
+// Shared memory one block of the current device may use after opting in
+// (cudaDevAttrMaxSharedMemoryPerBlockOptin: 163 KiB on sm_80, 227 KiB on sm_90).
+int max_shared_optin();
+
+// Raises a kernel's dynamic shared-memory limit once it needs more than the default 48 KiB;
+// bytes must be at most max_shared_optin() (the runtime refuses more).
+template <typename K>
+void allow_shared(K* kernel, size_t bytes, const char* op) {
+  if (bytes > 48 * 1024)
+    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)), op,
+          "cudaFuncSetAttribute");
+}
+
 constexpr int kThreads = 256;
 
 // Blocks for a grid-stride loop over n items: enough to fill the device a few times over,

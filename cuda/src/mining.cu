@@ -1,8 +1,15 @@
-// Mining for GITM (docs/method.md section 4). A block per anchor whose index is the first of its
-// identity group (the other anchors' blocks leave at once): it lists the group's members,
-// keys every index outside the group (the group's maximum logit, plus Gumbel noise when
-// sampling), ranks the keys (descending, ties to the lower index) by counting, and hands
-// member r the outside index of rank r mod |pool|.
+// Mining for GITM (docs/method.md section 4). Blocks take the anchors in a grid-stride loop;
+// an anchor whose index is the first of its identity group gets its group's work (the other
+// anchors are skipped): the block lists the group's members, keys every index outside the
+// group (the group's maximum logit, plus Gumbel noise when sampling), ranks the keys
+// (descending, ties to the lower index) by counting, and hands member r the outside index of
+// rank r mod |pool|.
+//
+// A block's lists take O(n) bytes (21 n for hard negatives, 4 n for weak positives). They live
+// in shared memory while they fit the device's per-block limit with opt-in
+// (cudaDevAttrMaxSharedMemoryPerBlockOptin: 163 KiB on sm_80, about n <= 7,900; 227 KiB on
+// sm_90, about n <= 11,000); above it, in a global-memory workspace of one slot per block,
+// with fewer blocks (2 per multiprocessor), so that workspace stays O(multiprocessors * n).
 #include <cmath>
 #include "kernel_util.cuh"
 #include "wp/twin/mining_rule.h"
@@ -12,7 +19,6 @@ namespace wpc {
 namespace {
 
 constexpr int kMiningSample = 1;  // WP_MINING_SAMPLE
-constexpr int64_t kMaxN = 8192;
 constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
 
 __device__ __forceinline__ uint64_t mix64(uint64_t z) {
@@ -41,22 +47,30 @@ __device__ int group_members(int64_t n, const int64_t* labels, int64_t anchor, i
 }
 
 // True when anchor is the smallest index with its label (the group's block does the work).
+// Starts and ends with a barrier, so the block's previous anchor is done with the shared
+// state and every thread has read the answer before the next call resets it.
 __device__ bool first_of_group(const int64_t* labels, int64_t anchor) {
   __shared__ int earlier;
+  __syncthreads();
   if (threadIdx.x == 0) earlier = 0;
   __syncthreads();
   for (int64_t m = threadIdx.x; m < anchor; m += blockDim.x)
     if (labels[m] == labels[anchor]) earlier = 1;
   __syncthreads();
-  return earlier == 0;
+  const bool first = earlier == 0;
+  __syncthreads();
+  return first;
+}
+
+// This block's lists: its slot of the global workspace, or dynamic shared memory (scratch NULL).
+__device__ __forceinline__ unsigned char* block_lists(unsigned char* scratch, size_t slot_bytes) {
+  return scratch ? scratch + size_t(blockIdx.x) * slot_bytes : dynamic_shared<unsigned char>();
 }
 
 template <typename T>
-__global__ void hard_negatives_kernel(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels, int mode,
-                                      uint64_t seed, int32_t* __restrict__ neg_text, int32_t* __restrict__ neg_image) {
-  const int64_t anchor = blockIdx.x;
-  if (!first_of_group(labels, anchor)) return;  // uniform over the block
-  double* kt = dynamic_shared<double>();        // [n] keys of texts
+__device__ void hard_negatives_of_group(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels,
+                                        int mode, uint64_t seed, int32_t* __restrict__ neg_text,
+                                        int32_t* __restrict__ neg_image, int64_t anchor, double* kt) {
   double* ki = kt + n;                          // [n] keys of images
   int32_t* members = reinterpret_cast<int32_t*>(ki + n);
   char* inside = reinterpret_cast<char*>(members + n);
@@ -104,11 +118,18 @@ __global__ void hard_negatives_kernel(int64_t n, const T* __restrict__ S, const 
 }
 
 template <typename T>
-__global__ void weak_positives_kernel(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels, int mode,
-                                      uint64_t seed, int32_t* __restrict__ weak) {
-  const int64_t anchor = blockIdx.x;
-  if (!first_of_group(labels, anchor)) return;
-  int32_t* members = dynamic_shared<int32_t>();
+__global__ void hard_negatives_kernel(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels, int mode,
+                                      uint64_t seed, int32_t* __restrict__ neg_text, int32_t* __restrict__ neg_image,
+                                      unsigned char* scratch, size_t slot_bytes) {
+  double* kt = reinterpret_cast<double*>(block_lists(scratch, slot_bytes));  // [n] keys of texts
+  for (int64_t anchor = blockIdx.x; anchor < n; anchor += gridDim.x)
+    if (first_of_group(labels, anchor)) hard_negatives_of_group(n, S, labels, mode, seed, neg_text, neg_image, anchor, kt);
+}
+
+template <typename T>
+__device__ void weak_positives_of_group(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels,
+                                        int mode, uint64_t seed, int32_t* __restrict__ weak, int64_t anchor,
+                                        int32_t* members) {
   __shared__ int count;
   const int k = group_members(n, labels, anchor, members, &count);
   for (int r = threadIdx.x; r < k; r += blockDim.x) {
@@ -126,17 +147,45 @@ __global__ void weak_positives_kernel(int64_t n, const T* __restrict__ S, const 
   }
 }
 
-void check_args(const char* op, int64_t n, int32_t mode) {
-  if (mode != 0 && mode != kMiningSample) fail(std::string(op) + ": unknown mode " + std::to_string(mode));
-  if (n > kMaxN) fail(std::string(op) + ": n = " + std::to_string(n) + " is above the CUDA kernel's " +
-                      std::to_string(kMaxN));
+template <typename T>
+__global__ void weak_positives_kernel(int64_t n, const T* __restrict__ S, const int64_t* __restrict__ labels, int mode,
+                                      uint64_t seed, int32_t* __restrict__ weak, unsigned char* scratch,
+                                      size_t slot_bytes) {
+  int32_t* members = reinterpret_cast<int32_t*>(block_lists(scratch, slot_bytes));
+  for (int64_t anchor = blockIdx.x; anchor < n; anchor += gridDim.x)
+    if (first_of_group(labels, anchor)) weak_positives_of_group(n, S, labels, mode, seed, weak, anchor, members);
 }
 
-template <typename K>
-void allow_shared(K* kernel, size_t bytes, const char* op) {
-  if (bytes > 48 * 1024)
-    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)), op,
-          "cudaFuncSetAttribute");
+void check_args(const char* op, int64_t n, int32_t mode) {
+  if (mode != 0 && mode != kMiningSample) fail(std::string(op) + ": unknown mode " + std::to_string(mode));
+  if (n > int64_t(INT32_MAX)) fail(std::string(op) + ": n = " + std::to_string(n) + " is above the int32 picks' range");
+}
+
+// Bytes of one block's lists for n.
+size_t hard_negative_list_bytes(int64_t n) { return size_t(n) * (2 * sizeof(double) + sizeof(int32_t) + 1); }
+size_t weak_positive_list_bytes(int64_t n) { return size_t(n) * sizeof(int32_t); }
+
+// Where a launch keeps its blocks' lists, and how many blocks it runs.
+struct Placement {
+  bool shared;        // dynamic shared memory (else one workspace slot per block)
+  unsigned blocks;
+  size_t slot_bytes;  // per block: the shared bytes, or the workspace slot (256-byte aligned)
+  int64_t workspace_bytes() const { return shared ? 0 : int64_t(blocks) * int64_t(slot_bytes); }
+};
+
+Placement place(int64_t n, size_t list_bytes) {
+  if (list_bytes <= size_t(max_shared_optin()))
+    return {true, unsigned(wmin<int64_t>(n, int64_t(multiprocessors()) * 16)), list_bytes};
+  return {false, unsigned(wmin<int64_t>(n, int64_t(multiprocessors()) * 2)), (list_bytes + 255) / 256 * 256};
+}
+
+// The workspace a global-memory launch needs: present and large enough.
+unsigned char* scratch_of(const Placement& p, void* workspace, int64_t workspace_bytes, const char* op) {
+  if (p.shared) return nullptr;
+  if (!workspace || workspace_bytes < p.workspace_bytes())
+    fail(std::string(op) + ": n needs a workspace of " + std::to_string(p.workspace_bytes()) + " bytes (" +
+         std::string(op) + "_workspace_bytes), got " + std::to_string(workspace ? workspace_bytes : 0));
+  return static_cast<unsigned char*>(workspace);
 }
 
 }  // namespace
@@ -144,27 +193,43 @@ void allow_shared(K* kernel, size_t bytes, const char* op) {
 
 using namespace wpc;
 
+WP_API int64_t wpc_mining_hard_negatives_workspace_bytes(int32_t dtype, int64_t n) {
+  return n <= 0 ? 0 : place(n, hard_negative_list_bytes(n)).workspace_bytes();
+}
+
+WP_API int64_t wpc_mining_weak_positives_workspace_bytes(int32_t dtype, int64_t n) {
+  return n <= 0 ? 0 : place(n, weak_positive_list_bytes(n)).workspace_bytes();
+}
+
 WP_API void wpc_mining_hard_negatives(int32_t dtype, int64_t n, const void* logits, const int64_t* labels,
                                       int32_t mode, uint64_t seed, int32_t* hard_neg_text, int32_t* hard_neg_image,
-                                      cudaStream_t stream) {
+                                      void* workspace, int64_t workspace_bytes, cudaStream_t stream) {
   if (n <= 0) return;
-  check_args("mining_hard_negatives", n, mode);
-  dispatch_float(dtype, "mining_hard_negatives", [&](auto zero) {
+  const char* op = "mining_hard_negatives";
+  check_args(op, n, mode);
+  const Placement p = place(n, hard_negative_list_bytes(n));
+  unsigned char* scratch = scratch_of(p, workspace, workspace_bytes, op);
+  dispatch_float(dtype, op, [&](auto zero) {
     using T = decltype(zero);
-    const size_t bytes = size_t(n) * (2 * sizeof(double) + sizeof(int32_t) + 1);
-    allow_shared(hard_negatives_kernel<T>, bytes, "mining_hard_negatives");
-    launch("mining_hard_negatives", hard_negatives_kernel<T>, unsigned(n), kThreads, bytes, stream, n,
-           static_cast<const T*>(logits), labels, int(mode), seed, hard_neg_text, hard_neg_image);
+    if (p.shared) allow_shared(hard_negatives_kernel<T>, p.slot_bytes, op);
+    launch(op, hard_negatives_kernel<T>, p.blocks, kThreads, p.shared ? p.slot_bytes : 0, stream, n,
+           static_cast<const T*>(logits), labels, int(mode), seed, hard_neg_text, hard_neg_image, scratch,
+           p.slot_bytes);
   });
 }
 
 WP_API void wpc_mining_weak_positives(int32_t dtype, int64_t n, const void* logits, const int64_t* labels,
-                                      int32_t mode, uint64_t seed, int32_t* weak_pos_text, cudaStream_t stream) {
+                                      int32_t mode, uint64_t seed, int32_t* weak_pos_text, void* workspace,
+                                      int64_t workspace_bytes, cudaStream_t stream) {
   if (n <= 0) return;
-  check_args("mining_weak_positives", n, mode);
-  dispatch_float(dtype, "mining_weak_positives", [&](auto zero) {
+  const char* op = "mining_weak_positives";
+  check_args(op, n, mode);
+  const Placement p = place(n, weak_positive_list_bytes(n));
+  unsigned char* scratch = scratch_of(p, workspace, workspace_bytes, op);
+  dispatch_float(dtype, op, [&](auto zero) {
     using T = decltype(zero);
-    launch("mining_weak_positives", weak_positives_kernel<T>, unsigned(n), kThreads, size_t(n) * sizeof(int32_t),
-           stream, n, static_cast<const T*>(logits), labels, int(mode), seed, weak_pos_text);
+    if (p.shared) allow_shared(weak_positives_kernel<T>, p.slot_bytes, op);
+    launch(op, weak_positives_kernel<T>, p.blocks, kThreads, p.shared ? p.slot_bytes : 0, stream, n,
+           static_cast<const T*>(logits), labels, int(mode), seed, weak_pos_text, scratch, p.slot_bytes);
   });
 }

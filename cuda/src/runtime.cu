@@ -23,6 +23,22 @@ int multiprocessors() {
   return cached[device];
 }
 
+int max_shared_optin() {
+  int device = 0;
+  check(cudaGetDevice(&device), "max_shared_optin", "cudaGetDevice");
+#if !defined(WPC_EMULATED)  // the emulator is not cached: its tests switch the emulated architecture
+  static int cached[64] = {0};
+  if (device >= 0 && device < 64 && cached[device] > 0) return cached[device];
+#endif
+  int bytes = 0;
+  check(cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "max_shared_optin",
+        "cudaDeviceGetAttribute");
+#if !defined(WPC_EMULATED)
+  if (device >= 0 && device < 64) cached[device] = bytes;
+#endif
+  return bytes;
+}
+
 namespace {
 
 template <typename T>
@@ -218,7 +234,8 @@ WP_API void wpc_device_info(int32_t device, char* name, int32_t name_bytes, int6
   int sms = 0, major = 0, minor = 0, driver = 0, runtime = 0;
 #if defined(WPC_EMULATED)
   const char* device_name = "CPU emulator";
-  major = 9;
+  major = emu::arch() / 10;  // the emulated architecture (WPC_EMU_ARCH)
+  minor = emu::arch() % 10;
   cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
 #else
   cudaDeviceProp prop;

@@ -19,6 +19,36 @@ constexpr bool kEmulated = true;
 constexpr bool kEmulated = false;
 #endif
 
+#if defined(WPC_TEST_EMULATED)
+}  // namespace wpt
+namespace emu {  // cuda/emu/cuda_emu.h: the emulated architecture and its shared-memory limits
+int arch();
+void set_arch(int sm);
+}  // namespace emu
+namespace wpt {
+#endif
+
+// Runs f under each architecture the library is built for whose limits matter to the kernel:
+// on the emulator sm_80 and sm_90 in turn (their shared-memory limits differ), on a GPU once.
+template <typename F>
+void for_each_arch(F&& f) {
+#if defined(WPC_TEST_EMULATED)
+  const int saved = emu::arch();
+  for (int sm : {80, 90}) {
+    emu::set_arch(sm);
+    try {
+      f(std::string(" sm_") + std::to_string(sm));
+    } catch (...) {
+      emu::set_arch(saved);
+      throw;
+    }
+  }
+  emu::set_arch(saved);
+#else
+  f(std::string());
+#endif
+}
+
 template <typename T> constexpr int32_t dtype_of();
 template <> constexpr int32_t dtype_of<float>() { return WP_F32; }
 template <> constexpr int32_t dtype_of<double>() { return WP_F64; }

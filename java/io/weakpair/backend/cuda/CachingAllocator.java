@@ -27,6 +27,7 @@ final class CachingAllocator {
     private final TreeMap<Long, ArrayDeque<Long>> pools = new TreeMap<>();
     private final Map<Long, Long> live = new HashMap<>();  // address -> block size
     private long deviceAllocations, deviceFrees, liveBytes, cachedBytes, peakReserved, cacheHits;
+    private long peakLive;  // since the last resetPeakLive: what a computation needed at once
 
     CachingAllocator(String deviceName, LongUnaryOperator deviceMalloc, LongConsumer deviceFree, Runnable synchronize) {
         this.deviceName = deviceName;
@@ -55,6 +56,7 @@ final class CachingAllocator {
             cachedBytes -= e.getKey();
             liveBytes += e.getKey();
             live.put(address, e.getKey());
+            peakLive = Math.max(peakLive, liveBytes);
             cacheHits++;
             return address;
         }
@@ -69,6 +71,7 @@ final class CachingAllocator {
         live.put(address, size);
         liveBytes += size;
         peakReserved = Math.max(peakReserved, liveBytes + cachedBytes);
+        peakLive = Math.max(peakLive, liveBytes);
         return address;
     }
 
@@ -95,7 +98,10 @@ final class CachingAllocator {
         cachedBytes = 0;
     }
 
+    /** Restarts the peak of live bytes at the bytes live now. */
+    synchronized void resetPeakLive() { peakLive = liveBytes; }
+
     synchronized CudaMemoryStats stats() {
-        return new CudaMemoryStats(deviceAllocations, deviceFrees, liveBytes, cachedBytes, peakReserved, cacheHits);
+        return new CudaMemoryStats(deviceAllocations, deviceFrees, liveBytes, cachedBytes, peakReserved, peakLive, cacheHits);
     }
 }

@@ -36,10 +36,12 @@ public final class CudaBackend extends CudaMemory {
     private final CudaGemms gemms;
     private volatile SoftmaxImpl softmaxImpl = SoftmaxImpl.BUILTIN;
     private CudnnSoftmax cudnn;  // created on first selection of SoftmaxImpl.CUDNN
+    private final CudaContrastive contrastive;
 
     CudaBackend(int index, boolean emulated, boolean multiDevice) {
         super(index, emulated, multiDevice);
         this.gemms = new CudaGemms(this);
+        this.contrastive = new CudaContrastive(this, allocator, gemms.chosen());
         setTf32(Boolean.getBoolean("weakpair.cuda.tf32") || io.weakpair.config.Environment.current().tf32());
         if ("cudnn".equalsIgnoreCase(System.getProperty("weakpair.cuda.softmax", ""))) {
             try {
@@ -77,6 +79,9 @@ public final class CudaBackend extends CudaMemory {
 
     /** "cuBLAS" or "built-in kernel (why)". */
     public String gemmEngine() { return gemms.note(); }
+
+    /** Restarts {@link CudaMemoryStats#peakLiveBytes} at the bytes in use now. */
+    public void resetPeakLiveBytes() { allocator.resetPeakLive(); }
 
     // ------------------------------------------------------------------ Backend
 
@@ -340,19 +345,17 @@ public final class CudaBackend extends CudaMemory {
     // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
     // The CUDA twins of the contrastive-learning kernels of io.weakpair.loss (tested against the
     // CPU backend in tests/java/io/weakpair/backend/cuda/CudaMethodOpsTest). The products run on
-    // cuBLAS; the fused loss materialises S and dS (keepLogits and blockRows are ignored: 2 N^2
-    // values, 2 GiB at N = 16384 in F32). Mining takes n <= 8192 (the kernels keep a group's
-    // keys in shared memory).
+    // cuBLAS; the fused loss (materialised or tiled, as chosen) and mining: CudaContrastive.
 
-    private static void labels(String op, Tensor labels, long n) { KernelArgs.labels(op, labels, n); }
+    static void labels(String op, Tensor labels, long n) { KernelArgs.labels(op, labels, n); }
 
-    private static long rowsOf2d(String op, Tensor t, String what) { return KernelArgs.matrixRows(op, t, what); }
+    static long rowsOf2d(String op, Tensor t, String what) { return KernelArgs.matrixRows(op, t, what); }
 
-    private static void contiguous(String op, Tensor... ts) { KernelArgs.contiguous(op, ts); }
+    static void contiguous(String op, Tensor... ts) { KernelArgs.contiguous(op, ts); }
 
-    private static void sameSize(String op, Tensor like, Tensor... ts) { KernelArgs.sameSize(op, like, ts); }
+    static void sameSize(String op, Tensor like, Tensor... ts) { KernelArgs.sameSize(op, like, ts); }
 
-    private static void sized(String op, Tensor t, long numel, DType dtype) { KernelArgs.sized(op, t, numel, dtype); }
+    static void sized(String op, Tensor t, long numel, DType dtype) { KernelArgs.sized(op, t, numel, dtype); }
 
     /** A device buffer from the allocator for the duration of one call (freed in stream order). */
     private long workspace(long bytes) { return allocator.allocate(Math.max(bytes, 1)); }
@@ -455,49 +458,18 @@ public final class CudaBackend extends CudaMemory {
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
                                  double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
                                  Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        String op = "contrastiveFused";
-        here(op, featRows, featCols, rowLabels, colLabels, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
-        long nr = rowsOf2d(op, featRows, "featRows"), nc = rowsOf2d(op, featCols, "featCols"), dim = featRows.dim(1);
-        DType dt = featRows.dtype();
-        Device d = device;
-        try (Tensor unitRows = Tensor.empty(dt, d, (int) nr, (int) dim); Tensor unitCols = Tensor.empty(dt, d, (int) nc, (int) dim);
-             Tensor normRows = Tensor.empty(dt, d, (int) nr); Tensor normCols = Tensor.empty(dt, d, (int) nc);
-             Tensor logits = Tensor.empty(dt, d, (int) nr, (int) nc)) {
-            similarityForward(featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
-            boolean grads = gradRows != null || gradCols != null || gradTau != null;
-            try (Tensor dS = grads ? Tensor.empty(dt, d, (int) nr, (int) nc) : null) {
-                contrastiveLogits(logits, rowLabels, colLabels, alpha, confI2t, confT2i, losses, dS);
-                if (grads) similarityBackward(unitRows, unitCols, normRows, normCols, tau, logits, dS, gradRows, gradCols, gradTau);
-            }
-        }
-    }
-
-    private void checkMining(String op, Tensor logits, Tensor labels, MiningMode mode, Tensor... outs) {
-        here(op, logits, labels);
-        here(op, outs);
-        contiguous(op, logits, labels);
-        contiguous(op, outs);
-        long n = rowsOf2d(op, logits, "logits");
-        if (logits.dim(1) != n) throw new IllegalArgumentException(op + ": logits " + logits.describe() + " must be square");
-        if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
-        labels(op, labels, n);
-        for (Tensor o : outs) sized(op, o, n, DType.I32);
-        if (mode == null) throw new IllegalArgumentException(op + ": mining mode is null");
+        contrastive.fused(featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, keepLogits, blockRows, losses, gradRows, gradCols, gradTau);
     }
 
     @Override
     public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                                   Tensor hardNegImage) {
-        checkMining("mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
-        CudaKernels.wpc_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode.code(), seed, hardNegText.address(), hardNegImage.address(), stream());
+        contrastive.mineHardNegatives(logits, labels, mode, seed, hardNegText, hardNegImage);
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
-        checkMining("mineWeakPositives", logits, labels, mode, weakPosText);
-        CudaKernels.wpc_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode.code(), seed, weakPosText.address(), stream());
+        contrastive.mineWeakPositives(logits, labels, mode, seed, weakPosText);
     }
 
     // ------------------------------------------------------------------ helpers
