@@ -31,6 +31,12 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
      * image i), labels the N identities; seed drives ITM sampling, GITM's sample mode and MLM masking.
      */
     public static StepLosses compute(AlbefModel model, Tensor images, TextBatch text, int[] labels, Objective objective, long seed) {
+        return compute(model, images, text, labels, objective, seed, null);
+    }
+
+    /** The same, also recording the step's draws and head outputs into {@code trace} when it is not null. */
+    public static StepLosses compute(AlbefModel model, Tensor images, TextBatch text, int[] labels, Objective objective, long seed,
+                                     StepTrace trace) {
         int n = labels.length;
         if (images.dim(0) != n || text.rows() != n)
             throw new IllegalArgumentException("training step: " + images.dim(0) + " images, " + text.rows() + " captions and " + n
@@ -46,6 +52,10 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
         Tensor imageProj = model.imageProjection(imageTokens), textProj = model.textProjection(textHidden);
         ContrastiveLoss.Result itc = ContrastiveLoss.apply(imageProj, textProj, model.temperature(), labelTensor,
                 objective.contrastiveOptions(seed));
+        if (trace != null) {
+            trace.imageProjection = imageProj;
+            trace.textProjection = textProj;
+        }
         Tensor total = itc.loss();
         double matchingValue = 0, mlmValue = 0;
         int pairs = 0;
@@ -56,7 +66,14 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
             Tensor imgIdx = Tensor.ofInts(mp.images(), mp.size()).to(dev), txtIdx = Tensor.ofInts(mp.texts(), mp.size()).to(dev);
             Tensor fused = model.fuse(AlbefModel.gatherRows(textHidden, txtIdx), text.maskRows(mp.texts()).to(dev),
                     AlbefModel.gatherRows(imageTokens, imgIdx));
-            Tensor matchLoss = F.crossEntropy(model.itmLogits(fused), Tensor.ofInts(mp.labels(), mp.size()).to(dev), -100);
+            Tensor itmLogits = model.itmLogits(fused);
+            Tensor matchLoss = F.crossEntropy(itmLogits, Tensor.ofInts(mp.labels(), mp.size()).to(dev), -100);
+            if (trace != null) {
+                trace.itmLogits = itmLogits;
+                trace.pairImages = mp.images();
+                trace.pairTexts = mp.texts();
+                trace.pairLabels = mp.labels();
+            }
             matchingValue = matchLoss.item();
             pairs = mp.size();
             total = F.add(total, F.scale(matchLoss, objective.beta()));
@@ -70,7 +87,14 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
                 int w = fused.dim(2);
                 // Only the chosen positions go through the vocabulary-wide decoder.
                 Tensor picked = AlbefModel.gatherRows(F.reshape(fused, n * text.length(), w), Tensor.ofInts(m.positions(), m.count()).to(dev));
-                Tensor mlmLoss = F.crossEntropy(model.mlmLogits(picked), Tensor.ofInts(m.targets(), m.count()).to(dev), -100);
+                Tensor mlmLogits = model.mlmLogits(picked);
+                Tensor mlmLoss = F.crossEntropy(mlmLogits, Tensor.ofInts(m.targets(), m.count()).to(dev), -100);
+                if (trace != null) {
+                    trace.mlmLogits = mlmLogits;
+                    trace.mlmIds = m.ids();
+                    trace.mlmPositions = m.positions();
+                    trace.mlmTargets = m.targets();
+                }
                 mlmValue = mlmLoss.item();
                 total = F.add(total, F.scale(mlmLoss, objective.lambdaMlm()));
             }
