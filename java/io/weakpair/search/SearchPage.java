@@ -25,7 +25,7 @@ final class SearchPage {
               #status { margin: .8em 0; color: #555; min-height: 1.2em; }
               #status.error { color: #b00020; }
               #results { display: flex; flex-wrap: wrap; gap: .8em; }
-              figure { margin: 0; width: 110px; text-align: center; font-size: .8em; }
+              figure { margin: 0; width: 110px; text-align: center; font-size: .8em; overflow-wrap: anywhere; }
               figure img { width: 96px; height: 256px; object-fit: contain; background: #eee; border: 1px solid #ccc; }
               .rank { font-weight: bold; }
             </style>
@@ -74,6 +74,7 @@ final class SearchPage {
                 rerank: document.getElementById("rerank").checked ? "true" : "false"
               });
               status.className = "";
+              delete status.dataset.done;
               status.textContent = "searching…";
               try {
                 const response = await fetch("/api/search?" + params);

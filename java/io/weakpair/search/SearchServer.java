@@ -37,7 +37,11 @@ public final class SearchServer implements AutoCloseable {
         this.candidates = candidates;
         this.defaultRerank = defaultRerank;
         this.log = log;
-        this.app = Javalin.create(config -> config.showJavalinBanner = false);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            // Jetty refuses some URLs itself (ambiguous encoded separators such as ..%2F): the same JSON shape for those.
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        });
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Referrer-Policy", "no-referrer");
