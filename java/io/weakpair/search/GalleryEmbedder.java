@@ -1,0 +1,110 @@
+package io.weakpair.search;
+
+import io.weakpair.autograd.GradMode;
+import io.weakpair.data.Batch;
+import io.weakpair.data.BatchAssembler;
+import io.weakpair.data.BatchPlan;
+import io.weakpair.data.DataException;
+import io.weakpair.data.DataRecord;
+import io.weakpair.data.Instance;
+import io.weakpair.data.Prefetcher;
+import io.weakpair.data.Progress;
+import io.weakpair.model.AlbefModel;
+import io.weakpair.model.Preprocessing;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.Scope;
+import io.weakpair.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Image features of a gallery, in batches: images are decoded on background threads
+ * ({@link Prefetcher}) while the model embeds earlier batches, in eval mode without
+ * gradients. An image that does not decode is reported (record and path) and skipped: its
+ * batch is assembled again image by image, and prefetching resumes after it.
+ */
+public final class GalleryEmbedder {
+    /** Receives each embedded image with its unit-length feature (a fresh array). */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(DataRecord image, float[] feature) throws IOException;
+    }
+
+    /** What was embedded and skipped. */
+    public record Outcome(int embedded, List<String> skipped) {}
+
+    private final AlbefModel model;
+    private final BatchAssembler assembler;
+    private final int batchSize;
+
+    public GalleryEmbedder(AlbefModel model, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batchSize);
+        this.model = model;
+        this.assembler = new BatchAssembler(Preprocessing.images(model.config()));
+        this.batchSize = batchSize;
+    }
+
+    public Outcome embed(List<DataRecord> images, Sink sink, PrintStream log) throws IOException {
+        List<BatchPlan> plans = plans(images);
+        List<String> skipped = new ArrayList<>();
+        int embedded = 0;
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try (GradMode off = GradMode.off(); Progress progress = new Progress(log, "embedding images", "images", images.size())) {
+            int next = 0;
+            while (next < plans.size()) {
+                try (Prefetcher batches = new Prefetcher(plans.subList(next, plans.size()), assembler, 2, 3)) {
+                    while (batches.hasNext()) {
+                        Batch b = batches.next();
+                        embedded += emit(b, sink);
+                        progress.advance(b.size());
+                        next++;
+                    }
+                } catch (DataException e) {
+                    // The batch at `next` holds an unreadable image: keep the readable ones, name the others.
+                    BatchPlan bad = plans.get(next++);
+                    for (Instance in : bad.instances()) {
+                        try {
+                            embedded += emit(assembler.assemble(new BatchPlan(0, List.of(in))), sink);
+                        } catch (DataException unreadable) {
+                            skipped.add(unreadable.getMessage());
+                            if (log != null) log.println("  skipped: " + unreadable.getMessage());
+                        }
+                        progress.advance(1);
+                    }
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new Outcome(embedded, skipped);
+    }
+
+    private int emit(Batch b, Sink sink) throws IOException {
+        int e = model.config().embedDim();
+        float[] feats;
+        try (Scope s = Scope.open()) {
+            Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(model.device());
+            feats = F.l2Normalize(model.imageProjection(model.encodeImages(px))).toFloatArray();
+        }
+        for (int i = 0; i < b.size(); i++) {
+            float[] f = new float[e];
+            System.arraycopy(feats, i * e, f, 0, e);
+            sink.accept(b.instances().get(i).record(), f);
+        }
+        return b.size();
+    }
+
+    private List<BatchPlan> plans(List<DataRecord> images) {
+        List<BatchPlan> plans = new ArrayList<>();
+        for (int start = 0; start < images.size(); start += batchSize) {
+            List<Instance> batch = new ArrayList<>();
+            for (DataRecord r : images.subList(start, Math.min(images.size(), start + batchSize))) batch.add(new Instance(r, -1, false));
+            plans.add(new BatchPlan(plans.size(), batch));
+        }
+        return plans;
+    }
+}

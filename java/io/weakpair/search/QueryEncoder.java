@@ -1,0 +1,76 @@
+package io.weakpair.search;
+
+import io.weakpair.autograd.GradMode;
+import io.weakpair.model.AlbefModel;
+import io.weakpair.model.ModelCheckpoint;
+import io.weakpair.ops.F;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Scope;
+import io.weakpair.tensor.Tensor;
+import io.weakpair.text.Vocabulary;
+import io.weakpair.text.WordPieceTokenizer;
+import io.weakpair.train.TextBatch;
+import io.weakpair.train.Tokenization;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A checkpoint's text side for queries: a caption becomes the L2-normalised text feature
+ * that is compared with the indexed image features, and the same tokens feed the ITM head
+ * when re-ranking. Calls are serialised (one model, eval mode, no gradients), so a server
+ * may share one encoder between request threads.
+ */
+public final class QueryEncoder implements AutoCloseable {
+    private final AlbefModel model;
+    private final WordPieceTokenizer tokenizer;
+
+    QueryEncoder(AlbefModel model, WordPieceTokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        model.eval();
+    }
+
+    /** Loads the model and the vocabulary beside the checkpoint (CK.vocab.txt). */
+    public static QueryEncoder load(Path checkpoint, Device device) throws IOException {
+        Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
+        if (!Files.isRegularFile(vocabFile))
+            throw new IllegalArgumentException("the checkpoint has no vocabulary beside it (" + vocabFile + "); write one with "
+                    + "'weakpair init --vocab' or train the model");
+        Vocabulary vocab = Vocabulary.read(vocabFile);
+        AlbefModel model = ModelCheckpoint.load(checkpoint, device);
+        if (vocab.size() != model.config().vocabSize()) {
+            model.close();
+            throw new IllegalArgumentException(vocabFile + " has " + vocab.size() + " tokens but the checkpoint's vocabulary size is "
+                    + model.config().vocabSize());
+        }
+        return new QueryEncoder(model, new WordPieceTokenizer(vocab));
+    }
+
+    public AlbefModel model() { return model; }
+
+    /** The caption's unit-length text feature [E]. */
+    public synchronized float[] encode(String caption) {
+        TextBatch text = tokens(caption);
+        try (GradMode off = GradMode.off(); Scope s = Scope.open()) {
+            int[] row = {0};
+            Tensor ids = text.idRows(row).to(model.device()), mask = text.maskRows(row).to(model.device());
+            return F.l2Normalize(model.textProjection(model.encodeText(ids, mask))).toFloatArray();
+        }
+    }
+
+    /** Re-ranks the first {@code topK} hits by the ITM head ({@link MatchReranker}). */
+    public synchronized List<Hit> rerank(String caption, List<Hit> hits, int topK) throws IOException {
+        return MatchReranker.rerank(model, tokens(caption), hits, topK);
+    }
+
+    private TextBatch tokens(String caption) {
+        if (caption == null || caption.isBlank()) throw new IllegalArgumentException("the query caption is empty");
+        return Tokenization.batch(tokenizer, List.of(caption), model.config().maxTokens());
+    }
+
+    @Override
+    public void close() { model.close(); }
+}
