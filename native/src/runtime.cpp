@@ -1,4 +1,5 @@
 // Host memory, thread control, fills, strided copies and casts.
+#include <cstring>
 #include <cblas.h>
 #include <cmath>
 #include <cstdlib>
@@ -53,7 +54,25 @@ HostCache& cache() {
 }
 }  // namespace
 
+static void* host_alloc_raw(int64_t bytes);
+
+// WEAKPAIR_POISON=1 fills every new allocation with 0xFF bytes (NaN in F32/F64), so a kernel
+// that reads memory it never wrote shows as NaN instead of depending on what was there before.
+static bool poison_enabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("WEAKPAIR_POISON");
+    return v != nullptr && v[0] == '1';
+  }();
+  return on;
+}
+
 WP_API void* wp_host_alloc(int64_t bytes) {
+  void* p = host_alloc_raw(bytes);
+  if (p != nullptr && poison_enabled()) std::memset(p, 0xFF, static_cast<size_t>(bytes));
+  return p;
+}
+
+static void* host_alloc_raw(int64_t bytes) {
   // Above 2^48 bytes no machine has the memory, and size_class's doubling would overflow.
   if (bytes <= 0 || bytes > kMaxHostBytes) return nullptr;
   if (bytes < kCacheMinBytes) {

@@ -132,6 +132,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, double value) {
+        BackendChecks.fill(Device.CPU, dst);
         ElementwiseChecks.fill(Device.CPU, dst);
         CpuKernels.wp_fill(dst.dtype().code(), dst.address(), dst.numel(), value);
     }
@@ -166,6 +167,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
+        BackendChecks.unaryBackward(Device.CPU, op, x, y, gy, gx);
         ElementwiseChecks.unaryBackward(Device.CPU, x, y, gy, gx);
         CpuKernels.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
                 gx.address(), alpha);
@@ -173,18 +175,21 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
+        BackendChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
         ElementwiseChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
         CpuKernels.wp_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale);
     }
 
     @Override
     public double sumSquares(Tensor x) {
+        BackendChecks.sumSquares(Device.CPU, x);
         ElementwiseChecks.reduction("sumSquares", Device.CPU, x);
         return CpuKernels.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
     }
 
     @Override
     public boolean hasNonFinite(Tensor x) {
+        BackendChecks.whole(Device.CPU, "hasNonFinite", x);
         ElementwiseChecks.reduction("hasNonFinite", Device.CPU, x);
         if (!x.dtype().isFloating()) return false;
         return CpuKernels.wp_has_nonfinite(x.dtype().code(), x.address(), x.numel()) != 0;
@@ -193,6 +198,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
                      long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
+        BackendChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC);
         if (!GemmChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, b, ldb, c, ldc)) return;
         CpuKernels.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
                 strideA, b.address(), ldb, strideB, beta, c.address(), ldc, strideC);
@@ -202,6 +208,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
+        BackendChecks.layerNorm(Device.CPU, "layerNormForward", x, new Tensor[] {y}, new Tensor[0], new Tensor[] {gamma, beta}, new Tensor[] {mean, rstd});
         long cols = LayerNormChecks.forward(Device.CPU, x, gamma, beta, y, mean, rstd);
         CpuKernels.wp_layernorm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
                 addr(gamma), addr(beta), eps, y.address(), mean.address(), rstd.address());
@@ -210,6 +217,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
                                   Tensor gbeta) {
+        BackendChecks.layerNorm(Device.CPU, "layerNormBackward", x, new Tensor[] {gy}, new Tensor[] {gx}, new Tensor[] {gamma, ggamma, gbeta}, new Tensor[] {mean, rstd});
         long cols = LayerNormChecks.backward(Device.CPU, x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
         CpuKernels.wp_layernorm_backward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
                 addr(gamma), mean.address(), rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta));
@@ -217,12 +225,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxForward(Tensor x, Tensor y, boolean log) {
+        BackendChecks.rowwise(Device.CPU, "softmaxForward", true, x, new Tensor[] {y}, new Tensor[0]);
         long cols = SoftmaxChecks.forward(Device.CPU, x, y, log);
         CpuKernels.wp_softmax_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
+        BackendChecks.rowwise(Device.CPU, "softmaxBackward", true, y, new Tensor[] {gy, gx}, new Tensor[0]);
         long cols = SoftmaxChecks.backward(Device.CPU, y, gy, gx, log);
         CpuKernels.wp_softmax_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(), gy.address(), gx.address(),
                 log ? 1 : 0);
@@ -230,6 +240,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
+        BackendChecks.crossEntropy(Device.CPU, "crossEntropyForward", logits, targets, false, new Tensor[0], new Tensor[] {loss, logSumExp});
         long classes = CrossEntropyChecks.forward(Device.CPU, logits, targets, loss, logSumExp);
         return CpuKernels.wp_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), targets.address(), ignoreIndex, loss.address(), logSumExp.address());
@@ -238,6 +249,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
                                      Tensor glogits) {
+        BackendChecks.crossEntropy(Device.CPU, "crossEntropyBackward", logits, targets, false, new Tensor[] {glogits}, new Tensor[] {logSumExp, gLoss});
         long classes = CrossEntropyChecks.backward(Device.CPU, logits, targets, logSumExp, gLoss, glogits);
         CpuKernels.wp_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes), classes,
                 logits.address(), targets.address(), ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address());
@@ -245,6 +257,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
+        BackendChecks.crossEntropy(Device.CPU, "softCrossEntropyForward", logits, q, true, new Tensor[0], new Tensor[] {loss, logSumExp});
         long classes = CrossEntropyChecks.softForward(Device.CPU, logits, q, loss, logSumExp);
         CpuKernels.wp_soft_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), q.address(), loss.address(), logSumExp.address());
@@ -252,6 +265,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
+        BackendChecks.crossEntropy(Device.CPU, "softCrossEntropyBackward", logits, q, true, new Tensor[] {glogits, gq}, new Tensor[] {logSumExp, gLoss});
         long classes = CrossEntropyChecks.softBackward(Device.CPU, logits, q, logSumExp, gLoss, glogits, gq);
         CpuKernels.wp_soft_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), q.address(), logSumExp.address(), gLoss.address(), glogits.address(), addr(gq));
@@ -259,6 +273,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
+        BackendChecks.embedding(Device.CPU, "embeddingForward", table, ids, out);
         EmbeddingChecks.forward(Device.CPU, table, ids, out);
         return CpuKernels.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
                 table.address(), ids.numel(), ids.address(), out.address());
@@ -266,6 +281,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
+        BackendChecks.embedding(Device.CPU, "embeddingBackward", gtable, ids, gy);
         EmbeddingChecks.backward(Device.CPU, ids, gy, gtable);
         CpuKernels.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
                 ids.address(), gy.address(), gtable.address());
@@ -273,6 +289,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
+        BackendChecks.rowwise(Device.CPU, "l2NormalizeForward", false, x, new Tensor[] {y}, new Tensor[] {norms});
         long cols = L2NormChecks.forward(Device.CPU, x, y, norms);
         CpuKernels.wp_l2norm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(),
                 norms.address(), eps);
@@ -280,6 +297,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
+        BackendChecks.rowwise(Device.CPU, "l2NormalizeBackward", false, y, new Tensor[] {gy, gx}, new Tensor[] {norms});
         long cols = L2NormChecks.backward(Device.CPU, y, norms, gy, gx);
         CpuKernels.wp_l2norm_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(),
                 norms.address(), gy.address(), gx.address(), eps);
@@ -287,6 +305,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
+        BackendChecks.dropout(Device.CPU, x, y, mask, p);
         DropoutChecks.forward(Device.CPU, x, y, mask);
         CpuKernels.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
                 seed);
@@ -294,6 +313,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void patchify(Tensor images, Tensor patches, int patch) {
+        BackendChecks.patchify(Device.CPU, "patchify", images, patches, patch);
         PatchifyChecks.images("patchify", Device.CPU, images, patches, patch);
         CpuKernels.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, images.address(), patches.address());
@@ -301,6 +321,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unpatchify(Tensor patches, Tensor images, int patch) {
+        BackendChecks.patchify(Device.CPU, "unpatchify", images, patches, patch);
         PatchifyChecks.images("unpatchify", Device.CPU, images, patches, patch);
         CpuKernels.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, patches.address(), images.address());
@@ -308,6 +329,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
+        BackendChecks.attention(Device.CPU, "attentionForward", q, k, v, keyMask, out, lse, null, null, null, null);
         AttentionChecks.forward(Device.CPU, q, k, v, keyMask, out, lse);
         CpuKernels.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address());
@@ -316,6 +338,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                                   Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
+        BackendChecks.attention(Device.CPU, "attentionBackward", q, k, v, keyMask, out, lse, BackendChecks.required("attentionBackward", gout, "gout"), BackendChecks.required("attentionBackward", gq, "gq"), BackendChecks.required("attentionBackward", gk, "gk"), BackendChecks.required("attentionBackward", gv, "gv"));
         AttentionChecks.backward(Device.CPU, q, k, v, keyMask, out, lse, gout, gq, gk, gv);
         CpuKernels.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(),
@@ -325,6 +348,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
+        BackendChecks.adamw(Device.CPU, param, grad, m, v, step);
         AdamWChecks.step(Device.CPU, param, grad, m, v, step);
         CpuKernels.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
                 v.address(), lr, beta1, beta2, eps, weightDecay, step);

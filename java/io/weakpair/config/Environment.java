@@ -23,6 +23,8 @@ import java.util.Properties;
  *       else {@code ~/.cache/weakpair}.</li>
  *   <li>{@code WEAKPAIR_SIMD}: v4, v3 or base (caps the CPU kernels' code path; read by the
  *       native library itself, checked here).</li>
+ *   <li>{@code WEAKPAIR_POISON}: 1 fills every new host allocation with 0xFF bytes (NaN), read by the
+ *       native library itself: a kernel reading memory it never wrote then shows as NaN.</li>
  *   <li>{@code WEAKPAIR_LEAK_TRACE} (or {@code -Dweakpair.leakTrace}, which wins): 1/0 as for
  *       DEBUG: record where every tensor no scope owns is created, and report that place when
  *       one is freed by the cleaner without having been closed (costs a stack trace per tensor).</li>
