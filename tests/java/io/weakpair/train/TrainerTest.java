@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A short end-to-end run on a small synthetic dataset: it trains (uITC + MLM, GITM joining for
+ * A short end-to-end run on the synthetic benchmark at 64x32 (1,000 identities, 700 to train on,
+ * 200 unseen ones to search; about 660 steps, two minutes on 2 cores): it trains (uITC, GITM joining for
  * the last epoch), checkpoints, logs every step, evaluates the three rankings, and retrieves
  * unseen identities' images from their captions at least five times better than chance.
  */
@@ -71,7 +72,7 @@ class TrainerTest {
         assertTrue(itc.r1() >= 5 * chance, "ITC R@1 " + itc.r1() + " should be at least 5x chance " + chance);
     }
 
-    private static final int E2E_IDS = 300;
-    private static final int E2E_EPOCHS = 8;
+    private static final int E2E_IDS = 1000;
+    private static final int E2E_EPOCHS = 6;
     private static final double E2E_MLM = 0;
 }
