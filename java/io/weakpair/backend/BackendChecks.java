@@ -294,8 +294,8 @@ public final class BackendChecks {
         floating(op, images);
         if (images.rank() != 4) throw new IllegalArgumentException(op + ": images " + images.describe() + " must be [B, C, H, W]");
         if (patch < 1 || images.dim(2) % patch != 0 || images.dim(3) % patch != 0)
-            throw new IllegalArgumentException(op + ": images " + images.describe() + " do not tile into " + patch + "x" + patch
-                    + " patches");
+            throw new IllegalArgumentException(op + ": " + images.dim(2) + "x" + images.dim(3) + " images " + images.describe()
+                    + " do not tile into " + patch + "x" + patch + " patches");
         sameSize(op, images, patches);
     }
 

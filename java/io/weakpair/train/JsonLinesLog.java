@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * The run's {@code log.jsonl}: one JSON object per step (epoch, step, learning rate, every
  * loss term, gradient norm, temperature, GITM/ITM pair count). A resumed run first drops the
  * lines of steps after its checkpoint (they will be taken again), so the log has each step once.
+ * Each line is flushed as it is written: a checkpoint becomes visible only after its steps'
+ * lines are on disk, so a run killed right after a checkpoint resumes with its whole log.
  */
 public final class JsonLinesLog implements TrainingListener {
     private static final Pattern STEP = Pattern.compile("\"step\":(\\d+)");
@@ -43,11 +45,6 @@ public final class JsonLinesLog implements TrainingListener {
                 "{\"epoch\":%d,\"step\":%d,\"lr\":%.6g,\"loss\":%.6f,\"itc\":%.6f,\"matching\":%.6f,\"mlm\":%.6f,\"grad_norm\":%.4f,"
                         + "\"temperature\":%.5f,\"pairs\":%d}%n", r.epoch(), r.step(), r.lr(), r.loss(), r.itc(), r.matching(), r.mlm(),
                 r.gradNorm(), r.temperature(), r.pairs()));
-    }
-
-    /** The log is flushed at every checkpoint, so what a checkpoint covers is on disk with it. */
-    @Override
-    public void onCheckpoint(RunFolder.Checkpoint checkpoint, boolean endOfEpoch) throws IOException {
         out.flush();
     }
 
