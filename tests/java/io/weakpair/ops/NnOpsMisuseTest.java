@@ -135,7 +135,7 @@ class NnOpsMisuseTest {
                 "l2norm", "eps");
         Tensor ints = Tensor.zeros(DType.I32, 2, 4);
         rejects(() -> cpu.layerNormForward(ints, null, null, 1e-5, Tensor.zeros(DType.I32, 2, 4), Tensor.zeros(DType.I32, 2),
-                Tensor.zeros(DType.I32, 2)), "layernorm", "dtype");
+                Tensor.zeros(DType.I32, 2)), "layerNormForward", "F32 or F64");
         rejects(() -> cpu.embeddingBackward(Tensor.ofInts(new int[] {0, 7}, 2), Tensor.zeros(DType.F32, 2, 3),
                 Tensor.zeros(DType.F32, 5, 3)), "embedding", "id 7", "position 1");
     }
