@@ -1,6 +1,7 @@
 // The CUDA emulator behind cuda_emu.h: one fiber per CUDA thread, switched with _setjmp /
 // _longjmp (no signal-mask system calls) after a makecontext start on a private stack.
 #undef _FORTIFY_SOURCE  // its longjmp check rejects jumps between fiber stacks
+#include <memory>
 #include "cuda_emu.h"
 
 #include <setjmp.h>
@@ -75,7 +76,8 @@ uint64_t g_launches = 0;
 std::map<const void*, int> g_dynamic_limit;  // cudaFuncAttributeMaxDynamicSharedMemorySize by kernel
 
 BlockRun* g_run = nullptr;
-std::vector<char*> g_stacks;
+// Fiber stacks, reused across blocks; owned so that they are freed at exit (LeakSanitizer).
+std::vector<std::unique_ptr<char[]>> g_stacks;
 uint3 g_block_idx{0, 0, 0};
 uint3 g_no_thread{0, 0, 0};
 dim3 g_block_dim, g_grid_dim;
@@ -109,7 +111,7 @@ void suspend(State s) {
 // Threads run between barriers in an order shuffled with (seed, launch, block, round).
 void run_block(BlockRun& run, uint64_t block_seed) {
   const int n = int(run.fibers.size());
-  while (g_stacks.size() < size_t(n)) g_stacks.push_back(static_cast<char*>(std::malloc(kStackBytes)));
+  while (g_stacks.size() < size_t(n)) g_stacks.push_back(std::unique_ptr<char[]>(new char[kStackBytes]));
   std::vector<int> order(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) order[size_t(i)] = i;
   uint64_t state = block_seed;
@@ -127,7 +129,7 @@ void run_block(BlockRun& run, uint64_t block_seed) {
         if (!f.started) {
           f.started = true;
           getcontext(&f.context);
-          f.context.uc_stack.ss_sp = g_stacks[run.current];
+          f.context.uc_stack.ss_sp = g_stacks[run.current].get();
           f.context.uc_stack.ss_size = kStackBytes;
           f.context.uc_link = nullptr;
           makecontext(&f.context, fiber_entry, 0);
