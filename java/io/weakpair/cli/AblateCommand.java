@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
                 "Under one seed every variant sees the same data, initial weights, batch order and step count. Prints and writes "
                         + "ablation.md and ablation.json (mean +- std per ranking, paired differences and wins); each run keeps its "
                         + "folder, and finished runs are reused when the study is run again.",
-                "The base configuration is train's (defaults < --config < flags and --set)."})
+                "The base configuration is train's (defaults < --config < flags and --set). The protocol: docs/ablation.md."})
 final class AblateCommand implements Callable<Integer> {
     private static final Map<String, ConfigKey> FLAGS = new LinkedHashMap<>();
 
