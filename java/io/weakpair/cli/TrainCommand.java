@@ -4,7 +4,6 @@ import io.weakpair.backend.Backends;
 import io.weakpair.backend.CpuBackend;
 import io.weakpair.config.Environment;
 import io.weakpair.data.Dataset;
-import io.weakpair.data.Split;
 import io.weakpair.report.MetricsTable;
 import io.weakpair.report.RetrievalReport;
 import io.weakpair.report.TrainingPlot;
@@ -172,8 +171,7 @@ final class TrainCommand implements Callable<Integer> {
             MetricsTable.write(run.root().resolve("metrics.json"), eval, Map.of("split", "test", "k_test", cfg.kTest(), "train_seconds",
                     Math.round(outcome.trainSeconds() * 10) / 10.0));
             Path report = run.root().resolve("report");
-            RetrievalReport.write(report, dataset.split(Split.TEST) != null && !dataset.split(Split.TEST).isEmpty() ? dataset.split(Split.TEST)
-                            : dataset.split(Split.VAL), eval,
+            RetrievalReport.write(report, outcome.evaluated(), eval,
                     new RetrievalReport.Context("weakpair train: " + run.root().getFileName(), "test", cfg.kTest() > 0 ? "itc+itm" : "itc",
                             outcome.temperature()), RetrievalReport.Options.defaults());
             System.out.println("report: " + report.resolve(RetrievalReport.INDEX) + " (open it in a browser); plot: " + plot);

@@ -48,8 +48,8 @@ import java.util.Map;
  */
 public final class Trainer {
     /** What a run produced. */
-    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, long steps, double trainSeconds, boolean interrupted,
-                          double temperature) {}
+    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, DatasetSplit evaluated, long steps, double trainSeconds,
+                          boolean interrupted, double temperature) {}
 
     private final TrainConfig cfg;
     private final Device device;
@@ -125,11 +125,11 @@ public final class Trainer {
             if (loop.interrupted) {
                 out.printf("interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n", loop.stopSignal,
                         loop.last.folder(), run.root());
-                return new Outcome(run.model(), null, state.step(), seconds, true, model.temperature().item());
+                return new Outcome(run.model(), null, null, state.step(), seconds, true, model.temperature().item());
             }
             TextToImageEvaluation.Result eval = test == null || test.isEmpty() ? null
                     : TextToImageEvaluation.run(model, tokenizer, test, cfg.kTest(), cfg.evalBatch(), out);
-            return new Outcome(run.model(), eval, state.step(), seconds, false, model.temperature().item());
+            return new Outcome(run.model(), eval, test, state.step(), seconds, false, model.temperature().item());
         } finally {
             for (TrainingListener l : listeners) l.close();
         }
