@@ -167,12 +167,13 @@ final class TrainCommand implements Callable<Integer> {
         TextToImageEvaluation.Result eval = outcome.evaluation();
         Path plot = TrainingPlot.write(run.root());
         if (eval != null) {
-            MetricsTable.print(System.out, "test", eval);
-            MetricsTable.write(run.root().resolve("metrics.json"), eval, Map.of("split", "test", "k_test", cfg.kTest(), "train_seconds",
-                    Math.round(outcome.trainSeconds() * 10) / 10.0));
+            String split = outcome.evaluated().split().fileName();
+            MetricsTable.print(System.out, split, eval);
+            MetricsTable.write(run.root().resolve("metrics.json"), eval, MetricsTable.context("split", split, "k_test", cfg.kTest(),
+                    "train_seconds", Math.round(outcome.trainSeconds() * 10) / 10.0));
             Path report = run.root().resolve("report");
             RetrievalReport.write(report, outcome.evaluated(), eval,
-                    new RetrievalReport.Context("weakpair train: " + run.root().getFileName(), "test", cfg.kTest() > 0 ? "itc+itm" : "itc",
+                    new RetrievalReport.Context("weakpair train: " + run.root().getFileName(), split, cfg.kTest() > 0 ? "itc+itm" : "itc",
                             outcome.temperature()), RetrievalReport.Options.defaults());
             System.out.println("report: " + report.resolve(RetrievalReport.INDEX) + " (open it in a browser); plot: " + plot);
         }

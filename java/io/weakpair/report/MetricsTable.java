@@ -34,6 +34,17 @@ public final class MetricsTable {
     }
 
     /**
+     * An ordered context for {@link #json} from alternating keys and values, so metrics.json lists
+     * them the same way in every process ({@code Map.of}'s order changes from one JVM to the next).
+     */
+    public static Map<String, Object> context(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("metrics context: keys and values must pair up");
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
+    }
+
+    /**
      * The JSON object: {@code context} first (what was evaluated: checkpoint, dataset, split, k_test; any
      * value Jackson writes), then the counts, the timing and the rankings.
      */

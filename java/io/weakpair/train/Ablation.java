@@ -99,7 +99,7 @@ public final class Ablation {
                     Trainer.Outcome o = new Trainer(cfg, device, run, new PrintStream(OutputStream.nullOutputStream()),
                             List.of(new JsonLinesLog())).run(dataset, resume);
                     if (o.evaluation() == null) throw new IllegalArgumentException("ablation: the dataset has no test or val split to evaluate on");
-                    io.weakpair.report.MetricsTable.write(metrics, o.evaluation(), Map.of("variant", v.name(), "seed", seed, "train_seconds", o.trainSeconds()));
+                    io.weakpair.report.MetricsTable.write(metrics, o.evaluation(), io.weakpair.report.MetricsTable.context("variant", v.name(), "seed", seed, "train_seconds", o.trainSeconds()));
                     log.printf(Locale.ROOT, "    %s: ITC R@1 %.2f mAP %.2f (%.0f s)%n", v.name(), 100 * o.evaluation().metrics().get("itc").r1(),
                             100 * o.evaluation().metrics().get("itc").mAP(), o.trainSeconds());
                 }

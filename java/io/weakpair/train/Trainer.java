@@ -172,9 +172,11 @@ public final class Trainer {
             model.train(true);
             long step = state.step();
             int bad = state.badInARow();
-            for (int epoch = state.epoch(); epoch < cfg.epochs() && step < total; epoch++) {
-                List<BatchPlan> plans = epoch == state.epoch() ? firstPlans : sampler.epoch(epoch).batches();
-                int skip = epoch == state.epoch() ? state.batchInEpoch() : 0;
+            // Where this session starts; `state` itself moves on at every epoch's end.
+            int startEpoch = state.epoch(), startBatch = state.batchInEpoch();
+            for (int epoch = startEpoch; epoch < cfg.epochs() && step < total; epoch++) {
+                List<BatchPlan> plans = epoch == startEpoch ? firstPlans : sampler.epoch(epoch).batches();
+                int skip = epoch == startEpoch ? startBatch : 0;
                 int index = skip;
                 try (Prefetcher batches = new Prefetcher(plans.subList(Math.min(skip, plans.size()), plans.size()), assembler, 1, 3)) {
                     while (batches.hasNext() && step < total) {
