@@ -17,12 +17,13 @@ public enum ConfigKey {
             "finetune", "pretrain"),
     PRESET("preset", Kind.CHOICE, "tiny", "model preset for a fresh start (ignored with init)", "tiny", "small", "base"),
     INIT("init", Kind.TEXT, "", "start from this checkpoint (its vocabulary beside it) instead of a fresh preset; empty: fresh"),
-    IMAGE_SIZE("image_size", Kind.SIZE, "preset", "input image size HxW, e.g. 128x48; preset: the model's own"),
+    IMAGE_SIZE("image_size", Kind.SIZE, "64x32", "input image size HxW; preset: the model's own (tiny: 128x48); the default 64x32 is "
+            + "the main job's: a quarter of tiny's pixels, twice the steps per second and a better R@1 in the same time"),
     DATASET("dataset", Kind.TEXT, "", "dataset folder (CUHK-PEDES, ICFG-PEDES or RSTPReid layout); empty: the built-in synthetic benchmark"),
     DATASET_FORMAT("dataset_format", Kind.CHOICE, "auto", "dataset layout; auto: from the annotation file present",
             "auto", "cuhk-pedes", "icfg-pedes", "rstpreid"),
     BATCH("batch", Kind.BATCH, "16x4", "P identities x K instances per identity per batch (K >= 2: weak pairs need company)"),
-    EPOCHS("epochs", Kind.INT, "6", "passes over the training pairs", 1, 100_000),
+    EPOCHS("epochs", Kind.INT, "20", "passes over the training pairs", 1, 100_000),
     MAX_STEPS("max_steps", Kind.INT, "0", "stop after this many steps; 0: no limit", 0, Integer.MAX_VALUE),
     LR("lr", Kind.REAL, "1e-3", "peak learning rate of the encoders", 1e-12, 10),
     LR_HEADS("lr_heads", Kind.REAL, "1e-3", "peak learning rate of the projections, the ITM head and the temperature", 1e-12, 10),
@@ -34,8 +35,8 @@ public enum ConfigKey {
             "strict", "id", "uncertainty"),
     ALPHA("alpha", Kind.REAL, "0.6", "uncertainty weight of uITC, in [0, 1]", 0, 1),
     MATCHING("matching", Kind.CHOICE, null, "matching loss: none, itm or gitm; default from stage", "none", "itm", "gitm"),
-    MATCHING_FROM_EPOCH("matching_from_epoch", Kind.INT, "1", "the epoch (from 1) at which the matching loss joins; earlier epochs train "
-            + "the contrastive loss and MLM alone, at about twice the speed", 1, 100_000),
+    MATCHING_EPOCHS("matching_epochs", Kind.INT, "2", "the matching loss trains in the run's last N epochs (counted from the step "
+            + "budget); earlier ones train the contrastive loss and MLM alone, several times faster; 0: every epoch", 0, 100_000),
     MINING("mining", Kind.CHOICE, "topk", "GITM's hard-negative mining: topk or sample", "topk", "sample"),
     BETA("beta", Kind.REAL, "1.0", "weight of the matching loss", 0, 1e6),
     LAMBDA_MLM("lambda_mlm", Kind.REAL, "1.0", "weight of masked language modelling; 0: off", 0, 1e6),

@@ -138,13 +138,21 @@ public final class TrainConfig {
     /** CPU threads, 0 for the environment's setting. */
     public int threads() { return integer(ConfigKey.THREADS); }
 
-    /** The first epoch (from 0) that adds the matching loss. */
-    public int matchingFromEpoch() { return integer(ConfigKey.MATCHING_FROM_EPOCH) - 1; }
+    /** How many of the run's last epochs add the matching loss; 0 for all of them. */
+    public int matchingEpochs() { return integer(ConfigKey.MATCHING_EPOCHS); }
 
-    /** The losses of one epoch (from 0): before {@link #matchingFromEpoch()} without the matching loss. */
-    public Objective objective(int epoch) {
+    /**
+     * The first epoch (from 0) that adds the matching loss, in a run of {@code runEpochs} epochs
+     * (the epochs its step budget reaches into, the last possibly partial).
+     */
+    public int matchingFromEpoch(int runEpochs) {
+        return matchingEpochs() == 0 ? 0 : Math.max(0, runEpochs - matchingEpochs());
+    }
+
+    /** The losses of epoch {@code epoch} (from 0) of a run of {@code runEpochs}: without the matching loss before {@link #matchingFromEpoch}. */
+    public Objective objective(int epoch, int runEpochs) {
         Objective o = objective();
-        return epoch < matchingFromEpoch() ? o.withMatching(Objective.Matching.NONE, o.miningMode()) : o;
+        return epoch < matchingFromEpoch(runEpochs) ? o.withMatching(Objective.Matching.NONE, o.miningMode()) : o;
     }
 
     /** The losses this configuration adds up. */

@@ -96,6 +96,8 @@ public final class Trainer {
                     + " identities) cannot fill one batch of " + cfg.p() + " identities x " + cfg.k() + " instances");
         long perEpoch = firstPlans.size();
         long total = cfg.maxSteps() > 0 ? Math.min(cfg.maxSteps(), perEpoch * cfg.epochs()) : perEpoch * cfg.epochs();
+        int runEpochs = (int) ((total + perEpoch - 1) / perEpoch);
+        int matchingFrom = cfg.objective().matching() == Objective.Matching.NONE ? 0 : cfg.matchingFromEpoch(runEpochs);
 
         Vocabulary vocab = from != null ? Vocabulary.read(ModelCheckpoint.vocabularyPath(from.model())) : vocabulary(train);
         WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
@@ -109,11 +111,10 @@ public final class Trainer {
             run.checkSpace(model.parameterCount());
             out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%n",
                     model.config().summary(), model.parameterCount(), device, cfg.objective().describe()
-                            + (cfg.matchingFromEpoch() > 0 && cfg.objective().matching() != Objective.Matching.NONE
-                            ? " (matching from epoch " + (cfg.matchingFromEpoch() + 1) + ")" : ""), cfg.p(), cfg.k(), total, perEpoch,
+                            + (matchingFrom > 0 ? " (matching in epochs " + (matchingFrom + 1) + "-" + runEpochs + " of " + runEpochs + ")" : ""), cfg.p(), cfg.k(), total, perEpoch,
                     from != null ? "; resuming at step " + state.step() + " from " + from.folder() : "");
             for (TrainingListener l : listeners) l.onStart(cfg, state, total, run);
-            Loop loop = new Loop(model, opt, tokenizer, vocab, sampler, firstPlans, state, total);
+            Loop loop = new Loop(model, opt, tokenizer, vocab, sampler, firstPlans, state, total, runEpochs);
             try (StopRequest stop = StopRequest.install()) {
                 state = loop.train(stop);
             }
@@ -144,6 +145,7 @@ public final class Trainer {
         final IdentitySampler sampler;
         final List<BatchPlan> firstPlans;
         final long total;
+        final int runEpochs;
         final WarmupCosine schedule;
         final BatchAssembler assembler;
         RunState state;
@@ -153,7 +155,7 @@ public final class Trainer {
         double sessionSeconds;
 
         Loop(AlbefModel model, AdamW opt, WordPieceTokenizer tokenizer, Vocabulary vocab, IdentitySampler sampler, List<BatchPlan> firstPlans,
-             RunState state, long total) {
+             RunState state, long total, int runEpochs) {
             this.model = model;
             this.opt = opt;
             this.tokenizer = tokenizer;
@@ -162,6 +164,7 @@ public final class Trainer {
             this.firstPlans = firstPlans;
             this.state = state;
             this.total = total;
+            this.runEpochs = runEpochs;
             this.schedule = new WarmupCosine(cfg.lr(), cfg.minLr(), Math.min(cfg.warmupSteps(), total), total);
             this.assembler = new BatchAssembler(Preprocessing.images(model.config()));
         }
@@ -210,7 +213,7 @@ public final class Trainer {
                 model.regularisation().reseed(stepSeed);
                 Tensor images = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width()).to(device);
                 StepLosses losses = StepLosses.compute(model, images, Tokenization.batch(tokenizer, batch.captions(),
-                        model.config().maxTokens()), batch.labels(), cfg.objective(epoch), stepSeed);
+                        model.config().maxTokens()), batch.labels(), cfg.objective(epoch, runEpochs), stepSeed);
                 double value = losses.total().item();
                 if (!Double.isFinite(value)) {
                     bad++;

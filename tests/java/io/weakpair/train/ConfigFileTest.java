@@ -59,6 +59,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void theMatchingLossJoinsForTheRunsLastEpochs() {
+        TrainConfig d = TrainConfig.defaults();   // gitm in the last 2 epochs
+        assertEquals(18, d.matchingFromEpoch(20));
+        assertEquals(4, d.matchingFromEpoch(6), "counted from the epochs the step budget reaches, not the configured 20");
+        assertEquals(Objective.Matching.NONE, d.objective(3, 6).matching());
+        assertEquals(Objective.Matching.GITM, d.objective(4, 6).matching());
+        assertEquals(0, d.matchingFromEpoch(1), "a one-epoch run trains it throughout");
+        TrainConfig all = d.withAll(java.util.Map.of(ConfigKey.MATCHING_EPOCHS, 0), "test");
+        assertEquals(0, all.matchingFromEpoch(20));
+        assertEquals(Objective.Matching.GITM, all.objective(0, 20).matching());
+    }
+
+    @Test
     void anEmptyFileChangesNothing() throws IOException {
         assertEquals(TrainConfig.defaults(), ConfigFile.read(yaml("# nothing\n"), TrainConfig.defaults()));
     }

@@ -52,7 +52,7 @@ class TrainerTest {
         SyntheticGenerator.generate(SynthConfig.defaults().withIds(E2E_IDS).withSize(64, 32), data, 2, null);
         Dataset dataset = DatasetReader.read(data);
         TrainConfig cfg = TrainConfig.defaults().withAll(Map.of(ConfigKey.BATCH, "16x4", ConfigKey.EPOCHS, E2E_EPOCHS,
-                ConfigKey.MATCHING_FROM_EPOCH, E2E_EPOCHS, ConfigKey.IMAGE_SIZE, "64x32", ConfigKey.WARMUP_STEPS, 50, ConfigKey.K_TEST, 8,
+                ConfigKey.MATCHING_EPOCHS, 1, ConfigKey.IMAGE_SIZE, "64x32", ConfigKey.WARMUP_STEPS, 50, ConfigKey.K_TEST, 8,
                 ConfigKey.LAMBDA_MLM, E2E_MLM), "test");
         RunFolder run = RunFolder.prepare(dir.resolve("run"));
         Trainer.Outcome out = new Trainer(cfg, Device.CPU, run, System.out, Trainer.standardListeners(System.out)).run(dataset, false);
