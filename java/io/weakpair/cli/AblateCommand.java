@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The paper's ablation, paired by seed and step count (docs/data.md). */
-@Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ablate", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.class, sortOptions = false,
         description = {"Train every variant of the paper's ablation under several seeds and compare them in pairs: itc-strict, itc-id, "
                 + "uitc-0.3, uitc-0.6 (vs itc-id) and uitc+itm, uitc+gitm (vs uitc+itm).",
                 "Under one seed every variant sees the same data, initial weights, batch order and step count. Prints and writes "
@@ -28,17 +28,7 @@ import java.util.concurrent.Callable;
                         + "folder, and finished runs are reused when the study is run again.",
                 "The base configuration is train's (defaults < --config < flags and --set). The protocol: docs/ablation.md."})
 final class AblateCommand implements Callable<Integer> {
-    private static final Map<String, ConfigKey> FLAGS = new LinkedHashMap<>();
-
-    static {
-        FLAGS.put("--preset", ConfigKey.PRESET);
-        FLAGS.put("--batch", ConfigKey.BATCH);
-        FLAGS.put("--epochs", ConfigKey.EPOCHS);
-        FLAGS.put("--max-steps", ConfigKey.MAX_STEPS);
-        FLAGS.put("--lambda-mlm", ConfigKey.LAMBDA_MLM);
-        FLAGS.put("--k-test", ConfigKey.K_TEST);
-        FLAGS.put("--device", ConfigKey.DEVICE);
-    }
+    private static final Map<String, ConfigKey> FLAGS = ConfigFlags.of("--preset", "--batch", "--epochs", "--max-steps", "--lambda-mlm", "--k-test", "--device");
 
     @Spec
     CommandSpec spec;
@@ -58,25 +48,25 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--variants", paramLabel = "LIST", description = "comma-separated subset, e.g. itc-id,uitc-0.6 (default: all six)")
     String variants;
 
-    @Option(names = "--preset", defaultValue = "tiny", description = "model preset (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", description = "model preset (default: ${DEFAULT-VALUE})")
     String preset;
 
-    @Option(names = "--batch", defaultValue = "16x4", paramLabel = "PxK", description = "identities x instances (K >= 3 recommended) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "PxK", description = "identities x instances (K >= 3 recommended) (default: ${DEFAULT-VALUE})")
     String batch;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "epochs per run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", description = "epochs per run (default: ${DEFAULT-VALUE})")
     String epochs;
 
-    @Option(names = "--max-steps", defaultValue = "0", description = "steps per run, the pairing unit; 0: the epochs decide (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-steps", description = "steps per run, the pairing unit; 0: the epochs decide (default: ${DEFAULT-VALUE})")
     String maxSteps;
 
-    @Option(names = "--lambda-mlm", defaultValue = "1.0", description = "MLM weight in every variant, 0 for off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lambda-mlm", description = "MLM weight in every variant, 0 for off (default: ${DEFAULT-VALUE})")
     String lambdaMlm;
 
-    @Option(names = "--k-test", defaultValue = "32", description = "ITM re-ranking depth for the matching variants (default: ${DEFAULT-VALUE})")
+    @Option(names = "--k-test", description = "ITM re-ranking depth for the matching variants (default: ${DEFAULT-VALUE})")
     String kTest;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
     @Override

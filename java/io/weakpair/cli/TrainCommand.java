@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
  * Settings come from the defaults, then {@code --config FILE}, then the flags and {@code --set};
  * the effective configuration is saved in the run folder, which {@code --resume} continues from.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.class, sortOptions = false,
         description = {"Train the model with the method's losses, then evaluate text-to-image retrieval (R@1/5/10, mAP, mINP) on "
                 + "the test split by ITC similarity, ITM re-ranking of the top k_test, and their combination.",
                 "With no arguments: the tiny preset fine-tuned with uITC (alpha 0.6) + GITM + MLM on the synthetic benchmark "
@@ -47,30 +47,7 @@ import java.util.concurrent.Callable;
                 "Exit codes: 0 done, 1 failure, 2 bad usage or configuration, 130 stopped by Ctrl-C (resumable)."})
 final class TrainCommand implements Callable<Integer> {
     /** The flags that set a configuration key, by flag name. */
-    private static final Map<String, ConfigKey> FLAGS = new LinkedHashMap<>();
-
-    static {
-        FLAGS.put("--stage", ConfigKey.STAGE);
-        FLAGS.put("--preset", ConfigKey.PRESET);
-        FLAGS.put("--init", ConfigKey.INIT);
-        FLAGS.put("--image-size", ConfigKey.IMAGE_SIZE);
-        FLAGS.put("--batch", ConfigKey.BATCH);
-        FLAGS.put("--epochs", ConfigKey.EPOCHS);
-        FLAGS.put("--max-steps", ConfigKey.MAX_STEPS);
-        FLAGS.put("--lr", ConfigKey.LR);
-        FLAGS.put("--lr-heads", ConfigKey.LR_HEADS);
-        FLAGS.put("--weight-decay", ConfigKey.WEIGHT_DECAY);
-        FLAGS.put("--warmup", ConfigKey.WARMUP_STEPS);
-        FLAGS.put("--targets", ConfigKey.TARGETS);
-        FLAGS.put("--alpha", ConfigKey.ALPHA);
-        FLAGS.put("--matching", ConfigKey.MATCHING);
-        FLAGS.put("--mining", ConfigKey.MINING);
-        FLAGS.put("--beta", ConfigKey.BETA);
-        FLAGS.put("--lambda-mlm", ConfigKey.LAMBDA_MLM);
-        FLAGS.put("--k-test", ConfigKey.K_TEST);
-        FLAGS.put("--seed", ConfigKey.SEED);
-        FLAGS.put("--device", ConfigKey.DEVICE);
-    }
+    private static final Map<String, ConfigKey> FLAGS = ConfigFlags.all();
 
     @Spec
     CommandSpec spec;
@@ -87,64 +64,64 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default: runs/train-DATE-TIME under the project or home folder)")
     Path runDir;
 
-    @Option(names = "--stage", defaultValue = "finetune", description = "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stage", description = "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM) (default: ${DEFAULT-VALUE})")
     String stage;
 
-    @Option(names = "--preset", defaultValue = "tiny", description = "model preset for a fresh start: tiny, small, base (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", description = "model preset for a fresh start: tiny, small, base (default: ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = "--init", paramLabel = "CK", description = "start from this checkpoint (its vocabulary beside it) instead of a fresh preset")
     String init;
 
-    @Option(names = "--image-size", defaultValue = "preset", paramLabel = "HxW", description = "input size, e.g. 128x48 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--image-size", paramLabel = "HxW", description = "input size, e.g. 128x48 (default: ${DEFAULT-VALUE})")
     String imageSize;
 
-    @Option(names = "--batch", defaultValue = "16x4", paramLabel = "PxK", description = "identities x instances per identity per batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "PxK", description = "identities x instances per identity per batch (default: ${DEFAULT-VALUE})")
     String batch;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
     String epochs;
 
-    @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps, 0 for no limit (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-steps", description = "stop after this many steps, 0 for no limit (default: ${DEFAULT-VALUE})")
     String maxSteps;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "peak learning rate of the encoders (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", description = "peak learning rate of the encoders (default: ${DEFAULT-VALUE})")
     String lr;
 
-    @Option(names = "--lr-heads", defaultValue = "1e-3", description = "peak learning rate of the projections and heads (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-heads", description = "peak learning rate of the projections and heads (default: ${DEFAULT-VALUE})")
     String lrHeads;
 
-    @Option(names = "--weight-decay", defaultValue = "0.02", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
     String weightDecay;
 
-    @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
     String warmup;
 
     @Option(names = "--targets", description = "contrastive targets: strict (itc-strict), id (itc-id) or uncertainty (uITC) (default: from --stage)")
     String targets;
 
-    @Option(names = "--alpha", defaultValue = "0.6", description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--alpha", description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
     String alpha;
 
     @Option(names = "--matching", description = "matching loss: none, itm or gitm (default: from --stage)")
     String matching;
 
-    @Option(names = "--mining", defaultValue = "topk", description = "GITM mining: topk or sample (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mining", description = "GITM mining: topk or sample (default: ${DEFAULT-VALUE})")
     String mining;
 
-    @Option(names = "--beta", defaultValue = "1.0", description = "weight of the matching loss (default: ${DEFAULT-VALUE})")
+    @Option(names = "--beta", description = "weight of the matching loss (default: ${DEFAULT-VALUE})")
     String beta;
 
-    @Option(names = "--lambda-mlm", defaultValue = "1.0", description = "weight of MLM, 0 for off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lambda-mlm", description = "weight of MLM, 0 for off (default: ${DEFAULT-VALUE})")
     String lambdaMlm;
 
-    @Option(names = "--k-test", defaultValue = "32", description = "candidates re-ranked by ITM at evaluation, 0 for off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--k-test", description = "candidates re-ranked by ITM at evaluation, 0 for off (default: ${DEFAULT-VALUE})")
     String kTest;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of initialisation, batches, masks and negatives (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", description = "seed of initialisation, batches, masks and negatives (default: ${DEFAULT-VALUE})")
     String seed;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+    @Option(names = "--device", paramLabel = "DEVICE",
             description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
     String device;
 

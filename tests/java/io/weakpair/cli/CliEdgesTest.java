@@ -256,6 +256,19 @@ class CliEdgesTest {
         oneLineError(run("help", "data", "nosuch"), 2, "unknown command 'nosuch'");
     }
 
+    @Test
+    void trainAndAblateHelpShowTheDefaultsARunUses() {
+        for (String command : List.of("train", "ablate")) {
+            String help = run(command, "--help").out().replaceAll("\\s+", " ");
+            for (var e : java.util.Map.of("--epochs", io.weakpair.train.ConfigKey.EPOCHS, "--k-test", io.weakpair.train.ConfigKey.K_TEST,
+                    "--lambda-mlm", io.weakpair.train.ConfigKey.LAMBDA_MLM, "--batch", io.weakpair.train.ConfigKey.BATCH).entrySet()) {
+                String option = help.substring(help.lastIndexOf(e.getKey() + "="));   // the option list, after the synopsis
+                option = option.substring(0, option.indexOf(" --", 2) < 0 ? option.length() : option.indexOf(" --", 2));
+                assertTrue(option.contains("(default: " + e.getValue().defaultText() + ")"), command + " " + e.getKey() + ": " + option);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ 5. help and messages
 
     @Test
