@@ -13,7 +13,7 @@ cp="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 run() {
   local jfr=()
   if [[ -n "${WEAKPAIR_JFR:-}" ]]; then jfr=("-XX:StartFlightRecording=filename=bench/out/model_step_$1_$5.jfr,settings=profile"); fi
-  java -Xmx8g "${jfr[@]}" -cp "$cp" io.weakpair.bench.ModelStepMain "$@"
+  OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} java -Xmx8g "${jfr[@]}" -cp "$cp" io.weakpair.bench.ModelStepMain "$@"
 }
 if [[ $# -gt 0 ]]; then run "$@"; exit; fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), commit $(git rev-parse --short HEAD)"

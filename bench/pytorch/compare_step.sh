@@ -20,7 +20,7 @@ log=$(mktemp); trap 'rm -f "$log"' EXIT
 for c in $cases; do
   preset=${c%%:*}; what=${c##*:}
   for ((r = 0; r < rounds; r++)); do
-    WEAKPAIR_THREADS=$threads OMP_NUM_THREADS=$threads java -Xmx8g -cp "$cp" io.weakpair.bench.ModelStepMain "$preset" 16 4 "$steps" "$what" \
+    WEAKPAIR_THREADS=$threads OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} java -Xmx8g -cp "$cp" io.weakpair.bench.ModelStepMain "$preset" 16 4 "$steps" "$what" \
       | sed "s/^/engine $c /" | tee -a "$log"
     OMP_NUM_THREADS=$threads "$py" bench/pytorch/step_timing.py "$preset" 16 4 "$steps" "$what" --threads "$threads" \
       | sed "s/^/torch $c /" | tee -a "$log"
