@@ -25,5 +25,8 @@ final class InfoCommand implements Runnable {
         }
         System.out.println("threads: " + CpuBackend.threads() + " (WEAKPAIR_THREADS sets them; default: all "
                 + Words.count(Runtime.getRuntime().availableProcessors(), "core") + ")");
+        String wait = System.getenv("OMP_WAIT_POLICY");
+        System.out.println("openmp wait: " + (wait != null && !wait.isBlank() ? wait
+                : "not set: threads spin between parallel regions, which is slow on a busy machine (./weakpair sets OMP_WAIT_POLICY=PASSIVE)"));
     }
 }
