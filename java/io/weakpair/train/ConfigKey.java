@@ -23,7 +23,7 @@ public enum ConfigKey {
     DATASET_FORMAT("dataset_format", Kind.CHOICE, "auto", "dataset layout; auto: from the annotation file present",
             "auto", "cuhk-pedes", "icfg-pedes", "rstpreid"),
     BATCH("batch", Kind.BATCH, "16x4", "P identities x K instances per identity per batch (K >= 2: weak pairs need company)"),
-    EPOCHS("epochs", Kind.INT, "20", "passes over the training pairs", 1, 100_000),
+    EPOCHS("epochs", Kind.INT, "8", "passes over the training pairs", 1, 100_000),
     MAX_STEPS("max_steps", Kind.INT, "0", "stop after this many steps; 0: no limit", 0, Integer.MAX_VALUE),
     LR("lr", Kind.REAL, "1e-3", "peak learning rate of the encoders", 1e-12, 10),
     LR_HEADS("lr_heads", Kind.REAL, "1e-3", "peak learning rate of the projections, the ITM head and the temperature", 1e-12, 10),
