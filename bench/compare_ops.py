@@ -4,7 +4,7 @@
 Runs, per op family, the JMH benchmark and then bench/torch_ops.py (same shapes, float32,
 same thread count), and prints a markdown table of medians and ratios (PyTorch / engine:
 above 1 means the engine is faster). Usage:
-    python3 bench/compare_ops.py [--threads 2] [--ops gemm,layernorm,softmax,attention]
+    python3 bench/compare_ops.py [--threads 2] [--ops gemm,layernorm,softmax,attention,biasgelu]
 Needs /usr/bin/python3 with torch (apt-get install python3-torch libopenblas0-pthread).
 """
 import argparse
@@ -19,6 +19,8 @@ JMH = {  # op -> (JMH regex, extra JMH params)
     "layernorm": ("LayerNormBenchmark", []),
     "softmax": ("SoftmaxBenchmark", ["-p", "op=softmax"]),
     "attention": ("AttentionBenchmark", ["-p", "impl=fused"]),
+    # linear + GELU at the model's MLP shapes: the engine's fused form against PyTorch's
+    "biasgelu": ("BiasGeluBenchmark", ["-p", "impl=fused", "-p", "part=layer"]),
 }
 MODE = {"matmul": "forward", "forward": "forward", "forwardBackward": "forward+backward"}
 
@@ -55,7 +57,7 @@ def run_torch(op, threads):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--ops", default="gemm,layernorm,softmax,attention")
+    ap.add_argument("--ops", default="gemm,layernorm,softmax,attention,biasgelu")
     args = ap.parse_args()
     os.makedirs(os.path.join(ROOT, "bench", "out"), exist_ok=True)
     print(f"| op | shape | mode | weakpair median ms | PyTorch median ms | PyTorch / weakpair |")

@@ -79,11 +79,28 @@ def attention_cases():
         yield "attention", shape, "forward+backward", fb
 
 
+def biasgelu_cases():
+    # The MLP's first half at the model's shapes (rows x width x n, as BiasGeluBenchmark):
+    # gelu(linear(x, w, b)); the engine's side is its fused form, biasGelu(linear(x, w), b).
+    for rows, width, n in [(1600, 128, 512), (2048, 128, 512), (2048, 256, 1024)]:
+        x, w, b = torch.randn(rows, width), torch.randn(n, width) * 0.02, torch.randn(n) * 0.02
+        def layer(x, w, b):
+            return torch.nn.functional.gelu(torch.nn.functional.linear(x, w, b))
+        shape = f"{rows}x{width}x{n}"
+        yield "biasgelu", shape, "forward", lambda x=x, w=w, b=b: layer(x, w, b)
+        xg, wg, bg = (t.clone().requires_grad_() for t in (x, w, b))
+        gy = torch.randn(rows, n)
+        def fb(xg=xg, wg=wg, bg=bg, gy=gy):
+            torch.autograd.backward(layer(xg, wg, bg), gy)
+            xg.grad = wg.grad = bg.grad = None
+        yield "biasgelu", shape, "forward+backward", fb
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=15)
-    ap.add_argument("--only", default="", help="comma-separated ops (gemm,layernorm,softmax,attention)")
+    ap.add_argument("--only", default="", help="comma-separated ops (gemm,layernorm,softmax,attention,biasgelu)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -91,7 +108,7 @@ def main():
     print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"blas: {'openblas' if 'openblas' in torch.__config__.show().lower() else 'see torch.__config__'}")
     print("op,shape,mode,median_ms,runs")
-    for cases in (gemm_cases, layernorm_cases, softmax_cases, attention_cases):
+    for cases in (gemm_cases, layernorm_cases, softmax_cases, attention_cases, biasgelu_cases):
         for op, shape, mode, fn in cases():
             if only and op not in only:
                 continue

@@ -1,5 +1,6 @@
 // Broadcasting binary ops, unary ops with their derivatives, axis sums and sums of squares.
 #include "kernel_util.cuh"
+#include "row_util.cuh"
 #include "strided.cuh"
 #include "wpc/elementwise.h"
 
@@ -46,6 +47,19 @@ void binary_launch(const Strided<3>& L, const void* a, const void* b, void* out,
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 
+// GELU (erf form) and its derivative, shared by the unary op and the fused bias + GELU.
+template <typename T>
+__device__ __forceinline__ T gelu_value(T x) {
+  return T(0.5) * x * (T(1) + werf(x * T(kInvSqrt2)));
+}
+
+template <typename T>
+__device__ __forceinline__ T gelu_slope(T x) {
+  const T cdf = T(0.5) * (T(1) + werf(x * T(kInvSqrt2)));
+  const T pdf = T(kInvSqrt2Pi) * wexp(T(-0.5) * x * x);
+  return cdf + x * pdf;
+}
+
 template <typename T, int Op>
 __device__ __forceinline__ T unary_value(T x, T alpha, T beta) {
   if constexpr (Op == WP_AFFINE) return alpha * x + beta;
@@ -53,7 +67,7 @@ __device__ __forceinline__ T unary_value(T x, T alpha, T beta) {
   else if constexpr (Op == WP_EXP) return wexp(x);
   else if constexpr (Op == WP_LOG) return wlog(x);
   else if constexpr (Op == WP_TANH) return wtanh(x);
-  else if constexpr (Op == WP_GELU) return T(0.5) * x * (T(1) + werf(x * T(kInvSqrt2)));
+  else if constexpr (Op == WP_GELU) return gelu_value(x);
   else if constexpr (Op == WP_SQRT) return wsqrt(x);
   else if constexpr (Op == WP_SQUARE) return x * x;
   else return x > T(0) ? x : T(0);  // WP_RELU
@@ -72,12 +86,8 @@ __device__ __forceinline__ T unary_grad(const T* x, const T* y, int64_t i, T g, 
   else if constexpr (Op == WP_EXP) return g * y[i];
   else if constexpr (Op == WP_LOG) return g / x[i];
   else if constexpr (Op == WP_TANH) return g * (T(1) - y[i] * y[i]);
-  else if constexpr (Op == WP_GELU) {
-    const T xi = x[i];
-    const T cdf = T(0.5) * (T(1) + werf(xi * T(kInvSqrt2)));
-    const T pdf = T(kInvSqrt2Pi) * wexp(T(-0.5) * xi * xi);
-    return g * (cdf + xi * pdf);
-  } else if constexpr (Op == WP_SQRT) return g * T(0.5) / y[i];
+  else if constexpr (Op == WP_GELU) return g * gelu_slope(x[i]);
+  else if constexpr (Op == WP_SQRT) return g * T(0.5) / y[i];
   else if constexpr (Op == WP_SQUARE) return g * T(2) * x[i];
   else return x[i] > T(0) ? g : T(0);  // WP_RELU
 }
@@ -203,10 +213,119 @@ void reduce_sum_launch(int64_t outer, int64_t axis, int64_t inner, const T* x, T
          axis, inner, chunk, scale);
 }
 
+// ---------------------------------------------------------------- fused bias + GELU
+
+// A row per thread group (launch_rows); no __restrict__: y may alias x.
+template <typename T, int TPR>
+__global__ void bias_gelu_kernel(int64_t rows, int64_t n, const T* x, const T* __restrict__ bias, T* y) {
+  const int64_t row = RowGroup<TPR>::row();
+  if (row >= rows) return;  // no barriers below
+  const T* xr = x + row * n;
+  T* yr = y + row * n;
+  for (int64_t c = RowGroup<TPR>::lane(); c < n; c += TPR) yr[c] = gelu_value(T(xr[c] + bias[c]));
+}
+
+// The backward over a tile of 32 columns and the rows of chunk blockIdx.y, 8 row lanes per
+// block (a warp reads 32 adjacent columns of one row). With partial, the tile's column sums of
+// dx (double) go to partial[blockIdx.y * n + c]. No __restrict__ on dy, dx: dx may alias dy.
+constexpr int kBiasGeluRowLanes = kThreads / 32;
+constexpr int64_t kBiasGeluChunkRows = 64;   // rows per chunk, until the chunk count cap
+constexpr int64_t kBiasGeluMaxChunks = 512;  // bounds the workspace to 512 * n doubles
+
+template <typename T>
+__global__ void bias_gelu_backward_kernel(int64_t rows, int64_t n, int64_t chunk, const T* __restrict__ x,
+                                          const T* __restrict__ bias, const T* dy, T* dx, double* partial) {
+  __shared__ double sums[kBiasGeluRowLanes][33];
+  const int tx = threadIdx.x % 32, ty = threadIdx.x / 32;
+  const int64_t c = int64_t(blockIdx.x) * 32 + tx;
+  const int64_t r0 = int64_t(blockIdx.y) * chunk;
+  const int64_t r1 = r0 + chunk < rows ? r0 + chunk : rows;
+  double acc = 0;
+  if (c < n) {
+    const T b = bias[c];
+    for (int64_t r = r0 + ty; r < r1; r += kBiasGeluRowLanes) {
+      const int64_t i = r * n + c;
+      const T g = dy[i] * gelu_slope(T(x[i] + b));
+      dx[i] = g;
+      acc += double(g);
+    }
+  }
+  if (!partial) return;  // uniform over the grid: no thread waits at the barrier below
+  sums[ty][tx] = acc;
+  __syncthreads();
+  if (ty == 0 && c < n) {
+    for (int l = 1; l < kBiasGeluRowLanes; ++l) acc += sums[l][tx];
+    partial[int64_t(blockIdx.y) * n + c] = acc;
+  }
+}
+
+// dbias[c] = the sum of the chunks' partial sums, in chunk order.
+template <typename T>
+__global__ void bias_gelu_dbias_kernel(int64_t chunks, int64_t n, const double* __restrict__ partial,
+                                       T* __restrict__ dbias) {
+  for (int64_t c = global_thread(); c < n; c += global_stride()) {
+    double s = 0;
+    for (int64_t k = 0; k < chunks; ++k) s += partial[k * n + c];
+    dbias[c] = T(s);
+  }
+}
+
+int64_t bias_gelu_chunks(int64_t rows) { return rows <= 0 ? 1 : wmin(ceil_div(rows, kBiasGeluChunkRows), kBiasGeluMaxChunks); }
+
+void check_bias_gelu(const char* op, int64_t rows, int64_t n, const void* x, const void* bias, const void* out,
+                     const void* dy) {
+  if (rows < 0 || n < 0)
+    fail(std::string(op) + ": need rows >= 0 and n >= 0, got rows=" + std::to_string(rows) + " n=" + std::to_string(n));
+  if (rows > 0 && n > 0 && (!x || !bias || !out || !dy)) fail(std::string(op) + ": a required pointer is null");
+}
+
 }  // namespace
 }  // namespace wpc
 
 using namespace wpc;
+
+WP_API void wpc_bias_gelu(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias, void* y,
+                          cudaStream_t stream) {
+  check_bias_gelu("bias_gelu", rows, n, x, bias, y, x);
+  dispatch_float(dtype, "bias_gelu", [&](auto zero) {
+    using T = decltype(zero);
+    if (n == 0) return;
+    launch_rows("bias_gelu", rows, n, stream, [](auto tpr) { return bias_gelu_kernel<T, decltype(tpr)::value>; },
+                rows, n, static_cast<const T*>(x), static_cast<const T*>(bias), static_cast<T*>(y));
+  });
+}
+
+WP_API int64_t wpc_bias_gelu_backward_workspace_bytes(int32_t dtype, int64_t rows, int64_t n) {
+  return n <= 0 ? 0 : int64_t(sizeof(double)) * bias_gelu_chunks(rows) * n;
+}
+
+WP_API void wpc_bias_gelu_backward(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias,
+                                   const void* dy, void* dx, void* dbias, void* workspace, int64_t workspace_bytes,
+                                   cudaStream_t stream) {
+  const char* op = "bias_gelu_backward";
+  check_bias_gelu(op, rows, n, x, bias, dx, dy);
+  dispatch_float(dtype, op, [&](auto zero) {
+    using T = decltype(zero);
+    if (n == 0) return;
+    if (dbias && rows == 0) {
+      check(cudaMemsetAsync(dbias, 0, sizeof(T) * n, stream), op, "cudaMemsetAsync");
+      return;
+    }
+    if (rows == 0) return;
+    const int64_t needed = wpc_bias_gelu_backward_workspace_bytes(dtype, rows, n);
+    if (dbias && (!workspace || workspace_bytes < needed))
+      fail(std::string(op) + ": a bias gradient needs a workspace of " + std::to_string(needed) + " bytes (" + op +
+           "_workspace_bytes), got " + std::to_string(workspace ? workspace_bytes : 0));
+    const int64_t chunks0 = bias_gelu_chunks(rows), chunk = ceil_div(rows, chunks0), chunks = ceil_div(rows, chunk);
+    double* partial = dbias ? static_cast<double*>(workspace) : nullptr;
+    launch(op, bias_gelu_backward_kernel<T>, dim3(unsigned(ceil_div(n, 32)), unsigned(chunks)), kThreads, 0, stream,
+           rows, n, chunk, static_cast<const T*>(x), static_cast<const T*>(bias), static_cast<const T*>(dy),
+           static_cast<T*>(dx), partial);
+    if (dbias)
+      launch(op, bias_gelu_dbias_kernel<T>, grid_stride_blocks(n), kThreads, 0, stream, chunks, n,
+             static_cast<const double*>(partial), static_cast<T*>(dbias));
+  });
+}
 
 WP_API void wpc_binary(int32_t op, int32_t dtype, int32_t ndim, const int64_t* shape, const void* a,
                        const int64_t* a_strides, const void* b, const int64_t* b_strides, void* out,

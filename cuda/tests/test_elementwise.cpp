@@ -117,7 +117,76 @@ void sum_squares_all() {
   }
 }
 
+// The fused bias + GELU against its CPU twin, and the CPU twin against its definition (the
+// unfused add then wp_unary / wp_unary_backward's GELU, column sums for the bias).
+template <typename T>
+void check_bias_gelu(int64_t rows, int64_t n) {
+  const std::string what = std::to_string(rows) + "x" + std::to_string(n) + " " + type_name<T>();
+  const int32_t dt = dtype_of<T>();
+  auto x = normal<T>(rows * n, 1.5);
+  auto bias = normal<T>(n);
+  auto gy = normal<T>(rows * n);
+  std::vector<T> sum(size_t(rows * n));
+  for (int64_t i = 0; i < rows * n; ++i) sum[size_t(i)] = x[size_t(i)] + bias[size_t(i % n)];
+
+  Device<T> dx(x), dbias(bias), dy(rows * n);
+  wpc_bias_gelu(dt, rows, n, dx.ptr, dbias.ptr, dy.ptr, stream());
+  auto y = poisoned<T>(rows * n);
+  wp_bias_gelu(dt, rows, n, x.data(), bias.data(), y.data());
+  expect_close("bias_gelu " + what, dy.download(), y, tolerance<T>());
+  auto unfused = poisoned<T>(rows * n);
+  wp_unary(WP_GELU, dt, rows * n, sum.data(), unfused.data(), 1, 0);
+  expect_equal("bias_gelu = add then unary gelu (cpu) " + what, y, unfused);
+
+  const int64_t ws_bytes = wpc_bias_gelu_backward_workspace_bytes(dt, rows, n);
+  Device<T> dgy(gy), dgx(rows * n), ddb(n);
+  Device<double> ws((ws_bytes + 7) / 8);
+  wpc_bias_gelu_backward(dt, rows, n, dx.ptr, dbias.ptr, dgy.ptr, dgx.ptr, ddb.ptr, ws.ptr, ws_bytes, stream());
+  auto gx = poisoned<T>(rows * n), gb = poisoned<T>(n);
+  wp_bias_gelu_backward(dt, rows, n, x.data(), bias.data(), gy.data(), gx.data(), gb.data());
+  expect_close("bias_gelu_backward dx " + what, dgx.download(), gx, tolerance<T>());
+  expect_close("bias_gelu_backward dbias " + what, ddb.download(), gb, tolerance<T>());
+
+  auto gx_unfused = poisoned<T>(rows * n);
+  wp_unary_backward(WP_GELU, dt, rows * n, sum.data(), nullptr, gy.data(), gx_unfused.data(), 1);
+  expect_close("bias_gelu_backward dx = unary gelu backward (cpu) " + what, gx, gx_unfused, tolerance<T>() * 0.1);
+  std::vector<double> columns(size_t(n), 0.0);
+  for (int64_t i = 0; i < rows * n; ++i) columns[size_t(i % n)] += double(gx[size_t(i)]);
+  expect_close("bias_gelu_backward dbias = column sums (cpu) " + what, gb, columns, tolerance<T>());
+
+  // In place, as the contract allows: y over x, dx over dy without a bias gradient.
+  Device<T> inplace(x);
+  wpc_bias_gelu(dt, rows, n, inplace.ptr, dbias.ptr, inplace.ptr, stream());
+  expect_close("bias_gelu in place " + what, inplace.download(), y, tolerance<T>());
+  Device<T> grad_inplace(gy);
+  wpc_bias_gelu_backward(dt, rows, n, dx.ptr, dbias.ptr, grad_inplace.ptr, grad_inplace.ptr, nullptr, nullptr, 0,
+                         stream());
+  expect_close("bias_gelu_backward in place, no dbias " + what, grad_inplace.download(), gx, tolerance<T>());
+}
+
+template <typename T>
+void bias_gelu_all() {
+  check_bias_gelu<T>(37, 29);                   // odd sizes, a warp per row
+  check_bias_gelu<T>(1, 1);
+  check_bias_gelu<T>(5, 1031);                  // rows longer than a warp's: a block per row
+  check_bias_gelu<T>(big(65600, 300), 512);     // the model's width; many row chunks (capped on a GPU)
+  // No rows: the bias gradient is 0 on both sides.
+  const int32_t dt = dtype_of<T>();
+  Device<T> ddb(7);
+  Device<double> ws(1);
+  wpc_bias_gelu_backward(dt, 0, 7, nullptr, nullptr, nullptr, nullptr, ddb.ptr, ws.ptr, 8, stream());
+  auto gb = poisoned<T>(7);
+  wp_bias_gelu_backward(dt, 0, 7, nullptr, nullptr, nullptr, nullptr, gb.data());
+  expect_close(std::string("bias_gelu_backward no rows ") + type_name<T>(), ddb.download(), gb, 0);
+  expect_close(std::string("bias_gelu_backward no rows is zero ") + type_name<T>(), gb, std::vector<T>(7, T(0)), 0);
+}
+
 }  // namespace
+
+WPT_CASE("elementwise/bias_gelu") {
+  bias_gelu_all<float>();
+  bias_gelu_all<double>();
+}
 
 WPT_CASE("elementwise/binary") {
   binary_all<float>();

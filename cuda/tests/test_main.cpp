@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   const char* filter = argc > 1 ? argv[1] : nullptr;
   for (auto& c : cases()) {
     if (filter && !std::strstr(c.name, filter)) continue;
+    rng().seed(kSeed);
     try {
       c.run();
       wpc_stream_synchronize(g_stream);

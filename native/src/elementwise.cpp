@@ -1,5 +1,6 @@
 // Broadcasting binary ops, unary ops with their derivatives, and axis reductions.
 #include <cmath>
+#include <vector>
 #include "kernel_util.h"
 #include "wp/elementwise.h"
 
@@ -66,6 +67,20 @@ void binary_dispatch(int32_t op, const StridedLayout<3>& L, const void* a, const
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 
+// GELU (erf form) and its derivative, shared by the unary op and the fused bias + GELU so that
+// both round the same way.
+template <typename T>
+inline T gelu_value(T x) {
+  return T(0.5) * x * (T(1) + std::erf(x * T(kInvSqrt2)));
+}
+
+template <typename T>
+inline T gelu_slope(T x) {
+  const T cdf = T(0.5) * (T(1) + std::erf(x * T(kInvSqrt2)));
+  const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
+  return cdf + x * pdf;
+}
+
 template <typename T>
 WP_HOT void unary_range(int32_t op, int64_t b, int64_t e, const T* x, T* y, T alpha, T beta) {
     switch (op) {
@@ -74,9 +89,7 @@ WP_HOT void unary_range(int32_t op, int64_t b, int64_t e, const T* x, T* y, T al
       case WP_EXP: for (int64_t i = b; i < e; ++i) y[i] = std::exp(x[i]); break;
       case WP_LOG: for (int64_t i = b; i < e; ++i) y[i] = std::log(x[i]); break;
       case WP_TANH: for (int64_t i = b; i < e; ++i) y[i] = std::tanh(x[i]); break;
-      case WP_GELU:
-        for (int64_t i = b; i < e; ++i) y[i] = T(0.5) * x[i] * (T(1) + std::erf(x[i] * T(kInvSqrt2)));
-        break;
+      case WP_GELU: for (int64_t i = b; i < e; ++i) y[i] = gelu_value(x[i]); break;
       case WP_SQRT: for (int64_t i = b; i < e; ++i) y[i] = std::sqrt(x[i]); break;
       case WP_SQUARE: for (int64_t i = b; i < e; ++i) y[i] = x[i] * x[i]; break;
       case WP_RELU: for (int64_t i = b; i < e; ++i) y[i] = x[i] > T(0) ? x[i] : T(0); break;
@@ -99,13 +112,7 @@ WP_HOT void unary_backward_range(int32_t op, int64_t b, int64_t e, const T* x, c
       case WP_EXP: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * y[i]; break;
       case WP_LOG: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] / x[i]; break;
       case WP_TANH: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * (T(1) - y[i] * y[i]); break;
-      case WP_GELU:
-        for (int64_t i = b; i < e; ++i) {
-          const T cdf = T(0.5) * (T(1) + std::erf(x[i] * T(kInvSqrt2)));
-          const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * x[i] * x[i]);
-          gx[i] = gy[i] * (cdf + x[i] * pdf);
-        }
-        break;
+      case WP_GELU: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * gelu_slope(x[i]); break;
       case WP_SQRT: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * T(0.5) / y[i]; break;
       case WP_SQUARE: for (int64_t i = b; i < e; ++i) gx[i] = gy[i] * T(2) * x[i]; break;
       case WP_RELU: for (int64_t i = b; i < e; ++i) gx[i] = x[i] > T(0) ? gy[i] : T(0); break;
@@ -161,7 +168,84 @@ void reduce_sum_kernel(int64_t outer, int64_t axis, int64_t inner, const T* x, T
                   [&](int64_t b, int64_t e) { column_sums<T>(b, e, axis, inner, x, out, scale); });
 }
 
+// Rows [begin, end) of y = gelu(x + bias).
+template <typename T>
+WP_HOT void bias_gelu_rows(int64_t begin, int64_t end, int64_t n, const T* x, const T* bias, T* y) {
+  for (int64_t r = begin; r < end; ++r) {
+    const T* xr = x + r * n;
+    T* yr = y + r * n;
+    for (int64_t c = 0; c < n; ++c) yr[c] = gelu_value(T(xr[c] + bias[c]));
+  }
+}
+
+// Rows [begin, end) of dx = dy * gelu'(x + bias); with colsum, each dx is also added to this
+// thread's partial column sums (double).
+template <typename T, bool WantBias>
+WP_HOT void bias_gelu_backward_rows(int64_t begin, int64_t end, int64_t n, const T* x, const T* bias, const T* dy,
+                                    T* dx, double* colsum) {
+  for (int64_t r = begin; r < end; ++r) {
+    const T* xr = x + r * n;
+    const T* dyr = dy + r * n;
+    T* dxr = dx + r * n;
+    for (int64_t c = 0; c < n; ++c) {
+      const T g = dyr[c] * gelu_slope(T(xr[c] + bias[c]));
+      dxr[c] = g;
+      if constexpr (WantBias) colsum[c] += double(g);
+    }
+  }
+}
+
+void check_bias_gelu(const char* op, int64_t rows, int64_t n, const void* x, const void* bias, const void* out,
+                     const void* dy) {
+  if (rows < 0 || n < 0)
+    fail(std::string(op) + ": need rows >= 0 and n >= 0, got rows=" + std::to_string(rows) + " n=" + std::to_string(n));
+  if (rows > 0 && n > 0 && (!x || !bias || !out || !dy)) fail(std::string(op) + ": a required pointer is null");
+}
+
+template <typename T>
+void bias_gelu_backward(int64_t rows, int64_t n, const T* x, const T* bias, const T* dy, T* dx, T* dbias) {
+  if (!dbias) {
+    parallel_chunks(rows, n * 16, [&](int64_t b, int64_t e) {
+      bias_gelu_backward_rows<T, false>(b, e, n, x, bias, dy, dx, nullptr);
+    });
+    return;
+  }
+  // One padded row of partial sums per thread (its own cache lines), summed in thread order.
+  const int64_t stride = (n + 7) / 8 * 8;
+  const int threads = omp_get_max_threads();
+  std::vector<double> partial(size_t(threads) * size_t(stride), 0.0);
+  parallel_chunks(rows, n * 16, [&](int64_t b, int64_t e) {
+    double* mine = partial.data() + int64_t(omp_get_thread_num()) * stride;
+    bias_gelu_backward_rows<T, true>(b, e, n, x, bias, dy, dx, mine);
+  });
+  for (int64_t c = 0; c < n; ++c) {
+    double s = 0;
+    for (int t = 0; t < threads; ++t) s += partial[size_t(t) * stride + c];
+    dbias[c] = T(s);
+  }
+}
+
 }  // namespace
+
+WP_API void wp_bias_gelu(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias, void* y) {
+  check_bias_gelu("bias_gelu", rows, n, x, bias, y, x);
+  dispatch_float(dtype, "bias_gelu", [&](auto zero) {
+    using T = decltype(zero);
+    parallel_chunks(rows, n * 16, [&](int64_t b, int64_t e) {
+      bias_gelu_rows<T>(b, e, n, static_cast<const T*>(x), static_cast<const T*>(bias), static_cast<T*>(y));
+    });
+  });
+}
+
+WP_API void wp_bias_gelu_backward(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias,
+                                  const void* dy, void* dx, void* dbias) {
+  check_bias_gelu("bias_gelu_backward", rows, n, x, bias, dx, dy);
+  dispatch_float(dtype, "bias_gelu_backward", [&](auto zero) {
+    using T = decltype(zero);
+    bias_gelu_backward<T>(rows, n, static_cast<const T*>(x), static_cast<const T*>(bias), static_cast<const T*>(dy),
+                          static_cast<T*>(dx), static_cast<T*>(dbias));
+  });
+}
 
 WP_API void wp_binary(int32_t op, int32_t dtype, int32_t ndim, const int64_t* shape, const void* a,
                       const int64_t* a_strides, const void* b, const int64_t* b_strides, void* out,

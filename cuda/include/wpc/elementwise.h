@@ -27,3 +27,19 @@ WP_API void wpc_reduce_sum(int32_t dtype, int64_t outer, int64_t axis, int64_t i
  * then needs one read-back at the end). */
 WP_API void wpc_sum_squares(int32_t dtype, int64_t n, const void* x, double* out, int32_t accumulate,
                             cudaStream_t stream);
+
+/* Fused bias + GELU: y[r, c] = gelu(x[r, c] + bias[c]) for x, y [rows, n] and bias [n], as
+ * wp_bias_gelu. y may alias x. */
+WP_API void wpc_bias_gelu(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias, void* y,
+                          cudaStream_t stream);
+
+/* Bytes of device workspace wpc_bias_gelu_backward needs for a bias gradient: per-chunk column
+ * sums in double, at most 512 * n * 8. */
+WP_API int64_t wpc_bias_gelu_backward_workspace_bytes(int32_t dtype, int64_t rows, int64_t n);
+
+/* The backward, as wp_bias_gelu_backward. The column sums are summed per row chunk in double
+ * into the workspace, then over the chunks in a fixed order: deterministic. The workspace
+ * (workspace_bytes from the function above) is needed only when dbias is not NULL. */
+WP_API void wpc_bias_gelu_backward(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias,
+                                   const void* dy, void* dx, void* dbias, void* workspace, int64_t workspace_bytes,
+                                   cudaStream_t stream);

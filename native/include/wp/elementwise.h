@@ -39,3 +39,16 @@ WP_API void wp_reduce_sum(int32_t dtype, int64_t outer, int64_t axis, int64_t in
 
 /* Sum of squares of n contiguous elements, accumulated in double. */
 WP_API double wp_sum_squares(int32_t dtype, int64_t n, const void* x);
+
+/* Fused bias + GELU, the epilogue of a linear layer whose GEMM ran without its bias:
+ * y[r, c] = gelu(x[r, c] + bias[c]) for x and y [rows, n] contiguous and bias [n], with the sum
+ * rounded to the dtype and then GELU exactly as wp_unary's WP_GELU (the erf form), so the result
+ * equals the unfused add then gelu. y may alias x. rows >= 0 and n >= 0. */
+WP_API void wp_bias_gelu(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias, void* y);
+
+/* Its backward, given the forward's x and bias: dx = dy * gelu'(x + bias) (wp_unary_backward's
+ * WP_GELU derivative) and dbias[c] = sum over rows of dx[r, c], the column sums accumulated in
+ * double from per-thread partial sums (deterministic for a given thread count). dx may alias
+ * dy; dbias may be NULL (no bias gradient); rows = 0 gives dbias = 0. */
+WP_API void wp_bias_gelu_backward(int32_t dtype, int64_t rows, int64_t n, const void* x, const void* bias,
+                                  const void* dy, void* dx, void* dbias);

@@ -71,6 +71,18 @@ public interface Backend {
     /** gx = gy * f'(x), reading the forward input x or output y as the op needs. */
     void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha);
 
+    /**
+     * y = gelu(x + bias) (erf form, as {@link UnaryOp#GELU}) with x and y [rows, n] contiguous and
+     * bias [n] added to every row; y may be x.
+     */
+    void biasGelu(Tensor x, Tensor bias, Tensor y);
+
+    /**
+     * Gradients of biasGelu from its inputs: gx = gy * gelu'(x + bias) and gbias = the column sums
+     * of gx, accumulated in double; both overwritten. gx may be gy; gbias may be null.
+     */
+    void biasGeluBackward(Tensor x, Tensor bias, Tensor gy, Tensor gx, Tensor gbias);
+
     /** out[o, i] = scale * sum_a x[o, a, i] with x viewed as [outer, axis, inner]. */
     void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale);
 

@@ -174,6 +174,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void biasGelu(Tensor x, Tensor bias, Tensor y) {
+        long n = ElementwiseChecks.biasGelu(Device.CPU, x, bias, y);
+        CpuKernels.wp_bias_gelu(x.dtype().code(), KernelArgs.rows(x, n), n, x.address(), bias.address(), y.address());
+    }
+
+    @Override
+    public void biasGeluBackward(Tensor x, Tensor bias, Tensor gy, Tensor gx, Tensor gbias) {
+        long n = ElementwiseChecks.biasGeluBackward(Device.CPU, x, bias, gy, gx, gbias);
+        CpuKernels.wp_bias_gelu_backward(x.dtype().code(), KernelArgs.rows(x, n), n, x.address(), bias.address(),
+                gy.address(), gx.address(), addr(gbias));
+    }
+
+    @Override
     public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
         BackendChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
         ElementwiseChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);

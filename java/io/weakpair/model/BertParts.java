@@ -83,7 +83,7 @@ final class BertParts {
         }
     }
 
-    /** dense (width -> intermediate) and GELU (erf). */
+    /** dense (width -> intermediate) and GELU (erf; the bias added in the GELU kernel). */
     static final class Intermediate extends Module {
         final Linear dense;
 
@@ -91,6 +91,6 @@ final class BertParts {
             dense = registerModule("dense", linear(width, hidden, Seeds.derive(seed, "dense"), dtype, device));
         }
 
-        Tensor forward(Tensor x) { return F.gelu(dense.forward(x)); }
+        Tensor forward(Tensor x) { return dense.forwardGelu(x); }
     }
 }

@@ -110,7 +110,7 @@ public final class TextEncoder extends Module {
             layerNorm = registerModule("LayerNorm", new LayerNorm(width, BertParts.EPS, dtype, device));
         }
 
-        Tensor forward(Tensor x) { return layerNorm.forward(F.gelu(dense.forward(x))); }
+        Tensor forward(Tensor x) { return layerNorm.forward(dense.forwardGelu(x)); }
     }
 
     /** The decoder's weight [V, W]: BERT ties it to the word embeddings (one tensor under both names). */

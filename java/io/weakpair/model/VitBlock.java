@@ -42,7 +42,7 @@ final class VitBlock extends Module {
         }
     }
 
-    /** fc1 (width -> ratio * width), GELU (erf), fc2. */
+    /** fc1 (width -> ratio * width), GELU (erf; fc1's bias added in the GELU kernel), fc2. */
     static final class Mlp extends Module {
         final Linear fc1;
         final Linear fc2;
@@ -52,7 +52,7 @@ final class VitBlock extends Module {
             fc2 = registerModule("fc2", linear(hidden, width, Seeds.derive(seed, "fc2"), dtype, device));
         }
 
-        Tensor forward(Tensor x) { return fc2.forward(F.gelu(fc1.forward(x))); }
+        Tensor forward(Tensor x) { return fc2.forward(fc1.forwardGelu(x)); }
     }
 
     /** timm's ViT initialises every Linear with a truncated normal (std 0.02) and zero bias. */

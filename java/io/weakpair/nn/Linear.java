@@ -45,11 +45,26 @@ public final class Linear extends Module {
 
     /** x [..., in] to [..., out]. */
     public Tensor forward(Tensor x) {
+        checkInput(x);
+        return F.linear(x, weight, bias);
+    }
+
+    /**
+     * {@code F.gelu(forward(x))} with the bias added inside the GELU kernel ({@link F#biasGelu}):
+     * the GEMM runs without the bias, which saves the bias broadcast, a pass over the output and,
+     * in the backward, the separate bias-gradient sum. Same parameters, same values.
+     */
+    public Tensor forwardGelu(Tensor x) {
+        checkInput(x);
+        Tensor product = F.linear(x, weight, null);
+        return bias == null ? F.gelu(product) : F.biasGelu(product, bias);
+    }
+
+    private void checkInput(Tensor x) {
         checkOpen();
         if (x.rank() < 1 || x.dim(-1) != inFeatures)
             throw new IllegalArgumentException("Linear(" + inFeatures + " -> " + outFeatures + "): input " + x.describe()
                     + " must end in " + inFeatures + " features, shape " + Arrays.toString(x.shape()));
-        return F.linear(x, weight, bias);
     }
 
     public Tensor weight() { return weight; }

@@ -41,6 +41,12 @@ public final class F {
     /** GELU, erf form. */
     public static Tensor gelu(Tensor x) { return Activations.apply(UnaryOp.GELU, x); }
 
+    /**
+     * gelu(x + bias) (erf form) with bias [x.dim(-1)] added along the last axis, in one kernel:
+     * the same values as {@code gelu(add(x, bias))}, for a linear layer's GEMM output.
+     */
+    public static Tensor biasGelu(Tensor x, Tensor bias) { return BiasGeluOp.biasGelu(x, bias); }
+
     public static Tensor sqrt(Tensor x) { return Activations.apply(UnaryOp.SQRT, x); }
 
     public static Tensor square(Tensor x) { return Activations.apply(UnaryOp.SQUARE, x); }

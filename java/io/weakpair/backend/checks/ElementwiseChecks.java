@@ -43,6 +43,28 @@ public final class ElementwiseChecks {
     /** Broadcasting operands carry stride 0, so residency only; the op checked the broadcast. */
     public static void binary(String op, Device device, Tensor a, Tensor b, Tensor out) { onDevice(op, device, a, b, out); }
 
+    /** Fused bias + GELU: x and y [rows, n] of one dtype, bias [n]. Returns n. */
+    public static long biasGelu(Device device, Tensor x, Tensor bias, Tensor y) {
+        String op = "biasGelu";
+        resident(op, device, required(op, x, "x"), required(op, bias, "bias"), required(op, y, "y"));
+        long n = lastDim(op, x);
+        sized(op, bias, n, x.dtype());
+        sameSize(op, x, y);
+        return n;
+    }
+
+    /** Its backward: gy and gx like x, bias and gbias (optional) [n]. Returns n. */
+    public static long biasGeluBackward(Device device, Tensor x, Tensor bias, Tensor gy, Tensor gx, Tensor gbias) {
+        String op = "biasGeluBackward";
+        resident(op, device, required(op, x, "x"), required(op, bias, "bias"), required(op, gy, "gy"),
+                required(op, gx, "gx"), gbias);
+        long n = lastDim(op, x);
+        sized(op, bias, n, x.dtype());
+        sized(op, gbias, n, x.dtype());
+        sameSize(op, x, gy, gx);
+        return n;
+    }
+
     public static void reduceSum(Device device, Tensor x, long outer, long axis, long inner, Tensor out) {
         resident("reduceSum", device, x, out);
         if (outer < 0 || axis < 0 || inner < 0 || outer * axis * inner != x.numel() || outer * inner != out.numel()

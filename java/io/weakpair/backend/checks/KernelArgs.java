@@ -8,6 +8,12 @@ import io.weakpair.tensor.Tensor;
 public final class KernelArgs {
     private KernelArgs() {}
 
+    /** A required argument: an exception naming it when null, else the tensor. */
+    public static Tensor required(String op, Tensor t, String what) {
+        if (t == null) throw new IllegalArgumentException(op + ": " + what + " is null");
+        return t;
+    }
+
     /** Every tensor open and on {@code device} (for strided kernels: copies, broadcasting binary ops, GEMM). */
     public static void onDevice(String op, Device device, Tensor... ts) {
         for (Tensor t : ts) {

@@ -141,6 +141,28 @@ public final class CudaBackend extends CudaMemory {
     }
 
     @Override
+    public void biasGelu(Tensor x, Tensor bias, Tensor y) {
+        long n = ElementwiseChecks.biasGelu(device, x, bias, y);
+        CudaKernels.wpc_bias_gelu(x.dtype().code(), KernelArgs.rows(x, n), n, x.address(), bias.address(), y.address(),
+                stream());
+    }
+
+    @Override
+    public void biasGeluBackward(Tensor x, Tensor bias, Tensor gy, Tensor gx, Tensor gbias) {
+        long n = ElementwiseChecks.biasGeluBackward(device, x, bias, gy, gx, gbias);
+        int dt = x.dtype().code();
+        long rows = KernelArgs.rows(x, n);
+        long bytes = gbias == null ? 0 : CudaKernels.wpc_bias_gelu_backward_workspace_bytes(dt, rows, n);
+        long ws = bytes > 0 ? workspace(bytes) : 0;
+        try {
+            CudaKernels.wpc_bias_gelu_backward(dt, rows, n, x.address(), bias.address(), gy.address(), gx.address(),
+                    addr(gbias), ws, bytes, stream());
+        } finally {
+            if (ws != 0) allocator.free(ws);  // stream-ordered: the block's next user queues behind this kernel
+        }
+    }
+
+    @Override
     public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
         ElementwiseChecks.reduceSum(device, x, outer, axis, inner, out);
         CudaKernels.wpc_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale, stream());

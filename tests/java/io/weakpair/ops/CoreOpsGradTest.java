@@ -1,6 +1,8 @@
 package io.weakpair.ops;
 
 import io.weakpair.autograd.Autograd;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
@@ -10,7 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 
 import static io.weakpair.testing.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Gradient checks (float64, central differences) and F32-vs-F64 forwards of the core ops. */
 @ExtendWith(ScopePerTest.class)
@@ -46,6 +50,50 @@ class CoreOpsGradTest {
         GradCheck.check("square", in -> F.square(in[0]), param(27, 4, 3));
         GradCheck.checkF32("tanh", in -> F.tanh(in[0]), param(24, 5, 9));
         GradCheck.checkF32("gelu", in -> F.gelu(in[0]), param(25, 5, 9));
+    }
+
+    @Test
+    void biasGeluGradients() {
+        GradCheck.check("biasGelu[2d]", in -> F.biasGelu(in[0], in[1]), param(41, 5, 9), param(42, 9));
+        GradCheck.check("biasGelu[3d]", in -> F.biasGelu(in[0], in[1]), param(43, 2, 3, 7), param(44, 7));
+        GradCheck.check("biasGelu[one column]", in -> F.biasGelu(in[0], in[1]), param(45, 4, 1), param(46, 1));
+        GradCheck.check("biasGelu[one row]", in -> F.biasGelu(in[0], in[1]), param(47, 1, 11), param(48, 11));
+        // Far from 0 on both sides, where gelu' tends to 0 and 1.
+        GradCheck.check("biasGelu[tails]", in -> F.biasGelu(in[0], in[1]), param(49, -6.0, 6.0, 6, 5), param(50, 5));
+        // Only one input needs a gradient: the other is skipped (a constant bias, a constant input).
+        GradCheck.check("biasGelu[constant bias]", in -> F.biasGelu(in[0], in[1]), param(51, 3, 4),
+                param(52, 4).requiresGrad(false));
+        GradCheck.check("biasGelu[constant input]", in -> F.biasGelu(in[0], in[1]), param(53, 3, 4).requiresGrad(false),
+                param(54, 4));
+        GradCheck.checkF32("biasGelu", in -> F.biasGelu(in[0], in[1]), param(43, 2, 3, 7), param(44, 7));
+    }
+
+    @Test
+    void biasGeluIsAddThenGelu() {
+        // The definition: the same values as the unfused add then GELU, and the same gradients.
+        for (DType dtype : List.of(DType.F32, DType.F64)) {
+            Tensor x = Tensor.randn(55, 2.0, dtype, Device.CPU, 64, 37).requiresGrad(true);
+            Tensor b = Tensor.randn(56, 1.0, dtype, Device.CPU, 37).requiresGrad(true);
+            Tensor xu = x.copy().requiresGrad(true), bu = b.copy().requiresGrad(true);
+            Tensor fused = F.biasGelu(x, b), unfused = F.gelu(F.add(xu, bu));
+            assertArrayEquals(unfused.toDoubleArray(), fused.toDoubleArray(), dtype + " forward");
+            Tensor w = Tensor.randn(57, 1.0, dtype, Device.CPU, 64, 37);
+            Autograd.backward(F.sum(F.mul(fused, w)));
+            Autograd.backward(F.sum(F.mul(unfused, w)));
+            double tol = dtype == DType.F32 ? 1e-5 : 1e-12;
+            assertClose(xu.grad().toDoubleArray(), x.grad().toDoubleArray(), tol, dtype + " dx");
+            assertClose(bu.grad().toDoubleArray(), b.grad().toDoubleArray(), tol, dtype + " dbias");
+        }
+    }
+
+    private static void assertClose(double[] expected, double[] actual, double relTol, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double diff = 0, ref = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
+            ref += expected[i] * expected[i];
+        }
+        assertTrue(Math.sqrt(diff) <= relTol * Math.sqrt(ref), what + ": relative error " + Math.sqrt(diff / ref));
     }
 
     @Test

@@ -104,6 +104,19 @@ class NnOpsMisuseTest {
     }
 
     @Test
+    void biasGelu() {
+        Tensor x = Tensor.zeros(DType.F32, 3, 4);
+        rejects(() -> F.biasGelu(x, null), "biasGelu", "bias is null");
+        rejects(() -> F.biasGelu(x, Tensor.zeros(DType.F32, 3)), "biasGelu", "bias", "[4]", "[3]");
+        rejects(() -> F.biasGelu(x, Tensor.zeros(DType.F32, 1, 4)), "biasGelu", "bias", "[1, 4]");
+        rejects(() -> F.biasGelu(x, Tensor.zeros(DType.F64, 4)), "biasGelu", "F32", "F64");
+        rejects(() -> F.biasGelu(Tensor.zeros(DType.I32, 3, 4), Tensor.zeros(DType.I32, 4)), "biasGelu", "I32");
+        rejects(() -> F.biasGelu(Tensor.zeros(DType.F32), Tensor.zeros(DType.F32, 1)), "biasGelu", "rank");
+        rejects(() -> F.biasGelu(closed(DType.F32, 3, 4), Tensor.zeros(DType.F32, 4)), "biasGelu", "closed");
+        rejects(() -> F.biasGelu(x, closed(DType.F32, 4)), "biasGelu", "closed");
+    }
+
+    @Test
     void dropout() {
         Tensor x = Tensor.zeros(DType.F32, 3, 4);
         rejects(() -> F.dropout(x, 1.5, 1, true), "dropout", "p must be in [0, 1]", "1.5");
@@ -136,6 +149,14 @@ class NnOpsMisuseTest {
         Tensor ints = Tensor.zeros(DType.I32, 2, 4);
         rejects(() -> cpu.layerNormForward(ints, null, null, 1e-5, Tensor.zeros(DType.I32, 2, 4), Tensor.zeros(DType.I32, 2),
                 Tensor.zeros(DType.I32, 2)), "layerNormForward", "F32 or F64");
+        // The backend's checks (sizes, a missing argument) and the kernel's own (the dtype).
+        Tensor x24 = x.viewAs(2, 4), b4 = Tensor.zeros(DType.F32, 4);
+        rejects(() -> cpu.biasGelu(x24, Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 2, 4)), "biasGelu", "must hold 4");
+        rejects(() -> cpu.biasGelu(x24, b4, Tensor.zeros(DType.F32, 2, 3)), "biasGelu", "does not match");
+        rejects(() -> cpu.biasGeluBackward(x24, b4, null, Tensor.zeros(DType.F32, 2, 4), null), "biasGeluBackward", "gy is null");
+        rejects(() -> cpu.biasGeluBackward(x24, b4, x24, Tensor.zeros(DType.F32, 2, 4), Tensor.zeros(DType.F32, 5)),
+                "biasGeluBackward", "must hold 4");
+        rejects(() -> cpu.biasGelu(ints, Tensor.zeros(DType.I32, 4), Tensor.zeros(DType.I32, 2, 4)), "bias_gelu", "unsupported dtype");
         rejects(() -> cpu.embeddingBackward(Tensor.ofInts(new int[] {0, 7}, 2), Tensor.zeros(DType.F32, 2, 3),
                 Tensor.zeros(DType.F32, 5, 3)), "embedding", "id 7", "position 1");
     }

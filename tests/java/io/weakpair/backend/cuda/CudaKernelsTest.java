@@ -120,6 +120,35 @@ class CudaKernelsTest {
     }
 
     @Test
+    void biasGeluWithAndWithoutTheBiasGradient() {
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            int rows = 70, n = 97;
+            Tensor x = randn(11, dt, rows, n), bias = randn(12, dt, n), gy = randn(13, dt, rows, n);
+            Tensor gx = x.to(gpu), gb = bias.to(gpu);
+            Tensor yc = Tensor.empty(dt, rows, n), yg = Tensor.empty(dt, gpu, rows, n);
+            cpu.biasGelu(x, bias, yc);
+            cuda.biasGelu(gx, gb, yg);
+            assertClose("biasGelu " + dt, yg, yc, tolerance(dt));
+            Tensor dxc = Tensor.empty(dt, rows, n), dbc = Tensor.empty(dt, n);
+            Tensor dxg = Tensor.empty(dt, gpu, rows, n), dbg = Tensor.empty(dt, gpu, n);
+            cpu.biasGeluBackward(x, bias, gy, dxc, dbc);
+            cuda.biasGeluBackward(gx, gb, gy.to(gpu), dxg, dbg);
+            assertClose("biasGeluBackward dx " + dt, dxg, dxc, tolerance(dt));
+            assertClose("biasGeluBackward dbias " + dt, dbg, dbc, tolerance(dt));
+            // No bias gradient (no workspace), dx written over gy.
+            Tensor inPlace = gy.to(gpu);
+            cuda.biasGeluBackward(gx, gb, inPlace, inPlace, null);
+            assertClose("biasGeluBackward in place " + dt, inPlace, dxc, tolerance(dt));
+        }
+        Tensor x = Tensor.empty(DType.F32, gpu, 4, 6);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cuda.biasGelu(x, Tensor.empty(DType.F32, gpu, 5), Tensor.empty(DType.F32, gpu, 4, 6)));
+        assertTrue(e.getMessage().contains("biasGelu") && e.getMessage().contains("must hold 6"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> cuda.biasGeluBackward(x, Tensor.empty(DType.F32, 6), x, x, null));
+    }
+
+    @Test
     void reductions() {
         for (DType dt : new DType[] {DType.F32, DType.F64}) {
             Tensor x = Tensor.uniform(7, 0.5, 1.5, dt, Device.CPU, 5, 301, 17);

@@ -77,6 +77,11 @@ class CudaOpsTest {
         both("log∘sqrt", in -> F.log(F.sqrt(in[0])), param(11, 0.2, 3.0, 4, 3));
         both("relu∘square", in -> F.relu(F.square(in[0])), param(12, 4, 3));
         both("relu[both signs]", in -> F.relu(in[0]), param(13, 4, 3));
+        both("biasGelu", in -> F.biasGelu(in[0], in[1]), param(14, 2, 3, 7), param(15, 7));
+        both("biasGelu[block rows]", in -> F.biasGelu(in[0], in[1]), param(16, 70, 1031), param(17, 1031));
+        both("biasGelu[constant bias]", in -> F.biasGelu(in[0], in[1]), param(18, 5, 9), param(19, 9).requiresGrad(false));
+        both("linear∘biasGelu", in -> F.biasGelu(F.linear(in[0], in[1], null), in[2]), param(20, 3, 5), param(21, 6, 5),
+                param(22, 6));
     }
 
     @Test
@@ -131,6 +136,7 @@ class CudaOpsTest {
                 dev.apply(param(41, 3, 5)), dev.apply(param(42, 4, 5)), dev.apply(param(43, 4)));
         GradCheck.check("cuda div∘tanh[bias]", in -> F.div(F.tanh(in[0]), in[1]),
                 dev.apply(param(44, 3, 5)), dev.apply(param(45, 0.5, 2.0, 5)));
+        GradCheck.check("cuda biasGelu", in -> F.biasGelu(in[0], in[1]), dev.apply(param(55, 4, 6)), dev.apply(param(56, 6)));
         GradCheck.check("cuda mean[axis]", in -> F.mean(in[0], 1, false), dev.apply(param(46, 3, 5, 2)));
         GradCheck.check("cuda layerNorm", in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
                 dev.apply(param(47, 4, 6)), dev.apply(param(48, 6)), dev.apply(param(49, 6)));
