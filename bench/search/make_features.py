@@ -15,11 +15,13 @@ Modes:
              with the same noise, as a caption describes one person.
 
 The defaults of the clustered mode were chosen by the local intrinsic dimensionality (LID, the
-maximum-likelihood estimate over the 100 nearest neighbours of each query) that this script
-prints: real embedding sets in ANN benchmarks have a mean LID of roughly 10-25 (Aumueller and
-Ceccarello, "The role of local intrinsic dimensionality in benchmarking nearest neighbor
-search", 2019), uniform random 128-d vectors about 5x more. --noise 0.6 also puts two images of
-one person at a cosine of about 0.75, as person re-identification features do.
+maximum-likelihood estimate over the 100 nearest neighbours of each query) that --describe
+prints: real embedding sets (SIFT, GloVe, MNIST-like) are reported with mean LIDs in the tens
+(Aumueller and Ceccarello, "The role of local intrinsic dimensionality in benchmarking nearest
+neighbor search", 2019), while uniform random 128-d vectors measure 62 here at N = 100,000.
+The defaults give 24 at 100,000 and 29 at 1,000,000 (the harder end of the real range), and
+put two images of one person at a cosine of about 0.75 (1 / (1 + noise^2)), as person
+re-identification features do; 40% of a query's true top 10 are then its own person's images.
 """
 import argparse
 import json
