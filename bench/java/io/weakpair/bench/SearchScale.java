@@ -65,10 +65,5 @@ public final class SearchScale {
         }
     }
 
-    /** The p-th percentile in milliseconds (nearest rank). */
-    private static double pct(long[] nanos, int p) {
-        long[] s = nanos.clone();
-        Arrays.sort(s);
-        return s[Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
-    }
+    private static double pct(long[] nanos, int p) { return Latencies.percentileMs(nanos, p); }
 }
