@@ -2,7 +2,7 @@
 # One training step (all losses, backward, AdamW) and the gallery forward of the model presets,
 # medians after warm-up, with peak resident memory. Each run is its own JVM.
 #   bench/model_step.sh                 # tiny and small training steps (16 x 4), base forward
-#   bench/model_step.sh tiny 16 4 20    # PRESET P K STEPS [train|forward]
+#   bench/model_step.sh tiny 16 4 20    # PRESET P K STEPS [train|forward] [none|fusion|all: recompute]
 #   WEAKPAIR_JFR=1 bench/model_step.sh tiny ...   # also record a JFR profile into bench/out/
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

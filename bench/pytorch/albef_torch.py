@@ -15,6 +15,7 @@ import struct
 import sys
 
 import torch
+import torch.utils.checkpoint
 import torch.nn.functional as F
 from torch import nn
 
@@ -119,6 +120,17 @@ class Mlp(nn.Module):
         return self.fc2(gelu(self.fc1(x)))
 
 
+# Which layers recompute their activations in backward (torch.utils.checkpoint), as the engine's
+# `recompute` setting: none, fusion (the fusion layers) or all; per sub-layer, as the engine does.
+RECOMPUTE = "none"
+
+
+def recomputed(fusion, fn, *args):
+    if torch.is_grad_enabled() and (RECOMPUTE == "all" or (RECOMPUTE == "fusion" and fusion)):
+        return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
+    return fn(*args)
+
+
 class VitBlock(nn.Module):
     def __init__(self, w, heads, ratio):
         super().__init__()
@@ -126,8 +138,8 @@ class VitBlock(nn.Module):
         self.attn, self.mlp = VitAttention(w, heads), Mlp(w, ratio * w)
 
     def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
+        x = recomputed(False, lambda x: x + self.attn(self.norm1(x)), x)
+        return recomputed(False, lambda x: x + self.mlp(self.norm2(x)), x)
 
 
 class VisionTransformer(nn.Module):
@@ -204,10 +216,11 @@ class BertLayer(nn.Module):
         self.output = Dense(c["text_intermediate"], w)
 
     def forward(self, x, additive_mask, image=None):
-        x = self.attention(x, x, additive_mask)
-        if image is not None:
-            x = self.crossattention(x, image, None)   # all image tokens are keys, no mask
-        return self.output(gelu(self.intermediate.dense(x)), x)
+        fusion = image is not None
+        x = recomputed(fusion, lambda x: self.attention(x, x, additive_mask), x)
+        if fusion:
+            x = recomputed(True, lambda x, image: self.crossattention(x, image, None), x, image)   # all image tokens are keys, no mask
+        return recomputed(fusion, lambda x: self.output(gelu(self.intermediate.dense(x)), x), x)
 
 
 class Embeddings(nn.Module):

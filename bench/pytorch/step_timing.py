@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import albef_torch  # noqa: E402
 from albef_torch import PRESETS, Albef  # noqa: E402
 from torch_contrastive import uitc_loss  # noqa: E402
 
@@ -102,7 +103,10 @@ def main():
     a.add_argument("steps", type=int)
     a.add_argument("what", choices=["train", "forward"])
     a.add_argument("--threads", type=int, default=2)
+    a.add_argument("--recompute", choices=["none", "fusion", "all"], default="none",
+                   help="layers that recompute their activations in backward (torch.utils.checkpoint)")
     args = a.parse_args()
+    albef_torch.RECOMPUTE = args.recompute
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     cfg = dict(PRESETS[args.preset], preset=args.preset)
@@ -134,7 +138,7 @@ def main():
             times.append((time.perf_counter() - t0) * 1e3)
     med = statistics.median(times)
     params = sum(q.numel() for q in model.parameters())
-    print(f"torch {args.preset} {args.what} batch {n} ({args.p}x{args.k}), {l} tokens, {params:,} parameters: median {med:.1f} ms/step, "
+    print(f"torch {args.preset} {args.what} batch {n} ({args.p}x{args.k}), {l} tokens, {params:,} parameters, recompute {args.recompute}: median {med:.1f} ms/step, "
           f"{n / (med / 1e3):.1f} samples/s, peak RSS {peak_rss_mib():.0f} MiB (steps: {[round(t) for t in times]})")
 
 

@@ -39,6 +39,7 @@ public final class ConfigFlags implements IDefaultValueProvider {
         m.put("--lambda-mlm", ConfigKey.LAMBDA_MLM);
         m.put("--k-test", ConfigKey.K_TEST);
         m.put("--seed", ConfigKey.SEED);
+        m.put("--recompute", ConfigKey.RECOMPUTE);
         m.put("--device", ConfigKey.DEVICE);
         ALL = Collections.unmodifiableMap(m);
     }

@@ -121,6 +121,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of initialisation, batches, masks and negatives (default: ${DEFAULT-VALUE})")
     String seed;
 
+    @Option(names = "--recompute", description = "layers that recompute activations in backward: none (fastest), fusion or all "
+            + "(least memory) (default: ${DEFAULT-VALUE})")
+    String recompute;
+
     @Option(names = "--device", paramLabel = "DEVICE",
             description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
     String device;

@@ -23,6 +23,7 @@ public final class AlbefModel extends Module {
     private final DType dtype;
     private final Device device;
     private final Regularisation regularisation = new Regularisation();
+    private final Recomputation recomputation = new Recomputation(regularisation);
     private final VisionTransformer visualEncoder;
     private final TextEncoder textEncoder;
     private final Linear visionProj;
@@ -38,9 +39,9 @@ public final class AlbefModel extends Module {
         this.dtype = dtype;
         this.device = device;
         visualEncoder = registerModule("visual_encoder",
-                new VisionTransformer(config, regularisation, Seeds.derive(seed, "visual_encoder"), dtype, device));
+                new VisionTransformer(config, regularisation, recomputation, Seeds.derive(seed, "visual_encoder"), dtype, device));
         textEncoder = registerModule("text_encoder",
-                new TextEncoder(config, regularisation, Seeds.derive(seed, "text_encoder"), dtype, device));
+                new TextEncoder(config, regularisation, recomputation, Seeds.derive(seed, "text_encoder"), dtype, device));
         // ALBEF leaves these three with PyTorch's default Linear initialisation.
         visionProj = registerModule("vision_proj",
                 new Linear(config.visionWidth(), config.embedDim(), true, Seeds.derive(seed, "vision_proj"), dtype, device));
@@ -58,6 +59,9 @@ public final class AlbefModel extends Module {
 
     /** Dropout and drop-path settings (off unless configured; always off in eval mode). */
     public Regularisation regularisation() { return regularisation; }
+
+    /** Which layers recompute their activations in backward (none unless set): memory for time. */
+    public Recomputation recomputation() { return recomputation; }
 
     /** The learnable temperature tau, shape []. */
     public Tensor temperature() { return temp; }

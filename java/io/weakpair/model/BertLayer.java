@@ -16,8 +16,10 @@ final class BertLayer extends Module {
     private final BertParts.Attention crossattention;  // null in a text-only layer
     private final BertParts.Intermediate intermediate;
     private final BertParts.AddNorm output;
+    private final Recomputation recomputation;
 
-    BertLayer(ModelConfig c, boolean fusion, Regularisation reg, long seed, DType dtype, Device device) {
+    BertLayer(ModelConfig c, boolean fusion, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
+        this.recomputation = recomputation;
         int w = c.textWidth();
         attention = registerModule("attention", new BertParts.Attention(w, w, c.textHeads(), reg, Seeds.derive(seed, "attention"), dtype, device));
         crossattention = fusion
@@ -33,8 +35,11 @@ final class BertLayer extends Module {
 
     /** x [B, L, W], textMask I32 [B, L]; imageTokens [B, N, W_v] for a fusion layer, else null. */
     Tensor forward(Tensor x, Tensor textMask, Tensor imageTokens) {
-        Tensor h = attention.forward(x, x, textMask);
-        if (crossattention != null) h = crossattention.forward(h, imageTokens, null);
-        return output.forward(intermediate.forward(h), h);
+        // Each sub-layer is its own recomputation block: a recomputed layer holds one sub-layer's
+        // activations at a time in backward, not the whole layer's.
+        boolean fusion = isFusion();
+        Tensor h = recomputation.block("bert.attention", fusion, in -> attention.forward(in[0], in[0], in[1]), x, textMask);
+        if (fusion) h = recomputation.block("bert.crossattention", true, in -> crossattention.forward(in[0], in[1], null), h, imageTokens);
+        return recomputation.block("bert.mlp", fusion, in -> output.forward(intermediate.forward(in[0]), in[0]), h);
     }
 }

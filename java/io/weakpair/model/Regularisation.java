@@ -44,6 +44,20 @@ public final class Regularisation {
 
     public double dropPath() { return dropPath; }
 
+    /** Where the seed stream stands: a recomputed layer rewinds to it with {@link #replay}. */
+    long position() { return counter; }
+
+    /** Runs {@code block} with the seed stream at {@code position} (masks as they were drawn there), then puts it back. */
+    <T> T replay(long position, java.util.function.Supplier<T> block) {
+        long now = counter;
+        counter = position;
+        try {
+            return block.get();
+        } finally {
+            counter = now;
+        }
+    }
+
     private long next() { return Seeds.derive(base, Long.toString(counter++)); }
 
     /** Inverted dropout of x (x itself when off or not training). */

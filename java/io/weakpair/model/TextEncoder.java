@@ -28,9 +28,9 @@ public final class TextEncoder extends Module {
         final Embeddings embeddings;
         final Encoder encoder;
 
-        Bert(ModelConfig c, Regularisation reg, long seed, DType dtype, Device device) {
+        Bert(ModelConfig c, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
             embeddings = registerModule("embeddings", new Embeddings(c, reg, Seeds.derive(seed, "embeddings"), dtype, device));
-            encoder = registerModule("encoder", new Encoder(c, reg, Seeds.derive(seed, "encoder"), dtype, device));
+            encoder = registerModule("encoder", new Encoder(c, reg, recomputation, Seeds.derive(seed, "encoder"), dtype, device));
         }
     }
 
@@ -69,9 +69,9 @@ public final class TextEncoder extends Module {
     static final class Encoder extends Module {
         final ModuleList<BertLayer> layer = registerModule("layer", new ModuleList<>());
 
-        Encoder(ModelConfig c, Regularisation reg, long seed, DType dtype, Device device) {
+        Encoder(ModelConfig c, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
             for (int i = 0; i < c.totalTextLayers(); i++)
-                layer.add(new BertLayer(c, i >= c.textLayers(), reg, Seeds.derive(seed, "layer." + i), dtype, device));
+                layer.add(new BertLayer(c, i >= c.textLayers(), reg, recomputation, Seeds.derive(seed, "layer." + i), dtype, device));
         }
     }
 
@@ -124,9 +124,9 @@ public final class TextEncoder extends Module {
         }
     }
 
-    TextEncoder(ModelConfig c, Regularisation reg, long seed, DType dtype, Device device) {
+    TextEncoder(ModelConfig c, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
         this.config = c;
-        bert = registerModule("bert", new Bert(c, reg, Seeds.derive(seed, "bert"), dtype, device));
+        bert = registerModule("bert", new Bert(c, reg, recomputation, Seeds.derive(seed, "bert"), dtype, device));
         cls = registerModule("cls", new Cls(c, bert.embeddings.wordEmbeddings, Seeds.derive(seed, "cls"), dtype, device));
     }
 

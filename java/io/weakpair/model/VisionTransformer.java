@@ -28,7 +28,7 @@ public final class VisionTransformer extends Module {
     private final ModuleList<VitBlock> blocks;
     private final LayerNorm norm;
 
-    VisionTransformer(ModelConfig c, Regularisation reg, long seed, DType dtype, Device device) {
+    VisionTransformer(ModelConfig c, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
         this.config = c;
         int w = c.visionWidth();
         clsToken = registerParameter("cls_token", TRUNC_NORMAL.create(Seeds.derive(seed, "cls_token"), dtype, device, 1, 1, w));
@@ -37,7 +37,7 @@ public final class VisionTransformer extends Module {
         patchEmbed = registerModule("patch_embed", new PatchEmbedding(w, c.patchSize(), Seeds.derive(seed, "patch_embed"), dtype, device));
         blocks = registerModule("blocks", new ModuleList<>());
         for (int i = 0; i < c.visionLayers(); i++)
-            blocks.add(new VitBlock(w, c.visionHeads(), c.visionMlpRatio(), reg, Seeds.derive(seed, "blocks." + i), dtype, device));
+            blocks.add(new VitBlock(w, c.visionHeads(), c.visionMlpRatio(), reg, recomputation, Seeds.derive(seed, "blocks." + i), dtype, device));
         norm = registerModule("norm", new LayerNorm(w, VitBlock.EPS, dtype, device));
     }
 

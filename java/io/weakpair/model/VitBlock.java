@@ -19,6 +19,7 @@ final class VitBlock extends Module {
     private final LayerNorm norm2;
     private final Mlp mlp;
     private final Regularisation reg;
+    private final Recomputation recomputation;
 
     /** Self-attention with one qkv projection whose output splits as [3, heads, headDim] (timm's layout). */
     static final class Attention extends Module {
@@ -60,8 +61,9 @@ final class VitBlock extends Module {
         return new Linear(in, out, true, seed, dtype, device, VisionTransformer.TRUNC_NORMAL, Init.zeros());
     }
 
-    VitBlock(int width, int heads, int mlpRatio, Regularisation reg, long seed, DType dtype, Device device) {
+    VitBlock(int width, int heads, int mlpRatio, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
         this.reg = reg;
+        this.recomputation = recomputation;
         norm1 = registerModule("norm1", new LayerNorm(width, EPS, dtype, device));
         attn = registerModule("attn", new Attention(width, heads, Seeds.derive(seed, "attn"), dtype, device));
         norm2 = registerModule("norm2", new LayerNorm(width, EPS, dtype, device));
@@ -70,7 +72,8 @@ final class VitBlock extends Module {
 
     Tensor forward(Tensor x) {
         boolean training = isTraining();
-        Tensor h = F.add(x, reg.dropPath(attn.forward(norm1.forward(x)), training));
-        return F.add(h, reg.dropPath(mlp.forward(norm2.forward(h)), training));
+        // Two recomputation blocks (attention, MLP), as in BertLayer.
+        Tensor h = recomputation.block("vit.attn", false, in -> F.add(in[0], reg.dropPath(attn.forward(norm1.forward(in[0])), training)), x);
+        return recomputation.block("vit.mlp", false, in -> F.add(in[0], reg.dropPath(mlp.forward(norm2.forward(in[0])), training)), h);
     }
 }

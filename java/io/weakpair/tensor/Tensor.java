@@ -346,6 +346,13 @@ public final class Tensor implements AutoCloseable {
         grad = g;
     }
 
+    /** Hands the gradient over to the caller (who closes it) and leaves none here; null if there is none. */
+    public Tensor takeGrad() {
+        Tensor g = grad;
+        grad = null;
+        return g;
+    }
+
     /** Drops the accumulated gradient. */
     public void zeroGrad() { setGrad(null); }
 

@@ -47,6 +47,8 @@ public enum ConfigKey {
     EVAL_BATCH("eval_batch", Kind.INT, "128", "images or captions per forward pass at evaluation", 1, 1_000_000),
     MAX_BAD_STEPS("max_bad_steps", Kind.INT, "20", "stop after this many NaN/Inf losses in a row", 1, 1_000_000),
     KEEP_CHECKPOINTS("keep_checkpoints", Kind.INT, "2", "checkpoints kept in the run folder (the newest ones)", 1, 1_000_000),
+    RECOMPUTE("recompute", Kind.CHOICE, "none", "layers that recompute their activations in backward instead of holding them: none "
+            + "(fastest), fusion (the matching loss's layers) or all (least memory, one more forward); docs/memory.md", "none", "fusion", "all"),
     DEVICE("device", Kind.TEXT, "auto", "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu)"),
     THREADS("threads", Kind.INT, "0", "CPU threads; 0: WEAKPAIR_THREADS, else all cores", 0, 4096);
 

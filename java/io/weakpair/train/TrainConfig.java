@@ -2,6 +2,7 @@ package io.weakpair.train;
 
 import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
+import io.weakpair.model.Recomputation;
 
 import java.nio.file.Path;
 import java.util.Collections;
@@ -137,6 +138,9 @@ public final class TrainConfig {
 
     /** CPU threads, 0 for the environment's setting. */
     public int threads() { return integer(ConfigKey.THREADS); }
+
+    /** Which layers recompute their activations in backward. */
+    public Recomputation.Mode recompute() { return Recomputation.Mode.parse(text(ConfigKey.RECOMPUTE)); }
 
     /** How many of the run's last epochs add the matching loss; 0 for all of them. */
     public int matchingEpochs() { return integer(ConfigKey.MATCHING_EPOCHS); }

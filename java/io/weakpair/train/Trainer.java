@@ -108,6 +108,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("the vocabulary has " + vocab.size() + " tokens but the model's table has "
                         + model.config().vocabSize());
             if (from != null) opt.loadState(from.optimizer());
+            model.recomputation().setMode(cfg.recompute());
             run.checkSpace(model.parameterCount());
             out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%n",
                     model.config().summary(), model.parameterCount(), device, cfg.objective().describe()

@@ -9,7 +9,9 @@ import io.weakpair.optim.AdamW;
 import io.weakpair.optim.GradClip;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
+import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
+import io.weakpair.model.Recomputation;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
@@ -27,7 +29,8 @@ import java.util.SplittableRandom;
  * AdamW) on random images and captions, and of the image encoder's eval forward (gallery
  * embedding), with the process's peak resident memory. Medians after warm-up.
  *
- * <pre>java ... io.weakpair.bench.ModelStepMain PRESET [P K] [steps] [train|forward]</pre>
+ * <pre>java ... io.weakpair.bench.ModelStepMain PRESET [P K] [steps] [train|forward] [none|fusion|all]</pre>
+ * (the last: which layers recompute their activations in backward; none by default)
  */
 public final class ModelStepMain {
     public static void main(String[] args) throws IOException {
@@ -35,6 +38,7 @@ public final class ModelStepMain {
         int p = args.length > 2 ? Integer.parseInt(args[1]) : 16, k = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         String what = args.length > 4 ? args[4] : "train";
+        Recomputation.Mode recompute = Recomputation.Mode.parse(args.length > 5 ? args[5] : "none");
         int n = p * k;
         ModelConfig c = ModelConfig.preset(preset);
         if (!preset.equals("base")) c = c.withVocabSize(2000);
@@ -42,6 +46,8 @@ public final class ModelStepMain {
         try (AlbefModel model = new AlbefModel(c, 1, DType.F32, Device.CPU);
              Tensor images = Scope.detach(Tensor.randn(2, 1, DType.F32, Device.CPU, n, 3, c.imageHeight(), c.imageWidth()));
              AdamW opt = AdamW.withDecayExclusions(model.namedParameters(), AdamW.Config.defaults().withLr(1e-4), null)) {
+            model.recomputation().setMode(recompute);
+            MemoryStats.resetPeak(Device.Kind.CPU);
             TextBatch text = captions(n, l, c.vocabSize());
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) labels[i] = i / k;
@@ -69,9 +75,9 @@ public final class ModelStepMain {
             double[] sorted = times.clone();
             Arrays.sort(sorted);
             double median = sorted[steps / 2];
-            System.out.printf(Locale.ROOT, "%s %s batch %d (%dx%d), %d tokens, %,d parameters: median %.1f ms/step, %.1f samples/s, "
-                            + "peak RSS %.0f MiB (steps: %s)%n", preset, what, n, p, k, l, model.parameterCount(), median,
-                    n / (median / 1e3), peakRssMiB(), Arrays.toString(Arrays.stream(times).mapToLong(Math::round).toArray()));
+            System.out.printf(Locale.ROOT, "%s %s batch %d (%dx%d), %d tokens, %,d parameters, recompute %s: median %.1f ms/step, %.1f samples/s, "
+                            + "peak RSS %.0f MiB, peak tensors %.0f MiB (steps: %s)%n", preset, what, n, p, k, l, model.parameterCount(),
+                    recompute.key(), median, n / (median / 1e3), peakRssMiB(), MemoryStats.peakBytes(Device.Kind.CPU) / 1048576.0, Arrays.toString(Arrays.stream(times).mapToLong(Math::round).toArray()));
         }
     }
 

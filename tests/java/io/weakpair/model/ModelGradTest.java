@@ -6,6 +6,8 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
@@ -21,32 +23,67 @@ class ModelGradTest {
     private final ModelConfig c = ModelFixtures.micro();
     private final Regularisation off = new Regularisation();
 
-    @Test
-    void vitBlock() {
-        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), off, 11, DType.F64, Device.CPU)) {
+    /** Every recomputation mode: the recomputed blocks' backward (run the block again, backpropagate through it) is checked too. */
+    @ParameterizedTest
+    @EnumSource(Recomputation.Mode.class)
+    void vitBlock(Recomputation.Mode mode) {
+        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), off, recomputing(off, mode), 11,
+                DType.F64, Device.CPU)) {
             Tensor x = GradCheck.param(1, 2, 5, c.visionWidth());
-            GradCheck.check("model vit block", in -> block.forward(in[0]), withParameters(block, x));
+            GradCheck.check("model vit block, recompute " + mode.key(), in -> block.forward(in[0]), withParameters(block, x));
         }
     }
 
-    @Test
-    void bertTextLayerWithPadding() {
-        try (BertLayer layer = new BertLayer(c, false, off, 12, DType.F64, Device.CPU)) {
+    @ParameterizedTest
+    @EnumSource(Recomputation.Mode.class)
+    void bertTextLayerWithPadding(Recomputation.Mode mode) {
+        try (BertLayer layer = new BertLayer(c, false, off, recomputing(off, mode), 12, DType.F64, Device.CPU)) {
             Tensor x = GradCheck.param(2, 2, 4, c.textWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
-            GradCheck.check("model bert layer", in -> layer.forward(in[0], mask, null), withParameters(layer, x));
+            GradCheck.check("model bert layer, recompute " + mode.key(), in -> layer.forward(in[0], mask, null), withParameters(layer, x));
         }
     }
 
-    @Test
-    void fusionLayerWithCrossAttention() {
-        try (BertLayer layer = new BertLayer(c, true, off, 13, DType.F64, Device.CPU)) {
+    @ParameterizedTest
+    @EnumSource(Recomputation.Mode.class)
+    void fusionLayerWithCrossAttention(Recomputation.Mode mode) {
+        try (BertLayer layer = new BertLayer(c, true, off, recomputing(off, mode), 13, DType.F64, Device.CPU)) {
             Tensor x = GradCheck.param(3, 2, 4, c.textWidth());
             Tensor image = GradCheck.param(4, 2, 3, c.visionWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 0, 0, 1, 1, 1, 1}, 2, 4);
             Tensor[] inputs = withParameters(layer, x, image);
-            GradCheck.check("model fusion layer", in -> layer.forward(in[0], mask, in[1]), inputs);
+            GradCheck.check("model fusion layer, recompute " + mode.key(), in -> layer.forward(in[0], mask, in[1]), inputs);
         }
+    }
+
+    /**
+     * With dropout and drop-path on, a recomputed block must draw the masks of its first run
+     * again: each evaluation reseeds the stream, so the function is fixed, and a backward that
+     * recomputed with fresh masks would not match the finite differences.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Recomputation.Mode.class, names = {"NONE", "ALL"})
+    void recomputedBlocksReplayTheirMasks(Recomputation.Mode mode) {
+        Regularisation reg = new Regularisation().configure(0.3, 0.4);
+        Recomputation recomputation = recomputing(reg, mode);
+        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), reg, recomputation, 15, DType.F64, Device.CPU);
+             BertLayer layer = new BertLayer(c, true, reg, recomputation, 16, DType.F64, Device.CPU)) {
+            Tensor x = GradCheck.param(7, 3, 4, c.visionWidth());
+            Tensor text = GradCheck.param(8, 3, 4, c.textWidth());
+            Tensor mask = Tensor.ofInts(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0}, 3, 4);
+            List<Tensor> inputs = new ArrayList<>(List.of(withParameters(block, x)));
+            inputs.addAll(List.of(withParameters(layer, text)));
+            GradCheck.check("blocks with dropout, recompute " + mode.key(), in -> {
+                reg.reseed(21);
+                return layer.forward(in[inputs.indexOf(text)], mask, block.forward(in[0]));
+            }, inputs.toArray(new Tensor[0]));
+        }
+    }
+
+    private static Recomputation recomputing(Regularisation reg, Recomputation.Mode mode) {
+        Recomputation r = new Recomputation(reg);
+        r.setMode(mode);
+        return r;
     }
 
     @Test

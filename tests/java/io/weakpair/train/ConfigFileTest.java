@@ -1,6 +1,7 @@
 package io.weakpair.train;
 
 import io.weakpair.loss.ContrastiveLoss;
+import io.weakpair.model.Recomputation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +42,11 @@ class ConfigFileTest {
                 alpha: 0.3
                 image_size: 64x32
                 seed: -7
+                recompute: fusion
                 dataset: "/data/my set: 1"
                 """), TrainConfig.defaults());
+        assertEquals(Recomputation.Mode.FUSION, c.recompute());
+        assertEquals(Recomputation.Mode.NONE, TrainConfig.defaults().recompute());
         assertEquals(8, c.p());
         assertEquals(3, c.k());
         assertEquals(2, c.epochs());
@@ -96,6 +100,8 @@ class ConfigFileTest {
         assertTrue(m.contains("batch must be PxK"), m);
         m = error("batch: 16x1\n");
         assertTrue(m.contains("batch must be PxK") && m.contains("[2, "), m);
+        m = error("recompute: some\n");
+        assertTrue(m.contains("recompute must be one of none, fusion, all, got 'some'"), m);
         m = error("matching: itc\n");
         assertTrue(m.contains("matching must be one of none, itm, gitm, got 'itc'"), m);
         m = error("epochs: [1, 2]\n");

@@ -6,6 +6,7 @@ import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.loss.Temperature;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelConfig;
+import io.weakpair.model.Recomputation;
 import io.weakpair.optim.AdamW;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The training step's losses on the whole tiny model: every term present, and together they fall on a fixed batch. */
@@ -55,6 +57,49 @@ class StepLossesTest {
             assertEquals(0, itcOnly.pairs());
             assertEquals(itcOnly.itc(), itcOnly.total().item(), 1e-6);
             assertEquals(ft.itc(), itcOnly.itc(), 1e-6, "the contrastive term does not depend on the matching loss");
+        }
+    }
+
+    /**
+     * Recomputing the layers' activations in backward gives the same step: identical losses (the
+     * forward is the same), and gradients equal up to the order in which parameter gradients are
+     * summed. Through the whole model: GITM's gathered pairs, MLM's second text pass, ITC.
+     */
+    @Test
+    void recomputingActivationsGivesTheSameStep() {
+        ModelConfig c = ModelConfig.preset("tiny").withVocabSize(VOCAB);
+        java.util.Map<String, float[]> reference = null;
+        double referenceLoss = 0;
+        for (Recomputation.Mode mode : Recomputation.Mode.values()) {
+            try (AlbefModel m = new AlbefModel(c, 1, DType.F32, Device.CPU); Scope s = Scope.open()) {
+                m.recomputation().setMode(mode);
+                Tensor images = Tensor.randn(2, 1, DType.F32, Device.CPU, N, 3, c.imageHeight(), c.imageWidth());
+                StepLosses l = StepLosses.compute(m, images, captions(), LABELS, Objective.finetune(), 3);
+                Autograd.backward(l.total());
+                java.util.Map<String, float[]> grads = new java.util.TreeMap<>();
+                m.namedParameters().forEach((name, p) -> grads.put(name, p.grad() == null ? null : p.grad().toFloatArray()));
+                if (reference == null) {
+                    reference = grads;
+                    referenceLoss = l.total().item();
+                    continue;
+                }
+                assertEquals(referenceLoss, l.total().item(), 0.0, mode + ": the forward is the same");
+                for (var e : reference.entrySet()) {
+                    float[] want = e.getValue(), got = grads.get(e.getKey());
+                    if (want == null) {
+                        assertNull(got, e.getKey());
+                        continue;
+                    }
+                    double diff = 0, norm = 0;
+                    for (int i = 0; i < want.length; i++) {
+                        diff += (want[i] - got[i]) * (double) (want[i] - got[i]);
+                        norm += want[i] * (double) want[i];
+                    }
+                    // Key biases have a true gradient of 0: compare them absolutely.
+                    double bound = e.getKey().endsWith("key.bias") ? 1e-10 : 1e-10 * norm;
+                    assertTrue(diff <= bound, mode + ": " + e.getKey() + " differs by " + Math.sqrt(diff) + " (norm " + Math.sqrt(norm) + ")");
+                }
+            }
         }
     }
 
