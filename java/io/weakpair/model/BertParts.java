@@ -44,10 +44,11 @@ final class BertParts {
 
         /** x [B, Lq, W] attends to kv [B, Lk, kvWidth]; keyMask null or I32 [B, Lk]. Returns [B, Lq, W]. */
         Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
-            Tensor q = Heads.split(query.forward(x), heads);
-            Tensor k = Heads.split(key.forward(kv), heads);
-            Tensor v = Heads.split(value.forward(kv), heads);
-            return Heads.merge(F.attention(q, k, v, keyMask));
+            Tensor qp = query.forward(x), kp = key.forward(kv), vp = value.forward(kv);
+            Tensor q = Heads.split(qp, heads), k = Heads.split(kp, heads), v = Heads.split(vp, heads);
+            Tensor attended = F.attention(q, k, v, keyMask);
+            Heads.release(qp, kp, vp, q, k, v);  // the linear and view backwards read none of them
+            return Heads.merge(attended);
         }
     }
 
@@ -64,7 +65,12 @@ final class BertParts {
         }
 
         Tensor forward(Tensor h, Tensor residual) {
-            return layerNorm.forward(F.add(residual, reg.dropout(dense.forward(h), isTraining())));
+            Tensor projected = dense.forward(h);
+            Tensor dropped = reg.dropout(projected, isTraining());
+            Tensor sum = F.add(residual, dropped);
+            // Neither the sum's nor dropout's backward reads these (dropout redraws its mask from its seed).
+            Heads.release(projected, dropped);
+            return layerNorm.forward(sum);
         }
     }
 

@@ -35,11 +35,20 @@ final class VitBlock extends Module {
 
         Tensor forward(Tensor x) {
             int b = x.dim(0), n = x.dim(1), w = x.dim(2), dh = w / heads;
-            Tensor qkvHeads = F.permute(F.reshape(qkv.forward(x), b, n, 3, heads, dh), 2, 0, 3, 1, 4);  // [3, B, H, N, Dh]
-            Tensor q = F.reshape(F.slice(qkvHeads, 0, 0, 1), b, heads, n, dh);
-            Tensor k = F.reshape(F.slice(qkvHeads, 0, 1, 2), b, heads, n, dh);
-            Tensor v = F.reshape(F.slice(qkvHeads, 0, 2, 3), b, heads, n, dh);
-            return proj.forward(Heads.merge(F.attention(q, k, v, null)));
+            Tensor projected = qkv.forward(x);
+            Tensor grouped = F.reshape(projected, b, n, 3, heads, dh);
+            Tensor qkvHeads = F.permute(grouped, 2, 0, 3, 1, 4);  // [3, B, H, N, Dh]
+            Tensor[] slices = new Tensor[3], qkvParts = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                slices[i] = F.slice(qkvHeads, 0, i, i + 1);
+                qkvParts[i] = F.reshape(slices[i], b, heads, n, dh);
+            }
+            Tensor attended = F.attention(qkvParts[0], qkvParts[1], qkvParts[2], null);
+            // The projection and its views: attention keeps copies of its own, and no backward here reads them.
+            Heads.release(projected, grouped, qkvHeads);
+            Heads.release(slices);
+            Heads.release(qkvParts);
+            return proj.forward(Heads.merge(attended));
         }
     }
 
@@ -73,7 +82,15 @@ final class VitBlock extends Module {
     Tensor forward(Tensor x) {
         boolean training = isTraining();
         // Two recomputation blocks (attention, MLP), as in BertLayer.
-        Tensor h = recomputation.block("vit.attn", false, in -> F.add(in[0], reg.dropPath(attn.forward(norm1.forward(in[0])), training)), x);
-        return recomputation.block("vit.mlp", false, in -> F.add(in[0], reg.dropPath(mlp.forward(norm2.forward(in[0])), training)), h);
+        Tensor h = recomputation.block("vit.attn", false, in -> residual(in[0], attn.forward(norm1.forward(in[0])), training), x);
+        return recomputation.block("vit.mlp", false, in -> residual(in[0], mlp.forward(norm2.forward(in[0])), training), h);
+    }
+
+    /** x + dropPath(branch); the branch is freed at once when no drop-path mask multiplies it (the sum's backward reads neither operand). */
+    private Tensor residual(Tensor x, Tensor branch, boolean training) {
+        Tensor kept = reg.dropPath(branch, training);
+        Tensor sum = F.add(x, kept);
+        if (kept == branch) branch.close();
+        return sum;
     }
 }

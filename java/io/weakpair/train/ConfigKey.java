@@ -16,7 +16,7 @@ public enum ConfigKey {
     STAGE("stage", Kind.CHOICE, "finetune", "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM): sets the defaults of targets and matching",
             "finetune", "pretrain"),
     PRESET("preset", Kind.CHOICE, "tiny", "model preset for a fresh start (ignored with init)", "tiny", "small", "base"),
-    INIT("init", Kind.TEXT, "", "start from this checkpoint (its vocabulary beside it) instead of a fresh preset; empty: fresh"),
+    INIT("init", Kind.TEXT, "", "start from this checkpoint (its vocabulary beside it; a run or checkpoint folder: its model.safetensors) instead of a fresh preset; empty: fresh"),
     IMAGE_SIZE("image_size", Kind.SIZE, "64x32", "input image size HxW; preset: the model's own (tiny: 128x48); the default 64x32 is "
             + "the main job's: a quarter of tiny's pixels, twice the steps per second and a better R@1 in the same time"),
     DATASET("dataset", Kind.TEXT, "", "dataset folder (CUHK-PEDES, ICFG-PEDES or RSTPReid layout); empty: the built-in synthetic benchmark"),

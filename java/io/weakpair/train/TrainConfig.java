@@ -88,7 +88,16 @@ public final class TrainConfig {
 
     public String preset() { return text(ConfigKey.PRESET); }
 
-    public Path init() { return path(ConfigKey.INIT); }
+    /**
+     * The checkpoint to start from, or null. A folder holding a {@code model.safetensors} (a run
+     * folder, or one of its {@code checkpoints/step-N}) stands for that file.
+     */
+    public Path init() {
+        Path p = path(ConfigKey.INIT);
+        if (p != null && java.nio.file.Files.isDirectory(p) && java.nio.file.Files.isRegularFile(p.resolve(RunFolder.MODEL)))
+            return p.resolve(RunFolder.MODEL);
+        return p;
+    }
 
     /** The input size {height, width}, or null for the preset's own. */
     public int[] imageSize() {

@@ -76,6 +76,16 @@ class ConfigFileTest {
     }
 
     @Test
+    void anInitFolderStandsForTheModelInIt(@TempDir Path dir) throws IOException {
+        Path step = Files.createDirectories(dir.resolve("checkpoints").resolve("step-00000600"));
+        Files.writeString(step.resolve(RunFolder.MODEL), "x");
+        assertEquals(step.resolve(RunFolder.MODEL), TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, step.toString()), "--init").init());
+        Path file = dir.resolve("other.safetensors");
+        assertEquals(file, TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, file.toString()), "--init").init());
+        assertEquals(dir, TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, dir.toString()), "--init").init(), "a folder without a model stays as given");
+    }
+
+    @Test
     void anEmptyFileChangesNothing() throws IOException {
         assertEquals(TrainConfig.defaults(), ConfigFile.read(yaml("# nothing\n"), TrainConfig.defaults()));
     }
