@@ -13,11 +13,11 @@ public final class Backends {
 
     /** The backend of {@code device}; for CUDA, throws IllegalStateException with the reason when it cannot be used. */
     public static Backend get(Device device) {
-        if (device.isCpu()) return CpuBackend.INSTANCE;
-        return CudaBackends.get(device.index());
+        Backend b = device.isCpu() ? CpuBackend.INSTANCE : CudaBackends.get(device.index());
+        return KernelProfile.enabled() ? KernelProfile.wrap(b) : b;
     }
 
-    public static Backend cpu() { return CpuBackend.INSTANCE; }
+    public static Backend cpu() { return get(Device.CPU); }
 
     /** True when cuda:0 can be used. */
     public static boolean cudaAvailable() { return CudaBackends.isAvailable(); }

@@ -28,10 +28,12 @@ import java.util.Properties;
  *   <li>{@code WEAKPAIR_LEAK_TRACE} (or {@code -Dweakpair.leakTrace}, which wins): 1/0 as for
  *       DEBUG: record where every tensor no scope owns is created, and report that place when
  *       one is freed by the cleaner without having been closed (costs a stack trace per tensor).</li>
+ *   <li>{@code WEAKPAIR_PROFILE}: 1/0 as for DEBUG: time every backend call by kernel and print the
+ *       table (calls, total, mean, share) to stderr when the process exits.</li>
  * </ul>
  */
 public record Environment(Integer threads, String threadsSource, Long hostCacheMb, boolean debug, boolean tf32, Path home,
-                          boolean leakTrace) {
+                          boolean leakTrace, boolean profile) {
     public static final String THREADS = "WEAKPAIR_THREADS";
     public static final String HOST_CACHE_MB = "WEAKPAIR_HOST_CACHE_MB";
     public static final String DEBUG = "WEAKPAIR_DEBUG";
@@ -39,6 +41,7 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
     public static final String HOME = "WEAKPAIR_HOME";
     public static final String SIMD = "WEAKPAIR_SIMD";
     public static final String LEAK_TRACE = "WEAKPAIR_LEAK_TRACE";
+    public static final String PROFILE = "WEAKPAIR_PROFILE";
     /** The largest accepted cache bound: its byte count still fits a long. */
     private static final long MAX_CACHE_MB = Long.MAX_VALUE >> 20;
 
@@ -85,7 +88,7 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
             throw new IllegalArgumentException(SIMD + " must be v4, v3 or base, got '" + simd + "'");
         String traceProp = props.getProperty("weakpair.leakTrace");
         boolean leakTrace = traceProp != null ? flag("-Dweakpair.leakTrace", traceProp) : flag(LEAK_TRACE, env.get(LEAK_TRACE));
-        return new Environment(threads, threadsSource, cacheMb, debug, tf32, home(env, props), leakTrace);
+        return new Environment(threads, threadsSource, cacheMb, debug, tf32, home(env, props), leakTrace, flag(PROFILE, env.get(PROFILE)));
     }
 
     /** The CPU threads: the setting, else every core. */

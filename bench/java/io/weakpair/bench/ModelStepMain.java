@@ -9,6 +9,7 @@ import io.weakpair.optim.AdamW;
 import io.weakpair.optim.GradClip;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
+import io.weakpair.backend.KernelProfile;
 import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.model.Recomputation;
@@ -30,7 +31,8 @@ import java.util.SplittableRandom;
  * embedding), with the process's peak resident memory. Medians after warm-up.
  *
  * <pre>java ... io.weakpair.bench.ModelStepMain PRESET [P K] [steps] [train|forward] [none|fusion|all]</pre>
- * (the last: which layers recompute their activations in backward; none by default)
+ * (the last: which layers recompute their activations in backward; none by default). With
+ * WEAKPAIR_PROFILE=1 the per-kernel table printed at exit covers the measured steps.)
  */
 public final class ModelStepMain {
     public static void main(String[] args) throws IOException {
@@ -71,6 +73,7 @@ public final class ModelStepMain {
                     }
                 }
                 if (s >= 0) times[s] = (System.nanoTime() - t0) / 1e6;
+                if (s == -1) KernelProfile.reset();  // WEAKPAIR_PROFILE=1: the table covers the measured steps only
             }
             double[] sorted = times.clone();
             Arrays.sort(sorted);

@@ -98,6 +98,11 @@ class CliEdgesTest {
         assertEquals(0L, e.hostCacheMb());
         assertTrue(e.debug());
         assertFalse(Environment.parse(Map.of(Environment.DEBUG, "0"), none).debug());
+        assertTrue(Environment.parse(Map.of(Environment.PROFILE, "on"), none).profile());
+        assertFalse(Environment.parse(Map.of(), none).profile());
+        IllegalArgumentException badProfile = assertThrows(IllegalArgumentException.class,
+                () -> Environment.parse(Map.of(Environment.PROFILE, "maybe"), none));
+        assertTrue(badProfile.getMessage().contains("WEAKPAIR_PROFILE must be 1 or 0"), badProfile.getMessage());
         assertNull(Environment.parse(Map.of(), none).threads());
         assertEquals(Runtime.getRuntime().availableProcessors(), Environment.parse(Map.of(), none).threadsOrCores());
         // The system property wins over the environment, and is checked the same way.
