@@ -151,14 +151,9 @@ final class EmbedCommand implements Callable<Integer> {
         List<Path> images = listImages(f.images);
         CliFiles.checkInputFile("--captions", f.captions);
         List<String> captions = readCaptions(f.captions);
-        Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
-        if (!Files.isRegularFile(vocabFile))
-            throw new IllegalArgumentException("the checkpoint has no vocabulary beside it (" + vocabFile + "); write one with "
-                    + "'weakpair init --vocab' or train the model");
+        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
         Vocabulary vocab = Vocabulary.read(vocabFile);
-        if (vocab.size() != model.config().vocabSize())
-            throw new IllegalArgumentException(vocabFile + " has " + vocab.size() + " tokens but the checkpoint's vocabulary size is "
-                    + model.config().vocabSize());
+        ModelCheckpoint.checkVocabularySize(vocabFile, vocab.size(), model.config().vocabSize());
         WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
         ImageTransform transform = Preprocessing.images(model.config());
         int h = transform.height(), w = transform.width();

@@ -94,10 +94,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Device dev = device.resolve();
         CliFiles.checkInputFile("--checkpoint", checkpoint);
-        Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
-        if (!Files.isRegularFile(vocabFile))
-            throw new IllegalArgumentException("--checkpoint " + checkpoint + " has no vocabulary beside it (" + vocabFile
-                    + "); use the checkpoint of a training run, or 'weakpair init --vocab'");
+        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
         Path out = output != null ? output : defaultOutput(checkpoint, which);
         CliFiles.checkOutputFile("--output", out, "--checkpoint", checkpoint);
         CliFiles.checkOutputFile("--output", out, "vocabulary", vocabFile);

@@ -48,6 +48,21 @@ public final class ModelCheckpoint {
         return checkpoint.resolveSibling(stem + ".vocab.txt");
     }
 
+    /** The vocabulary file beside {@code checkpoint}; an error naming both and how to make one when it is missing. */
+    public static Path requireVocabulary(Path checkpoint) {
+        Path vocabFile = vocabularyPath(checkpoint);
+        if (!Files.isRegularFile(vocabFile))
+            throw new IllegalArgumentException("the checkpoint " + checkpoint + " has no vocabulary beside it (" + vocabFile
+                    + "); use the checkpoint of a training run, or write one with 'weakpair init --vocab'");
+        return vocabFile;
+    }
+
+    /** Checks that the vocabulary read from {@code vocabFile} ({@code tokens} entries) fits the model's table of {@code vocabSize}. */
+    public static void checkVocabularySize(Path vocabFile, int tokens, int vocabSize) {
+        if (tokens != vocabSize)
+            throw new IllegalArgumentException(vocabFile + " has " + tokens + " tokens but the checkpoint's vocabulary size is " + vocabSize);
+    }
+
     /** The configuration a checkpoint holds, read from its header alone. */
     public static ModelConfig readConfig(Path file) throws IOException {
         try (SafetensorsReader reader = open(file)) {

@@ -13,7 +13,6 @@ import io.weakpair.train.TextBatch;
 import io.weakpair.train.Tokenization;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,16 +34,14 @@ public final class QueryEncoder implements AutoCloseable {
 
     /** Loads the model and the vocabulary beside the checkpoint (CK.vocab.txt). */
     public static QueryEncoder load(Path checkpoint, Device device) throws IOException {
-        Path vocabFile = ModelCheckpoint.vocabularyPath(checkpoint);
-        if (!Files.isRegularFile(vocabFile))
-            throw new IllegalArgumentException("the checkpoint has no vocabulary beside it (" + vocabFile + "); write one with "
-                    + "'weakpair init --vocab' or train the model");
+        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
         Vocabulary vocab = Vocabulary.read(vocabFile);
         AlbefModel model = ModelCheckpoint.load(checkpoint, device);
-        if (vocab.size() != model.config().vocabSize()) {
+        try {
+            ModelCheckpoint.checkVocabularySize(vocabFile, vocab.size(), model.config().vocabSize());
+        } catch (IllegalArgumentException e) {
             model.close();
-            throw new IllegalArgumentException(vocabFile + " has " + vocab.size() + " tokens but the checkpoint's vocabulary size is "
-                    + model.config().vocabSize());
+            throw e;
         }
         return new QueryEncoder(model, new WordPieceTokenizer(vocab));
     }

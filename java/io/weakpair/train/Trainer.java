@@ -31,7 +31,6 @@ import io.weakpair.text.WordPieceTokenizer;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -259,10 +258,7 @@ public final class Trainer {
     /** The init checkpoint's own vocabulary when starting from one, else one built from the training captions. */
     private Vocabulary vocabulary(DatasetSplit train) throws IOException {
         if (cfg.init() != null) {
-            Path beside = ModelCheckpoint.vocabularyPath(cfg.init());
-            if (!Files.isRegularFile(beside))
-                throw new IllegalArgumentException("init " + cfg.init() + " has no vocabulary beside it (" + beside + ")");
-            return Vocabulary.read(beside);
+            return Vocabulary.read(ModelCheckpoint.requireVocabulary(cfg.init()));
         }
         List<String> captions = new ArrayList<>();
         for (DataRecord r : train.records()) captions.addAll(r.captions());
