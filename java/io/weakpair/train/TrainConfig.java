@@ -4,6 +4,7 @@ import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.model.Recomputation;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -94,7 +95,7 @@ public final class TrainConfig {
      */
     public Path init() {
         Path p = path(ConfigKey.INIT);
-        if (p != null && java.nio.file.Files.isDirectory(p) && java.nio.file.Files.isRegularFile(p.resolve(RunFolder.MODEL)))
+        if (p != null && Files.isDirectory(p) && Files.isRegularFile(p.resolve(RunFolder.MODEL)))
             return p.resolve(RunFolder.MODEL);
         return p;
     }

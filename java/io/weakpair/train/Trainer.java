@@ -98,7 +98,7 @@ public final class Trainer {
         int runEpochs = (int) ((total + perEpoch - 1) / perEpoch);
         int matchingFrom = cfg.objective().matching() == Objective.Matching.NONE ? 0 : cfg.matchingFromEpoch(runEpochs);
 
-        Vocabulary vocab = from != null ? Vocabulary.read(ModelCheckpoint.vocabularyPath(from.model())) : vocabulary(train);
+        Vocabulary vocab = from != null ? Vocabulary.read(ModelCheckpoint.requireVocabulary(from.model())) : vocabulary(train);
         WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
         if (from == null) ConfigFile.write(cfg, run.config());
         try (AlbefModel model = model(from, vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults().withLr(cfg.lr())
