@@ -31,14 +31,14 @@ final class DatasetOptions {
 
     @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT",
             description = "auto, cuhk-pedes, icfg-pedes or rstpreid (default: ${DEFAULT-VALUE}: from the annotation file present).")
-    String format;
+    String format = "auto";
 
     @Option(names = "--strict", description = "Stop at bad records instead of skipping and counting them.")
     boolean strict;
 
     @Option(names = "--image-check", defaultValue = "decode", paramLabel = "LEVEL",
             description = "How images are checked while reading: none, exists, header or decode (default: ${DEFAULT-VALUE}).")
-    String imageCheck;
+    String imageCheck = "decode";
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for image checks (default: WEAKPAIR_THREADS, else all cores).")
     Integer threads;

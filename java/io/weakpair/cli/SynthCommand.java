@@ -1,6 +1,7 @@
 package io.weakpair.cli;
 
 import io.weakpair.config.Environment;
+import io.weakpair.data.synth.BenchmarkTwins;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
 import io.weakpair.data.synth.View;
@@ -18,16 +19,43 @@ import java.util.Locale;
                 + "several views per person, view-dependent attributes, 2 captions per image written from what it shows.",
                 "The same options and seed give byte-identical files."})
 final class SynthCommand implements Runnable {
+    /**
+     * Named starting points: {@code benchmark} is the built-in benchmark the commands use
+     * without a folder; {@code pretrain} a corpus 24 times its size from a seed the benchmark
+     * never uses (seed 9001; the benchmark is seed 1), almost all of it training data, for
+     * {@code train --stage pretrain} (models/README.md). Options given explicitly win.
+     */
+    enum Preset {
+        BENCHMARK(1000, 1, "0.7,0.1,0.2"),
+        PRETRAIN(24_000, 9001, "0.98,0.01,0.01");
+
+        final int ids;
+        final long seed;
+        final String splitRatios;
+
+        Preset(int ids, long seed, String splitRatios) {
+            this.ids = ids;
+            this.seed = seed;
+            this.splitRatios = splitRatios;
+        }
+    }
+
+    @Option(names = "--preset", defaultValue = "benchmark", paramLabel = "NAME", converter = PresetConverter.class,
+            description = {"benchmark (1000 identities, seed 1, splits 0.7,0.1,0.2: the built-in benchmark) or pretrain "
+                    + "(24000 identities, seed 9001, splits 0.98,0.01,0.01: a pre-training corpus the benchmark never draws from); "
+                    + "--ids, --seed and --split-ratios override it (default: ${DEFAULT-VALUE})."})
+    Preset preset;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output folder: new, empty, or an earlier synth output (replaced) (default: "
                     + DatasetOptions.DEFAULT_DIR_RULE + ", where the data commands look without DIR).")
     Path out;
 
-    @Option(names = "--ids", defaultValue = "1000", paramLabel = "N", description = "Identities in all splits (default: ${DEFAULT-VALUE}).")
-    int ids;
+    @Option(names = "--ids", paramLabel = "N", description = "Identities in all splits (default: the preset's).")
+    Integer ids;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: the preset's).")
+    Long seed;
 
     @Option(names = "--size", defaultValue = "128x48", paramLabel = "HxW", description = "Image height x width in pixels (default: ${DEFAULT-VALUE}).")
     String size;
@@ -66,8 +94,8 @@ final class SynthCommand implements Runnable {
     @Option(names = "--cameras", defaultValue = "6", paramLabel = "N", description = "Cameras (backgrounds and light) (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--split-ratios", defaultValue = "0.7,0.1,0.2", paramLabel = "T,V,E",
-            description = "Shares of identities in train, val, test (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split-ratios", paramLabel = "T,V,E",
+            description = "Shares of identities in train, val, test (default: the preset's).")
     String splitRatios;
 
     @Option(names = "--image-format", defaultValue = "png", paramLabel = "FMT", description = "png or jpg (default: ${DEFAULT-VALUE}).")
@@ -88,8 +116,8 @@ final class SynthCommand implements Runnable {
         List<View> viewList = new ArrayList<>();
         for (String v : views.split(",")) if (!v.isBlank()) viewList.add(View.parse(v));
         List<Double> ratios = new ArrayList<>();
-        for (String r : splitRatios.split(",")) ratios.add(parseDouble(r, "--split-ratios"));
-        return new SynthConfig(ids, seed, hw[0], hw[1], viewList, perId[0], perId[1], captionsPerImage, omissionRate, noiseRate,
+        for (String r : (splitRatios != null ? splitRatios : preset.splitRatios).split(",")) ratios.add(parseDouble(r, "--split-ratios"));
+        return new SynthConfig(ids != null ? ids : preset.ids, seed != null ? seed : preset.seed, hw[0], hw[1], viewList, perId[0], perId[1], captionsPerImage, omissionRate, noiseRate,
                 viewDependentShare, nearDuplicates, occlusionRate, cameras, ratios, imageFormat.toLowerCase(Locale.ROOT));
     }
 
@@ -104,6 +132,20 @@ final class SynthCommand implements Runnable {
                 Words.count(r.plan().images().size(), "image"), Words.count(r.plan().captionCount(), "caption"),
                 Words.count(r.plan().identities().size(), "identity", "identities"), perSplit[0], perSplit[1], perSplit[2],
                 dir, r.seconds());
+        // A corpus meant for pre-training says whether it holds any benchmark person (the
+        // zero-shot numbers on the benchmark would then be partly recall, not generalisation).
+        SynthConfig benchmark = SynthConfig.defaults();
+        if (cfg.seed() != benchmark.seed() || cfg.ids() != benchmark.ids())
+            System.out.println(BenchmarkTwins.of(r.plan().identities(), benchmark).describe());
+    }
+
+    /** Preset names in any case, with the choices in the error. */
+    static final class PresetConverter implements picocli.CommandLine.ITypeConverter<Preset> {
+        @Override
+        public Preset convert(String value) {
+            for (Preset p : Preset.values()) if (p.name().equalsIgnoreCase(value.trim())) return p;
+            throw new picocli.CommandLine.TypeConversionException("--preset must be benchmark or pretrain, got '" + value + "'");
+        }
     }
 
     static int[] parseSize(String s) {

@@ -4,6 +4,8 @@ import io.weakpair.backend.Backends;
 import io.weakpair.backend.CpuBackend;
 import io.weakpair.config.Environment;
 import io.weakpair.data.Dataset;
+import io.weakpair.data.DatasetSplit;
+import io.weakpair.data.Split;
 import io.weakpair.report.MetricsTable;
 import io.weakpair.report.RetrievalReport;
 import io.weakpair.report.TrainingPlot;
@@ -143,7 +145,9 @@ final class TrainCommand implements Callable<Integer> {
         Dataset dataset = data.read(cfg);
         RunFolder run = resume != null ? RunFolder.existing(resume) : RunFolder.prepare(runDir != null ? runDir : defaultRunDir("train"));
         System.out.println("run folder: " + run.root());
-        Trainer.Outcome outcome = new Trainer(cfg, dev, run, System.out, Trainer.standardListeners(System.out)).run(dataset, resume != null);
+        Trainer trainer = new Trainer(cfg, dev, run, System.out, Trainer.standardListeners(System.out));
+        if (cfg.evalEvery() > 0) trainer = trainer.withPeriodicEvaluation(periodicSplit(cfg));
+        Trainer.Outcome outcome = trainer.run(dataset, resume != null);
         if (outcome.interrupted()) return 130;
         TextToImageEvaluation.Result eval = outcome.evaluation();
         Path plot = TrainingPlot.write(run.root());
@@ -162,28 +166,68 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The split the periodic evaluation uses: eval_dataset's (else the built-in benchmark's) val split, else its test split. */
+    private static DatasetSplit periodicSplit(TrainConfig cfg) {
+        DatasetOptions evalData = new DatasetOptions();
+        evalData.dir = cfg.evalDataset() == null ? null : cfg.evalDataset().toString();
+        Dataset d = evalData.read();
+        DatasetSplit split = d.split(Split.VAL);
+        if (split == null || split.isEmpty()) split = d.split(Split.TEST);
+        if (split == null || split.isEmpty())
+            throw new IllegalArgumentException("eval_dataset " + d.root() + " has neither a val nor a test split to evaluate on");
+        System.out.printf("periodic evaluation: every %d steps on the %s split of %s (%d images)%n", cfg.evalEvery(),
+                split.split().fileName(), d.root(), split.numImages());
+        return split;
+    }
+
     /** runs/NAME-DATE-TIME under the project (or home) folder. */
     static Path defaultRunDir(String name) {
         return Environment.current().home().resolve("runs").resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
-    /** Defaults, then the file, then the flags and --set; with --resume, the run's own file and nothing else but --device. */
+    /**
+     * Defaults, then the file, then the flags and --set; with --resume, the run's own file, and
+     * only --device and --set of the keys that do not change the numbers (checkpoint and
+     * evaluation cadence, threads): a long run can start being watched without restarting.
+     */
     private TrainConfig configuration() {
         if (resume == null) {
             TrainConfig cfg = settings.build(spec, FLAGS);
             return data.dir != null ? cfg.withAll(Map.of(ConfigKey.DATASET, data.dir), "DIR") : cfg;
         }
-        boolean others = settings.given() || runDir != null || data.dir != null
+        boolean others = settings.file != null || runDir != null || data.dir != null
                 || FLAGS.keySet().stream().anyMatch(f -> !f.equals("--device") && spec.commandLine().getParseResult().hasMatchedOption(f));
         if (others)
             throw new UsageException("--resume continues a run with its own configuration (" + resume.resolve(RunFolder.CONFIG)
-                    + "); drop the other settings (only --device may change)");
+                    + "); drop the other settings (only --device and --set of " + changeableOnResume() + " may change)");
+        Map<ConfigKey, String> changes = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.set.entrySet()) {
+            ConfigKey key = UsageException.check(() -> ConfigKey.of(e.getKey(), "--set"));
+            if (!key.changeableOnResume())
+                throw new UsageException("--resume: " + key.key() + " changes what the run computes and cannot change when it resumes "
+                        + "(only " + changeableOnResume() + " can); start a new run with --init " + resume + " instead");
+            changes.put(key, e.getValue());
+        }
         TrainConfig cfg;
         try {
             cfg = ConfigFile.read(resume.resolve(RunFolder.CONFIG), TrainConfig.defaults());
         } catch (IOException e) {
             throw new IllegalArgumentException("--resume: cannot read " + resume.resolve(RunFolder.CONFIG) + ": " + e.getMessage());
         }
-        return spec.commandLine().getParseResult().hasMatchedOption("--device") ? cfg.with(ConfigKey.DEVICE, device) : cfg;
+        if (spec.commandLine().getParseResult().hasMatchedOption("--device")) changes.put(ConfigKey.DEVICE, device);
+        if (changes.isEmpty()) return cfg;
+        TrainConfig changed = UsageException.check(() -> cfg.withAll(changes, "--set"));
+        // The run's file says what it now runs with, so a later --resume keeps the change.
+        try {
+            ConfigFile.write(changed, resume.resolve(RunFolder.CONFIG));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--resume: cannot update " + resume.resolve(RunFolder.CONFIG) + ": " + e.getMessage());
+        }
+        return changed;
+    }
+
+    private static String changeableOnResume() {
+        return java.util.Arrays.stream(ConfigKey.values()).filter(ConfigKey::changeableOnResume).map(ConfigKey::key)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 }

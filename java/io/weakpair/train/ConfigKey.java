@@ -47,6 +47,12 @@ public enum ConfigKey {
     EVAL_BATCH("eval_batch", Kind.INT, "128", "images or captions per forward pass at evaluation", 1, 1_000_000),
     MAX_BAD_STEPS("max_bad_steps", Kind.INT, "20", "stop after this many NaN/Inf losses in a row", 1, 1_000_000),
     KEEP_CHECKPOINTS("keep_checkpoints", Kind.INT, "2", "checkpoints kept in the run folder (the newest ones)", 1, 1_000_000),
+    CHECKPOINT_EVERY("checkpoint_every", Kind.INT, "0", "also write a checkpoint every N steps (for long runs); 0: at each epoch's "
+            + "end, at the end and on Ctrl-C only", 0, Integer.MAX_VALUE),
+    EVAL_EVERY("eval_every", Kind.INT, "0", "evaluate on eval_dataset's val split every N steps (ITC and the top k_test re-ranked), "
+            + "one line in log.jsonl each; 0: off", 0, Integer.MAX_VALUE),
+    EVAL_DATASET("eval_dataset", Kind.TEXT, "", "dataset of the periodic evaluation (its val split, else test); empty: the built-in "
+            + "synthetic benchmark (zero-shot when pre-training on another corpus)"),
     RECOMPUTE("recompute", Kind.CHOICE, "none", "layers that recompute their activations in backward instead of holding them: none "
             + "(fastest), fusion (the matching loss's layers) or all (least memory, one more forward); docs/memory.md", "none", "fusion", "all"),
     DEVICE("device", Kind.TEXT, "auto", "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu)"),
@@ -86,6 +92,17 @@ public enum ConfigKey {
     public Kind kind() { return kind; }
 
     public String help() { return help; }
+
+    /**
+     * Whether {@code --resume} may change this key: it changes how a run is watched or where it
+     * runs (checkpoint and evaluation cadence, threads, device), never the numbers it computes.
+     */
+    public boolean changeableOnResume() {
+        return switch (this) {
+            case KEEP_CHECKPOINTS, CHECKPOINT_EVERY, EVAL_EVERY, EVAL_DATASET, EVAL_BATCH, DEVICE, THREADS -> true;
+            default -> false;
+        };
+    }
 
     /** The default as written in a config file; null where another key decides it (targets, matching: the stage). */
     public String defaultText() { return defaultText; }

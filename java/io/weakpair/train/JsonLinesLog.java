@@ -1,5 +1,7 @@
 package io.weakpair.train;
 
+import io.weakpair.eval.RetrievalMetrics;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +48,22 @@ public final class JsonLinesLog implements TrainingListener {
                 "{\"epoch\":%d,\"step\":%d,\"lr\":%.6g,\"loss\":%.6f,\"itc\":%.6f,\"matching\":%.6f,\"mlm\":%.6f,\"grad_norm\":%.4f,"
                         + "\"temperature\":%.5f,\"pairs\":%d}%n", r.epoch(), r.step(), r.lr(), r.loss(), r.itc(), r.matching(), r.mlm(),
                 r.gradNorm(), r.temperature(), r.pairs()));
+        out.flush();
+    }
+
+    /**
+     * One line per evaluation, keyed by the step it followed (so a resumed run drops it with the
+     * steps after its checkpoint), with R@1/5/10, mAP and mINP of each ranking, in percent.
+     */
+    @Override
+    public void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds) throws IOException {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "{\"step\":%d,\"eval\":\"%s\",\"seconds\":%.1f", step, split, seconds));
+        for (Map.Entry<String, RetrievalMetrics> e : metrics.entrySet()) {
+            RetrievalMetrics m = e.getValue();
+            b.append(String.format(Locale.ROOT, ",\"%s\":{\"r1\":%.2f,\"r5\":%.2f,\"r10\":%.2f,\"map\":%.2f,\"minp\":%.2f}", e.getKey(),
+                    100 * m.r1(), 100 * m.r5(), 100 * m.r10(), 100 * m.mAP(), 100 * m.mINP()));
+        }
+        out.write(b.append("}\n").toString());
         out.flush();
     }
 

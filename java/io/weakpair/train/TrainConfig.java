@@ -144,6 +144,15 @@ public final class TrainConfig {
 
     public int keepCheckpoints() { return integer(ConfigKey.KEEP_CHECKPOINTS); }
 
+    /** A checkpoint every this many steps besides the epoch ends; 0: none. */
+    public int checkpointEvery() { return integer(ConfigKey.CHECKPOINT_EVERY); }
+
+    /** An evaluation on the eval dataset every this many steps; 0: none. */
+    public int evalEvery() { return integer(ConfigKey.EVAL_EVERY); }
+
+    /** The periodic evaluation's dataset, or null for the built-in benchmark. */
+    public Path evalDataset() { return path(ConfigKey.EVAL_DATASET); }
+
     public String device() { return text(ConfigKey.DEVICE); }
 
     /** CPU threads, 0 for the environment's setting. */

@@ -55,13 +55,31 @@ public final class Trainer {
     private final RunFolder run;
     private final PrintStream out;
     private final List<TrainingListener> listeners;
+    private final DatasetSplit periodicSplit;
 
     public Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners) {
+        this(cfg, device, run, out, listeners, null);
+    }
+
+    private Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners,
+                    DatasetSplit periodicSplit) {
         this.cfg = cfg;
         this.device = device;
         this.run = run;
         this.out = out;
         this.listeners = List.copyOf(listeners);
+        this.periodicSplit = periodicSplit;
+    }
+
+    /**
+     * The same trainer evaluating on {@code split} every {@code eval_every} steps (the
+     * listeners get the metrics; {@code log.jsonl} keeps them). The evaluation runs without
+     * gradients between two steps and draws no random numbers, so a run's weights do not
+     * depend on it.
+     */
+    public Trainer withPeriodicEvaluation(DatasetSplit split) {
+        if (split == null || split.isEmpty()) throw new IllegalArgumentException("periodic evaluation: the split holds no image");
+        return new Trainer(cfg, device, run, out, listeners, split);
     }
 
     /** The usual listeners: the JSON-lines log and a progress line on {@code out}. */
@@ -153,6 +171,7 @@ public final class Trainer {
         boolean interrupted;
         String stopSignal;
         double sessionSeconds;
+        double evalSeconds;
 
         Loop(AlbefModel model, AdamW opt, WordPieceTokenizer tokenizer, Vocabulary vocab, IdentitySampler sampler, List<BatchPlan> firstPlans,
              RunState state, long total, int runEpochs) {
@@ -186,23 +205,39 @@ public final class Trainer {
                         bad = step(batches.next(), epoch, step, bad);
                         step++;
                         index++;
-                        if (stop.requested()) {
-                            sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
+                        if (periodicSplit != null && cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) evaluate(step);
+                        boolean stopping = stop.requested();
+                        // A checkpoint at the epoch's last batch waits for the epoch's own one below.
+                        boolean periodic = cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && index < plans.size();
+                        if (stopping || periodic) {
+                            sessionSeconds = (System.nanoTime() - sessionStart) / 1e9 - evalSeconds;
                             state = new RunState(step, index == plans.size() ? epoch + 1 : epoch, index == plans.size() ? 0 : index, bad,
                                     secondsBefore + sessionSeconds);
                             checkpoint(epoch, false);
+                        }
+                        if (stopping) {
                             interrupted = true;
                             stopSignal = stop.signalName();
                             return state;
                         }
                     }
                 }
-                sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
+                sessionSeconds = (System.nanoTime() - sessionStart) / 1e9 - evalSeconds;
                 boolean epochDone = index == plans.size();
                 state = new RunState(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : index, bad, secondsBefore + sessionSeconds);
                 checkpoint(epoch, epochDone);
             }
             return state;
+        }
+
+        /** The periodic evaluation after {@code step} steps; its time is not training time. */
+        private void evaluate(long step) throws IOException {
+            long t0 = System.nanoTime();
+            TextToImageEvaluation.Result r = TextToImageEvaluation.run(model, tokenizer, periodicSplit, cfg.kTest(), cfg.evalBatch(),
+                    (PrintStream) null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            evalSeconds += seconds;
+            for (TrainingListener l : listeners) l.onEvaluation(step, periodicSplit.split().fileName(), r.metrics(), seconds);
         }
 
         /** One step; returns the NaN streak after it. */

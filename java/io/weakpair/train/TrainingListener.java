@@ -1,6 +1,9 @@
 package io.weakpair.train;
 
+import io.weakpair.eval.RetrievalMetrics;
+
 import java.io.IOException;
+import java.util.Map;
 
 
 /**
@@ -17,6 +20,12 @@ public interface TrainingListener extends AutoCloseable {
 
     /** After a step whose loss was NaN or infinite (it was skipped). */
     default void onSkippedStep(long step, double loss, int inARow) {}
+
+    /**
+     * After a periodic evaluation ({@code eval_every}): the metrics of each ranking by name
+     * ("itc", "itm", "itc+itm") on {@code split} of the evaluation dataset, after {@code step} steps.
+     */
+    default void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds) throws IOException {}
 
     /** After a checkpoint was written. */
     default void onCheckpoint(RunFolder.Checkpoint checkpoint, boolean endOfEpoch) throws IOException {}
