@@ -18,9 +18,9 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
+import io.weakpair.text.Tokenization;
 import io.weakpair.text.WordPieceTokenizer;
-import io.weakpair.train.TextBatch;
-import io.weakpair.train.Tokenization;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

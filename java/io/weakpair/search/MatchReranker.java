@@ -8,7 +8,7 @@ import io.weakpair.model.AlbefModel;
 import io.weakpair.model.Preprocessing;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import io.weakpair.train.TextBatch;
+import io.weakpair.text.TextBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,10 +7,10 @@ import io.weakpair.ops.F;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
+import io.weakpair.text.Tokenization;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.WordPieceTokenizer;
-import io.weakpair.train.TextBatch;
-import io.weakpair.train.Tokenization;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -25,6 +25,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.Tokenization;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.VocabularyBuilder;
 import io.weakpair.text.WordPieceTokenizer;
