@@ -64,10 +64,7 @@ final class MatchReranker {
             Tensor imageTokens = model.encodeImages(px);
             int[] rows = new int[k]; // the query's one row, once per candidate
             Tensor ids = text.idRows(rows).to(model.device()), mask = text.maskRows(rows).to(model.device());
-            float[] logits = model.itmLogits(model.fuse(model.encodeText(ids, mask), mask, imageTokens)).toFloatArray();
-            float[] match = new float[k];
-            for (int i = 0; i < k; i++) match[i] = logits[2 * i + 1] - logits[2 * i];
-            return match;
+            return model.matchScores(ids, mask, imageTokens);
         }
     }
 }

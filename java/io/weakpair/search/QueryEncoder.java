@@ -3,7 +3,6 @@ package io.weakpair.search;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelCheckpoint;
-import io.weakpair.ops.F;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
@@ -54,7 +53,7 @@ public final class QueryEncoder implements AutoCloseable {
         try (GradMode off = GradMode.off(); Scope s = Scope.open()) {
             int[] row = {0};
             Tensor ids = text.idRows(row).to(model.device()), mask = text.maskRows(row).to(model.device());
-            return F.l2Normalize(model.textProjection(model.encodeText(ids, mask))).toFloatArray();
+            return model.textFeatures(ids, mask).features().toFloatArray();
         }
     }
 
