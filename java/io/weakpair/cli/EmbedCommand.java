@@ -12,7 +12,6 @@ import io.weakpair.model.ModelCheckpoint;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-import io.weakpair.text.Vocabulary;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,26 +81,25 @@ final class EmbedCommand implements Callable<Integer> {
         }
         CliFiles.createParents("--output", output);
         long start = System.nanoTime();
-        try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev)) {
-            Map<String, Tensor> out = source.input != null ? fromContract(model) : fromFiles(model);
-            try {
-                Safetensors.write(output, out, Map.of("producer", "weakpair embed", "checkpoint", checkpoint.getFileName().toString()));
-                System.out.printf(Locale.ROOT, "weakpair embed: %d images, %d texts%s on %s -> %s (%.1f s)%n",
-                        out.get("image_feat").dim(0), out.get("text_feat").dim(0),
-                        out.containsKey("itm_logits") ? ", " + out.get("itm_logits").dim(0) + " pairs" : "", dev, output,
-                        (System.nanoTime() - start) / 1e9);
-            } finally {
-                out.values().forEach(Tensor::close);
-            }
+        Map<String, Tensor> out = source.input != null ? fromContract(dev) : fromFiles(dev);
+        try {
+            Safetensors.write(output, out, Map.of("producer", "weakpair embed", "checkpoint", checkpoint.getFileName().toString()));
+            System.out.printf(Locale.ROOT, "weakpair embed: %d images, %d texts%s on %s -> %s (%.1f s)%n",
+                    out.get("image_feat").dim(0), out.get("text_feat").dim(0),
+                    out.containsKey("itm_logits") ? ", " + out.get("itm_logits").dim(0) + " pairs" : "", dev, output,
+                    (System.nanoTime() - start) / 1e9);
+        } finally {
+            out.values().forEach(Tensor::close);
         }
         return 0;
     }
 
     // ---------------------------------------------------------------- contract mode
 
-    private Map<String, Tensor> fromContract(AlbefModel model) throws IOException {
+    private Map<String, Tensor> fromContract(Device dev) throws IOException {
         Path in = source.input;
-        try (SafetensorsReader reader = Safetensors.open(in);
+        try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev);
+             SafetensorsReader reader = Safetensors.open(in);
              Tensor pixels = read(reader, "pixel_values", true, 4);
              Tensor ids = read(reader, "input_ids", false, 2);
              Tensor mask = read(reader, "attention_mask", false, 2);
@@ -138,7 +136,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- files mode
 
-    private Map<String, Tensor> fromFiles(AlbefModel model) throws IOException {
+    private Map<String, Tensor> fromFiles(Device dev) throws IOException {
         FileInputs f = source.files;
         if (f == null || f.images.isEmpty() || f.captions == null)
             throw new IllegalArgumentException("files mode needs both --images and --captions (or use --input)");
@@ -148,9 +146,9 @@ final class EmbedCommand implements Callable<Integer> {
         CliFiles.checkInputFile("--captions", f.captions);
         List<String> captions = EmbedFiles.readCaptions(f.captions);
         if (captions.isEmpty()) throw new IllegalArgumentException("--captions " + f.captions + " holds no caption");
-        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
-        Vocabulary vocab = Vocabulary.read(vocabFile);
-        ModelCheckpoint.checkVocabularySize(vocabFile, vocab.size(), model.config().vocabSize());
-        return EmbedFiles.compute(model, vocab, images, captions);
+        ModelCheckpoint.WithVocabulary loaded = ModelCheckpoint.loadWithVocabulary(checkpoint, dev);
+        try (AlbefModel model = loaded.model()) {
+            return EmbedFiles.compute(model, loaded.vocabulary(), images, captions);
+        }
     }
 }

@@ -8,7 +8,6 @@ import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
 import io.weakpair.text.Tokenization;
-import io.weakpair.text.Vocabulary;
 import io.weakpair.text.WordPieceTokenizer;
 
 import java.io.IOException;
@@ -33,16 +32,8 @@ public final class QueryEncoder implements AutoCloseable {
 
     /** Loads the model and the vocabulary beside the checkpoint (CK.vocab.txt). */
     public static QueryEncoder load(Path checkpoint, Device device) throws IOException {
-        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
-        Vocabulary vocab = Vocabulary.read(vocabFile);
-        AlbefModel model = ModelCheckpoint.load(checkpoint, device);
-        try {
-            ModelCheckpoint.checkVocabularySize(vocabFile, vocab.size(), model.config().vocabSize());
-        } catch (IllegalArgumentException e) {
-            model.close();
-            throw e;
-        }
-        return new QueryEncoder(model, new WordPieceTokenizer(vocab));
+        ModelCheckpoint.WithVocabulary loaded = ModelCheckpoint.loadWithVocabulary(checkpoint, device);
+        return new QueryEncoder(loaded.model(), new WordPieceTokenizer(loaded.vocabulary()));
     }
 
     public AlbefModel model() { return model; }
