@@ -1,28 +1,22 @@
 package io.weakpair.cli;
 
 import io.weakpair.backend.Backends;
-import io.weakpair.data.ImageFiles;
-import io.weakpair.data.ImageTransform;
 import io.weakpair.io.Safetensors;
 import io.weakpair.io.SafetensorsDType;
 import io.weakpair.io.SafetensorsEntry;
 import io.weakpair.io.SafetensorsReader;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.EmbedContract;
+import io.weakpair.model.EmbedFiles;
 import io.weakpair.model.ModelCheckpoint;
-import io.weakpair.model.Preprocessing;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-import io.weakpair.text.Encoding;
-import io.weakpair.text.Vocabulary;
-import io.weakpair.text.WordPieceTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code weakpair embed}: the model's features for images and texts. With {@code --input} it is
@@ -88,26 +81,25 @@ final class EmbedCommand implements Callable<Integer> {
         }
         CliFiles.createParents("--output", output);
         long start = System.nanoTime();
-        try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev)) {
-            Map<String, Tensor> out = source.input != null ? fromContract(model) : fromFiles(model);
-            try {
-                Safetensors.write(output, out, Map.of("producer", "weakpair embed", "checkpoint", checkpoint.getFileName().toString()));
-                System.out.printf(Locale.ROOT, "weakpair embed: %d images, %d texts%s on %s -> %s (%.1f s)%n",
-                        out.get("image_feat").dim(0), out.get("text_feat").dim(0),
-                        out.containsKey("itm_logits") ? ", " + out.get("itm_logits").dim(0) + " pairs" : "", dev, output,
-                        (System.nanoTime() - start) / 1e9);
-            } finally {
-                out.values().forEach(Tensor::close);
-            }
+        Map<String, Tensor> out = source.input != null ? fromContract(dev) : fromFiles(dev);
+        try {
+            Safetensors.write(output, out, Map.of("producer", "weakpair embed", "checkpoint", checkpoint.getFileName().toString()));
+            System.out.printf(Locale.ROOT, "weakpair embed: %d images, %d texts%s on %s -> %s (%.1f s)%n",
+                    out.get("image_feat").dim(0), out.get("text_feat").dim(0),
+                    out.containsKey("itm_logits") ? ", " + out.get("itm_logits").dim(0) + " pairs" : "", dev, output,
+                    (System.nanoTime() - start) / 1e9);
+        } finally {
+            out.values().forEach(Tensor::close);
         }
         return 0;
     }
 
     // ---------------------------------------------------------------- contract mode
 
-    private Map<String, Tensor> fromContract(AlbefModel model) throws IOException {
+    private Map<String, Tensor> fromContract(Device dev) throws IOException {
         Path in = source.input;
-        try (SafetensorsReader reader = Safetensors.open(in);
+        try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev);
+             SafetensorsReader reader = Safetensors.open(in);
              Tensor pixels = read(reader, "pixel_values", true, 4);
              Tensor ids = read(reader, "input_ids", false, 2);
              Tensor mask = read(reader, "attention_mask", false, 2);
@@ -144,67 +136,19 @@ final class EmbedCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- files mode
 
-    private Map<String, Tensor> fromFiles(AlbefModel model) throws IOException {
+    private Map<String, Tensor> fromFiles(Device dev) throws IOException {
         FileInputs f = source.files;
         if (f == null || f.images.isEmpty() || f.captions == null)
             throw new IllegalArgumentException("files mode needs both --images and --captions (or use --input)");
-        List<Path> images = listImages(f.images);
+        for (Path root : f.images) if (!Files.isDirectory(root)) CliFiles.checkInputFile("--images", root);
+        List<Path> images = EmbedFiles.images(f.images);
+        if (images.isEmpty()) throw new IllegalArgumentException("--images: no .jpg, .jpeg or .png file found in " + f.images);
         CliFiles.checkInputFile("--captions", f.captions);
-        List<String> captions = readCaptions(f.captions);
-        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
-        Vocabulary vocab = Vocabulary.read(vocabFile);
-        ModelCheckpoint.checkVocabularySize(vocabFile, vocab.size(), model.config().vocabSize());
-        WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
-        ImageTransform transform = Preprocessing.images(model.config());
-        int h = transform.height(), w = transform.width();
-        float[] pixels = new float[images.size() * transform.floatsPerImage()];
-        for (int i = 0; i < images.size(); i++) {
-            try {
-                transform.apply(ImageFiles.read(images.get(i)), false, pixels, i * transform.floatsPerImage());
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("cannot read image " + images.get(i) + ": " + e.getMessage(), e);
-            }
+        List<String> captions = EmbedFiles.readCaptions(f.captions);
+        if (captions.isEmpty()) throw new IllegalArgumentException("--captions " + f.captions + " holds no caption");
+        ModelCheckpoint.WithVocabulary loaded = ModelCheckpoint.loadWithVocabulary(checkpoint, dev);
+        try (AlbefModel model = loaded.model()) {
+            return EmbedFiles.compute(model, loaded.vocabulary(), images, captions);
         }
-        Encoding enc = tokenizer.encode(captions, model.config().maxTokens());
-        try (Tensor px = Tensor.of(pixels, images.size(), 3, h, w);
-             Tensor ids = Tensor.ofInts(flatten(enc.ids()), enc.rows(), enc.length());
-             Tensor mask = Tensor.ofInts(flatten(enc.attentionMask()), enc.rows(), enc.length())) {
-            return EmbedContract.compute(model, px, ids, mask, null);
-        }
-    }
-
-    static List<Path> listImages(List<Path> roots) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (Path root : roots) {
-            if (Files.isDirectory(root)) {
-                try (Stream<Path> s = Files.walk(root)) {
-                    s.filter(Files::isRegularFile).filter(EmbedCommand::isImage).sorted().forEach(out::add);
-                }
-            } else {
-                CliFiles.checkInputFile("--images", root);
-                out.add(root);
-            }
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("--images: no .jpg, .jpeg or .png file found in " + roots);
-        return out;
-    }
-
-    private static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
-    }
-
-    private static List<String> readCaptions(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) if (!line.isBlank()) lines.add(line.strip());
-        if (lines.isEmpty()) throw new IllegalArgumentException("--captions " + file + " holds no caption");
-        return lines;
-    }
-
-    private static int[] flatten(int[][] rows) {
-        int l = rows.length == 0 ? 0 : rows[0].length;
-        int[] out = new int[rows.length * l];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, out, i * l, l);
-        return out;
     }
 }

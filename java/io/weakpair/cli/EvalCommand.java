@@ -11,7 +11,6 @@ import io.weakpair.progress.ProgressBars;
 import io.weakpair.report.MetricsTable;
 import io.weakpair.report.RetrievalReport;
 import io.weakpair.tensor.Device;
-import io.weakpair.text.Vocabulary;
 import io.weakpair.text.WordPieceTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,17 +107,14 @@ final class EvalCommand implements Callable<Integer> {
         if (evaluated == null || evaluated.isEmpty())
             throw new IllegalArgumentException(ds.root() + ": the dataset has no " + which + " split"
                     + (which == Split.TEST ? "; try --split val" : ""));
-        Vocabulary vocab = Vocabulary.read(vocabFile);
         System.out.println("device: " + Backends.get(dev).describe());
-        try (AlbefModel model = ModelCheckpoint.load(checkpoint, dev)) {
-            if (model.config().vocabSize() != vocab.size())
-                throw new IllegalArgumentException(vocabFile + " has " + vocab.size() + " tokens but the checkpoint's table has "
-                        + model.config().vocabSize() + "; the vocabulary beside the checkpoint is not its own");
+        ModelCheckpoint.WithVocabulary loaded = ModelCheckpoint.loadWithVocabulary(checkpoint, dev);
+        try (AlbefModel model = loaded.model()) {
             System.out.printf(Locale.ROOT, "checkpoint %s (%s%s); %s split of %s: %d captions, %d images; k_test %d%n", checkpoint,
                     model.config().summary(), metadata.containsKey("step") ? ", step " + metadata.get("step") : "", which, ds.root(),
                     evaluated.numCaptions(), evaluated.numImages(), k);
             long start = System.nanoTime();
-            TextToImageEvaluation.Result result = TextToImageEvaluation.run(model, new WordPieceTokenizer(vocab), evaluated, k, batch,
+            TextToImageEvaluation.Result result = TextToImageEvaluation.run(model, new WordPieceTokenizer(loaded.vocabulary()), evaluated, k, batch,
                     ProgressBars.on(System.out));
             double seconds = (System.nanoTime() - start) / 1e9;
             MetricsTable.print(System.out, which.toString(), result);

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /** Reading and checking image files with ImageIO (JPEG, PNG, BMP, GIF). */
 public final class ImageFiles {
@@ -17,6 +20,19 @@ public final class ImageFiles {
     }
 
     private ImageFiles() {}
+
+    /** Whether a file is one that a folder search picks up: its name ends in .jpg, .jpeg or .png (any case). */
+    public static boolean isImage(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+    }
+
+    /** Every image file ({@link #isImage}) below {@code dir}, searched recursively, sorted by path; empty when none. */
+    public static List<Path> listImages(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().toList();
+        }
+    }
 
     /** Decodes an image; the exception message says why it cannot be read. */
     public static BufferedImage read(Path file) throws IOException {

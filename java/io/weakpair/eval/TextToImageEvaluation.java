@@ -18,9 +18,9 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
+import io.weakpair.text.Tokenization;
 import io.weakpair.text.WordPieceTokenizer;
-import io.weakpair.train.TextBatch;
-import io.weakpair.train.Tokenization;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -75,9 +75,9 @@ public final class TextToImageEvaluation {
                     Batch b = images.next();
                     try (Scope s = Scope.open()) {
                         Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(dev);
-                        Tensor tokens = model.encodeImages(px);
-                        copyRows(F.l2Normalize(model.imageProjection(tokens)), imageFeat, done);
-                        if (imageTokens != null) copyRows(tokens, imageTokens, done);
+                        AlbefModel.Encoded encoded = model.imageFeatures(px);
+                        copyRows(encoded.features(), imageFeat, done);
+                        if (imageTokens != null) copyRows(encoded.tokens(), imageTokens, done);
                     }
                     done += b.size();
                     bar.advance(b.size());
@@ -92,7 +92,7 @@ public final class TextToImageEvaluation {
                     try (Scope s = Scope.open()) {
                         int[] range = TextBatch.range(start, n);
                         Tensor ids = allText.idRows(range).to(dev), mask = allText.maskRows(range).to(dev);
-                        copyRows(F.l2Normalize(model.textProjection(model.encodeText(ids, mask))), textFeat, start);
+                        copyRows(model.textFeatures(ids, mask).features(), textFeat, start);
                     }
                     bar.advance(n);
                 }
@@ -136,10 +136,9 @@ public final class TextToImageEvaluation {
                     }
                 try (Scope s = Scope.open()) {
                     Tensor ids = text.idRows(txt).to(dev), mask = text.maskRows(txt).to(dev);
-                    Tensor hidden = model.encodeText(ids, mask);
-                    Tensor images = io.weakpair.model.AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
-                    float[] logits = model.itmLogits(model.fuse(hidden, mask, images)).toFloatArray();
-                    for (int p = 0; p < pairs; p++) out[start + p / k][p % k] = logits[2 * p + 1] - logits[2 * p];
+                    Tensor images = AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
+                    float[] match = model.matchScores(ids, mask, images);
+                    for (int p = 0; p < pairs; p++) out[start + p / k][p % k] = match[p];
                 }
                 bar.advance(nq);
             }

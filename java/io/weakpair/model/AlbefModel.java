@@ -16,7 +16,10 @@ import io.weakpair.tensor.Tensor;
  *
  * <p>The pieces are exposed separately, since training and evaluation combine them
  * differently: images and texts are encoded once, their CLS tokens projected for the
- * contrastive loss, and the fusion encoder runs on chosen (image, text) pairs.
+ * contrastive loss, and the fusion encoder runs on chosen (image, text) pairs. What retrieval
+ * compares is composed here once: {@link #imageFeatures}, {@link #textFeatures} (the unit-length
+ * features with the tokens they came from) and {@link #matchScores} / {@link #matchLogits}
+ * (the ITM head on pairs); evaluation, search and the embed contract use those.
  */
 public final class AlbefModel extends Module {
     private final ModelConfig config;
@@ -90,6 +93,28 @@ public final class AlbefModel extends Module {
     /** The CLS token's output, [B, W]. */
     public static Tensor cls(Tensor tokens) { return Heads.first(tokens); }
 
+    // ---------------------------------------------------------------- features (what retrieval compares)
+
+    /**
+     * One encoder pass and its features: {@code tokens} every output token (image tokens
+     * [B, 1 + patches, W_v], or the text-only hidden states [T, L, W_t]), which the fusion
+     * encoder takes, and {@code features} the L2-normalised projection of the CLS token [B, E],
+     * the unit vectors the ITC similarity compares (docs/method.md).
+     */
+    public record Encoded(Tensor tokens, Tensor features) {}
+
+    /** images as for {@link #encodeImages}: their tokens and unit-length features, from one forward pass. */
+    public Encoded imageFeatures(Tensor images) {
+        Tensor tokens = encodeImages(images);
+        return new Encoded(tokens, F.l2Normalize(imageProjection(tokens)));
+    }
+
+    /** ids and mask as for {@link #encodeText}: the hidden states and unit-length features, from one forward pass. */
+    public Encoded textFeatures(Tensor ids, Tensor mask) {
+        Tensor hidden = encodeText(ids, mask);
+        return new Encoded(hidden, F.l2Normalize(textProjection(hidden)));
+    }
+
     // ---------------------------------------------------------------- fusion and heads
 
     /**
@@ -106,6 +131,24 @@ public final class AlbefModel extends Module {
 
     /** itm_head on the fusion CLS: [P, 2] logits (class 1 = match). */
     public Tensor itmLogits(Tensor fused) { return itmHead.forward(Heads.first(fused)); }
+
+    /** ITM logits [P, 2] of P pairs lined up row by row, from their text hidden states (as for {@link #fuse}). */
+    public Tensor matchLogits(Tensor textHidden, Tensor mask, Tensor imageTokens) {
+        return itmLogits(fuse(textHidden, mask, imageTokens));
+    }
+
+    /**
+     * The ITM match score of P (text, image) pairs lined up row by row, what re-ranking sorts
+     * by: the match minus the no-match logit of each pair, float[P] on the host. ids and mask
+     * I32 [P, L] are encoded here; imageTokens [P, N, W_v] are the pairs' image tokens (an
+     * {@link Encoded#tokens()}, rows picked with {@link #gatherRows} where images repeat).
+     */
+    public float[] matchScores(Tensor ids, Tensor mask, Tensor imageTokens) {
+        float[] logits = matchLogits(encodeText(ids, mask), mask, imageTokens).toFloatArray();
+        float[] scores = new float[logits.length / 2];
+        for (int p = 0; p < scores.length; p++) scores[p] = logits[2 * p + 1] - logits[2 * p];
+        return scores;
+    }
 
     /** MLM logits [..., V] of fused hidden states [..., W_t] (pass only the masked positions to save the decoder's work). */
     public Tensor mlmLogits(Tensor fusedHidden) { return textEncoder.mlmLogits(fusedHidden); }

@@ -1,7 +1,6 @@
 package io.weakpair.model;
 
 import io.weakpair.autograd.GradMode;
-import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
@@ -34,13 +33,12 @@ public final class EmbedContract {
         model.eval();
         try (Scope scope = Scope.open(); GradMode off = GradMode.off()) {
             Tensor px = pixels.to(model.device()), id = ids.to(model.device()), mk = mask.to(model.device());
-            Tensor imageTokens = model.encodeImages(px);
-            Tensor textHidden = model.encodeText(id, mk);
-            Tensor imageCls = AlbefModel.cls(imageTokens), textCls = AlbefModel.cls(textHidden);
-            out.put("image_feat", keep(scope, F.l2Normalize(model.imageProjection(imageTokens))));
-            out.put("text_feat", keep(scope, F.l2Normalize(model.textProjection(textHidden))));
-            out.put("image_cls", keep(scope, imageCls));
-            out.put("text_cls", keep(scope, textCls));
+            AlbefModel.Encoded image = model.imageFeatures(px), text = model.textFeatures(id, mk);
+            Tensor imageTokens = image.tokens(), textHidden = text.tokens();
+            out.put("image_feat", keep(scope, image.features()));
+            out.put("text_feat", keep(scope, text.features()));
+            out.put("image_cls", keep(scope, AlbefModel.cls(imageTokens)));
+            out.put("text_cls", keep(scope, AlbefModel.cls(textHidden)));
             if (pairs != null && pairs.dim(0) > 0) {
                 int[] p = pairs.toIntArray();
                 int n = pairs.dim(0);
@@ -50,9 +48,8 @@ public final class EmbedContract {
                     txt[i] = p[2 * i + 1];
                 }
                 Tensor imgIdx = Tensor.ofInts(img, n).to(model.device()), txtIdx = Tensor.ofInts(txt, n).to(model.device());
-                Tensor fused = model.fuse(AlbefModel.gatherRows(textHidden, txtIdx), gatherMask(mask, txt).to(model.device()),
-                        AlbefModel.gatherRows(imageTokens, imgIdx));
-                out.put("itm_logits", keep(scope, model.itmLogits(fused)));
+                out.put("itm_logits", keep(scope, model.matchLogits(AlbefModel.gatherRows(textHidden, txtIdx),
+                        gatherMask(mask, txt).to(model.device()), AlbefModel.gatherRows(imageTokens, imgIdx))));
             } else if (pairs != null) {
                 out.put("itm_logits", scope.keep(Tensor.zeros(DType.F32, 0, 2)));
             }

@@ -8,6 +8,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.Vocabulary;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,10 +58,28 @@ public final class ModelCheckpoint {
         return vocabFile;
     }
 
-    /** Checks that the vocabulary read from {@code vocabFile} ({@code tokens} entries) fits the model's table of {@code vocabSize}. */
-    public static void checkVocabularySize(Path vocabFile, int tokens, int vocabSize) {
-        if (tokens != vocabSize)
-            throw new IllegalArgumentException(vocabFile + " has " + tokens + " tokens but the checkpoint's vocabulary size is " + vocabSize);
+    /** A model with the vocabulary its token ids index. */
+    public record WithVocabulary(AlbefModel model, Vocabulary vocabulary) {}
+
+    /** {@link #loadWithVocabulary(Path, Device, int, int)} at the checkpoint's own image size. */
+    public static WithVocabulary loadWithVocabulary(Path file, Device device) throws IOException {
+        return loadWithVocabulary(file, device, 0, 0);
+    }
+
+    /**
+     * Loads a checkpoint as {@link #load(Path, Device, int, int)} does, with the vocabulary
+     * beside it ({@link #vocabularyPath}). A missing vocabulary, or one whose size is not the
+     * model's table size, is an error naming the files, found before the weights are read.
+     * The caller owns the model.
+     */
+    public static WithVocabulary loadWithVocabulary(Path file, Device device, int height, int width) throws IOException {
+        Path vocabFile = requireVocabulary(file);
+        Vocabulary vocabulary = Vocabulary.read(vocabFile);
+        int tableSize = readConfig(file).vocabSize();
+        if (vocabulary.size() != tableSize)
+            throw new IllegalArgumentException(vocabFile + " has " + vocabulary.size() + " tokens but the checkpoint's vocabulary size is "
+                    + tableSize + "; the vocabulary beside the checkpoint is not its own");
+        return new WithVocabulary(load(file, device, height, width), vocabulary);
     }
 
     /** The configuration a checkpoint holds, read from its header alone. */

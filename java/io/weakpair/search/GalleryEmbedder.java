@@ -11,7 +11,6 @@ import io.weakpair.data.Prefetcher;
 import io.weakpair.data.Progress;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.Preprocessing;
-import io.weakpair.ops.F;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 
@@ -88,7 +87,7 @@ public final class GalleryEmbedder {
         float[] feats;
         try (Scope s = Scope.open()) {
             Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(model.device());
-            feats = F.l2Normalize(model.imageProjection(model.encodeImages(px))).toFloatArray();
+            feats = model.imageFeatures(px).features().toFloatArray();
         }
         for (int i = 0; i < b.size(); i++) {
             float[] f = new float[e];

@@ -6,6 +6,7 @@ import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetFormat;
 import io.weakpair.data.DatasetReader;
 import io.weakpair.data.ImageCheck;
+import io.weakpair.data.ImageFiles;
 import io.weakpair.data.ReadOptions;
 import io.weakpair.data.Split;
 
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The images of a gallery folder as {@link DataRecord}s: every record of a dataset (any
@@ -31,11 +31,9 @@ public final class GalleryImages {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--gallery " + dir + ": no such folder");
         if (hasAnnotations(dir)) return fromDataset(dir, log);
         List<DataRecord> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).filter(GalleryImages::isImage).sorted()::iterator) {
-                Path abs = p.toAbsolutePath().normalize();
-                out.add(new DataRecord(out.size(), -1, -1, Split.TEST, abs.toString(), abs, List.of()));
-            }
+        for (Path p : ImageFiles.listImages(dir)) {
+            Path abs = p.toAbsolutePath().normalize();
+            out.add(new DataRecord(out.size(), -1, -1, Split.TEST, abs.toString(), abs, List.of()));
         }
         if (out.isEmpty()) throw new IllegalArgumentException("--gallery " + dir + ": no .jpg, .jpeg or .png file found (searched recursively)");
         return out;
@@ -57,10 +55,5 @@ public final class GalleryImages {
         }
         log.printf(Locale.ROOT, "%s dataset in %s: %s%n", d.format(), dir, d.report().summary());
         return out;
-    }
-
-    static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 }

@@ -8,7 +8,7 @@ import io.weakpair.model.AlbefModel;
 import io.weakpair.model.Preprocessing;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import io.weakpair.train.TextBatch;
+import io.weakpair.text.TextBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,10 +64,7 @@ final class MatchReranker {
             Tensor imageTokens = model.encodeImages(px);
             int[] rows = new int[k]; // the query's one row, once per candidate
             Tensor ids = text.idRows(rows).to(model.device()), mask = text.maskRows(rows).to(model.device());
-            float[] logits = model.itmLogits(model.fuse(model.encodeText(ids, mask), mask, imageTokens)).toFloatArray();
-            float[] match = new float[k];
-            for (int i = 0; i < k; i++) match[i] = logits[2 * i + 1] - logits[2 * i];
-            return match;
+            return model.matchScores(ids, mask, imageTokens);
         }
     }
 }

@@ -3,14 +3,12 @@ package io.weakpair.search;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelCheckpoint;
-import io.weakpair.ops.F;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-import io.weakpair.text.Vocabulary;
+import io.weakpair.text.TextBatch;
+import io.weakpair.text.Tokenization;
 import io.weakpair.text.WordPieceTokenizer;
-import io.weakpair.train.TextBatch;
-import io.weakpair.train.Tokenization;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,16 +32,8 @@ public final class QueryEncoder implements AutoCloseable {
 
     /** Loads the model and the vocabulary beside the checkpoint (CK.vocab.txt). */
     public static QueryEncoder load(Path checkpoint, Device device) throws IOException {
-        Path vocabFile = ModelCheckpoint.requireVocabulary(checkpoint);
-        Vocabulary vocab = Vocabulary.read(vocabFile);
-        AlbefModel model = ModelCheckpoint.load(checkpoint, device);
-        try {
-            ModelCheckpoint.checkVocabularySize(vocabFile, vocab.size(), model.config().vocabSize());
-        } catch (IllegalArgumentException e) {
-            model.close();
-            throw e;
-        }
-        return new QueryEncoder(model, new WordPieceTokenizer(vocab));
+        ModelCheckpoint.WithVocabulary loaded = ModelCheckpoint.loadWithVocabulary(checkpoint, device);
+        return new QueryEncoder(loaded.model(), new WordPieceTokenizer(loaded.vocabulary()));
     }
 
     public AlbefModel model() { return model; }
@@ -54,7 +44,7 @@ public final class QueryEncoder implements AutoCloseable {
         try (GradMode off = GradMode.off(); Scope s = Scope.open()) {
             int[] row = {0};
             Tensor ids = text.idRows(row).to(model.device()), mask = text.maskRows(row).to(model.device());
-            return F.l2Normalize(model.textProjection(model.encodeText(ids, mask))).toFloatArray();
+            return model.textFeatures(ids, mask).features().toFloatArray();
         }
     }
 

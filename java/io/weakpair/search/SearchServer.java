@@ -2,6 +2,7 @@ package io.weakpair.search;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.weakpair.data.ImageFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -114,7 +115,7 @@ public final class SearchServer implements AutoCloseable {
         Optional<Hit> hit = service.index().image(id);
         if (hit.isEmpty()) throw new ApiError(404, "no image with id " + id + " in the index");
         Path file = Path.of(hit.get().path());
-        if (!GalleryImages.isImage(file) || !Files.isRegularFile(file))
+        if (!ImageFiles.isImage(file) || !Files.isRegularFile(file))
             throw new ApiError(404, "image " + id + " has no image file here (indexed from features, or moved since indexing)");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ctx.contentType(name.endsWith(".png") ? "image/png" : "image/jpeg");

@@ -9,6 +9,7 @@ import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
 
 import java.util.SplittableRandom;
 

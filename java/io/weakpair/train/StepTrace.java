@@ -1,6 +1,7 @@
 package io.weakpair.train;
 
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
 
 /**
  * What one training step drew and computed besides its losses: the matching pairs, the MLM

@@ -25,6 +25,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.Tokenization;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.VocabularyBuilder;
 import io.weakpair.text.WordPieceTokenizer;
@@ -116,14 +117,12 @@ public final class Trainer {
         int runEpochs = (int) ((total + perEpoch - 1) / perEpoch);
         int matchingFrom = cfg.objective().matching() == Objective.Matching.NONE ? 0 : cfg.matchingFromEpoch(runEpochs);
 
-        Vocabulary vocab = from != null ? Vocabulary.read(ModelCheckpoint.requireVocabulary(from.model())) : vocabulary(train);
+        ModelCheckpoint.WithVocabulary saved = saved(from);
+        Vocabulary vocab = saved != null ? saved.vocabulary() : vocabulary(train);
         WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
-        if (from == null) ConfigFile.write(cfg, run.config());
-        try (AlbefModel model = model(from, vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults().withLr(cfg.lr())
-                .withWeightDecay(cfg.weightDecay()))) {
-            if (model.config().vocabSize() != vocab.size())
-                throw new IllegalArgumentException("the vocabulary has " + vocab.size() + " tokens but the model's table has "
-                        + model.config().vocabSize());
+        try (AlbefModel model = saved != null ? saved.model() : model(vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults()
+                .withLr(cfg.lr()).withWeightDecay(cfg.weightDecay()))) {
+            if (from == null) ConfigFile.write(cfg, run.config());
             if (from != null) opt.loadState(from.optimizer());
             model.recomputation().setMode(cfg.recompute());
             run.checkSpace(model.parameterCount());
@@ -280,21 +279,28 @@ public final class Trainer {
         }
     }
 
-    /** A fresh model (the preset, or the configured init checkpoint), or the one a resumed run saved. */
-    private AlbefModel model(RunFolder.Checkpoint from, Vocabulary vocab) throws IOException {
-        if (from != null) return ModelCheckpoint.load(from.model(), device);
+    /**
+     * The model a resumed run saved, or the configured init checkpoint (at the configured image
+     * size), each with its own vocabulary; null for a fresh start.
+     */
+    private ModelCheckpoint.WithVocabulary saved(RunFolder.Checkpoint from) throws IOException {
+        if (from != null) return ModelCheckpoint.loadWithVocabulary(from.model(), device);
         int[] size = cfg.imageSize();
-        if (cfg.init() != null) return ModelCheckpoint.load(cfg.init(), device, size == null ? 0 : size[0], size == null ? 0 : size[1]);
+        if (cfg.init() != null)
+            return ModelCheckpoint.loadWithVocabulary(cfg.init(), device, size == null ? 0 : size[0], size == null ? 0 : size[1]);
+        return null;
+    }
+
+    /** A fresh model of the preset, its table sized to the vocabulary. */
+    private AlbefModel model(Vocabulary vocab) {
+        int[] size = cfg.imageSize();
         ModelConfig config = ModelConfig.preset(cfg.preset()).withVocabSize(vocab.size());
         if (size != null) config = config.withImageSize(size[0], size[1]);
         return new AlbefModel(config, cfg.seed(), DType.F32, device);
     }
 
-    /** The init checkpoint's own vocabulary when starting from one, else one built from the training captions. */
-    private Vocabulary vocabulary(DatasetSplit train) throws IOException {
-        if (cfg.init() != null) {
-            return Vocabulary.read(ModelCheckpoint.requireVocabulary(cfg.init()));
-        }
+    /** A vocabulary built from the training captions (fresh start only). */
+    private Vocabulary vocabulary(DatasetSplit train) {
         List<String> captions = new ArrayList<>();
         for (DataRecord r : train.records()) captions.addAll(r.captions());
         return VocabularyBuilder.build(captions, cfg.vocabSize(), 1);

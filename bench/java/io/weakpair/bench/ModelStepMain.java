@@ -14,9 +14,9 @@ import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.model.Recomputation;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
-import io.weakpair.train.TextBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;

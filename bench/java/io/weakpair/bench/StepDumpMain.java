@@ -12,10 +12,10 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
 import io.weakpair.train.StepTrace;
-import io.weakpair.train.TextBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;

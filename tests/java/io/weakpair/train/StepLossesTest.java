@@ -12,6 +12,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

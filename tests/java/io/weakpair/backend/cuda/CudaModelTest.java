@@ -8,9 +8,9 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import io.weakpair.text.TextBatch;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
-import io.weakpair.train.TextBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,8 @@
-package io.weakpair.train;
-
-import io.weakpair.text.Encoding;
-import io.weakpair.text.WordPieceTokenizer;
+package io.weakpair.text;
 
 import java.util.List;
 
-/** Captions to the host-side token batch a training step takes. */
+/** Captions to the host-side token batch the text encoder takes (a training step, the evaluation, a search query). */
 public final class Tokenization {
     private Tokenization() {}
 

@@ -1,4 +1,4 @@
-package io.weakpair.train;
+package io.weakpair.text;
 
 import io.weakpair.tensor.Tensor;
 
