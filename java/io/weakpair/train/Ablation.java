@@ -129,7 +129,7 @@ public final class Ablation {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Seeds %s; per seed every variant has the same data, initial weights and batch order (%s).%n%n",
                 seeds, base.describe()));
-        sb.append("| variant | ranking | R@1 | mAP | mINP | paired d mAP vs reference | d R@1 | wins (mAP) | train s |\n");
+        sb.append("| variant | ranking | R@1 | mAP | mINP | vs | paired d mAP (mean ± sd, wins, sign p, t p) | paired d R@1 | train s |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Variant v : variants) {
             for (String ranking : new String[] {"itc", "itm", "itc+itm"}) {
@@ -137,19 +137,17 @@ public final class Ablation {
                 if (mine.isEmpty()) continue;
                 sb.append("| ").append(v.name()).append(" | ").append(ranking);
                 for (String metric : new String[] {"R@1", "mAP", "mINP"}) sb.append(" | ").append(meanStd(values(mine, ranking, metric)));
-                String diffMap = "", diffR1 = "", wins = "";
+                String vs = "", diffMap = "", diffR1 = "";
                 if (v.reference() != null && variants.stream().anyMatch(x -> x.name().equals(v.reference()))) {
                     double[] dm = paired(results, v.name(), v.reference(), ranking, "mAP");
                     double[] dr = paired(results, v.name(), v.reference(), ranking, "R@1");
                     if (dm.length > 0) {
-                        diffMap = meanStd(dm) + " (vs " + v.reference() + ")";
-                        diffR1 = meanStd(dr);
-                        int w = 0;
-                        for (double d : dm) if (d > 0) w++;
-                        wins = w + "/" + dm.length;
+                        vs = v.reference();
+                        diffMap = PairedTest.of(dm).describe();
+                        diffR1 = PairedTest.of(dr).describe();
                     }
                 }
-                sb.append(" | ").append(diffMap).append(" | ").append(diffR1).append(" | ").append(wins).append(" | ")
+                sb.append(" | ").append(vs).append(" | ").append(diffMap).append(" | ").append(diffR1).append(" | ")
                         .append(String.format(Locale.ROOT, "%.0f", mine.stream().mapToDouble(RunResult::trainSeconds).average().orElse(0))).append(" |\n");
             }
         }
@@ -191,6 +189,22 @@ public final class Ablation {
             ObjectNode n = runs.addObject();
             n.put("variant", r.variant()).put("seed", r.seed()).put("train_seconds", r.trainSeconds());
             n.putPOJO("metrics", r.metrics());
+        }
+        // The paired tests of each variant against its reference, per ranking and metric.
+        var tests = root.putArray("paired");
+        for (Variant v : variants) {
+            if (v.reference() == null || variants.stream().noneMatch(x -> x.name().equals(v.reference()))) continue;
+            for (String ranking : new String[] {"itc", "itm", "itc+itm"}) {
+                for (String metric : new String[] {"R@1", "mAP"}) {
+                    double[] d = paired(results, v.name(), v.reference(), ranking, metric);
+                    if (d.length == 0) continue;
+                    PairedTest t = PairedTest.of(d);
+                    ObjectNode n = tests.addObject();
+                    n.put("variant", v.name()).put("reference", v.reference()).put("ranking", ranking).put("metric", metric)
+                            .put("pairs", t.n()).put("mean", t.mean()).put("sd", t.sd()).put("wins", t.wins()).put("losses", t.losses())
+                            .put("sign_p", t.signP()).put("t", t.t()).put("t_p", t.tP());
+                }
+            }
         }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
