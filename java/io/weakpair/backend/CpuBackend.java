@@ -2,6 +2,7 @@ package io.weakpair.backend;
 
 import io.weakpair.backend.checks.AdamWChecks;
 import io.weakpair.backend.checks.AttentionChecks;
+import io.weakpair.backend.checks.ContrastiveChecks;
 import io.weakpair.backend.checks.CrossEntropyChecks;
 import io.weakpair.backend.checks.DropoutChecks;
 import io.weakpair.backend.checks.ElementwiseChecks;
@@ -10,8 +11,11 @@ import io.weakpair.backend.checks.GemmChecks;
 import io.weakpair.backend.checks.KernelArgs;
 import io.weakpair.backend.checks.L2NormChecks;
 import io.weakpair.backend.checks.LayerNormChecks;
+import io.weakpair.backend.checks.MiningChecks;
 import io.weakpair.backend.checks.PatchifyChecks;
+import io.weakpair.backend.checks.SimilarityChecks;
 import io.weakpair.backend.checks.SoftmaxChecks;
+import io.weakpair.backend.checks.UncertaintyChecks;
 import io.weakpair.config.Environment;
 import io.weakpair.nativ.CpuKernels;
 import io.weakpair.tensor.DType;
@@ -132,14 +136,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(Tensor dst, double value) {
-        BackendChecks.fill(Device.CPU, dst);
         ElementwiseChecks.fill(Device.CPU, dst);
         CpuKernels.wp_fill(dst.dtype().code(), dst.address(), dst.numel(), value);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        BackendChecks.copy(Device.CPU, src, dst);
+        ElementwiseChecks.copy(Device.CPU, src, dst);
         if (src.numel() == 0) return;
         CpuKernels.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
                 dst.address(), dst.strides());
@@ -147,13 +150,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void cast(Tensor src, Tensor dst) {
-        BackendChecks.cast(Device.CPU, src, dst);
+        ElementwiseChecks.cast(Device.CPU, src, dst);
         CpuKernels.wp_cast(src.dtype().code(), src.address(), dst.dtype().code(), dst.address(), src.numel());
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        BackendChecks.binary(Device.CPU, op, a, b, out);
+        ElementwiseChecks.binary(Device.CPU, op, a, b, out);
         if (out.numel() == 0) return;
         CpuKernels.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
                 b.address(), b.strides(), out.address(), out.strides());
@@ -161,14 +164,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
-        BackendChecks.unary(Device.CPU, op, x, y);
+        ElementwiseChecks.unary(Device.CPU, op, x, y);
         CpuKernels.wp_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta);
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
-        BackendChecks.unaryBackward(Device.CPU, op, x, y, gy, gx);
-        ElementwiseChecks.unaryBackward(Device.CPU, x, y, gy, gx);
+        ElementwiseChecks.unaryBackward(Device.CPU, op, x, y, gy, gx);
         CpuKernels.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
                 gx.address(), alpha);
     }
@@ -188,22 +190,19 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduceSum(Tensor x, long outer, long axis, long inner, Tensor out, double scale) {
-        BackendChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
         ElementwiseChecks.reduceSum(Device.CPU, x, outer, axis, inner, out);
         CpuKernels.wp_reduce_sum(x.dtype().code(), outer, axis, inner, x.address(), out.address(), scale);
     }
 
     @Override
     public double sumSquares(Tensor x) {
-        BackendChecks.sumSquares(Device.CPU, x);
-        ElementwiseChecks.reduction("sumSquares", Device.CPU, x);
+        ElementwiseChecks.sumSquares(Device.CPU, x);
         return CpuKernels.wp_sum_squares(x.dtype().code(), x.numel(), x.address());
     }
 
     @Override
     public boolean hasNonFinite(Tensor x) {
-        BackendChecks.whole(Device.CPU, "hasNonFinite", x);
-        ElementwiseChecks.reduction("hasNonFinite", Device.CPU, x);
+        ElementwiseChecks.hasNonFinite(Device.CPU, x);
         if (!x.dtype().isFloating()) return false;
         return CpuKernels.wp_has_nonfinite(x.dtype().code(), x.address(), x.numel()) != 0;
     }
@@ -211,8 +210,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
                      long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
-        BackendChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC);
-        if (!GemmChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, b, ldb, c, ldc)) return;
+        if (!GemmChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC))
+            return;
         CpuKernels.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
                 strideA, b.address(), ldb, strideB, beta, c.address(), ldc, strideC);
     }
@@ -221,7 +220,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
-        BackendChecks.layerNorm(Device.CPU, "layerNormForward", x, new Tensor[] {y}, new Tensor[0], new Tensor[] {gamma, beta}, new Tensor[] {mean, rstd});
         long cols = LayerNormChecks.forward(Device.CPU, x, gamma, beta, y, mean, rstd);
         CpuKernels.wp_layernorm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
                 addr(gamma), addr(beta), eps, y.address(), mean.address(), rstd.address());
@@ -230,7 +228,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
                                   Tensor gbeta) {
-        BackendChecks.layerNorm(Device.CPU, "layerNormBackward", x, new Tensor[] {gy}, new Tensor[] {gx}, new Tensor[] {gamma, ggamma, gbeta}, new Tensor[] {mean, rstd});
         long cols = LayerNormChecks.backward(Device.CPU, x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
         CpuKernels.wp_layernorm_backward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
                 addr(gamma), mean.address(), rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta));
@@ -238,14 +235,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxForward(Tensor x, Tensor y, boolean log) {
-        BackendChecks.rowwise(Device.CPU, "softmaxForward", true, x, new Tensor[] {y}, new Tensor[0]);
         long cols = SoftmaxChecks.forward(Device.CPU, x, y, log);
         CpuKernels.wp_softmax_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
-        BackendChecks.rowwise(Device.CPU, "softmaxBackward", true, y, new Tensor[] {gy, gx}, new Tensor[0]);
         long cols = SoftmaxChecks.backward(Device.CPU, y, gy, gx, log);
         CpuKernels.wp_softmax_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(), gy.address(), gx.address(),
                 log ? 1 : 0);
@@ -253,7 +248,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
-        BackendChecks.crossEntropy(Device.CPU, "crossEntropyForward", logits, targets, false, new Tensor[0], new Tensor[] {loss, logSumExp});
         long classes = CrossEntropyChecks.forward(Device.CPU, logits, targets, loss, logSumExp);
         return CpuKernels.wp_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), targets.address(), ignoreIndex, loss.address(), logSumExp.address());
@@ -262,7 +256,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
                                      Tensor glogits) {
-        BackendChecks.crossEntropy(Device.CPU, "crossEntropyBackward", logits, targets, false, new Tensor[] {glogits}, new Tensor[] {logSumExp, gLoss});
         long classes = CrossEntropyChecks.backward(Device.CPU, logits, targets, logSumExp, gLoss, glogits);
         CpuKernels.wp_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes), classes,
                 logits.address(), targets.address(), ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address());
@@ -270,7 +263,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
-        BackendChecks.crossEntropy(Device.CPU, "softCrossEntropyForward", logits, q, true, new Tensor[0], new Tensor[] {loss, logSumExp});
         long classes = CrossEntropyChecks.softForward(Device.CPU, logits, q, loss, logSumExp);
         CpuKernels.wp_soft_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), q.address(), loss.address(), logSumExp.address());
@@ -278,7 +270,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
-        BackendChecks.crossEntropy(Device.CPU, "softCrossEntropyBackward", logits, q, true, new Tensor[] {glogits, gq}, new Tensor[] {logSumExp, gLoss});
         long classes = CrossEntropyChecks.softBackward(Device.CPU, logits, q, logSumExp, gLoss, glogits, gq);
         CpuKernels.wp_soft_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes),
                 classes, logits.address(), q.address(), logSumExp.address(), gLoss.address(), glogits.address(), addr(gq));
@@ -286,7 +277,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
-        BackendChecks.embedding(Device.CPU, "embeddingForward", table, ids, out);
         EmbeddingChecks.forward(Device.CPU, table, ids, out);
         return CpuKernels.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
                 table.address(), ids.numel(), ids.address(), out.address());
@@ -294,7 +284,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
-        BackendChecks.embedding(Device.CPU, "embeddingBackward", gtable, ids, gy);
         EmbeddingChecks.backward(Device.CPU, ids, gy, gtable);
         CpuKernels.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
                 ids.address(), gy.address(), gtable.address());
@@ -302,7 +291,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
-        BackendChecks.rowwise(Device.CPU, "l2NormalizeForward", false, x, new Tensor[] {y}, new Tensor[] {norms});
         long cols = L2NormChecks.forward(Device.CPU, x, y, norms);
         CpuKernels.wp_l2norm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(),
                 norms.address(), eps);
@@ -310,7 +298,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
-        BackendChecks.rowwise(Device.CPU, "l2NormalizeBackward", false, y, new Tensor[] {gy, gx}, new Tensor[] {norms});
         long cols = L2NormChecks.backward(Device.CPU, y, norms, gy, gx);
         CpuKernels.wp_l2norm_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(),
                 norms.address(), gy.address(), gx.address(), eps);
@@ -318,15 +305,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
-        BackendChecks.dropout(Device.CPU, x, y, mask, p);
-        DropoutChecks.forward(Device.CPU, x, y, mask);
+        DropoutChecks.forward(Device.CPU, x, y, mask, p);
         CpuKernels.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
                 seed);
     }
 
     @Override
     public void patchify(Tensor images, Tensor patches, int patch) {
-        BackendChecks.patchify(Device.CPU, "patchify", images, patches, patch);
         PatchifyChecks.images("patchify", Device.CPU, images, patches, patch);
         CpuKernels.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, images.address(), patches.address());
@@ -334,7 +319,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unpatchify(Tensor patches, Tensor images, int patch) {
-        BackendChecks.patchify(Device.CPU, "unpatchify", images, patches, patch);
         PatchifyChecks.images("unpatchify", Device.CPU, images, patches, patch);
         CpuKernels.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
                 images.dim(3), patch, patches.address(), images.address());
@@ -342,7 +326,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
-        BackendChecks.attention(Device.CPU, "attentionForward", q, k, v, keyMask, out, lse, null, null, null, null);
         AttentionChecks.forward(Device.CPU, q, k, v, keyMask, out, lse);
         CpuKernels.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address());
@@ -351,7 +334,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
                                   Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
-        BackendChecks.attention(Device.CPU, "attentionBackward", q, k, v, keyMask, out, lse, BackendChecks.required("attentionBackward", gout, "gout"), BackendChecks.required("attentionBackward", gq, "gq"), BackendChecks.required("attentionBackward", gk, "gk"), BackendChecks.required("attentionBackward", gv, "gv"));
         AttentionChecks.backward(Device.CPU, q, k, v, keyMask, out, lse, gout, gq, gk, gv);
         CpuKernels.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
                 q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(),
@@ -361,7 +343,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                       double weightDecay, long step) {
-        BackendChecks.adamw(Device.CPU, param, grad, m, v, step);
         AdamWChecks.step(Device.CPU, param, grad, m, v, step);
         CpuKernels.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
                 v.address(), lr, beta1, beta2, eps, weightDecay, step);
@@ -372,7 +353,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
                                   Tensor normRows, Tensor normCols, Tensor logits) {
-        BackendChecks.similarity(Device.CPU, "similarityForward", true, featRows, featCols, new Tensor[] {unitRows}, new Tensor[] {unitCols}, normRows, normCols, new Tensor[] {logits}, null, tau);
+        SimilarityChecks.forward(Device.CPU, featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
         CpuKernels.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
                 normRows.address(), normCols.address(), logits.address());
@@ -381,7 +362,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                                    Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        BackendChecks.similarity(Device.CPU, "similarityBackward", false, unitRows, unitCols, new Tensor[] {gradRows}, new Tensor[] {gradCols}, normRows, normCols, new Tensor[] {logits, gradLogits}, gradTau, tau);
+        SimilarityChecks.backward(Device.CPU, unitRows, unitCols, normRows, normCols, tau, logits, gradLogits, gradRows, gradCols,
+                gradTau);
         CpuKernels.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
                 unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
                 gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
@@ -389,7 +371,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
-        BackendChecks.contrastive(Device.CPU, "uncertaintyConfidence", logits, rowLabels, colLabels, new Tensor[] {confI2t, confT2i}, null);
+        UncertaintyChecks.confidence(Device.CPU, logits, rowLabels, colLabels, confI2t, confT2i);
         CpuKernels.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), addr(confI2t), addr(confT2i));
     }
@@ -397,7 +379,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
                                   Tensor confT2i, Tensor losses, Tensor gradLogits) {
-        BackendChecks.contrastive(Device.CPU, "contrastiveLogits", logits, rowLabels, colLabels, new Tensor[] {confI2t, confT2i, gradLogits}, BackendChecks.required("contrastiveLogits", losses, "losses"));
+        ContrastiveChecks.logits(Device.CPU, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
         CpuKernels.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
                 addr(rowLabels), addr(colLabels), alpha, addr(confI2t), addr(confT2i), losses.address(),
                 addr(gradLogits));
@@ -407,7 +389,8 @@ public final class CpuBackend implements Backend {
     public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
                                  double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
                                  Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        BackendChecks.contrastiveFused(Device.CPU, featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows, losses, gradRows, gradCols, gradTau);
+        ContrastiveChecks.fused(Device.CPU, featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows, losses,
+                gradRows, gradCols, gradTau);
         CpuKernels.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
                 featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
                 addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
@@ -417,14 +400,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
                                   Tensor hardNegImage) {
-        BackendChecks.mining(Device.CPU, "mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
+        MiningChecks.hardNegatives(Device.CPU, logits, labels, mode, hardNegText, hardNegImage);
         CpuKernels.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, hardNegText.address(), hardNegImage.address());
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
-        BackendChecks.mining(Device.CPU, "mineWeakPositives", logits, labels, mode, weakPosText);
+        MiningChecks.weakPositives(Device.CPU, logits, labels, mode, weakPosText);
         CpuKernels.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
                 mode.code(), seed, weakPosText.address());
     }

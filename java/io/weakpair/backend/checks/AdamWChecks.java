@@ -11,10 +11,11 @@ public final class AdamWChecks {
 
     public static void step(Device device, Tensor param, Tensor grad, Tensor m, Tensor v, long step) {
         String op = "adamw";
-        resident(op, device, param, grad, m, v);
-        sameSize(op, param, grad, m, v);
+        resident(op, device, required(op, param, "param"), required(op, grad, "grad"), required(op, m, "m"),
+                required(op, v, "v"));
         if (!param.dtype().isFloating())
-            throw new IllegalArgumentException("adamw: parameter " + param.describe() + " must be F32 or F64");
-        if (step < 1) throw new IllegalArgumentException("adamw: step must be >= 1, got " + step);
+            throw new IllegalArgumentException(op + ": parameter " + param.describe() + " must be F32 or F64");
+        sameSize(op, param, grad, m, v);
+        if (step < 1) throw new IllegalArgumentException(op + ": step must be >= 1, got " + step);
     }
 }

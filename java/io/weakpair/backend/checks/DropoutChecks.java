@@ -5,13 +5,15 @@ import io.weakpair.tensor.Tensor;
 
 import static io.weakpair.backend.checks.KernelArgs.*;
 
-/** wp/dropout.h: input, output and the optional mask of one size (the kernel checks p). */
+/** wp/dropout.h: a floating input, the output and the optional mask of one size; p in [0, 1] (the kernel checks it too). */
 public final class DropoutChecks {
     private DropoutChecks() {}
 
-    public static void forward(Device device, Tensor x, Tensor y, Tensor mask) {
+    public static void forward(Device device, Tensor x, Tensor y, Tensor mask, double p) {
         String op = "dropoutForward";
-        resident(op, device, x, y, mask);
+        resident(op, device, required(op, x, "x"), required(op, y, "y"), mask);
+        floating(op, x);
         sameSize(op, x, y, mask);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(op + ": p must be in [0, 1], got " + p);
     }
 }

@@ -1,47 +1,73 @@
 package io.weakpair.backend.checks;
 
+import io.weakpair.backend.BinaryOp;
+import io.weakpair.backend.UnaryOp;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 import static io.weakpair.backend.checks.KernelArgs.*;
 
-/**
- * wp/runtime.h and wp/elementwise.h: fills, strided copies, casts, unary ops and reductions.
- * (This is also the home for the CPU backend's copy/cast/binary/unary checks.)
- */
+/** wp/runtime.h and wp/elementwise.h: fills, strided copies, casts, binary and unary ops, reductions. */
 public final class ElementwiseChecks {
     private ElementwiseChecks() {}
 
-    public static void fill(Device device, Tensor dst) { resident("fill", device, dst); }
+    public static void fill(Device device, Tensor dst) { resident("fill", device, required("fill", dst, "destination")); }
 
-    /** Strided on both sides, so residency and shape only. */
+    /** Strided on both sides (their views are inside their storage by construction), so residency, dtype and shape. */
     public static void copy(Device device, Tensor src, Tensor dst) {
-        onDevice("copy", device, src, dst);
+        onDevice("copy", device, required("copy", src, "source"), required("copy", dst, "destination"));
         if (src.dtype() != dst.dtype() || !Arrays.equals(src.shape(), dst.shape()))
             throw new IllegalArgumentException("copy: " + src.describe() + " and " + dst.describe() + " differ in dtype or shape");
     }
 
     public static void cast(Device device, Tensor src, Tensor dst) {
-        resident("cast", device, src, dst);
+        resident("cast", device, required("cast", src, "source"), required("cast", dst, "destination"));
         if (src.numel() != dst.numel())
             throw new IllegalArgumentException("cast: " + src.describe() + " and " + dst.describe() + " differ in size");
     }
 
-    public static void unary(Device device, Tensor x, Tensor y) {
-        resident("unary", device, x, y);
-        sameSize("unary", x, y);
+    /**
+     * a, b and out share out's shape (the caller broadcast them: broadcast operands carry stride
+     * 0, so residency but not density) and dtype. Integer division is refused: a zero divisor
+     * (or MIN / -1) traps in native code and kills the process.
+     */
+    public static void binary(Device device, BinaryOp kind, Tensor a, Tensor b, Tensor out) {
+        if (kind == null) throw new IllegalArgumentException("binary: the operation is null");
+        String op = kind.name().toLowerCase(Locale.ROOT);
+        onDevice(op, device, required(op, a, "a"), required(op, b, "b"), required(op, out, "out"));
+        if (!Arrays.equals(a.shape(), out.shape()) || !Arrays.equals(b.shape(), out.shape()))
+            throw new IllegalArgumentException(op + ": operands " + a.describe() + " and " + b.describe()
+                    + " must be views broadcast to the output's shape " + out.describe());
+        if (a.dtype() != out.dtype() || b.dtype() != out.dtype())
+            throw new IllegalArgumentException(op + ": dtypes differ: " + a.describe() + ", " + b.describe() + " -> " + out.describe());
+        if (kind == BinaryOp.DIV && !out.dtype().isFloating())
+            throw new IllegalArgumentException(op + ": integer division is not supported (" + out.describe() + ")");
     }
 
-    /** x or y may be null (each op's derivative reads one of them). */
-    public static void unaryBackward(Device device, Tensor x, Tensor y, Tensor gy, Tensor gx) {
-        resident("unaryBackward", device, x, y, gy, gx);
-        sameSize("unaryBackward", gy, x, y, gx);
+    public static void unary(Device device, UnaryOp kind, Tensor x, Tensor y) {
+        String op = "unary";
+        if (kind == null) throw new IllegalArgumentException(op + ": the operation is null");
+        resident(op, device, required(op, x, "x"), required(op, y, "y"));
+        floating(op, x);
+        sameSize(op, x, y);
     }
 
-    /** Broadcasting operands carry stride 0, so residency only; the op checked the broadcast. */
-    public static void binary(String op, Device device, Tensor a, Tensor b, Tensor out) { onDevice(op, device, a, b, out); }
+    /** gx = gy * f'(.); the ops whose derivative reads the input need x, the others y (the other may be null). */
+    public static void unaryBackward(Device device, UnaryOp kind, Tensor x, Tensor y, Tensor gy, Tensor gx) {
+        String op = "unaryBackward";
+        if (kind == null) throw new IllegalArgumentException(op + ": the operation is null");
+        resident(op, device, x, y, required(op, gy, "gy"), required(op, gx, "gx"));
+        floating(op, gy);
+        sameSize(op, gy, x, y, gx);
+        switch (kind) {
+            case LOG, GELU, SQUARE, RELU -> required(op, x, "the forward input x (needed by " + kind + ")");
+            case EXP, TANH, SQRT -> required(op, y, "the forward output y (needed by " + kind + ")");
+            default -> { }
+        }
+    }
 
     /** Fused bias + GELU: x and y [rows, n] of one dtype, bias [n]. Returns n. */
     public static long biasGelu(Device device, Tensor x, Tensor bias, Tensor y) {
@@ -65,14 +91,31 @@ public final class ElementwiseChecks {
         return n;
     }
 
+    /** x [outer, axis, inner] summed over the middle axis into out [outer, inner], one floating dtype. */
     public static void reduceSum(Device device, Tensor x, long outer, long axis, long inner, Tensor out) {
-        resident("reduceSum", device, x, out);
-        if (outer < 0 || axis < 0 || inner < 0 || outer * axis * inner != x.numel() || outer * inner != out.numel()
-                || x.dtype() != out.dtype())
-            throw new IllegalArgumentException("reduceSum: [" + outer + ", " + axis + ", " + inner + "] does not fit "
+        String op = "reduceSum";
+        resident(op, device, required(op, x, "x"), required(op, out, "out"));
+        floating(op, x);
+        if (out.dtype() != x.dtype())
+            throw new IllegalArgumentException(op + ": dtypes differ: " + x.describe() + " -> " + out.describe());
+        boolean fits;
+        try {
+            fits = outer >= 0 && axis >= 0 && inner >= 0 && Math.multiplyExact(Math.multiplyExact(outer, axis), inner) == x.numel()
+                    && Math.multiplyExact(outer, inner) == out.numel();
+        } catch (ArithmeticException overflow) {
+            fits = false;
+        }
+        if (!fits)
+            throw new IllegalArgumentException(op + ": [" + outer + ", " + axis + ", " + inner + "] does not fit "
                     + x.describe() + " -> " + out.describe());
     }
 
-    /** sumSquares and hasNonFinite: one dense input. */
-    public static void reduction(String op, Device device, Tensor x) { resident(op, device, x); }
+    /** The sum of squares: one dense floating input (the kernel has no integer version). */
+    public static void sumSquares(Device device, Tensor x) {
+        resident("sumSquares", device, required("sumSquares", x, "x"));
+        floating("sumSquares", x);
+    }
+
+    /** The non-finite test: one dense input of any dtype (an integer tensor has none). */
+    public static void hasNonFinite(Device device, Tensor x) { resident("hasNonFinite", device, required("hasNonFinite", x, "x")); }
 }

@@ -39,7 +39,8 @@ public final class KernelArgs {
     public static void sameSize(String op, Tensor like, Tensor... ts) {
         for (Tensor t : ts)
             if (t != null && (t.numel() != like.numel() || t.dtype() != like.dtype()))
-                throw new IllegalArgumentException(op + ": " + t.describe() + " does not match " + like.describe());
+                throw new IllegalArgumentException(op + ": " + t.describe() + " does not match " + like.describe()
+                        + " (same dtype and element count)");
     }
 
     /** {@code t} holds exactly {@code numel} elements of {@code dtype}. */
@@ -48,10 +49,29 @@ public final class KernelArgs {
             throw new IllegalArgumentException(op + ": " + t.describe() + " must hold " + numel + " " + dtype + " elements");
     }
 
+    /** {@code t} holds exactly {@code numel} elements of {@code dtype}; the message names the argument. */
+    public static void sized(String op, Tensor t, long numel, DType dtype, String what) {
+        if (t != null && (t.numel() != numel || t.dtype() != dtype))
+            throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must hold " + numel + " " + dtype
+                    + " elements");
+    }
+
+    /** A floating tensor (the kernels have no integer version). */
+    public static void floating(String op, Tensor t) {
+        if (!t.dtype().isFloating()) throw new IllegalArgumentException(op + ": " + t.describe() + " must be F32 or F64");
+    }
+
     /** The length of the last axis, which a row-wise kernel works along. */
     public static long lastDim(String op, Tensor t) {
         if (t.rank() == 0) throw new IllegalArgumentException(op + ": " + t.describe() + " has no last axis");
         return t.dim(-1);
+    }
+
+    /** The row length of a kernel that divides by it: a last axis, and not an empty one. */
+    public static long nonEmptyLastDim(String op, Tensor t) {
+        long cols = lastDim(op, t);
+        if (cols == 0) throw new IllegalArgumentException(op + ": " + t.describe() + " has an empty last axis");
+        return cols;
     }
 
     /** Rows of the [rows, cols] view of {@code t} (0 when a row is empty). */
@@ -61,6 +81,15 @@ public final class KernelArgs {
     public static long matrixRows(String op, Tensor t, String what) {
         if (t.rank() != 2) throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must have rank 2");
         return t.dim(0);
+    }
+
+    /** The element count of an [nr, nc] matrix, or -1 (which no tensor holds) when the product overflows. */
+    public static long cells(long nr, long nc) {
+        try {
+            return Math.multiplyExact(nr, nc);
+        } catch (ArithmeticException overflow) {
+            return -1;
+        }
     }
 
     /** Optional identity labels: {@code n} I64 values. */

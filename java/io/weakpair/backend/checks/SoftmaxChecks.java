@@ -5,23 +5,30 @@ import io.weakpair.tensor.Tensor;
 
 import static io.weakpair.backend.checks.KernelArgs.*;
 
-/** wp/softmax.h: rows of the last axis; input, output and gradients all of one size. */
+/**
+ * wp/softmax.h: floating rows of the last axis (a scalar has none: the op makes it [1] first);
+ * input, output and gradients all of one size.
+ */
 public final class SoftmaxChecks {
     private SoftmaxChecks() {}
 
-    /** Returns the row length (1 for a scalar: a softmax over one value). */
+    /** Returns the row length (0: nothing to compute). */
     public static long forward(Device device, Tensor x, Tensor y, boolean log) {
         String op = log ? "logSoftmaxForward" : "softmaxForward";
-        resident(op, device, x, y);
+        resident(op, device, required(op, x, "x"), required(op, y, "y"));
+        floating(op, x);
+        long cols = lastDim(op, x);
         sameSize(op, x, y);
-        return x.rank() == 0 ? 1 : x.dim(-1);
+        return cols;
     }
 
-    /** Returns the row length (1 for a scalar). */
+    /** Returns the row length (0: nothing to compute). */
     public static long backward(Device device, Tensor y, Tensor gy, Tensor gx, boolean log) {
         String op = log ? "logSoftmaxBackward" : "softmaxBackward";
-        resident(op, device, y, gy, gx);
+        resident(op, device, required(op, y, "y"), required(op, gy, "gy"), required(op, gx, "gx"));
+        floating(op, y);
+        long cols = lastDim(op, y);
         sameSize(op, y, gy, gx);
-        return y.rank() == 0 ? 1 : y.dim(-1);
+        return cols;
     }
 }

@@ -5,6 +5,7 @@ import io.weakpair.backend.BinaryOp;
 import io.weakpair.backend.UnaryOp;
 import io.weakpair.backend.checks.AdamWChecks;
 import io.weakpair.backend.checks.AttentionChecks;
+import io.weakpair.backend.checks.ContrastiveChecks;
 import io.weakpair.backend.checks.CrossEntropyChecks;
 import io.weakpair.backend.checks.DropoutChecks;
 import io.weakpair.backend.checks.ElementwiseChecks;
@@ -14,7 +15,9 @@ import io.weakpair.backend.checks.KernelArgs;
 import io.weakpair.backend.checks.L2NormChecks;
 import io.weakpair.backend.checks.LayerNormChecks;
 import io.weakpair.backend.checks.PatchifyChecks;
+import io.weakpair.backend.checks.SimilarityChecks;
 import io.weakpair.backend.checks.SoftmaxChecks;
+import io.weakpair.backend.checks.UncertaintyChecks;
 import io.weakpair.nativ.cuda.CudaKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -121,7 +124,7 @@ public final class CudaBackend extends CudaMemory {
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        ElementwiseChecks.binary(op.name().toLowerCase(Locale.ROOT), device, a, b, out);
+        ElementwiseChecks.binary(device, op, a, b, out);
         if (out.numel() == 0) return;
         CudaKernels.wpc_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
                 b.address(), b.strides(), out.address(), out.strides(), stream());
@@ -129,13 +132,13 @@ public final class CudaBackend extends CudaMemory {
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y, double alpha, double beta) {
-        ElementwiseChecks.unary(device, x, y);
+        ElementwiseChecks.unary(device, op, x, y);
         CudaKernels.wpc_unary(op.code(), x.dtype().code(), x.numel(), x.address(), y.address(), alpha, beta, stream());
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
-        ElementwiseChecks.unaryBackward(device, x, y, gy, gx);
+        ElementwiseChecks.unaryBackward(device, op, x, y, gy, gx);
         CudaKernels.wpc_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
                 gx.address(), alpha, stream());
     }
@@ -170,7 +173,7 @@ public final class CudaBackend extends CudaMemory {
 
     @Override
     public double sumSquares(Tensor x) {
-        ElementwiseChecks.reduction("sumSquares", device, x);
+        ElementwiseChecks.sumSquares(device, x);
         long s = stream();
         CudaKernels.wpc_sum_squares(x.dtype().code(), x.numel(), x.address(), scratch, 0, s);
         double[] out = new double[1];
@@ -186,7 +189,7 @@ public final class CudaBackend extends CudaMemory {
         long s = stream();
         CudaKernels.wpc_memset_async(scratch, 0, 8, s);
         for (Tensor x : tensors) {
-            ElementwiseChecks.reduction("sumSquares", device, x);
+            ElementwiseChecks.sumSquares(device, x);
             CudaKernels.wpc_sum_squares(x.dtype().code(), x.numel(), x.address(), scratch, 1, s);
         }
         double[] out = new double[1];
@@ -196,7 +199,7 @@ public final class CudaBackend extends CudaMemory {
 
     @Override
     public boolean hasNonFinite(Tensor x) {
-        ElementwiseChecks.reduction("hasNonFinite", device, x);
+        ElementwiseChecks.hasNonFinite(device, x);
         if (!x.dtype().isFloating()) return false;
         long s = stream();
         CudaKernels.wpc_has_nonfinite(x.dtype().code(), x.address(), x.numel(), scratch + 16, s);
@@ -208,7 +211,7 @@ public final class CudaBackend extends CudaMemory {
     @Override
     public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
                      long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
-        if (!GemmChecks.gemm(device, transA, transB, batch, m, n, k, a, lda, b, ldb, c, ldc)) return;
+        if (!GemmChecks.gemm(device, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC)) return;
         gemms.forInner(k).gemm(c.dtype().code(), transA, transB, batch, m, n, k, alpha, a.address(), lda, strideA, b.address(),
                 ldb, strideB, beta, c.address(), ldc, strideC);
     }
@@ -217,7 +220,7 @@ public final class CudaBackend extends CudaMemory {
     public void gemmBuiltin(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a,
                             long lda, long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc,
                             long strideC) {
-        if (!GemmChecks.gemm(device, transA, transB, batch, m, n, k, a, lda, b, ldb, c, ldc)) return;
+        if (!GemmChecks.gemm(device, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC)) return;
         gemms.builtin().gemm(c.dtype().code(), transA, transB, batch, m, n, k, alpha, a.address(), lda, strideA, b.address(),
                 ldb, strideB, beta, c.address(), ldc, strideC);
     }
@@ -322,7 +325,7 @@ public final class CudaBackend extends CudaMemory {
 
     @Override
     public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
-        DropoutChecks.forward(device, x, y, mask);
+        DropoutChecks.forward(device, x, y, mask, p);
         CudaKernels.wpc_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p, seed, stream());
     }
 
@@ -369,34 +372,15 @@ public final class CudaBackend extends CudaMemory {
     // CPU backend in tests/java/io/weakpair/backend/cuda/CudaMethodOpsTest). The products run on
     // cuBLAS; the fused loss (materialised or tiled, as chosen) and mining: CudaContrastive.
 
-    static void labels(String op, Tensor labels, long n) { KernelArgs.labels(op, labels, n); }
-
-    static long rowsOf2d(String op, Tensor t, String what) { return KernelArgs.matrixRows(op, t, what); }
-
-    static void contiguous(String op, Tensor... ts) { KernelArgs.contiguous(op, ts); }
-
-    static void sameSize(String op, Tensor like, Tensor... ts) { KernelArgs.sameSize(op, like, ts); }
-
-    static void sized(String op, Tensor t, long numel, DType dtype) { KernelArgs.sized(op, t, numel, dtype); }
-
     /** A device buffer from the allocator for the duration of one call (freed in stream order). */
     private long workspace(long bytes) { return allocator.allocate(Math.max(bytes, 1)); }
 
     @Override
     public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
                                   Tensor normRows, Tensor normCols, Tensor logits) {
-        String op = "similarityForward";
-        here(op, featRows, featCols, unitRows, unitCols, normRows, normCols, logits);
-        contiguous(op, featRows, featCols, unitRows, unitCols, normRows, normCols, logits);
-        long nr = rowsOf2d(op, featRows, "featRows"), nc = rowsOf2d(op, featCols, "featCols"), dim = featRows.dim(1);
-        if (featCols.dim(1) != dim) throw new IllegalArgumentException(op + ": feature widths differ: " + featRows.describe() + ", " + featCols.describe());
-        if (!(tau > 0)) throw new IllegalArgumentException(op + ": tau must be > 0, got " + tau);
+        SimilarityChecks.forward(device, featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
+        long nr = featRows.dim(0), nc = featCols.dim(0), dim = featRows.dim(1);
         DType dt = featRows.dtype();
-        sameSize(op, featRows, unitRows);
-        sameSize(op, featCols, unitCols);
-        sized(op, normRows, nr, dt);
-        sized(op, normCols, nc, dt);
-        sized(op, logits, nr * nc, dt);
         if (nr == 0 || nc == 0 || dim == 0) return;
         long s = stream();
         CudaKernels.wpc_similarity_normalize(dt.code(), nr, dim, featRows.address(), unitRows.address(), normRows.address(), s);
@@ -409,19 +393,10 @@ public final class CudaBackend extends CudaMemory {
     @Override
     public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
                                    Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        String op = "similarityBackward";
-        here(op, unitRows, unitCols, normRows, normCols, logits, gradLogits, gradRows, gradCols, gradTau);
-        contiguous(op, unitRows, unitCols, normRows, normCols, logits, gradLogits, gradRows, gradCols, gradTau);
-        long nr = rowsOf2d(op, unitRows, "unitRows"), nc = rowsOf2d(op, unitCols, "unitCols"), dim = unitRows.dim(1);
+        SimilarityChecks.backward(device, unitRows, unitCols, normRows, normCols, tau, logits, gradLogits, gradRows, gradCols,
+                gradTau);
+        long nr = unitRows.dim(0), nc = unitCols.dim(0), dim = unitRows.dim(1);
         DType dt = unitRows.dtype();
-        sized(op, unitCols, nc * dim, dt);
-        sized(op, normRows, nr, dt);
-        sized(op, normCols, nc, dt);
-        sized(op, logits, nr * nc, dt);
-        sized(op, gradLogits, nr * nc, dt);
-        sameSize(op, unitRows, gradRows);
-        sameSize(op, unitCols, gradCols);
-        sized(op, gradTau, 1, dt);
         if (nr == 0 || nc == 0 || dim == 0) return;
         long s = stream();
         double invTau = dt == DType.F32 ? (float) (1.0 / tau) : 1.0 / tau;
@@ -447,32 +422,20 @@ public final class CudaBackend extends CudaMemory {
 
     @Override
     public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
-        String op = "uncertaintyConfidence";
-        here(op, logits, rowLabels, colLabels, confI2t, confT2i);
-        contiguous(op, logits, rowLabels, colLabels, confI2t, confT2i);
-        long nr = rowsOf2d(op, logits, "logits"), nc = logits.dim(1);
-        labels(op, rowLabels, nr);
-        labels(op, colLabels, nc);
-        sameSize(op, logits, confI2t, confT2i);
-        CudaKernels.wpc_uncertainty_confidence(logits.dtype().code(), nr, nc, logits.address(), addr(rowLabels),
+        UncertaintyChecks.confidence(device, logits, rowLabels, colLabels, confI2t, confT2i);
+        CudaKernels.wpc_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(), addr(rowLabels),
                 addr(colLabels), addr(confI2t), addr(confT2i), stream());
     }
 
     @Override
     public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
                                   Tensor confT2i, Tensor losses, Tensor gradLogits) {
-        String op = "contrastiveLogits";
-        here(op, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
-        contiguous(op, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
-        long nr = rowsOf2d(op, logits, "logits"), nc = logits.dim(1);
-        labels(op, rowLabels, nr);
-        labels(op, colLabels, nc);
-        sameSize(op, logits, confI2t, confT2i, gradLogits);
-        sized(op, losses, 3, logits.dtype());
+        ContrastiveChecks.logits(device, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
+        long nr = logits.dim(0), nc = logits.dim(1);
         int dt = logits.dtype().code();
         long ws = workspace(CudaKernels.wpc_contrastive_logits_workspace_bytes(dt, nr, nc));
         CudaKernels.wpc_contrastive_logits(dt, nr, nc, logits.address(), addr(rowLabels), addr(colLabels), alpha,
-                addr(confI2t), addr(confT2i), addr(losses), addr(gradLogits), ws, stream());
+                addr(confI2t), addr(confT2i), losses.address(), addr(gradLogits), ws, stream());
         allocator.free(ws);
     }
 

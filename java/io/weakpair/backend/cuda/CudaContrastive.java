@@ -1,6 +1,8 @@
 package io.weakpair.backend.cuda;
 
 import io.weakpair.backend.MiningMode;
+import io.weakpair.backend.checks.ContrastiveChecks;
+import io.weakpair.backend.checks.MiningChecks;
 import io.weakpair.nativ.cuda.CudaKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -35,30 +37,14 @@ final class CudaContrastive {
     void fused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels, double alpha,
                Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows, Tensor losses, Tensor gradRows,
                Tensor gradCols, Tensor gradTau) {
-        String op = "contrastiveFused";
-        backend.here(op, featRows, featCols, rowLabels, colLabels, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
-        CudaBackend.contiguous(op, featRows, featCols, rowLabels, colLabels, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
-        long nr = CudaBackend.rowsOf2d(op, featRows, "featRows"), nc = CudaBackend.rowsOf2d(op, featCols, "featCols");
-        long dim = featRows.dim(1);
-        if (featCols.dim(1) != dim)
-            throw new IllegalArgumentException(op + ": feature widths differ: " + featRows.describe() + ", " + featCols.describe());
-        if (blockRows < 0) throw new IllegalArgumentException(op + ": blockRows must be >= 0, got " + blockRows);
+        ContrastiveChecks.fused(backend.device(), featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows,
+                losses, gradRows, gradCols, gradTau);
         if (keepLogits) {
             materialised(featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
             return;
         }
         DType dt = featRows.dtype();
-        if (dt != DType.F32 && dt != DType.F64)
-            throw new IllegalArgumentException(op + ": features " + featRows.describe() + " must be F32 or F64");
-        if (!(tau > 0)) throw new IllegalArgumentException(op + ": tau must be > 0, got " + tau);
-        CudaBackend.sameSize(op, featRows, gradRows);
-        CudaBackend.sameSize(op, featCols, gradCols);
-        CudaBackend.sized(op, losses, 3, dt);
-        CudaBackend.sized(op, gradTau, 1, dt);
-        CudaBackend.labels(op, rowLabels, nr);
-        CudaBackend.labels(op, colLabels, nc);
-        CudaBackend.sized(op, confI2t, nr * nc, dt);
-        CudaBackend.sized(op, confT2i, nr * nc, dt);
+        long nr = featRows.dim(0), nc = featCols.dim(0), dim = featRows.dim(1);
         if (nr == 0 || nc == 0 || dim == 0) return;
         tiled(dt, nr, nc, dim, featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, blockRows,
                 losses, gradRows, gradCols, gradTau);
@@ -112,7 +98,7 @@ final class CudaContrastive {
                 gemm.gemm(code, false, true, 1, rows, nc, dim, invTau, f + t * i0 * dim, dim, 0, g, dim, 0, 0, block, nc, 0);
                 CudaKernels.wpc_contrastive_tiled_add_block(code, nr, nc, i0, rows, block, rl, cl, alpha, ci, ct, ws, s);
             }
-            CudaKernels.wpc_contrastive_tiled_finish(code, nr, nc, rl, cl, alpha, ct, addr(losses), ws, s);
+            CudaKernels.wpc_contrastive_tiled_finish(code, nr, nc, rl, cl, alpha, ct, losses.address(), ws, s);
             if (gradRows == null && gradCols == null && gradTau == null) return;
             for (long i0 = 0; i0 < nr; i0 += br) {
                 long rows = Math.min(br, nr - i0);
@@ -137,7 +123,7 @@ final class CudaContrastive {
     }
 
     void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText, Tensor hardNegImage) {
-        long n = checkMining("mineHardNegatives", logits, labels, mode, hardNegText, hardNegImage);
+        long n = MiningChecks.hardNegatives(backend.device(), logits, labels, mode, hardNegText, hardNegImage);
         int code = logits.dtype().code();
         long bytes = CudaKernels.wpc_mining_hard_negatives_workspace_bytes(code, n);
         long ws = bytes > 0 ? allocator.allocate(bytes) : 0;
@@ -150,7 +136,7 @@ final class CudaContrastive {
     }
 
     void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
-        long n = checkMining("mineWeakPositives", logits, labels, mode, weakPosText);
+        long n = MiningChecks.weakPositives(backend.device(), logits, labels, mode, weakPosText);
         int code = logits.dtype().code();
         long bytes = CudaKernels.wpc_mining_weak_positives_workspace_bytes(code, n);
         long ws = bytes > 0 ? allocator.allocate(bytes) : 0;
@@ -160,21 +146,6 @@ final class CudaContrastive {
         } finally {
             if (ws != 0) allocator.free(ws);
         }
-    }
-
-    /** Validates a mining call; returns n. */
-    private long checkMining(String op, Tensor logits, Tensor labels, MiningMode mode, Tensor... outs) {
-        backend.here(op, logits, labels);
-        backend.here(op, outs);
-        CudaBackend.contiguous(op, logits, labels);
-        CudaBackend.contiguous(op, outs);
-        long n = CudaBackend.rowsOf2d(op, logits, "logits");
-        if (logits.dim(1) != n) throw new IllegalArgumentException(op + ": logits " + logits.describe() + " must be square");
-        if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
-        CudaBackend.labels(op, labels, n);
-        for (Tensor o : outs) CudaBackend.sized(op, o, n, DType.I32);
-        if (mode == null) throw new IllegalArgumentException(op + ": mining mode is null");
-        return n;
     }
 
     private static long addr(Tensor t) { return t == null ? 0 : t.address(); }

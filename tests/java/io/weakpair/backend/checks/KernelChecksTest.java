@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * Direct Backend calls with sizes the kernel would read or write past: each family's checks
  * turn them into an exception naming the call (before, the CPU backend passed them straight
  * to the kernel: an out-of-bounds access, a crashed JVM at best). The CUDA backend runs the
- * same checks (CudaKernelsTest, on the emulator).
+ * same checks (SharedChecksTest runs misuse on both backends; CudaKernelsTest on the device).
  */
 @ExtendWith(ScopePerTest.class)
 class KernelChecksTest {

@@ -18,12 +18,20 @@ public final class CudaTestSupport {
     private CudaTestSupport() {}
 
     public static Device device() {
-        if (!CudaBackends.isAvailable() && CudaProbe.raw().loaded() && !CudaProbe.raw().gpuBuild())
-            System.setProperty(CudaProbe.EMULATOR_PROPERTY, "true");
-        Assumptions.assumeTrue(CudaBackends.isAvailable(), () -> "skipped: no CUDA device: " + Backends.cudaUnavailableReason());
+        Assumptions.assumeTrue(deviceIfAny() != null, () -> "skipped: no CUDA device: " + Backends.cudaUnavailableReason());
         CudaBackend b = CudaBackends.get(0);
         System.out.println("CUDA tests on " + b.describe());
         return Device.cuda(0);
+    }
+
+    /**
+     * cuda:0 (a GPU, or the emulator in an emulator build) when there is one, else null: for
+     * tests that run on the CPU in any case and on the device as well where there is one.
+     */
+    public static Device deviceIfAny() {
+        if (!CudaBackends.isAvailable() && CudaProbe.raw().loaded() && !CudaProbe.raw().gpuBuild())
+            System.setProperty(CudaProbe.EMULATOR_PROPERTY, "true");
+        return CudaBackends.isAvailable() ? Device.cuda(0) : null;
     }
 
     public static CudaBackend backend() { return CudaBackends.get(device().index()); }
