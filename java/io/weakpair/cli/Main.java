@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 AblateCommand.class,
                 EvalCommand.class,
+                ProbeCommand.class,
                 InitCommand.class,
                 EmbedCommand.class,
                 IndexCommand.class,
