@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                         + "folder, and finished runs are reused when the study is run again.",
                 "The base configuration is train's (defaults < --config < flags and --set). The protocol: docs/ablation.md."})
 final class AblateCommand implements Callable<Integer> {
-    private static final Map<String, ConfigKey> FLAGS = ConfigFlags.of("--preset", "--batch", "--epochs", "--max-steps", "--lambda-mlm", "--k-test", "--device");
+    private static final Map<String, ConfigKey> FLAGS = ConfigFlags.of("--preset", "--init", "--batch", "--epochs", "--max-steps", "--lambda-mlm", "--k-test", "--device");
 
     @Spec
     CommandSpec spec;
@@ -48,8 +48,12 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--variants", paramLabel = "LIST", description = "comma-separated subset, e.g. itc-id,uitc-0.6 (default: all six)")
     String variants;
 
-    @Option(names = "--preset", description = "model preset (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", description = "model preset; given without --init, every run trains it from scratch (default: ${DEFAULT-VALUE})")
     String preset;
+
+    @Option(names = "--init", paramLabel = "CK", description = "every run starts from this checkpoint; pretrained: the shipped "
+            + "pre-trained tiny model; none: a fresh preset, the from-scratch study (default: ${DEFAULT-VALUE})")
+    String init;
 
     @Option(names = "--batch", paramLabel = "PxK", description = "identities x instances (K >= 3 recommended) (default: ${DEFAULT-VALUE})")
     String batch;

@@ -69,10 +69,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stage", description = "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM) (default: ${DEFAULT-VALUE})")
     String stage;
 
-    @Option(names = "--preset", description = "model preset for a fresh start: tiny, small, base (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", description = "model preset for a fresh start: tiny, small, base; given without --init, the run "
+            + "trains it from scratch (default: ${DEFAULT-VALUE})")
     String preset;
 
-    @Option(names = "--init", paramLabel = "CK", description = "start from this checkpoint (its vocabulary beside it) instead of a fresh preset")
+    @Option(names = "--init", paramLabel = "CK", description = "start from this checkpoint (its vocabulary beside it); pretrained: the "
+            + "shipped pre-trained tiny model (models/README.md); none: a fresh preset (default: ${DEFAULT-VALUE})")
     String init;
 
     @Option(names = "--image-size", paramLabel = "HxW", description = "input size, e.g. 128x48 (default: ${DEFAULT-VALUE})")
@@ -87,10 +89,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", description = "stop after this many steps, 0 for no limit (default: ${DEFAULT-VALUE})")
     String maxSteps;
 
-    @Option(names = "--lr", description = "peak learning rate of the encoders (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", description = "peak learning rate of the encoders (default: 1e-4 fine-tuning a checkpoint, 1e-3 from scratch)")
     String lr;
 
-    @Option(names = "--lr-heads", description = "peak learning rate of the projections and heads (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-heads", description = "peak learning rate of the projections and heads (default: 5e-4 fine-tuning a checkpoint, "
+            + "1e-3 from scratch)")
     String lrHeads;
 
     @Option(names = "--weight-decay", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")

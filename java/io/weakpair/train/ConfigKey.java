@@ -16,26 +16,30 @@ public enum ConfigKey {
     STAGE("stage", Kind.CHOICE, "finetune", "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM): sets the defaults of targets and matching",
             "finetune", "pretrain"),
     PRESET("preset", Kind.CHOICE, "tiny", "model preset for a fresh start (ignored with init)", "tiny", "small", "base"),
-    INIT("init", Kind.TEXT, "", "start from this checkpoint (its vocabulary beside it; a run or checkpoint folder: its model.safetensors) instead of a fresh preset; empty: fresh"),
-    IMAGE_SIZE("image_size", Kind.SIZE, "64x32", "input image size HxW; preset: the model's own (tiny: 128x48); the default 64x32 is "
-            + "the main job's: a quarter of tiny's pixels, twice the steps per second and a better R@1 in the same time"),
+    INIT("init", Kind.TEXT, "pretrained", "start from this checkpoint (its vocabulary beside it; a run or checkpoint folder: its "
+            + "model.safetensors); pretrained: the shipped pre-trained tiny model (models/README.md); none: a fresh preset. A preset "
+            + "given without init trains from scratch"),
+    IMAGE_SIZE("image_size", Kind.SIZE, "preset", "input image size HxW; preset: the starting checkpoint's own, else the preset's "
+            + "(tiny: 128x48); a smaller size trains faster from scratch (64x32: a quarter of the pixels)"),
     DATASET("dataset", Kind.TEXT, "", "dataset folder (CUHK-PEDES, ICFG-PEDES or RSTPReid layout); empty: the built-in synthetic benchmark"),
     DATASET_FORMAT("dataset_format", Kind.CHOICE, "auto", "dataset layout; auto: from the annotation file present",
             "auto", "cuhk-pedes", "icfg-pedes", "rstpreid"),
     BATCH("batch", Kind.BATCH, "16x4", "P identities x K instances per identity per batch (K >= 2: weak pairs need company)"),
-    EPOCHS("epochs", Kind.INT, "8", "passes over the training pairs", 1, 100_000),
+    EPOCHS("epochs", Kind.INT, "6", "passes over the training pairs", 1, 100_000),
     MAX_STEPS("max_steps", Kind.INT, "0", "stop after this many steps; 0: no limit", 0, Integer.MAX_VALUE),
-    LR("lr", Kind.REAL, "1e-3", "peak learning rate of the encoders", 1e-12, 10),
-    LR_HEADS("lr_heads", Kind.REAL, "1e-3", "peak learning rate of the projections, the ITM head and the temperature", 1e-12, 10),
-    MIN_LR("min_lr", Kind.REAL, "1e-5", "learning rate at the end of the cosine (at most lr)", 0, 10),
+    LR("lr", Kind.REAL, null, "peak learning rate of the encoders; default 1e-4 when fine-tuning a checkpoint (init), 1e-3 from scratch",
+            1e-12, 10),
+    LR_HEADS("lr_heads", Kind.REAL, null, "peak learning rate of the projections, the ITM head and the temperature; default 5e-4 when "
+            + "fine-tuning a checkpoint (init), 1e-3 from scratch", 1e-12, 10),
+    MIN_LR("min_lr", Kind.REAL, "1e-6", "learning rate at the end of the cosine (at most lr)", 0, 10),
     WEIGHT_DECAY("weight_decay", Kind.REAL, "0.02", "AdamW decoupled weight decay (biases, LayerNorm, embeddings and temp excluded)", 0, 10),
-    WARMUP_STEPS("warmup_steps", Kind.INT, "100", "linear warm-up steps", 0, Integer.MAX_VALUE),
+    WARMUP_STEPS("warmup_steps", Kind.INT, "50", "linear warm-up steps", 0, Integer.MAX_VALUE),
     GRAD_CLIP("grad_clip", Kind.REAL, "5.0", "global gradient-norm clip; 0: off", 0, 1e12),
     TARGETS("targets", Kind.CHOICE, null, "contrastive targets: strict (itc-strict), id (itc-id), uncertainty (uITC); default from stage",
             "strict", "id", "uncertainty"),
     ALPHA("alpha", Kind.REAL, "0.6", "uncertainty weight of uITC, in [0, 1]", 0, 1),
     MATCHING("matching", Kind.CHOICE, null, "matching loss: none, itm or gitm; default from stage", "none", "itm", "gitm"),
-    MATCHING_EPOCHS("matching_epochs", Kind.INT, "2", "the matching loss trains in the run's last N epochs (counted from the step "
+    MATCHING_EPOCHS("matching_epochs", Kind.INT, "3", "the matching loss trains in the run's last N epochs (counted from the step "
             + "budget); earlier ones train the contrastive loss and MLM alone, several times faster; 0: every epoch", 0, 100_000),
     MINING("mining", Kind.CHOICE, "topk", "GITM's hard-negative mining: topk or sample", "topk", "sample"),
     BETA("beta", Kind.REAL, "1.0", "weight of the matching loss", 0, 1e6),
@@ -104,7 +108,7 @@ public enum ConfigKey {
         };
     }
 
-    /** The default as written in a config file; null where another key decides it (targets, matching: the stage). */
+    /** The default as written in a config file; null where another key decides it (targets, matching: the stage; lr, lr_heads: init). */
     public String defaultText() { return defaultText; }
 
     /** The key of that name, or an error that lists the close ones. */

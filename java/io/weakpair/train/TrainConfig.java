@@ -3,6 +3,7 @@ package io.weakpair.train;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.model.Recomputation;
+import io.weakpair.model.ShippedModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,9 @@ public final class TrainConfig {
         String text = switch (key) {
             case TARGETS -> stage().equals("pretrain") ? "id" : "uncertainty";
             case MATCHING -> stage().equals("pretrain") ? "itm" : "gitm";
+            // Fine-tuning a trained model takes smaller steps than training one from scratch.
+            case LR -> fromScratch() ? "1e-3" : "1e-4";
+            case LR_HEADS -> fromScratch() ? "1e-3" : "5e-4";
             default -> key.defaultText();
         };
         return key.parse(text, "default");
@@ -94,10 +98,22 @@ public final class TrainConfig {
      * folder, or one of its {@code checkpoints/step-N}) stands for that file.
      */
     public Path init() {
+        if (fromScratch()) return null;
+        if (text(ConfigKey.INIT).equals(ShippedModels.PRETRAINED)) return ShippedModels.pretrainedTiny();
         Path p = path(ConfigKey.INIT);
         if (p != null && Files.isDirectory(p) && Files.isRegularFile(p.resolve(RunFolder.MODEL)))
             return p.resolve(RunFolder.MODEL);
         return p;
+    }
+
+    /**
+     * Whether the run starts from a fresh preset: init is empty or none, or it is the default
+     * (the shipped pre-trained model) while a preset was chosen explicitly.
+     */
+    public boolean fromScratch() {
+        String init = text(ConfigKey.INIT);
+        return init.isEmpty() || init.equals("none")
+                || (init.equals(ShippedModels.PRETRAINED) && !explicit.containsKey(ConfigKey.INIT) && explicit.containsKey(ConfigKey.PRESET));
     }
 
     /** The input size {height, width}, or null for the preset's own. */

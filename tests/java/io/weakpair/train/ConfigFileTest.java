@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,17 +59,25 @@ class ConfigFileTest {
         // the stage decides the objective's defaults
         assertEquals(ContrastiveLoss.Targets.ID, c.objective().targets());
         assertEquals(Objective.Matching.ITM, c.objective().matching());
-        assertNull(TrainConfig.defaults().init());
+        // The main job fine-tunes the shipped model; none, or a preset chosen alone, trains from scratch.
+        assertFalse(TrainConfig.defaults().fromScratch());
+        assertEquals(1e-4, TrainConfig.defaults().lr());
+        assertEquals(5e-4, TrainConfig.defaults().lrHeads());
+        TrainConfig none = TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, "none"), "--init");
+        assertNull(none.init());
+        assertEquals(1e-3, none.lr());
+        assertTrue(TrainConfig.defaults().withAll(Map.of(ConfigKey.PRESET, "small"), "--preset").fromScratch());
+        assertFalse(TrainConfig.defaults().withAll(Map.of(ConfigKey.PRESET, "tiny", ConfigKey.INIT, "pretrained"), "test").fromScratch());
         assertEquals(ContrastiveLoss.Targets.UNCERTAINTY, TrainConfig.defaults().objective().targets());
     }
 
     @Test
     void theMatchingLossJoinsForTheRunsLastEpochs() {
-        TrainConfig d = TrainConfig.defaults();   // gitm in the last 2 epochs
-        assertEquals(18, d.matchingFromEpoch(20));
-        assertEquals(4, d.matchingFromEpoch(6), "counted from the epochs the step budget reaches, not the configured 20");
-        assertEquals(Objective.Matching.NONE, d.objective(3, 6).matching());
-        assertEquals(Objective.Matching.GITM, d.objective(4, 6).matching());
+        TrainConfig d = TrainConfig.defaults();   // gitm in the last 3 epochs
+        assertEquals(17, d.matchingFromEpoch(20));
+        assertEquals(3, d.matchingFromEpoch(6), "counted from the epochs the step budget reaches, not the configured 20");
+        assertEquals(Objective.Matching.NONE, d.objective(2, 6).matching());
+        assertEquals(Objective.Matching.GITM, d.objective(3, 6).matching());
         assertEquals(0, d.matchingFromEpoch(1), "a one-epoch run trains it throughout");
         TrainConfig all = d.withAll(java.util.Map.of(ConfigKey.MATCHING_EPOCHS, 0), "test");
         assertEquals(0, all.matchingFromEpoch(20));

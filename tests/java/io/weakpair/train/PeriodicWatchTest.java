@@ -39,7 +39,7 @@ class PeriodicWatchTest {
     }
 
     private static TrainConfig config(int every) {
-        return TrainConfig.defaults().withAll(Map.of(ConfigKey.BATCH, "4x2", ConfigKey.MAX_STEPS, 12, ConfigKey.EPOCHS, 3,
+        return TrainConfig.defaults().with(ConfigKey.INIT, "none").withAll(Map.of(ConfigKey.BATCH, "4x2", ConfigKey.MAX_STEPS, 12, ConfigKey.EPOCHS, 3,
                 ConfigKey.IMAGE_SIZE, "64x32", ConfigKey.WARMUP_STEPS, 2, ConfigKey.K_TEST, 2, ConfigKey.MATCHING_EPOCHS, 0,
                 ConfigKey.KEEP_CHECKPOINTS, 10, ConfigKey.CHECKPOINT_EVERY, every, ConfigKey.EVAL_EVERY, every), "test");
     }

@@ -34,7 +34,7 @@ class ResumeTest {
     static Path data;
     static Path straight;
 
-    private static final String[] SETTINGS = {"--batch", "4x2", "--epochs", "2", "--warmup", "5", "--k-test", "4", "--lambda-mlm", "1",
+    private static final String[] SETTINGS = {"--init", "none", "--batch", "4x2", "--epochs", "2", "--warmup", "5", "--k-test", "4", "--lambda-mlm", "1",
             "--matching", "gitm", "--set", "matching_epochs=0",
             "--set", "image_size=64x32", "--set", "eval_batch=64", "--set", "keep_checkpoints=5"};
 

@@ -36,7 +36,7 @@ class RunFolderTest {
         Path data = dir.resolve("synth");
         SyntheticGenerator.generate(SynthConfig.defaults().withIds(16).withSize(64, 32), data, 2, null);
         Dataset dataset = DatasetReader.read(data);
-        TrainConfig cfg = TrainConfig.defaults().withAll(Map.of(ConfigKey.BATCH, "4x2", ConfigKey.EPOCHS, 3, ConfigKey.K_TEST, 0,
+        TrainConfig cfg = TrainConfig.defaults().with(ConfigKey.INIT, "none").withAll(Map.of(ConfigKey.BATCH, "4x2", ConfigKey.EPOCHS, 3, ConfigKey.K_TEST, 0,
                 ConfigKey.IMAGE_SIZE, "64x32", ConfigKey.WARMUP_STEPS, 2), "test");
         RunFolder run = RunFolder.prepare(dir.resolve("run"));
         AtomicInteger saves = new AtomicInteger();
