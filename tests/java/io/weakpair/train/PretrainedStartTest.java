@@ -31,7 +31,7 @@ class PretrainedStartTest {
     @TempDir
     Path dir;
 
-    private static final int STEPS = 40;
+    private static final int STEPS = 30;
 
     private static double chanceR1(DatasetSplit test) {
         Map<Integer, Integer> perLabel = new HashMap<>();
@@ -54,7 +54,7 @@ class PretrainedStartTest {
     @Test
     void aShortFineTuneFromTheShippedModelIsFarAboveChanceAndAboveTheSameRunFromScratch() throws IOException {
         Path data = dir.resolve("synth");
-        SyntheticGenerator.generate(SynthConfig.defaults().withIds(400), data, 2, null);
+        SyntheticGenerator.generate(SynthConfig.defaults().withIds(300), data, 2, null);
         Dataset dataset = DatasetReader.read(data);
         double chance = chanceR1(dataset.split(Split.TEST));
         Trainer.Outcome tuned = run(dataset, "pretrained", "tuned"), scratch = run(dataset, "none", "scratch");
@@ -62,7 +62,7 @@ class PretrainedStartTest {
         RetrievalMetrics t = tuned.evaluation().metrics().get("itc"), s = scratch.evaluation().metrics().get("itc");
         System.out.printf("pretrained start: %d steps; ITC R@1 %.4f from the shipped model, %.4f from scratch, chance %.4f (%.0fx / %.1fx)%n",
                 STEPS, t.r1(), s.r1(), chance, t.r1() / chance, s.r1() / chance);
-        assertTrue(t.r1() >= 25 * chance, "fine-tuned ITC R@1 " + t.r1() + " should be at least 25x chance " + chance);
+        assertTrue(t.r1() >= 12 * chance, "fine-tuned ITC R@1 " + t.r1() + " should be at least 12x chance " + chance);
         assertTrue(t.r1() >= 4 * s.r1(), "fine-tuned ITC R@1 " + t.r1() + " should be at least 4x the same run from scratch " + s.r1());
     }
 }
