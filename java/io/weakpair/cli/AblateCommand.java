@@ -75,7 +75,7 @@ final class AblateCommand implements Callable<Integer> {
         final TrainConfig cfg = data.dir != null ? base.withAll(Map.of(ConfigKey.DATASET, data.dir), "DIR") : base;
         if (seeds < 2) throw new UsageException("--seeds must be at least 2 (paired statistics), got " + seeds);
         List<Ablation.Variant> chosen = UsageException.check(() -> variants == null ? Ablation.standard() : Ablation.select(variants));
-        Device dev = CliDevices.resolve(cfg.device());
+        Device dev = DeviceOption.resolve(cfg.device());
         Dataset dataset = data.read(cfg);
         List<Long> seedList = new ArrayList<>();
         for (long s = 0; s < seeds; s++) seedList.add(s);

@@ -134,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig cfg = UsageException.check(this::configuration);
-        Device dev = CliDevices.resolve(cfg.device());
+        Device dev = DeviceOption.resolve(cfg.device());
         if (cfg.threads() > 0) {
             if (cfg.threads() > Runtime.getRuntime().availableProcessors())
                 System.err.println("weakpair train: warning: threads " + cfg.threads() + " exceeds the " + Runtime.getRuntime().availableProcessors()
