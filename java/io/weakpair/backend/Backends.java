@@ -25,6 +25,9 @@ public final class Backends {
     /** Why CUDA cannot be used here, or null when it can. */
     public static String cudaUnavailableReason() { return CudaBackends.unavailableReason(); }
 
+    /** What {@link #resolve} accepts, in the words of every --device help and the device key. */
+    public static final String DEVICE_HELP = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu)";
+
     /**
      * Resolves a command-line device: {@code auto} picks cuda:0 when CUDA is available (a real
      * GPU, never the test emulator), else the CPU; {@code cpu}, {@code cuda}, {@code cuda:N}

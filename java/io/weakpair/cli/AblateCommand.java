@@ -20,18 +20,26 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The paper's ablation, paired by seed and step count (docs/data.md). */
-@Command(name = "ablate", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.class, sortOptions = false,
+@Command(name = "ablate", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Train every variant of the paper's ablation under several seeds and compare them in pairs: itc-strict, itc-id, "
                 + "uitc-0.3, uitc-0.6 (vs itc-id) and uitc+itm, uitc+gitm (vs uitc+itm).",
                 "Under one seed every variant sees the same data, initial weights, batch order and step count. Prints and writes "
                         + "ablation.md and ablation.json (mean +- std per ranking, paired differences and wins); each run keeps its "
                         + "folder, and finished runs are reused when the study is run again.",
-                "The base configuration is train's (defaults < --config < flags and --set). The protocol: docs/ablation.md."})
+                "The base configuration is train's (defaults < --config < flags and --set), less the keys the variants set (stage, "
+                        + "targets, alpha, matching, seed). --max-steps is the pairing unit (0: the epochs decide); K >= 3 is "
+                        + "recommended in --batch; --k-test applies to the matching variants. The protocol: docs/ablation.md."})
 final class AblateCommand implements Callable<Integer> {
-    private static final Map<String, ConfigKey> FLAGS = ConfigFlags.of("--preset", "--init", "--batch", "--epochs", "--max-steps", "--lambda-mlm", "--k-test", "--device");
+    CommandSpec spec;
+
+    /** The flags that set a configuration key (generated from {@link ConfigKey}'s table; none for the keys the study varies). */
+    Map<String, ConfigKey> flags;
 
     @Spec
-    CommandSpec spec;
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        this.flags = ConfigFlags.addTo(spec, Ablation.VARIED);
+    }
 
     @Mixin
     DatasetOptions data;
@@ -48,38 +56,13 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--variants", paramLabel = "LIST", description = "comma-separated subset, e.g. itc-id,uitc-0.6 (default: all six)")
     String variants;
 
-    @Option(names = "--preset", description = "model preset; given without --init, every run trains it from scratch (default: ${DEFAULT-VALUE})")
-    String preset;
-
-    @Option(names = "--init", paramLabel = "CK", description = "every run starts from this checkpoint; pretrained: the shipped "
-            + "pre-trained tiny model; none: a fresh preset, the from-scratch study (default: ${DEFAULT-VALUE})")
-    String init;
-
-    @Option(names = "--batch", paramLabel = "PxK", description = "identities x instances (K >= 3 recommended) (default: ${DEFAULT-VALUE})")
-    String batch;
-
-    @Option(names = "--epochs", description = "epochs per run (default: ${DEFAULT-VALUE})")
-    String epochs;
-
-    @Option(names = "--max-steps", description = "steps per run, the pairing unit; 0: the epochs decide (default: ${DEFAULT-VALUE})")
-    String maxSteps;
-
-    @Option(names = "--lambda-mlm", description = "MLM weight in every variant, 0 for off (default: ${DEFAULT-VALUE})")
-    String lambdaMlm;
-
-    @Option(names = "--k-test", description = "ITM re-ranking depth for the matching variants (default: ${DEFAULT-VALUE})")
-    String kTest;
-
-    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Override
     public Integer call() throws IOException {
-        TrainConfig base = settings.build(spec, FLAGS);
+        TrainConfig base = settings.build(spec, flags);
         final TrainConfig cfg = data.dir != null ? base.withAll(Map.of(ConfigKey.DATASET, data.dir), "DIR") : base;
         if (seeds < 2) throw new UsageException("--seeds must be at least 2 (paired statistics), got " + seeds);
         List<Ablation.Variant> chosen = UsageException.check(() -> variants == null ? Ablation.standard() : Ablation.select(variants));
-        Device dev = CliDevices.resolve(cfg.device());
+        Device dev = DeviceOption.resolve(cfg.device());
         Dataset dataset = data.read(cfg);
         List<Long> seedList = new ArrayList<>();
         for (long s = 0; s < seeds; s++) seedList.add(s);

@@ -1,67 +1,62 @@
 package io.weakpair.cli;
 
 import io.weakpair.train.ConfigKey;
-import picocli.CommandLine.IDefaultValueProvider;
-import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The flags that set one training-configuration key each (train and ablate share the names),
- * and their help defaults taken from the key table, so {@code --help} always shows the value a
- * run uses instead of a copy that drifts from {@link ConfigKey}.
+ * The flags that set one training-configuration key each, generated from {@link ConfigKey}'s
+ * table for train and ablate: the names ({@link ConfigKey#flags}), the help and the default
+ * shown by {@code --help} all come from the table, so they cannot drift from what a run uses.
+ * The values stay text; {@link ConfigOptions#build} parses them with the key, naming the flag
+ * in any error.
  */
-public final class ConfigFlags implements IDefaultValueProvider {
-    private static final Map<String, ConfigKey> ALL;
+final class ConfigFlags {
+    private ConfigFlags() {}
 
-    static {
-        Map<String, ConfigKey> m = new LinkedHashMap<>();
-        m.put("--stage", ConfigKey.STAGE);
-        m.put("--preset", ConfigKey.PRESET);
-        m.put("--init", ConfigKey.INIT);
-        m.put("--image-size", ConfigKey.IMAGE_SIZE);
-        m.put("--batch", ConfigKey.BATCH);
-        m.put("--epochs", ConfigKey.EPOCHS);
-        m.put("--max-steps", ConfigKey.MAX_STEPS);
-        m.put("--lr", ConfigKey.LR);
-        m.put("--lr-heads", ConfigKey.LR_HEADS);
-        m.put("--weight-decay", ConfigKey.WEIGHT_DECAY);
-        m.put("--warmup", ConfigKey.WARMUP_STEPS);
-        m.put("--targets", ConfigKey.TARGETS);
-        m.put("--alpha", ConfigKey.ALPHA);
-        m.put("--matching", ConfigKey.MATCHING);
-        m.put("--mining", ConfigKey.MINING);
-        m.put("--beta", ConfigKey.BETA);
-        m.put("--lambda-mlm", ConfigKey.LAMBDA_MLM);
-        m.put("--k-test", ConfigKey.K_TEST);
-        m.put("--seed", ConfigKey.SEED);
-        m.put("--recompute", ConfigKey.RECOMPUTE);
-        m.put("--device", ConfigKey.DEVICE);
-        ALL = Collections.unmodifiableMap(m);
-    }
-
-    /** The given flags with their keys, in the order given. */
-    static Map<String, ConfigKey> of(String... flags) {
-        Map<String, ConfigKey> m = new LinkedHashMap<>();
-        for (String f : flags) {
-            ConfigKey k = ALL.get(f);
-            if (k == null) throw new IllegalArgumentException("no configuration flag " + f + " (known: " + ALL.keySet() + ")");
-            m.put(f, k);
+    /**
+     * Adds a flag for every key but {@code except} to {@code spec} (after its declared options)
+     * and returns them: the flag's first name to its key, in table order.
+     */
+    static Map<String, ConfigKey> addTo(CommandSpec spec, Set<ConfigKey> except) {
+        Map<String, ConfigKey> added = new LinkedHashMap<>();
+        for (ConfigKey k : ConfigKey.values()) {
+            if (except.contains(k)) continue;
+            List<String> names = k.flags();
+            for (String n : names)
+                if (spec.findOption(n) != null)
+                    throw new IllegalStateException(spec.name() + ": flag " + n + " of key " + k.key() + " is taken by another option; "
+                            + "give the key another flag in ConfigKey.flags");
+            spec.addOption(OptionSpec.builder(names.toArray(new String[0]))
+                    .type(String.class)
+                    .paramLabel(paramLabel(k))
+                    .description(description(k))
+                    .build());
+            added.put(names.get(0), k);
         }
-        return Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(added);
     }
 
-    /** Every configuration flag. */
-    static Map<String, ConfigKey> all() { return ALL; }
+    /** The key's help and its default as the table writes it (none where another key decides it, or when empty). */
+    static String description(ConfigKey k) {
+        String d = k.defaultText();
+        return d == null || d.isEmpty() ? k.help() : k.help() + " (default: " + d + ")";
+    }
 
-    @Override
-    public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option)) return null;
-        ConfigKey key = Arrays.stream(option.names()).map(ALL::get).filter(k -> k != null).findFirst().orElse(null);
-        return key == null ? null : key.defaultText();
+    private static String paramLabel(ConfigKey k) {
+        return switch (k.kind()) {
+            case INT, WHOLE -> "N";
+            case REAL -> "X";
+            case SIZE -> "HxW";
+            case BATCH -> "PxK";
+            case CHOICE -> String.join("|", k.choices());
+            case TEXT -> k.key().toUpperCase(java.util.Locale.ROOT);
+        };
     }
 }

@@ -4,6 +4,8 @@ import io.weakpair.train.ConfigFile;
 import io.weakpair.train.ConfigKey;
 import io.weakpair.train.TrainConfig;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -26,6 +28,15 @@ final class ConfigOptions {
     /** Whether anything beyond the command's flags was given. */
     boolean given() { return file != null || !set.isEmpty(); }
 
+    /** The name of {@code option} as the command line last wrote it (a flag may have an older alias), for messages. */
+    private static String typedName(ParseResult parsed, OptionSpec option) {
+        String typed = option.names()[0];
+        for (String arg : parsed.originalArgs())
+            for (String name : option.names())
+                if (arg.equals(name) || arg.startsWith(name + "=")) typed = name;
+        return typed;
+    }
+
     /**
      * The configuration: defaults, the file, then the flags the user matched among {@code flags}
      * (flag name to key), then --set.
@@ -41,9 +52,12 @@ final class ConfigOptions {
                     throw new IllegalArgumentException("cannot read the configuration " + file + ": " + e.getMessage());
                 }
             }
+            ParseResult parsed = spec.commandLine().getParseResult();
             for (Map.Entry<String, ConfigKey> f : flags.entrySet())
-                if (spec.commandLine().getParseResult().hasMatchedOption(f.getKey()))
-                    cfg = cfg.withAll(Map.of(f.getValue(), spec.findOption(f.getKey()).getValue()), f.getKey());
+                if (parsed.hasMatchedOption(f.getKey())) {
+                    OptionSpec option = spec.findOption(f.getKey());
+                    cfg = cfg.withAll(Map.of(f.getValue(), option.getValue()), typedName(parsed, option));
+                }
             for (Map.Entry<String, String> e : set.entrySet())
                 cfg = cfg.withAll(Map.of(ConfigKey.of(e.getKey(), "--set"), e.getValue()), "--set " + e.getKey());
             return cfg;

@@ -1,6 +1,5 @@
 package io.weakpair.cli;
 
-import io.weakpair.backend.Backends;
 import io.weakpair.io.Safetensors;
 import io.weakpair.io.SafetensorsDType;
 import io.weakpair.io.SafetensorsEntry;
@@ -14,6 +13,7 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -66,13 +66,12 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "output .safetensors (replaced atomically; folders created)")
     Path output;
 
-    @Option(names = "--device", defaultValue = "auto",
-            description = "auto, cpu, cuda or cuda:N (auto: the GPU when one is usable) (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws IOException {
-        Device dev = UsageException.check(() -> Backends.resolve(device));
+        Device dev = device.resolve();
         CliFiles.checkInputFile("--checkpoint", checkpoint);
         CliFiles.checkOutputFile("--output", output, "--checkpoint", checkpoint);
         if (source.input != null) {

@@ -12,9 +12,15 @@ import io.weakpair.report.MetricsTable;
 import io.weakpair.report.RetrievalReport;
 import io.weakpair.tensor.Device;
 import io.weakpair.text.WordPieceTokenizer;
+import io.weakpair.train.ConfigKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,16 +35,22 @@ import java.util.concurrent.Callable;
  * mAP and mINP by ITC similarity, by ITM re-ranking of the top k, and by their combination
  * (docs/data.md section 4). A table on the terminal, a JSON file, optionally an HTML report.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", mixinStandardHelpOptions = true, defaultValueProvider = EvalCommand.KTestDefault.class,
         description = {"Evaluate a checkpoint: text-to-image retrieval (R@1/5/10, mAP, mINP) on a dataset's test split by ITC "
                 + "similarity, ITM re-ranking of the top --k-test, and their combination.",
                 "Any dataset reader's folder works, so cross-domain evaluation is another DIR. Prints a table, writes the metrics "
                         + "as JSON (default: beside the checkpoint) and, with --report, an HTML page of retrieval examples."})
 final class EvalCommand implements Callable<Integer> {
-    /** The k_test used when the checkpoint does not say which one its training used. */
-    static final int DEFAULT_K_TEST = 32;
-    /** The metadata key of a checkpoint that records its training's k_test. */
-    static final String K_TEST_KEY = "k_test";
+    /** The help's default of --k-test: training's ({@link ConfigKey#K_TEST}), used when the checkpoint does not record its own. */
+    public static final class KTestDefault implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg instanceof OptionSpec o && o.longestName().equals("--k-test") ? ConfigKey.K_TEST.defaultText() : null;
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CK",
             description = "model checkpoint (.safetensors) with its vocabulary beside it (CK.vocab.txt)")
@@ -55,8 +67,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--k-test", paramLabel = "K",
             description = "candidates re-ranked by ITM, 0 for ITC only (default: the checkpoint's training setting if recorded, else "
-                    + DEFAULT_K_TEST + ")")
-    Integer kTest;
+                    + "${DEFAULT-VALUE})")
+    int kTest;
 
     @Option(names = "--batch", defaultValue = "128", description = "images or captions per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
@@ -83,7 +95,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Split which = UsageException.check(() -> split(split));
-        if (kTest != null && kTest < 0) throw new UsageException("--k-test must be 0 (ITC only) or more, got " + kTest);
+        boolean kTestGiven = spec.commandLine().getParseResult().hasMatchedOption("--k-test");
+        if (kTestGiven && kTest < 0) throw new UsageException("--k-test must be 0 (ITC only) or more, got " + kTest);
         if (batch < 1) throw new UsageException("--batch must be at least 1, got " + batch);
         if (reportQueries < 1) throw new UsageException("--report-queries must be at least 1, got " + reportQueries);
         if (dataset != null) {
@@ -100,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
         if (report != null && Files.exists(report) && !Files.isDirectory(report))
             throw new IllegalArgumentException("--report " + report + " is a file, not a folder");
         Map<String, String> metadata = ModelCheckpoint.readMetadata(checkpoint);
-        int k = kTest != null ? kTest : recordedKTest(metadata);
+        int k = kTestGiven ? kTest : recordedKTest(metadata);
 
         Dataset ds = data.read();
         DatasetSplit evaluated = ds.split(which);
@@ -151,10 +164,10 @@ final class EvalCommand implements Callable<Integer> {
         return checkpoint.resolveSibling(stem + ".eval-" + split + ".json");
     }
 
-    /** The k_test the checkpoint's training recorded in its metadata, else {@link #DEFAULT_K_TEST}. */
+    /** The k_test the checkpoint's training recorded in its metadata, else training's default ({@link ConfigKey#K_TEST}). */
     static int recordedKTest(Map<String, String> metadata) {
-        String v = metadata.get(K_TEST_KEY);
-        if (v == null) return DEFAULT_K_TEST;
+        String v = metadata.get(ConfigKey.K_TEST.key());
+        if (v == null) return (Integer) ConfigKey.K_TEST.defaultValue();
         try {
             int k = Integer.parseInt(v.trim());
             if (k >= 0) return k;

@@ -1,6 +1,5 @@
 package io.weakpair.cli;
 
-import io.weakpair.backend.Backends;
 import io.weakpair.data.DataRecord;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelCheckpoint;
@@ -17,6 +16,7 @@ import io.weakpair.data.Progress;
 import io.weakpair.tensor.Device;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -57,8 +57,8 @@ final class IndexCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "images per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--max-conn", defaultValue = "16", description = "HNSW neighbours per node, for a new index (default: ${DEFAULT-VALUE})")
     int maxConn;
@@ -86,7 +86,7 @@ final class IndexCommand implements Callable<Integer> {
             throw new UsageException("give --gallery DIR or --features FILE to add images, or --export-opensearch FILE to export --out");
         if (batch < 1) throw new UsageException("--batch must be at least 1, got " + batch);
         if (ramBufferMb < 16) throw new UsageException("--ram-buffer-mb must be at least 16, got " + ramBufferMb);
-        Device dev = UsageException.check(() -> Backends.resolve(device));
+        Device dev = device.resolve();
         CliFiles.checkInputFile("--checkpoint", checkpoint);
         if (source != null && source.features != null) CliFiles.checkInputFile("--features", source.features);
         if (exportFile != null) CliFiles.checkOutputFile("--export-opensearch", exportFile);

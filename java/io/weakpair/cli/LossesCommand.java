@@ -1,6 +1,5 @@
 package io.weakpair.cli;
 
-import io.weakpair.backend.Backends;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.io.Safetensors;
 import io.weakpair.io.SafetensorsDType;
@@ -10,6 +9,7 @@ import io.weakpair.loss.LossesContract;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -52,10 +52,8 @@ final class LossesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "seed of the sample mode (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu; cuda: an error when "
-                    + "none is usable) (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device = DeviceOption.defaulting("cpu");
 
     @Override
     public Integer call() throws IOException {
@@ -65,7 +63,7 @@ final class LossesCommand implements Callable<Integer> {
             case "sample" -> MiningMode.SAMPLE;
             default -> throw new UsageException("--mode must be topk or sample, got '" + mode + "'");
         };
-        Device dev = CliDevices.resolve(device);
+        Device dev = device.resolve();
         CliFiles.checkInputFile("--input", input);
         CliFiles.checkOutputFile("--output", output, "--input", input);
         Tensor image = null, text = null, labels = null;

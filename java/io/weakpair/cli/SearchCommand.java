@@ -3,11 +3,11 @@ package io.weakpair.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.weakpair.backend.Backends;
 import io.weakpair.search.Hit;
 import io.weakpair.search.SearchService;
 import io.weakpair.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,8 +50,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "the checkpoint, if it moved since indexing (it must be the same file content)")
     Path checkpoint;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws IOException {
@@ -62,7 +62,7 @@ final class SearchCommand implements Callable<Integer> {
         if (rerank < 0 || rerank > SearchService.MAX_K)
             throw new UsageException("--rerank must be in [0, " + SearchService.MAX_K + "], got " + rerank);
         if (candidates < 1) throw new UsageException("--candidates must be at least 1, got " + candidates);
-        Device dev = UsageException.check(() -> Backends.resolve(device));
+        Device dev = device.resolve();
         try (SearchService service = SearchService.open(index, checkpoint, dev)) {
             SearchService.Result r = service.search(caption, k, candidates, rerank, exact);
             if (json) System.out.println(json(r));

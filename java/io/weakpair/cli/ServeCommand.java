@@ -1,10 +1,10 @@
 package io.weakpair.cli;
 
-import io.weakpair.backend.Backends;
 import io.weakpair.search.SearchServer;
 import io.weakpair.search.SearchService;
 import io.weakpair.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -37,8 +37,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "the checkpoint, if it moved since indexing (it must be the same file content)")
     Path checkpoint;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws Exception {
@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         if (rerank < 1 || rerank > 64) throw new UsageException("--rerank must be in [1, 64], got " + rerank);
         if (candidates < 1) throw new UsageException("--candidates must be at least 1, got " + candidates);
         if (host.isBlank()) throw new UsageException("--host is empty");
-        Device dev = UsageException.check(() -> Backends.resolve(device));
+        Device dev = device.resolve();
         try (SearchService service = SearchService.open(index, checkpoint, dev)) {
             SearchServer server;
             try {

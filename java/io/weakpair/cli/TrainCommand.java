@@ -29,6 +29,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,7 +38,7 @@ import java.util.concurrent.Callable;
  * Settings come from the defaults, then {@code --config FILE}, then the flags and {@code --set};
  * the effective configuration is saved in the run folder, which {@code --resume} continues from.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = ConfigFlags.class, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"Train the model with the method's losses, then evaluate text-to-image retrieval (R@1/5/10, mAP, mINP) on "
                 + "the test split by ITC similarity, ITM re-ranking of the top k_test, and their combination.",
                 "With no arguments, the main job: the tiny preset at 64x32 fine-tuned for 8 epochs with uITC (alpha 0.6) + MLM, "
@@ -48,11 +49,16 @@ import java.util.concurrent.Callable;
                         + "with comments in the run folder's config.yaml.",
                 "Exit codes: 0 done, 1 failure, 2 bad usage or configuration, 130 stopped by Ctrl-C (resumable)."})
 final class TrainCommand implements Callable<Integer> {
-    /** The flags that set a configuration key, by flag name. */
-    private static final Map<String, ConfigKey> FLAGS = ConfigFlags.all();
+    CommandSpec spec;
+
+    /** The flags that set a configuration key, one per key (generated from {@link ConfigKey}'s table), by flag name. */
+    Map<String, ConfigKey> flags;
 
     @Spec
-    CommandSpec spec;
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        this.flags = ConfigFlags.addTo(spec, Set.of());
+    }
 
     @Mixin
     DatasetOptions data;
@@ -66,78 +72,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR", description = "run folder (default: runs/train-DATE-TIME under the project or home folder)")
     Path runDir;
 
-    @Option(names = "--stage", description = "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM) (default: ${DEFAULT-VALUE})")
-    String stage;
-
-    @Option(names = "--preset", description = "model preset for a fresh start: tiny, small, base; given without --init, the run "
-            + "trains it from scratch (default: ${DEFAULT-VALUE})")
-    String preset;
-
-    @Option(names = "--init", paramLabel = "CK", description = "start from this checkpoint (its vocabulary beside it); pretrained: the "
-            + "shipped pre-trained tiny model (models/README.md); none: a fresh preset (default: ${DEFAULT-VALUE})")
-    String init;
-
-    @Option(names = "--image-size", paramLabel = "HxW", description = "input size, e.g. 128x48 (default: ${DEFAULT-VALUE})")
-    String imageSize;
-
-    @Option(names = "--batch", paramLabel = "PxK", description = "identities x instances per identity per batch (default: ${DEFAULT-VALUE})")
-    String batch;
-
-    @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
-    String epochs;
-
-    @Option(names = "--max-steps", description = "stop after this many steps, 0 for no limit (default: ${DEFAULT-VALUE})")
-    String maxSteps;
-
-    @Option(names = "--lr", description = "peak learning rate of the encoders (default: 1e-4 fine-tuning a checkpoint, 1e-3 from scratch)")
-    String lr;
-
-    @Option(names = "--lr-heads", description = "peak learning rate of the projections and heads (default: 5e-4 fine-tuning a checkpoint, "
-            + "1e-3 from scratch)")
-    String lrHeads;
-
-    @Option(names = "--weight-decay", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
-    String weightDecay;
-
-    @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
-    String warmup;
-
-    @Option(names = "--targets", description = "contrastive targets: strict (itc-strict), id (itc-id) or uncertainty (uITC) (default: from --stage)")
-    String targets;
-
-    @Option(names = "--alpha", description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
-    String alpha;
-
-    @Option(names = "--matching", description = "matching loss: none, itm or gitm (default: from --stage)")
-    String matching;
-
-    @Option(names = "--mining", description = "GITM mining: topk or sample (default: ${DEFAULT-VALUE})")
-    String mining;
-
-    @Option(names = "--beta", description = "weight of the matching loss (default: ${DEFAULT-VALUE})")
-    String beta;
-
-    @Option(names = "--lambda-mlm", description = "weight of MLM, 0 for off (default: ${DEFAULT-VALUE})")
-    String lambdaMlm;
-
-    @Option(names = "--k-test", description = "candidates re-ranked by ITM at evaluation, 0 for off (default: ${DEFAULT-VALUE})")
-    String kTest;
-
-    @Option(names = "--seed", description = "seed of initialisation, batches, masks and negatives (default: ${DEFAULT-VALUE})")
-    String seed;
-
-    @Option(names = "--recompute", description = "layers that recompute activations in backward: none (fastest), fusion or all "
-            + "(least memory) (default: ${DEFAULT-VALUE})")
-    String recompute;
-
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu) (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Override
     public Integer call() throws IOException {
         TrainConfig cfg = UsageException.check(this::configuration);
-        Device dev = CliDevices.resolve(cfg.device());
+        Device dev = DeviceOption.resolve(cfg.device());
         if (cfg.threads() > 0) {
             if (cfg.threads() > Runtime.getRuntime().availableProcessors())
                 System.err.println("weakpair train: warning: threads " + cfg.threads() + " exceeds the " + Runtime.getRuntime().availableProcessors()
@@ -195,11 +133,12 @@ final class TrainCommand implements Callable<Integer> {
      */
     private TrainConfig configuration() {
         if (resume == null) {
-            TrainConfig cfg = settings.build(spec, FLAGS);
+            TrainConfig cfg = settings.build(spec, flags);
             return data.dir != null ? cfg.withAll(Map.of(ConfigKey.DATASET, data.dir), "DIR") : cfg;
         }
         boolean others = settings.file != null || runDir != null || data.dir != null
-                || FLAGS.keySet().stream().anyMatch(f -> !f.equals("--device") && spec.commandLine().getParseResult().hasMatchedOption(f));
+                || flags.entrySet().stream().anyMatch(f -> f.getValue() != ConfigKey.DEVICE
+                        && spec.commandLine().getParseResult().hasMatchedOption(f.getKey()));
         if (others)
             throw new UsageException("--resume continues a run with its own configuration (" + resume.resolve(RunFolder.CONFIG)
                     + "); drop the other settings (only --device and --set of " + changeableOnResume() + " may change)");
@@ -217,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("--resume: cannot read " + resume.resolve(RunFolder.CONFIG) + ": " + e.getMessage());
         }
-        if (spec.commandLine().getParseResult().hasMatchedOption("--device")) changes.put(ConfigKey.DEVICE, device);
+        if (spec.commandLine().getParseResult().hasMatchedOption("--device")) changes.put(ConfigKey.DEVICE, spec.findOption("--device").getValue());
         if (changes.isEmpty()) return cfg;
         TrainConfig changed = UsageException.check(() -> cfg.withAll(changes, "--set"));
         // The run's file says what it now runs with, so a later --resume keeps the change.

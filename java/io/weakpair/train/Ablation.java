@@ -28,6 +28,10 @@ import java.util.Map;
  * stopped study continues where it was.
  */
 public final class Ablation {
+    /** The keys the study sets itself, per variant and seed: the base configuration's values of these are not used. */
+    public static final java.util.Set<ConfigKey> VARIED = java.util.Collections.unmodifiableSet(
+            java.util.EnumSet.of(ConfigKey.STAGE, ConfigKey.TARGETS, ConfigKey.ALPHA, ConfigKey.MATCHING, ConfigKey.SEED));
+
     /** One row of the study: a name, the keys it sets over the base, and the variant it is compared with. */
     public record Variant(String name, Map<ConfigKey, Object> settings, String reference) {}
 

@@ -1,6 +1,12 @@
 package io.weakpair.train;
 
+import io.weakpair.backend.MiningMode;
+import io.weakpair.loss.ContrastiveLoss;
+import io.weakpair.model.ModelConfig;
+import io.weakpair.model.Recomputation;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,12 +16,18 @@ import java.util.Locale;
  * checks live here, so the configuration file and the command line give the same errors.
  *
  * <p>Values are kept as Java objects: {@code Integer}, {@code Long}, {@code Double} or
- * {@code String} (choices lower-cased; sizes and batches as "HxW" / "PxK" text).
+ * {@code String} (choices lower-cased; sizes and batches as "HxW" / "PxK" text). A choice that
+ * names an enum ({@link #choiceType}) has the enum's constants, lower-cased, as its choices, and
+ * {@link #choice} turns the value back into the constant.
+ *
+ * <p>The table also gives train's and ablate's command-line flags ({@link #flags}): their
+ * names, help and defaults come from here, so {@code --help} cannot drift from a run.
  */
 public enum ConfigKey {
-    STAGE("stage", Kind.CHOICE, "finetune", "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM): sets the defaults of targets and matching",
-            "finetune", "pretrain"),
-    PRESET("preset", Kind.CHOICE, "tiny", "model preset for a fresh start (ignored with init)", "tiny", "small", "base"),
+    STAGE("stage", TrainConfig.Stage.class, "finetune",
+            "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM): sets the defaults of targets and matching"),
+    PRESET("preset", Kind.CHOICE, "tiny", "model preset for a fresh start (ignored with init): " + String.join(", ", ModelConfig.PRESETS),
+            ModelConfig.PRESETS.toArray(new String[0])),
     INIT("init", Kind.TEXT, "pretrained", "start from this checkpoint (its vocabulary beside it; a run or checkpoint folder: its "
             + "model.safetensors); pretrained: the shipped pre-trained tiny model (models/README.md); none: a fresh preset. A preset "
             + "given without init trains from scratch"),
@@ -35,13 +47,13 @@ public enum ConfigKey {
     WEIGHT_DECAY("weight_decay", Kind.REAL, "0.02", "AdamW decoupled weight decay (biases, LayerNorm, embeddings and temp excluded)", 0, 10),
     WARMUP_STEPS("warmup_steps", Kind.INT, "50", "linear warm-up steps", 0, Integer.MAX_VALUE),
     GRAD_CLIP("grad_clip", Kind.REAL, "5.0", "global gradient-norm clip; 0: off", 0, 1e12),
-    TARGETS("targets", Kind.CHOICE, null, "contrastive targets: strict (itc-strict), id (itc-id), uncertainty (uITC); default from stage",
-            "strict", "id", "uncertainty"),
+    TARGETS("targets", ContrastiveLoss.Targets.class, null,
+            "contrastive targets: strict (itc-strict), id (itc-id), uncertainty (uITC); default from stage"),
     ALPHA("alpha", Kind.REAL, "0.6", "uncertainty weight of uITC, in [0, 1]", 0, 1),
-    MATCHING("matching", Kind.CHOICE, null, "matching loss: none, itm or gitm; default from stage", "none", "itm", "gitm"),
+    MATCHING("matching", Objective.Matching.class, null, "matching loss: none, itm or gitm; default from stage"),
     MATCHING_EPOCHS("matching_epochs", Kind.INT, "3", "the matching loss trains in the run's last N epochs (counted from the step "
             + "budget); earlier ones train the contrastive loss and MLM alone, several times faster; 0: every epoch", 0, 100_000),
-    MINING("mining", Kind.CHOICE, "topk", "GITM's hard-negative mining: topk or sample", "topk", "sample"),
+    MINING("mining", MiningMode.class, "topk", "GITM's hard-negative mining: topk or sample"),
     BETA("beta", Kind.REAL, "1.0", "weight of the matching loss", 0, 1e6),
     LAMBDA_MLM("lambda_mlm", Kind.REAL, "1.0", "weight of masked language modelling; 0: off", 0, 1e6),
     FLIP("flip", Kind.REAL, "0.5", "augmentation: probability of mirroring a training image", 0, 1),
@@ -57,9 +69,9 @@ public enum ConfigKey {
             + "one line in log.jsonl each; 0: off", 0, Integer.MAX_VALUE),
     EVAL_DATASET("eval_dataset", Kind.TEXT, "", "dataset of the periodic evaluation (its val split, else test); empty: the built-in "
             + "synthetic benchmark (zero-shot when pre-training on another corpus)"),
-    RECOMPUTE("recompute", Kind.CHOICE, "none", "layers that recompute their activations in backward instead of holding them: none "
-            + "(fastest), fusion (the matching loss's layers) or all (least memory, one more forward); docs/memory.md", "none", "fusion", "all"),
-    DEVICE("device", Kind.TEXT, "auto", "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu)"),
+    RECOMPUTE("recompute", Recomputation.Mode.class, "none", "layers that recompute their activations in backward instead of holding "
+            + "them: none (fastest), fusion (the matching loss's layers) or all (least memory, one more forward); docs/memory.md"),
+    DEVICE("device", Kind.TEXT, "auto", io.weakpair.backend.Backends.DEVICE_HELP),
     THREADS("threads", Kind.INT, "0", "CPU threads; 0: WEAKPAIR_THREADS, else all cores", 0, 4096);
 
     /** How a value is written and checked. */
@@ -70,23 +82,32 @@ public enum ConfigKey {
     private final String defaultText;
     private final String help;
     private final List<String> choices;
+    private final Class<? extends Enum<?>> choiceType;
     private final double min;
     private final double max;
 
     ConfigKey(String key, Kind kind, String defaultText, String help, String... choices) {
-        this(key, kind, defaultText, help, 0, 0, choices);
+        this(key, kind, defaultText, help, 0, 0, null, choices);
     }
 
     ConfigKey(String key, Kind kind, String defaultText, String help, double min, double max) {
-        this(key, kind, defaultText, help, min, max, new String[0]);
+        this(key, kind, defaultText, help, min, max, null);
     }
 
-    ConfigKey(String key, Kind kind, String defaultText, String help, double min, double max, String... choices) {
+    /** A choice among the constants of an enum, written lower-cased. */
+    ConfigKey(String key, Class<? extends Enum<?>> type, String defaultText, String help) {
+        this(key, Kind.CHOICE, defaultText, help, 0, 0, type,
+                Arrays.stream(type.getEnumConstants()).map(ConfigKey::canonical).toArray(String[]::new));
+    }
+
+    ConfigKey(String key, Kind kind, String defaultText, String help, double min, double max, Class<? extends Enum<?>> choiceType,
+              String... choices) {
         this.key = key;
         this.kind = kind;
         this.defaultText = defaultText;
         this.help = help;
         this.choices = List.of(choices);
+        this.choiceType = choiceType;
         this.min = min;
         this.max = max;
     }
@@ -96,6 +117,39 @@ public enum ConfigKey {
     public Kind kind() { return kind; }
 
     public String help() { return help; }
+
+    /** The accepted values of a choice (empty for the other kinds). */
+    public List<String> choices() { return choices; }
+
+    /** The enum whose constants are this choice's values, or null (not a choice, or plain text choices). */
+    public Class<? extends Enum<?>> choiceType() { return choiceType; }
+
+    /**
+     * The command-line flags of this key, in train and ablate: {@code --} and the key with
+     * {@code _} as {@code -}; where a flag had another name before (warmup_steps: --warmup,
+     * still first, so messages keep naming it) or the derived one is taken, that name. Every
+     * flag whose name is not the derived one is listed here.
+     */
+    public List<String> flags() {
+        String derived = "--" + key.replace('_', '-');
+        return switch (this) {
+            case WARMUP_STEPS -> List.of("--warmup", derived);
+            case THREADS -> List.of("--cpu-threads");   // --threads: the dataset reader's threads (DatasetOptions)
+            default -> List.of(derived);
+        };
+    }
+
+    /** The name an enum constant has as a choice value: lower-cased. */
+    public static String canonical(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A value of this choice key (its text, or the constant itself) as the constant of {@code type}. */
+    public <E extends Enum<E>> E choice(Class<E> type, Object value) {
+        if (type != choiceType) throw new IllegalStateException(key + " is not a choice of " + type.getSimpleName());
+        Object v = value instanceof Enum<?> e ? canonical(e) : value;
+        return Enum.valueOf(type, ((String) parse(String.valueOf(v), key)).toUpperCase(Locale.ROOT));
+    }
 
     /**
      * Whether {@code --resume} may change this key: it changes how a run is watched or where it
@@ -110,6 +164,9 @@ public enum ConfigKey {
 
     /** The default as written in a config file; null where another key decides it (targets, matching: the stage; lr, lr_heads: init). */
     public String defaultText() { return defaultText; }
+
+    /** The default in its Java form ({@link #parse}); null where another key decides it. */
+    public Object defaultValue() { return defaultText == null ? null : parse(defaultText, "default"); }
 
     /** The key of that name, or an error that lists the close ones. */
     public static ConfigKey of(String name, String where) {

@@ -15,11 +15,6 @@ public record Objective(ContrastiveLoss.Targets targets, double alpha, Matching 
                         double beta, double lambdaMlm) {
     public enum Matching { NONE, ITM, GITM }
 
-    /** The method's defaults: alpha 0.6, GITM (topk) with beta 1, MLM weight 1. */
-    public static final double DEFAULT_ALPHA = 0.6;
-    public static final double DEFAULT_BETA = 1.0;
-    public static final double DEFAULT_LAMBDA_MLM = 1.0;
-
     public Objective {
         if (targets == null) throw new IllegalArgumentException("objective: contrastive targets are null");
         if (matching == null) throw new IllegalArgumentException("objective: matching is null");
@@ -30,15 +25,17 @@ public record Objective(ContrastiveLoss.Targets targets, double alpha, Matching 
         if (miningMode == null) miningMode = MiningMode.TOPK;
     }
 
-    /** The fine-tune stage: L_uitc(alpha) + beta L_gitm + lambda L_mlm. */
+    /**
+     * The fine-tune stage, the method's defaults: L_uitc(alpha) + beta L_gitm + lambda L_mlm,
+     * with alpha, beta, lambda and the mining as {@link ConfigKey}'s table has them.
+     */
     public static Objective finetune() {
-        return new Objective(ContrastiveLoss.Targets.UNCERTAINTY, DEFAULT_ALPHA, Matching.GITM, MiningMode.TOPK, DEFAULT_BETA,
-                DEFAULT_LAMBDA_MLM);
+        return TrainConfig.defaults().objective();
     }
 
-    /** The pre-training stage: L_itc-id + L_itm + lambda L_mlm. */
+    /** The pre-training stage: L_itc-id + L_itm + lambda L_mlm (lambda as in {@link ConfigKey}'s table). */
     public static Objective pretrain() {
-        return new Objective(ContrastiveLoss.Targets.ID, 0, Matching.ITM, MiningMode.TOPK, 1.0, DEFAULT_LAMBDA_MLM);
+        return new Objective(ContrastiveLoss.Targets.ID, 0, Matching.ITM, MiningMode.TOPK, 1.0, (Double) ConfigKey.LAMBDA_MLM.defaultValue());
     }
 
     public Objective withTargets(ContrastiveLoss.Targets t, double a) { return new Objective(t, a, matching, miningMode, beta, lambdaMlm); }

@@ -23,6 +23,9 @@ import java.util.Map;
  * fails before anything runs.
  */
 public final class TrainConfig {
+    /** The training stage, which sets the defaults of the targets and the matching loss. */
+    public enum Stage { FINETUNE, PRETRAIN }
+
     private final EnumMap<ConfigKey, Object> explicit;
 
     private TrainConfig(EnumMap<ConfigKey, Object> explicit) {
@@ -52,15 +55,14 @@ public final class TrainConfig {
     public Object value(ConfigKey key) {
         Object v = explicit.get(key);
         if (v != null) return v;
-        String text = switch (key) {
-            case TARGETS -> stage().equals("pretrain") ? "id" : "uncertainty";
-            case MATCHING -> stage().equals("pretrain") ? "itm" : "gitm";
+        return switch (key) {
+            case TARGETS -> ConfigKey.canonical(stage() == Stage.PRETRAIN ? ContrastiveLoss.Targets.ID : ContrastiveLoss.Targets.UNCERTAINTY);
+            case MATCHING -> ConfigKey.canonical(stage() == Stage.PRETRAIN ? Objective.Matching.ITM : Objective.Matching.GITM);
             // Fine-tuning a trained model takes smaller steps than training one from scratch.
-            case LR -> fromScratch() ? "1e-3" : "1e-4";
-            case LR_HEADS -> fromScratch() ? "1e-3" : "5e-4";
-            default -> key.defaultText();
+            case LR -> fromScratch() ? 1e-3 : 1e-4;
+            case LR_HEADS -> fromScratch() ? 1e-3 : 5e-4;
+            default -> key.defaultValue();
         };
-        return key.parse(text, "default");
     }
 
     /** Every key with the value this run uses, in table order: what the run folder's config.yaml holds. */
@@ -83,13 +85,15 @@ public final class TrainConfig {
 
     private double real(ConfigKey k) { return (Double) value(k); }
 
+    private <E extends Enum<E>> E choice(ConfigKey k, Class<E> type) { return k.choice(type, value(k)); }
+
     /** An optional path: null when the key is empty. */
     private Path path(ConfigKey k) {
         String s = text(k);
         return s.isEmpty() ? null : Path.of(s);
     }
 
-    public String stage() { return text(ConfigKey.STAGE); }
+    public Stage stage() { return choice(ConfigKey.STAGE, Stage.class); }
 
     public String preset() { return text(ConfigKey.PRESET); }
 
@@ -175,7 +179,7 @@ public final class TrainConfig {
     public int threads() { return integer(ConfigKey.THREADS); }
 
     /** Which layers recompute their activations in backward. */
-    public Recomputation.Mode recompute() { return Recomputation.Mode.parse(text(ConfigKey.RECOMPUTE)); }
+    public Recomputation.Mode recompute() { return choice(ConfigKey.RECOMPUTE, Recomputation.Mode.class); }
 
     /** How many of the run's last epochs add the matching loss; 0 for all of them. */
     public int matchingEpochs() { return integer(ConfigKey.MATCHING_EPOCHS); }
@@ -196,18 +200,9 @@ public final class TrainConfig {
 
     /** The losses this configuration adds up. */
     public Objective objective() {
-        ContrastiveLoss.Targets targets = switch (text(ConfigKey.TARGETS)) {
-            case "strict" -> ContrastiveLoss.Targets.STRICT;
-            case "id" -> ContrastiveLoss.Targets.ID;
-            default -> ContrastiveLoss.Targets.UNCERTAINTY;
-        };
-        Objective.Matching matching = switch (text(ConfigKey.MATCHING)) {
-            case "none" -> Objective.Matching.NONE;
-            case "itm" -> Objective.Matching.ITM;
-            default -> Objective.Matching.GITM;
-        };
-        MiningMode mining = text(ConfigKey.MINING).equals("sample") ? MiningMode.SAMPLE : MiningMode.TOPK;
-        return new Objective(targets, real(ConfigKey.ALPHA), matching, mining, real(ConfigKey.BETA), real(ConfigKey.LAMBDA_MLM));
+        return new Objective(choice(ConfigKey.TARGETS, ContrastiveLoss.Targets.class), real(ConfigKey.ALPHA),
+                choice(ConfigKey.MATCHING, Objective.Matching.class), choice(ConfigKey.MINING, MiningMode.class), real(ConfigKey.BETA),
+                real(ConfigKey.LAMBDA_MLM));
     }
 
     @Override

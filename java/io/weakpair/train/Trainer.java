@@ -273,7 +273,7 @@ public final class Trainer {
 
         private void checkpoint(int epoch, boolean endOfEpoch) throws IOException {
             last = run.save(model, vocab, opt, state, Map.of("epoch", Integer.toString(epoch + 1), "step", Long.toString(state.step()),
-                    "objective", cfg.objective().describe(), "k_test", Integer.toString(cfg.kTest())), cfg.keepCheckpoints());
+                    "objective", cfg.objective().describe(), ConfigKey.K_TEST.key(), Integer.toString(cfg.kTest())), cfg.keepCheckpoints());
             for (TrainingListener l : listeners) l.onCheckpoint(last, endOfEpoch);
             if (endOfEpoch) out.printf(Locale.ROOT, "epoch %d done (step %d): checkpoint %s%n", epoch + 1, state.step(), last.folder());
         }

@@ -274,6 +274,31 @@ class CliEdgesTest {
         }
     }
 
+    /** Every key of the table has its flag in train (ablate: but the keys its variants set), with the table's help. */
+    @Test
+    void everyConfigKeyHasItsFlagInTrainHelp() {
+        String train = run("train", "--help").out().replaceAll("\\s+", " ");
+        String ablate = run("ablate", "--help").out().replaceAll("\\s+", " ");
+        for (io.weakpair.train.ConfigKey k : io.weakpair.train.ConfigKey.values()) {
+            String names = String.join(", ", k.flags()) + "=";
+            assertTrue(train.contains(" " + names), "train --help lacks " + names + " of " + k.key());
+            String words = k.help().replaceAll("\\s+", " ");
+            assertTrue(train.contains(words.substring(0, Math.min(30, words.length()))), "train --help: the table's help of " + k.key());
+            assertEquals(!io.weakpair.train.Ablation.VARIED.contains(k), ablate.contains(" " + names), "ablate --help and " + names);
+        }
+        // The names that worked before still do, and their errors name the flag and what it accepts.
+        oneLineError(run("train", "--warmup", "x"), 2, "--warmup: warmup_steps must be a whole number, got 'x'");
+        oneLineError(run("train", "--warmup-steps", "-1"), 2, "--warmup-steps: warmup_steps must be >= 0, got -1");
+        oneLineError(run("train", "--targets", "loose"), 2, "--targets: targets must be one of strict, id, uncertainty, got 'loose'");
+        oneLineError(run("train", "--matching", "itc"), 2, "--matching: matching must be one of none, itm, gitm, got 'itc'");
+        oneLineError(run("train", "--mining", "random"), 2, "--mining: mining must be one of topk, sample, got 'random'");
+        oneLineError(run("train", "--preset", "huge"), 2, "--preset: preset must be one of tiny, small, base, got 'huge'");
+        oneLineError(run("train", "--cpu-threads", "-1"), 2, "--cpu-threads: threads must be in [0, 4096], got -1");
+        oneLineError(run("ablate", "--epochs", "0"), 2, "--epochs: epochs must be in [1, 100000], got 0");
+        oneLineError(run("ablate", "--alpha", "0.3"), 2, "--alpha");
+        oneLineError(run("train", "--set", "targets=loose"), 2, "--set targets: targets must be one of strict, id, uncertainty");
+    }
+
     // ------------------------------------------------------------------ 5. help and messages
 
     @Test

@@ -152,6 +152,27 @@ class ConfigFileTest {
     }
 
     @Test
+    void choiceKeysAreTheirEnumsAndDefaultsLiveInTheTable() {
+        assertEquals(java.util.List.of("strict", "id", "uncertainty"), ConfigKey.TARGETS.choices());
+        assertEquals(java.util.List.of("none", "itm", "gitm"), ConfigKey.MATCHING.choices());
+        assertEquals(java.util.List.of("topk", "sample"), ConfigKey.MINING.choices());
+        assertEquals(java.util.List.of("none", "fusion", "all"), ConfigKey.RECOMPUTE.choices());
+        assertEquals(io.weakpair.model.ModelConfig.PRESETS, ConfigKey.PRESET.choices());
+        TrainConfig c = TrainConfig.defaults().withAll(Map.of(ConfigKey.TARGETS, "STRICT", ConfigKey.MATCHING, "none",
+                ConfigKey.MINING, "sample", ConfigKey.RECOMPUTE, "fusion", ConfigKey.STAGE, "Pretrain"), "test");
+        assertEquals(ContrastiveLoss.Targets.STRICT, c.objective().targets());
+        assertEquals(Objective.Matching.NONE, c.objective().matching());
+        assertEquals(io.weakpair.backend.MiningMode.SAMPLE, c.objective().miningMode());
+        assertEquals(io.weakpair.model.Recomputation.Mode.FUSION, c.recompute());
+        assertEquals(TrainConfig.Stage.PRETRAIN, c.stage());
+        assertEquals("strict", c.describe().get("targets"), "stored as the canonical text");
+        assertEquals(ConfigKey.ALPHA.defaultValue(), Objective.finetune().alpha());
+        assertEquals(ConfigKey.BETA.defaultValue(), Objective.finetune().beta());
+        assertEquals(ConfigKey.LAMBDA_MLM.defaultValue(), Objective.pretrain().lambdaMlm());
+        assertThrows(IllegalStateException.class, () -> ConfigKey.TARGETS.choice(io.weakpair.backend.MiningMode.class, "topk"));
+    }
+
+    @Test
     void theCommandLineAndTheFileShareTheirChecks() {
         String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withAll(Map.of(ConfigKey.ALPHA, "abc"), "--alpha"))
                 .getMessage();
