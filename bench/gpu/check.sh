@@ -132,7 +132,7 @@ train_check() {
   for device in cuda cpu; do
     echo "== train on $device"
     "${java[@]}" -cp "$cp" io.weakpair.cli.Main train "$tmp/synth" --run-dir "$tmp/$device" --device "$device" \
-      --max-steps 40 --batch 8x4 --k-test 8 --warmup 10 || return 1
+      --init none --max-steps 40 --batch 8x4 --k-test 8 --warmup 10 || return 1
   done
   python3 "$root/bench/gpu/compare_train_logs.py" "$tmp/cpu/log.jsonl" "$tmp/cuda/log.jsonl"
 }

@@ -1,6 +1,5 @@
 package io.weakpair.train;
 
-import io.weakpair.data.DataRecord;
 import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetReader;
 import io.weakpair.data.DatasetSplit;
@@ -9,12 +8,12 @@ import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
 import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.tensor.Device;
+import io.weakpair.testing.Chance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,18 +32,6 @@ class PretrainedStartTest {
 
     private static final int STEPS = 30;
 
-    private static double chanceR1(DatasetSplit test) {
-        Map<Integer, Integer> perLabel = new HashMap<>();
-        for (DataRecord r : test.records()) perLabel.merge(r.label(), 1, Integer::sum);
-        double sum = 0;
-        int queries = 0;
-        for (DataRecord r : test.records()) {
-            sum += r.captions().size() * perLabel.get(r.label()) / (double) test.numImages();
-            queries += r.captions().size();
-        }
-        return sum / queries;
-    }
-
     private Trainer.Outcome run(Dataset data, String init, String name) throws IOException {
         TrainConfig cfg = TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, init, ConfigKey.MAX_STEPS, STEPS, ConfigKey.EPOCHS, 1,
                 ConfigKey.WARMUP_STEPS, 5, ConfigKey.K_TEST, 8, ConfigKey.MATCHING_EPOCHS, 0), "test");
@@ -56,7 +43,7 @@ class PretrainedStartTest {
         Path data = dir.resolve("synth");
         SyntheticGenerator.generate(SynthConfig.defaults().withIds(300), data, 2, null);
         Dataset dataset = DatasetReader.read(data);
-        double chance = chanceR1(dataset.split(Split.TEST));
+        double chance = Chance.r1(dataset.split(Split.TEST));
         Trainer.Outcome tuned = run(dataset, "pretrained", "tuned"), scratch = run(dataset, "none", "scratch");
         assertEquals(List.of("itc", "itm", "itc+itm"), List.copyOf(tuned.evaluation().metrics().keySet()));
         RetrievalMetrics t = tuned.evaluation().metrics().get("itc"), s = scratch.evaluation().metrics().get("itc");

@@ -1,6 +1,5 @@
 package io.weakpair.train;
 
-import io.weakpair.data.DataRecord;
 import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetReader;
 import io.weakpair.data.DatasetSplit;
@@ -10,13 +9,13 @@ import io.weakpair.data.synth.SyntheticGenerator;
 import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.model.ModelCheckpoint;
 import io.weakpair.tensor.Device;
+import io.weakpair.testing.Chance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,25 +32,12 @@ class TrainerTest {
     @TempDir
     Path dir;
 
-    /** R@1 of a random ranking: per query, its correct images over the gallery, averaged. */
-    private static double chanceR1(DatasetSplit test) {
-        Map<Integer, Integer> perLabel = new HashMap<>();
-        for (DataRecord r : test.records()) perLabel.merge(r.label(), 1, Integer::sum);
-        double sum = 0;
-        int queries = 0;
-        for (DataRecord r : test.records()) {
-            sum += r.captions().size() * perLabel.get(r.label()) / (double) test.numImages();
-            queries += r.captions().size();
-        }
-        return sum / queries;
-    }
-
     @Test
     void aShortRunRetrievesFarAboveChance() throws IOException {
         Path data = dir.resolve("synth");
         SyntheticGenerator.generate(SynthConfig.defaults().withIds(E2E_IDS).withSize(64, 32), data, 2, null);
         Dataset dataset = DatasetReader.read(data);
-        TrainConfig cfg = TrainConfig.defaults().withAll(Map.of(ConfigKey.BATCH, "16x4", ConfigKey.EPOCHS, E2E_EPOCHS,
+        TrainConfig cfg = TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, "none", ConfigKey.BATCH, "16x4", ConfigKey.EPOCHS, E2E_EPOCHS,
                 ConfigKey.MATCHING_EPOCHS, 1, ConfigKey.IMAGE_SIZE, "64x32", ConfigKey.WARMUP_STEPS, 50, ConfigKey.K_TEST, 8,
                 ConfigKey.LAMBDA_MLM, E2E_MLM), "test");
         RunFolder run = RunFolder.prepare(dir.resolve("run"));
@@ -66,7 +52,7 @@ class TrainerTest {
         assertEquals(List.of("itc", "itm", "itc+itm"), List.copyOf(out.evaluation().metrics().keySet()));
         for (RetrievalMetrics m : out.evaluation().metrics().values()) assertEquals(test.numCaptions(), m.queries());
         RetrievalMetrics itc = out.evaluation().metrics().get("itc");
-        double chance = chanceR1(test);
+        double chance = Chance.r1(test);
         System.out.printf("trainer test: %d steps in %.1f s; ITC R@1 %.3f mAP %.3f; R@1 at chance %.4f (%.1fx)%n", out.steps(),
                 out.trainSeconds(), itc.r1(), itc.mAP(), chance, itc.r1() / chance);
         assertTrue(itc.r1() >= 5 * chance, "ITC R@1 " + itc.r1() + " should be at least 5x chance " + chance);
