@@ -75,11 +75,11 @@ final class BertParts {
     }
 
     /** Post-norm attention: {@code self} then {@code output}: LN(x + dense(attention(x, kv))). */
-    static final class Attention extends Module {
+    static final class PostNormAttention extends Module {
         final SelfAttention self;
         final AddNorm output;
 
-        Attention(int width, int kvWidth, int heads, Regularisation reg, long seed, DType dtype, Device device) {
+        PostNormAttention(int width, int kvWidth, int heads, Regularisation reg, long seed, DType dtype, Device device) {
             self = registerModule("self", new SelfAttention(width, kvWidth, heads, Seeds.derive(seed, "self"), dtype, device));
             output = registerModule("output", new AddNorm(width, width, reg, Seeds.derive(seed, "output"), dtype, device));
         }

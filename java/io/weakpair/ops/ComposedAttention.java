@@ -17,7 +17,7 @@ public final class ComposedAttention {
     private ComposedAttention() {}
 
     public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
-        return apply(q, k, v, keyMask, Attention.defaultScale(q));
+        return apply(q, k, v, keyMask, AttentionOp.defaultScale(q));
     }
 
     /**

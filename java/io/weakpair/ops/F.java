@@ -91,12 +91,12 @@ public final class F {
      * scores are never stored.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
-        return Attention.apply(q, k, v, keyMask, Attention.defaultScale(q));
+        return AttentionOp.apply(q, k, v, keyMask, AttentionOp.defaultScale(q));
     }
 
     /** The same with an explicit scale of the scores. */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale) {
-        return Attention.apply(q, k, v, keyMask, scale);
+        return AttentionOp.apply(q, k, v, keyMask, scale);
     }
 
     // ---------------------------------------------------------------- neural-network layers and losses
