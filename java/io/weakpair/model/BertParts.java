@@ -45,10 +45,10 @@ final class BertParts {
         /** x [B, Lq, W] attends to kv [B, Lk, kvWidth]; keyMask null or I32 [B, Lk]. Returns [B, Lq, W]. */
         Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
             Tensor qp = query.forward(x), kp = key.forward(kv), vp = value.forward(kv);
-            Tensor q = Heads.split(qp, heads), k = Heads.split(kp, heads), v = Heads.split(vp, heads);
+            Tensor q = TensorPlumbing.split(qp, heads), k = TensorPlumbing.split(kp, heads), v = TensorPlumbing.split(vp, heads);
             Tensor attended = F.attention(q, k, v, keyMask);
-            Heads.release(qp, kp, vp, q, k, v);  // the linear and view backwards read none of them
-            return Heads.merge(attended);
+            TensorPlumbing.release(qp, kp, vp, q, k, v);  // the linear and view backwards read none of them
+            return TensorPlumbing.merge(attended);
         }
     }
 
@@ -69,7 +69,7 @@ final class BertParts {
             Tensor dropped = reg.dropout(projected, isTraining());
             Tensor sum = F.add(residual, dropped);
             // Neither the sum's nor dropout's backward reads these (dropout redraws its mask from its seed).
-            Heads.release(projected, dropped);
+            TensorPlumbing.release(projected, dropped);
             return layerNorm.forward(sum);
         }
     }

@@ -45,10 +45,10 @@ final class VitBlock extends Module {
             }
             Tensor attended = F.attention(qkvParts[0], qkvParts[1], qkvParts[2], null);
             // The projection and its views: attention keeps copies of its own, and no backward here reads them.
-            Heads.release(projected, grouped, qkvHeads);
-            Heads.release(slices);
-            Heads.release(qkvParts);
-            return proj.forward(Heads.merge(attended));
+            TensorPlumbing.release(projected, grouped, qkvHeads);
+            TensorPlumbing.release(slices);
+            TensorPlumbing.release(qkvParts);
+            return proj.forward(TensorPlumbing.merge(attended));
         }
     }
 
