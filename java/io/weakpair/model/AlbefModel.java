@@ -85,13 +85,13 @@ public final class AlbefModel extends Module {
     }
 
     /** vision_proj of the image CLS token: F of docs/method.md, [B, E] before normalisation. */
-    public Tensor imageProjection(Tensor imageTokens) { return visionProj.forward(Heads.first(imageTokens)); }
+    public Tensor imageProjection(Tensor imageTokens) { return visionProj.forward(TensorPlumbing.first(imageTokens)); }
 
     /** text_proj of the text CLS token: G, [T, E] before normalisation. */
-    public Tensor textProjection(Tensor textHidden) { return textProj.forward(Heads.first(textHidden)); }
+    public Tensor textProjection(Tensor textHidden) { return textProj.forward(TensorPlumbing.first(textHidden)); }
 
     /** The CLS token's output, [B, W]. */
-    public static Tensor cls(Tensor tokens) { return Heads.first(tokens); }
+    public static Tensor cls(Tensor tokens) { return TensorPlumbing.first(tokens); }
 
     // ---------------------------------------------------------------- features (what retrieval compares)
 
@@ -130,7 +130,7 @@ public final class AlbefModel extends Module {
     }
 
     /** itm_head on the fusion CLS: [P, 2] logits (class 1 = match). */
-    public Tensor itmLogits(Tensor fused) { return itmHead.forward(Heads.first(fused)); }
+    public Tensor itmLogits(Tensor fused) { return itmHead.forward(TensorPlumbing.first(fused)); }
 
     /** ITM logits [P, 2] of P pairs lined up row by row, from their text hidden states (as for {@link #fuse}). */
     public Tensor matchLogits(Tensor textHidden, Tensor mask, Tensor imageTokens) {

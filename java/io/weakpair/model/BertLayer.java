@@ -12,8 +12,8 @@ import io.weakpair.tensor.Tensor;
  * sub-layer is LN(x + f(x)).
  */
 final class BertLayer extends Module {
-    private final BertParts.Attention attention;
-    private final BertParts.Attention crossattention;  // null in a text-only layer
+    private final BertParts.PostNormAttention attention;
+    private final BertParts.PostNormAttention crossattention;  // null in a text-only layer
     private final BertParts.Intermediate intermediate;
     private final BertParts.AddNorm output;
     private final Recomputation recomputation;
@@ -21,9 +21,9 @@ final class BertLayer extends Module {
     BertLayer(ModelConfig c, boolean fusion, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
         this.recomputation = recomputation;
         int w = c.textWidth();
-        attention = registerModule("attention", new BertParts.Attention(w, w, c.textHeads(), reg, Seeds.derive(seed, "attention"), dtype, device));
+        attention = registerModule("attention", new BertParts.PostNormAttention(w, w, c.textHeads(), reg, Seeds.derive(seed, "attention"), dtype, device));
         crossattention = fusion
-                ? registerModule("crossattention", new BertParts.Attention(w, c.visionWidth(), c.textHeads(), reg,
+                ? registerModule("crossattention", new BertParts.PostNormAttention(w, c.visionWidth(), c.textHeads(), reg,
                         Seeds.derive(seed, "crossattention"), dtype, device))
                 : null;
         intermediate = registerModule("intermediate", new BertParts.Intermediate(w, c.textIntermediate(),

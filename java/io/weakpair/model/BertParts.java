@@ -45,10 +45,10 @@ final class BertParts {
         /** x [B, Lq, W] attends to kv [B, Lk, kvWidth]; keyMask null or I32 [B, Lk]. Returns [B, Lq, W]. */
         Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
             Tensor qp = query.forward(x), kp = key.forward(kv), vp = value.forward(kv);
-            Tensor q = Heads.split(qp, heads), k = Heads.split(kp, heads), v = Heads.split(vp, heads);
+            Tensor q = TensorPlumbing.split(qp, heads), k = TensorPlumbing.split(kp, heads), v = TensorPlumbing.split(vp, heads);
             Tensor attended = F.attention(q, k, v, keyMask);
-            Heads.release(qp, kp, vp, q, k, v);  // the linear and view backwards read none of them
-            return Heads.merge(attended);
+            TensorPlumbing.release(qp, kp, vp, q, k, v);  // the linear and view backwards read none of them
+            return TensorPlumbing.merge(attended);
         }
     }
 
@@ -69,17 +69,17 @@ final class BertParts {
             Tensor dropped = reg.dropout(projected, isTraining());
             Tensor sum = F.add(residual, dropped);
             // Neither the sum's nor dropout's backward reads these (dropout redraws its mask from its seed).
-            Heads.release(projected, dropped);
+            TensorPlumbing.release(projected, dropped);
             return layerNorm.forward(sum);
         }
     }
 
     /** Post-norm attention: {@code self} then {@code output}: LN(x + dense(attention(x, kv))). */
-    static final class Attention extends Module {
+    static final class PostNormAttention extends Module {
         final SelfAttention self;
         final AddNorm output;
 
-        Attention(int width, int kvWidth, int heads, Regularisation reg, long seed, DType dtype, Device device) {
+        PostNormAttention(int width, int kvWidth, int heads, Regularisation reg, long seed, DType dtype, Device device) {
             self = registerModule("self", new SelfAttention(width, kvWidth, heads, Seeds.derive(seed, "self"), dtype, device));
             output = registerModule("output", new AddNorm(width, width, reg, Seeds.derive(seed, "output"), dtype, device));
         }

@@ -1,6 +1,6 @@
 package io.weakpair.model;
 
-import io.weakpair.autograd.Checkpoint;
+import io.weakpair.autograd.ActivationCheckpoint;
 import io.weakpair.tensor.Tensor;
 
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * Which transformer layers recompute their activations in backward instead of holding them
- * from forward to backward (activation checkpointing, see {@link Checkpoint}): trades one
+ * from forward to backward (activation checkpointing, see {@link ActivationCheckpoint}): trades one
  * more forward of those layers for their memory. Without gradients every layer frees its
  * intermediates on return whatever the mode.
  */
@@ -54,10 +54,10 @@ public final class Recomputation {
      */
     Tensor block(String name, boolean fusion, Function<Tensor[], Tensor> block, Tensor... inputs) {
         boolean recompute = mode == Mode.ALL || (mode == Mode.FUSION && fusion);
-        if (!recompute) return Checkpoint.apply(name, false, block, inputs);
+        if (!recompute) return ActivationCheckpoint.apply(name, false, block, inputs);
         long start = regularisation.position();
         boolean[] ran = {false};
-        return Checkpoint.apply(name, true, in -> {
+        return ActivationCheckpoint.apply(name, true, in -> {
             if (!ran[0]) {
                 ran[0] = true;
                 return block.apply(in);

@@ -15,19 +15,19 @@ final class VitBlock extends Module {
     static final double EPS = 1e-6;
 
     private final LayerNorm norm1;
-    private final Attention attn;
+    private final QkvSelfAttention attn;
     private final LayerNorm norm2;
     private final Mlp mlp;
     private final Regularisation reg;
     private final Recomputation recomputation;
 
     /** Self-attention with one qkv projection whose output splits as [3, heads, headDim] (timm's layout). */
-    static final class Attention extends Module {
+    static final class QkvSelfAttention extends Module {
         private final int heads;
         final Linear qkv;
         final Linear proj;
 
-        Attention(int width, int heads, long seed, DType dtype, Device device) {
+        QkvSelfAttention(int width, int heads, long seed, DType dtype, Device device) {
             this.heads = heads;
             qkv = registerModule("qkv", linear(width, 3 * width, Seeds.derive(seed, "qkv"), dtype, device));
             proj = registerModule("proj", linear(width, width, Seeds.derive(seed, "proj"), dtype, device));
@@ -45,10 +45,10 @@ final class VitBlock extends Module {
             }
             Tensor attended = F.attention(qkvParts[0], qkvParts[1], qkvParts[2], null);
             // The projection and its views: attention keeps copies of its own, and no backward here reads them.
-            Heads.release(projected, grouped, qkvHeads);
-            Heads.release(slices);
-            Heads.release(qkvParts);
-            return proj.forward(Heads.merge(attended));
+            TensorPlumbing.release(projected, grouped, qkvHeads);
+            TensorPlumbing.release(slices);
+            TensorPlumbing.release(qkvParts);
+            return proj.forward(TensorPlumbing.merge(attended));
         }
     }
 
@@ -74,7 +74,7 @@ final class VitBlock extends Module {
         this.reg = reg;
         this.recomputation = recomputation;
         norm1 = registerModule("norm1", new LayerNorm(width, EPS, dtype, device));
-        attn = registerModule("attn", new Attention(width, heads, Seeds.derive(seed, "attn"), dtype, device));
+        attn = registerModule("attn", new QkvSelfAttention(width, heads, Seeds.derive(seed, "attn"), dtype, device));
         norm2 = registerModule("norm2", new LayerNorm(width, EPS, dtype, device));
         mlp = registerModule("mlp", new Mlp(width, mlpRatio * width, Seeds.derive(seed, "mlp"), dtype, device));
     }

@@ -74,7 +74,7 @@ final class CrossEntropyOp {
             @Override
             protected Tensor[] backward(Tensor g) {
                 Tensor gx = Tensor.empty(g.dtype(), g.device(), ls);
-                try (Tensor gLoss = Reductions.expand(g, new int[] {rows}, scale)) {
+                try (Tensor gLoss = ReductionOps.expand(g, new int[] {rows}, scale)) {
                     g.backend().crossEntropyBackward(xc, tc, ignoreIndex, lse, gLoss, gx);
                 }
                 return new Tensor[] {gx};
@@ -117,7 +117,7 @@ final class CrossEntropyOp {
             protected Tensor[] backward(Tensor g) {
                 Tensor gx = Tensor.empty(g.dtype(), g.device(), ls);
                 Tensor gq = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), ls) : null;
-                try (Tensor gLoss = Reductions.expand(g, new int[] {rows}, scale)) {
+                try (Tensor gLoss = ReductionOps.expand(g, new int[] {rows}, scale)) {
                     g.backend().softCrossEntropyBackward(xc, qc, lse, gLoss, gx, gq);
                 }
                 if (!needsGrad(0)) {

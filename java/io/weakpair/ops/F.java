@@ -15,31 +15,31 @@ public final class F {
 
     // ---------------------------------------------------------------- arithmetic (broadcasting)
 
-    public static Tensor add(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.ADD, a, b); }
+    public static Tensor add(Tensor a, Tensor b) { return ArithmeticOps.binary(BinaryOp.ADD, a, b); }
 
-    public static Tensor sub(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.SUB, a, b); }
+    public static Tensor sub(Tensor a, Tensor b) { return ArithmeticOps.binary(BinaryOp.SUB, a, b); }
 
-    public static Tensor mul(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.MUL, a, b); }
+    public static Tensor mul(Tensor a, Tensor b) { return ArithmeticOps.binary(BinaryOp.MUL, a, b); }
 
-    public static Tensor div(Tensor a, Tensor b) { return Arithmetic.binary(BinaryOp.DIV, a, b); }
+    public static Tensor div(Tensor a, Tensor b) { return ArithmeticOps.binary(BinaryOp.DIV, a, b); }
 
     /** alpha * x + beta. */
-    public static Tensor affine(Tensor x, double alpha, double beta) { return Arithmetic.affine(x, alpha, beta); }
+    public static Tensor affine(Tensor x, double alpha, double beta) { return ArithmeticOps.affine(x, alpha, beta); }
 
-    public static Tensor scale(Tensor x, double alpha) { return Arithmetic.affine(x, alpha, 0); }
+    public static Tensor scale(Tensor x, double alpha) { return ArithmeticOps.affine(x, alpha, 0); }
 
-    public static Tensor neg(Tensor x) { return Arithmetic.affine(x, -1, 0); }
+    public static Tensor neg(Tensor x) { return ArithmeticOps.affine(x, -1, 0); }
 
     // ---------------------------------------------------------------- pointwise functions
 
-    public static Tensor exp(Tensor x) { return Activations.apply(UnaryOp.EXP, x); }
+    public static Tensor exp(Tensor x) { return ActivationOps.apply(UnaryOp.EXP, x); }
 
-    public static Tensor log(Tensor x) { return Activations.apply(UnaryOp.LOG, x); }
+    public static Tensor log(Tensor x) { return ActivationOps.apply(UnaryOp.LOG, x); }
 
-    public static Tensor tanh(Tensor x) { return Activations.apply(UnaryOp.TANH, x); }
+    public static Tensor tanh(Tensor x) { return ActivationOps.apply(UnaryOp.TANH, x); }
 
     /** GELU, erf form. */
-    public static Tensor gelu(Tensor x) { return Activations.apply(UnaryOp.GELU, x); }
+    public static Tensor gelu(Tensor x) { return ActivationOps.apply(UnaryOp.GELU, x); }
 
     /**
      * gelu(x + bias) (erf form) with bias [x.dim(-1)] added along the last axis, in one kernel:
@@ -47,42 +47,42 @@ public final class F {
      */
     public static Tensor biasGelu(Tensor x, Tensor bias) { return BiasGeluOp.biasGelu(x, bias); }
 
-    public static Tensor sqrt(Tensor x) { return Activations.apply(UnaryOp.SQRT, x); }
+    public static Tensor sqrt(Tensor x) { return ActivationOps.apply(UnaryOp.SQRT, x); }
 
-    public static Tensor square(Tensor x) { return Activations.apply(UnaryOp.SQUARE, x); }
+    public static Tensor square(Tensor x) { return ActivationOps.apply(UnaryOp.SQUARE, x); }
 
-    public static Tensor relu(Tensor x) { return Activations.apply(UnaryOp.RELU, x); }
+    public static Tensor relu(Tensor x) { return ActivationOps.apply(UnaryOp.RELU, x); }
 
     // ---------------------------------------------------------------- reductions
 
-    public static Tensor sum(Tensor x) { return Reductions.sumAll(x, false); }
+    public static Tensor sum(Tensor x) { return ReductionOps.sumAll(x, false); }
 
-    public static Tensor mean(Tensor x) { return Reductions.sumAll(x, true); }
+    public static Tensor mean(Tensor x) { return ReductionOps.sumAll(x, true); }
 
-    public static Tensor sum(Tensor x, int axis, boolean keepDim) { return Reductions.sum(x, axis, keepDim, false); }
+    public static Tensor sum(Tensor x, int axis, boolean keepDim) { return ReductionOps.sum(x, axis, keepDim, false); }
 
-    public static Tensor mean(Tensor x, int axis, boolean keepDim) { return Reductions.sum(x, axis, keepDim, true); }
+    public static Tensor mean(Tensor x, int axis, boolean keepDim) { return ReductionOps.sum(x, axis, keepDim, true); }
 
     // ---------------------------------------------------------------- products
 
     /** [.., M, K] @ [.., K, N]; equal batch dimensions, or one side a plain matrix. */
-    public static Tensor matmul(Tensor a, Tensor b) { return MatMul.matmul(a, b); }
+    public static Tensor matmul(Tensor a, Tensor b) { return MatMulOp.matmul(a, b); }
 
     /** x @ W^T + bias with W [out, in]; bias may be null. */
-    public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMul.linear(x, w, bias); }
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMulOp.linear(x, w, bias); }
 
     // ---------------------------------------------------------------- softmax and attention
 
     /** Softmax over the last axis. */
-    public static Tensor softmax(Tensor x) { return Softmax.apply(x, -1, false); }
+    public static Tensor softmax(Tensor x) { return SoftmaxOp.apply(x, -1, false); }
 
     /** Softmax over {@code axis} (the last axis is the fast path; others go through a transposed copy). */
-    public static Tensor softmax(Tensor x, int axis) { return Softmax.apply(x, axis, false); }
+    public static Tensor softmax(Tensor x, int axis) { return SoftmaxOp.apply(x, axis, false); }
 
     /** Log-softmax over the last axis. */
-    public static Tensor logSoftmax(Tensor x) { return Softmax.apply(x, -1, true); }
+    public static Tensor logSoftmax(Tensor x) { return SoftmaxOp.apply(x, -1, true); }
 
-    public static Tensor logSoftmax(Tensor x, int axis) { return Softmax.apply(x, axis, true); }
+    public static Tensor logSoftmax(Tensor x, int axis) { return SoftmaxOp.apply(x, axis, true); }
 
     /**
      * Fused scaled dot-product attention softmax(q k^T / sqrt(Dh) + mask) v: q [B, H, Lq, Dh],
@@ -91,12 +91,12 @@ public final class F {
      * scores are never stored.
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
-        return Attention.apply(q, k, v, keyMask, Attention.defaultScale(q));
+        return AttentionOp.apply(q, k, v, keyMask, AttentionOp.defaultScale(q));
     }
 
     /** The same with an explicit scale of the scores. */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale) {
-        return Attention.apply(q, k, v, keyMask, scale);
+        return AttentionOp.apply(q, k, v, keyMask, scale);
     }
 
     // ---------------------------------------------------------------- neural-network layers and losses

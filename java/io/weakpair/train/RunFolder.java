@@ -53,8 +53,8 @@ public final class RunFolder {
         this.root = root;
     }
 
-    /** A complete checkpoint of this run. */
-    public record Checkpoint(Path folder, RunState state) {
+    /** A saved step of this run: its folder (the model and optimizer checkpoints) and its state. */
+    public record SavedStep(Path folder, RunState state) {
         public Path model() { return folder.resolve(MODEL); }
 
         public Path optimizer() { return folder.resolve(OPTIMIZER); }
@@ -116,7 +116,7 @@ public final class RunFolder {
     }
 
     /** The newest complete checkpoint, or null before the first. */
-    public Checkpoint latest() throws IOException {
+    public SavedStep latest() throws IOException {
         Path pointer = root.resolve(CHECKPOINTS).resolve(LATEST);
         if (!Files.isRegularFile(pointer)) return null;
         String name = Files.readString(pointer).trim();
@@ -126,7 +126,7 @@ public final class RunFolder {
         for (String f : new String[] {MODEL, ModelCheckpoint.vocabularyPath(Path.of(MODEL)).toString(), OPTIMIZER, STATE})
             if (!Files.isRegularFile(folder.resolve(f)))
                 throw new IllegalArgumentException(folder + ": the checkpoint lacks " + f + "; it was damaged after it was written");
-        return new Checkpoint(folder, RunState.read(folder.resolve(STATE)));
+        return new SavedStep(folder, RunState.read(folder.resolve(STATE)));
     }
 
     /**
@@ -134,12 +134,12 @@ public final class RunFolder {
      * state), makes it the latest, points {@link #model()} at it, and keeps the newest
      * {@code keep}. On failure the previous checkpoint is untouched and the error says so.
      */
-    public Checkpoint save(AlbefModel model, Vocabulary vocabulary, AdamW optimizer, RunState state, Map<String, String> metadata, int keep)
+    public SavedStep save(AlbefModel model, Vocabulary vocabulary, AdamW optimizer, RunState state, Map<String, String> metadata, int keep)
             throws IOException {
         Path dir = root.resolve(CHECKPOINTS);
         String name = String.format(Locale.ROOT, "step-%08d", state.step());
         Path target = dir.resolve(name);
-        Checkpoint previous = latest();
+        SavedStep previous = latest();
         if (previous != null && previous.folder().equals(target)) return previous;   // already saved at this step
         Path tmp = dir.resolve("." + name + ".tmp");
         try {
@@ -163,14 +163,14 @@ public final class RunFolder {
                     + (previous != null ? "the previous checkpoint " + previous.folder().getFileName() + " is intact; free space and continue "
                     + "with weakpair train --resume " + root : "no checkpoint was written"), e);
         }
-        Checkpoint saved = new Checkpoint(target, state);
+        SavedStep saved = new SavedStep(target, state);
         publish(saved);
         prune(keep, name);
         return saved;
     }
 
     /** Makes {@link #model()} (and its vocabulary) the checkpoint's: a hard link where the file system allows, else a copy. */
-    private void publish(Checkpoint c) throws IOException {
+    private void publish(SavedStep c) throws IOException {
         Path vocab = ModelCheckpoint.vocabularyPath(Path.of(MODEL)).getFileName();
         // The vocabulary first: a reader that sees the new model also finds its vocabulary.
         replace(c.folder().resolve(vocab), root.resolve(vocab));

@@ -98,7 +98,7 @@ public final class Trainer {
         if (train == null || train.isEmpty()) throw new IllegalArgumentException(dataset.root() + ": the dataset has no training split");
         DatasetSplit test = dataset.split(Split.TEST);
         if (test == null || test.isEmpty()) test = dataset.split(Split.VAL);
-        RunFolder.Checkpoint from = resume ? run.latest() : null;
+        RunFolder.SavedStep from = resume ? run.latest() : null;
         RunState state = from != null ? from.state() : RunState.start();
 
         IdentitySampler sampler;
@@ -166,7 +166,7 @@ public final class Trainer {
         final WarmupCosine schedule;
         final BatchAssembler assembler;
         RunState state;
-        RunFolder.Checkpoint last;
+        RunFolder.SavedStep last;
         boolean interrupted;
         String stopSignal;
         double sessionSeconds;
@@ -283,7 +283,7 @@ public final class Trainer {
      * The model a resumed run saved, or the configured init checkpoint (at the configured image
      * size), each with its own vocabulary; null for a fresh start.
      */
-    private ModelCheckpoint.WithVocabulary saved(RunFolder.Checkpoint from) throws IOException {
+    private ModelCheckpoint.WithVocabulary saved(RunFolder.SavedStep from) throws IOException {
         if (from != null) return ModelCheckpoint.loadWithVocabulary(from.model(), device);
         int[] size = cfg.imageSize();
         if (cfg.init() != null)

@@ -28,7 +28,7 @@ public interface TrainingListener extends AutoCloseable {
     default void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds) throws IOException {}
 
     /** After a checkpoint was written. */
-    default void onCheckpoint(RunFolder.Checkpoint checkpoint, boolean endOfEpoch) throws IOException {}
+    default void onCheckpoint(RunFolder.SavedStep saved, boolean endOfEpoch) throws IOException {}
 
     /** After the last step (or an interruption), before evaluation. */
     default void onEnd(RunState state, boolean interrupted) throws IOException {}

@@ -16,7 +16,7 @@ import static org.junit.platform.launcher.EngineFilter.includeEngines;
  * The child JVM of the fuzz tests: runs the jqwik properties of one class through the JUnit
  * platform launcher and exits 0 when every property held, 1 when one failed. A kernel that reads
  * or writes outside its buffers may kill this process instead (a signal, an hs_err file), which
- * the parent ({@link ChildJvm}) reports as a crash; the parent's JVM is never at risk.
+ * the parent ({@link FuzzLauncher}) reports as a crash; the parent's JVM is never at risk.
  *
  * <p>Arguments: the property class, the tries per property, the jqwik database file.
  */

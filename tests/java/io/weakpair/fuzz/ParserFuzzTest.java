@@ -10,6 +10,6 @@ import org.junit.jupiter.api.Test;
 class ParserFuzzTest {
     @Test
     void noInputCrashesOrEscapesTheReadersExceptions() throws Exception {
-        ChildJvm.runProperties(ParserProperties.class);
+        FuzzLauncher.runProperties(ParserProperties.class);
     }
 }

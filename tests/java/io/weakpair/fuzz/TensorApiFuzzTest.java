@@ -9,6 +9,6 @@ import org.junit.jupiter.api.Test;
 class TensorApiFuzzTest {
     @Test
     void noCallCrashesTheJvm() throws Exception {
-        ChildJvm.runProperties(TensorApiProperties.class);
+        FuzzLauncher.runProperties(TensorApiProperties.class);
     }
 }

@@ -46,7 +46,7 @@ class RunFolderTest {
         IOException e = assertThrows(IOException.class, () -> new Trainer(cfg, Device.CPU, run, QUIET, List.of()).run(dataset, false));
         assertTrue(e.getMessage().contains("No space left on device") && e.getMessage().contains("is intact")
                 && e.getMessage().contains("--resume " + run.root()), e.getMessage());
-        RunFolder.Checkpoint latest = run.latest();
+        RunFolder.SavedStep latest = run.latest();
         assertEquals(1, latest.state().epoch(), "the first epoch's checkpoint is still the latest");
         try (AlbefModel m = ModelCheckpoint.load(latest.model(), Device.CPU)) {
             assertTrue(m.parameterCount() > 0);

@@ -58,20 +58,20 @@ class CudaContrastivePathsTest {
         assertClose(what + " dL/dF", got.gradRows(), want.gradRows(), gradTol);
         assertClose(what + " dL/dG", got.gradCols(), want.gradCols(), gradTol);
         if (dt == DType.F64) assertClose(what + " dL/dtau", got.gradTau(), want.gradTau(), gradTol);
-        else MethodFixtures.assertCloseToMagnitude(what + " dL/dtau", got.gradTau().item(), want.gradTau().item(), dtauMagnitude, gradTol);
+        else CudaLossFixtures.assertCloseToMagnitude(what + " dL/dtau", got.gradTau().item(), want.gradTau().item(), dtauMagnitude, gradTol);
     }
 
     private static double dtauMagnitude(Tensor f, Tensor g, long[] rl, long[] cl, ContrastiveLoss.Options o) {
-        return MethodFixtures.temperatureGradientMagnitude(f, g, Tensor.full(0.07, f.dtype(), Device.CPU),
+        return CudaLossFixtures.temperatureGradientMagnitude(f, g, Tensor.full(0.07, f.dtype(), Device.CPU),
                 rl == null ? null : Tensor.ofLongs(rl, rl.length), cl == null ? null : Tensor.ofLongs(cl, cl.length), o);
     }
 
     /** nr x nc (columns past the rows' identities: a queue), each block size against the CPU and CUDA materialised. */
     private void compareBlocks(int nr, int nc, int d, DType dt, ContrastiveLoss.Options base, int... blockRows) {
-        long[] cl = MethodFixtures.labels(nr * 31L + nc, nc, 4, false);
+        long[] cl = CudaLossFixtures.labels(nr * 31L + nc, nc, 4, false);
         long[] rl = java.util.Arrays.copyOf(cl, nr);
         if (nr > nc) for (int i = nc; i < nr; i++) rl[i] = -1 - i;  // rows without a positive
-        Tensor f = MethodFixtures.features(5, rl, d, 0.8, dt), g = MethodFixtures.features(6, cl, d, 0.8, dt);
+        Tensor f = CudaLossFixtures.features(5, rl, d, 0.8, dt), g = CudaLossFixtures.features(6, cl, d, 0.8, dt);
         boolean strict = base.targets() == ContrastiveLoss.Targets.STRICT;
         long[] r = strict ? null : rl, c = strict ? null : cl;
         String w = nr + "x" + nc + " " + dt + " " + base.targets();
@@ -107,8 +107,8 @@ class CudaContrastivePathsTest {
         int below = (int) Math.sqrt((double) threshold) - 3, above = (int) Math.sqrt((double) threshold) + 5;
         CudaBackend backend = CudaTestSupport.backend();
         for (int n : new int[] {below, above}) {
-            long[] y = MethodFixtures.labels(n, n, 4, false);
-            Tensor f = MethodFixtures.features(7, y, 4, 0.8, DType.F32), g = MethodFixtures.features(8, y, 4, 0.8, DType.F32);
+            long[] y = CudaLossFixtures.labels(n, n, 4, false);
+            Tensor f = CudaLossFixtures.features(7, y, 4, 0.8, DType.F32), g = CudaLossFixtures.features(8, y, 4, 0.8, DType.F32);
             ContrastiveLoss.Options auto = ContrastiveLoss.Options.uncertainty(0.6);
             Run cpu = run(Device.CPU, f, g, y, y, auto);
             backend.resetPeakLiveBytes();

@@ -44,15 +44,15 @@ class CudaLossesCommandTest {
 
     /** A batch of N pairs, K = 4 per identity, written to a file; checks that its mined pairs have no near-tie. */
     private Path input(String mode, long seed) throws IOException {
-        long[] y = MethodFixtures.labels(31, N, 4, true);
+        long[] y = CudaLossFixtures.labels(31, N, 4, true);
         try (Scope s = Scope.open()) {
             Map<String, Tensor> in = new LinkedHashMap<>();
-            in.put("image_emb", MethodFixtures.features(32, y, D, 0.9, DType.F32));
-            in.put("text_emb", MethodFixtures.features(33, y, D, 0.9, DType.F32));
+            in.put("image_emb", CudaLossFixtures.features(32, y, D, 0.9, DType.F32));
+            in.put("text_emb", CudaLossFixtures.features(33, y, D, 0.9, DType.F32));
             in.put("labels", Tensor.ofLongs(y, N));
             in.put("temperature", Tensor.full(0.07, DType.F32, Device.CPU));
             double[] logits = Similarity.logits(in.get("image_emb"), in.get("text_emb"), in.get("temperature")).toDoubleArray();
-            double margin = MethodFixtures.miningMargin(logits, N, y, MiningMode.valueOf(mode.toUpperCase()), seed);
+            double margin = CudaLossFixtures.miningMargin(logits, N, y, MiningMode.valueOf(mode.toUpperCase()), seed);
             assertTrue(margin > 1e-4, "test data: two mining keys " + margin + " apart; pick other seeds");
             Path p = dir.resolve("in-" + mode + ".safetensors");
             Safetensors.write(p, in, Map.of());
@@ -60,10 +60,10 @@ class CudaLossesCommandTest {
         }
     }
 
-    /** The scale of grad_temperature's rounding error: its terms' magnitude (MethodFixtures.temperatureGradientMagnitude). */
+    /** The scale of grad_temperature's rounding error: its terms' magnitude (CudaLossFixtures.temperatureGradientMagnitude). */
     private static double temperatureScale(Path input) throws IOException {
         try (NamedTensors in = Safetensors.read(input)) {
-            return MethodFixtures.temperatureGradientMagnitude(in.get("image_emb"), in.get("text_emb"), in.get("temperature"),
+            return CudaLossFixtures.temperatureGradientMagnitude(in.get("image_emb"), in.get("text_emb"), in.get("temperature"),
                     in.get("labels"), in.get("labels"), ContrastiveLoss.Options.uncertainty(0.6));
         }
     }
@@ -99,7 +99,7 @@ class CudaLossesCommandTest {
                     assertArrayEquals(b.toIntArray(), a.toIntArray(), what);
                     System.out.printf("cuda-vs-cpu file %-36s equal%n", what);
                 } else if (name.equals("grad_temperature")) {  // a sum of cancelling terms: see CudaMethodOpsTest
-                    MethodFixtures.assertCloseToMagnitude("file " + what, a.item(), b.item(), temperatureScale, 1e-5);
+                    CudaLossFixtures.assertCloseToMagnitude("file " + what, a.item(), b.item(), temperatureScale, 1e-5);
                 } else {
                     CudaTestSupport.assertClose("file " + what, a, b, 1e-5);
                 }

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Mined pairs are compared exactly in two ways. On the same logits (uploaded to the device)
  * the kernels must agree for any input, rounding ties included. From features, each device
  * computes its own logits, which differ in their last bits (another GEMM), so the test data is
- * checked to have no near-tie first ({@link MethodFixtures#miningMargin}): a pick that depends
+ * checked to have no near-tie first ({@link CudaLossFixtures#miningMargin}): a pick that depends
  * on a difference of 1e-6 is not a property of the kernels.
  */
 @ExtendWith(ScopePerTest.class)
@@ -86,10 +86,10 @@ class CudaMethodOpsTest {
         // Square: 30 pairs in identities of 1-4 members. Rectangular: 19 images against 37 texts
         // (a queue: other identities, and image identities the texts lack).
         int nr = rect ? 19 : 30, nc = rect ? 37 : 30, d = 12;
-        long[] rl = MethodFixtures.labels(5, nr, 4, false);
-        long[] cl = rect ? MethodFixtures.labels(6, nc, 4, false) : rl;
+        long[] rl = CudaLossFixtures.labels(5, nr, 4, false);
+        long[] cl = rect ? CudaLossFixtures.labels(6, nc, 4, false) : rl;
         if (rect) System.arraycopy(rl, 0, cl, 0, 11);  // some shared identities
-        Tensor f = MethodFixtures.features(1, rl, d, 0.8, dt), g = MethodFixtures.features(2, cl, d, 0.8, dt);
+        Tensor f = CudaLossFixtures.features(1, rl, d, 0.8, dt), g = CudaLossFixtures.features(2, cl, d, 0.8, dt);
         Tensor tau = Tensor.full(0.07, dt, Device.CPU);
         Tensor rows = Tensor.ofLongs(rl, nr), cols = Tensor.ofLongs(cl, nc);
         ContrastiveLoss.Options opts = ContrastiveLoss.Options.of(targets, 0.6);
@@ -109,7 +109,7 @@ class CudaMethodOpsTest {
      * rectangular uITC case above to 1/50 of their magnitudes), so in F32 neither device gets it
      * to 1e-5 of its own size (the CPU's F32 value is 7e-6 from the F64 one there). Its error is
      * measured, as a sum's is, against the magnitude of its terms
-     * ({@link MethodFixtures#temperatureGradientMagnitude}); F64 keeps the plain relative error.
+     * ({@link CudaLossFixtures#temperatureGradientMagnitude}); F64 keeps the plain relative error.
      */
     private static void assertTemperatureGradientClose(String what, Tensor got, Tensor want, Tensor f, Tensor g, Tensor tau,
                                                        Tensor rows, Tensor cols, ContrastiveLoss.Options opts) {
@@ -118,9 +118,9 @@ class CudaMethodOpsTest {
             return;
         }
         boolean labelled = opts.targets() != ContrastiveLoss.Targets.STRICT;
-        double magnitude = MethodFixtures.temperatureGradientMagnitude(f, g, tau, labelled ? rows : null,
+        double magnitude = CudaLossFixtures.temperatureGradientMagnitude(f, g, tau, labelled ? rows : null,
                 labelled ? cols : null, opts);
-        MethodFixtures.assertCloseToMagnitude(what, got.item(), want.item(), magnitude, gradTolerance(DType.F32));
+        CudaLossFixtures.assertCloseToMagnitude(what, got.item(), want.item(), magnitude, gradTolerance(DType.F32));
     }
 
     static Stream<Arguments> miningCases() {
@@ -137,11 +137,11 @@ class CudaMethodOpsTest {
         for (boolean exactK : new boolean[] {true, false}) {
             int n = 32, d = 16;
             long seed = 77;
-            long[] y = MethodFixtures.labels(exactK ? 11 : 12, n, 4, exactK);
-            Tensor f = MethodFixtures.features(3, y, d, 0.9, dt), g = MethodFixtures.features(4, y, d, 0.9, dt);
+            long[] y = CudaLossFixtures.labels(exactK ? 11 : 12, n, 4, exactK);
+            Tensor f = CudaLossFixtures.features(3, y, d, 0.9, dt), g = CudaLossFixtures.features(4, y, d, 0.9, dt);
             Tensor tau = Tensor.full(0.07, dt, Device.CPU), labels = Tensor.ofLongs(y, n);
             try (GradMode off = GradMode.off()) {
-                double margin = MethodFixtures.miningMargin(Similarity.logits(f, g, tau).toDoubleArray(), n, y, mode, seed);
+                double margin = CudaLossFixtures.miningMargin(Similarity.logits(f, g, tau).toDoubleArray(), n, y, mode, seed);
                 assertTrue(margin > MINING_MARGIN, "test data: two mining keys " + margin + " apart; pick other seeds");
             }
             ContrastiveLoss.Options opts = ContrastiveLoss.Options.uncertainty(0.6).withMining(mode, seed);
@@ -169,7 +169,7 @@ class CudaMethodOpsTest {
     @Test
     void miningOnTheSameLogitsIsIdentical() {
         int n = 40;
-        long[] y = MethodFixtures.labels(21, n, 5, false);
+        long[] y = CudaLossFixtures.labels(21, n, 5, false);
         SplittableRandom rng = new SplittableRandom(8);
         double[] s = new double[n * n];
         for (int i = 0; i < s.length; i++) s[i] = 10 * (rng.nextDouble() * 2 - 1);
@@ -224,7 +224,7 @@ class CudaMethodOpsTest {
             for (int[] shape : new int[][] {{17, 17}, {11, 45}, {3, 1500}}) {
                 int nr = shape[0], nc = shape[1];
                 Tensor s = Tensor.uniform(41, -12, 12, dt, Device.CPU, nr, nc);
-                long[] rl = MethodFixtures.labels(42, nr, 3, false), cl = MethodFixtures.labels(43, nc, 6, false);
+                long[] rl = CudaLossFixtures.labels(42, nr, 3, false), cl = CudaLossFixtures.labels(43, nc, 6, false);
                 System.arraycopy(rl, 0, cl, 0, Math.min(nr, nc) - 1);
                 Tensor rows = Tensor.ofLongs(rl, nr), cols = Tensor.ofLongs(cl, nc);
                 String tag = nr + "x" + nc + " " + dt;
@@ -245,7 +245,7 @@ class CudaMethodOpsTest {
         for (DType dt : new DType[] {DType.F32, DType.F64})
             for (int[] shape : new int[][] {{21, 21}, {13, 40}}) {
                 int nr = shape[0], nc = shape[1];
-                long[] rl = MethodFixtures.labels(51, nr, 4, false), cl = MethodFixtures.labels(52, nc, 4, false);
+                long[] rl = CudaLossFixtures.labels(51, nr, 4, false), cl = CudaLossFixtures.labels(52, nc, 4, false);
                 System.arraycopy(rl, 0, cl, 0, Math.min(nr, nc) - 2);
                 Tensor rows = Tensor.ofLongs(rl, nr), cols = Tensor.ofLongs(cl, nc);
                 Tensor s = Tensor.uniform(53, -10, 10, dt, Device.CPU, nr, nc);

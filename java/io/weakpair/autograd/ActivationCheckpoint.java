@@ -19,8 +19,8 @@ import java.util.function.Function;
  * gradients accumulate as usual) but must not draw fresh randomness; a block with dropout
  * replays its masks (the model's {@code Regularisation} rewinds its seed counter).
  */
-public final class Checkpoint {
-    private Checkpoint() {}
+public final class ActivationCheckpoint {
+    private ActivationCheckpoint() {}
 
     /**
      * Runs {@code block} on {@code inputs} and returns its output. With {@code recompute} and

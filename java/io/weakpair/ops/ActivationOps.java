@@ -6,8 +6,8 @@ import io.weakpair.backend.UnaryOp;
 import io.weakpair.tensor.Tensor;
 
 /** Pointwise functions (exp, log, tanh, GELU, ...) with their derivatives. */
-final class Activations {
-    private Activations() {}
+final class ActivationOps {
+    private ActivationOps() {}
 
     static Tensor apply(UnaryOp op, Tensor x) {
         String name = op.name().toLowerCase();

@@ -12,10 +12,10 @@ import io.weakpair.tensor.Tensor;
  * (Lq = Lk) and cross-attention (Lq != Lk). Query rows whose keys are all masked give 0 and
  * pass no gradient.
  */
-final class Attention {
+final class AttentionOp {
     static final String OP = "attention";
 
-    private Attention() {}
+    private AttentionOp() {}
 
     /** The usual 1/sqrt(Dh) scale for q [B, H, Lq, Dh]. */
     static double defaultScale(Tensor q) {

@@ -8,8 +8,8 @@ import io.weakpair.tensor.Tensor;
 import java.util.Arrays;
 
 /** Sums and means over an axis or everything, and the broadcast-undoing sumTo. */
-final class Reductions {
-    private Reductions() {}
+final class ReductionOps {
+    private ReductionOps() {}
 
     /** Sum (or mean) over one axis. */
     static Tensor sum(Tensor x, int axis, boolean keepDim, boolean mean) {

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Recomputed blocks: the gradients they give, the memory they hold, and their misuse. */
 @ExtendWith(ScopePerTest.class)
-class CheckpointTest {
+class ActivationCheckpointTest {
     private static final int ROWS = 6, COLS = 8;
 
     /** A two-layer block reading a parameter that is not one of its inputs. */
@@ -33,7 +33,7 @@ class CheckpointTest {
     void recomputedGradientsMatchFiniteDifferencesForInputsAndParameters() {
         Tensor x = GradCheck.param(1, ROWS, COLS), r = GradCheck.param(2, ROWS, COLS), w = GradCheck.param(3, COLS, COLS);
         GradCheck.check("checkpoint", in -> {
-            Tensor h = Checkpoint.apply("test", true, b -> block(b[2]).apply(b), F.tanh(in[0]), in[1], in[2]);
+            Tensor h = ActivationCheckpoint.apply("test", true, b -> block(b[2]).apply(b), F.tanh(in[0]), in[1], in[2]);
             return F.mul(h, h);  // the graph continues past the block, and starts before it (tanh)
         }, x, r, w);
     }
@@ -46,7 +46,7 @@ class CheckpointTest {
         for (int run = 0; run < 2; run++) {
             Tensor x = Tensor.randn(5, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
             Tensor r = Tensor.randn(6, 1, DType.F64, Device.CPU, ROWS, COLS);  // an input that needs no gradient
-            Tensor y = Checkpoint.apply("test", run == 1, block(w), x, r);
+            Tensor y = ActivationCheckpoint.apply("test", run == 1, block(w), x, r);
             Autograd.backward(F.sum(F.mul(y, y)));
             results[run] = concat(y.toDoubleArray(), x.grad().toDoubleArray());
             wGrads[run] = w.grad().toDoubleArray();
@@ -62,9 +62,9 @@ class CheckpointTest {
         Tensor x = Tensor.randn(8, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
         Tensor r = Tensor.zeros(DType.F64, Device.CPU, ROWS, COLS);
         long before = MemoryStats.liveBytes(Device.Kind.CPU);
-        Tensor y = Checkpoint.apply("test", true, block(w), x, r);
+        Tensor y = ActivationCheckpoint.apply("test", true, block(w), x, r);
         assertEquals(before + (long) ROWS * COLS * Double.BYTES, MemoryStats.liveBytes(Device.Kind.CPU), "only the output is live");
-        long heldWithout = liveAfter(() -> Checkpoint.apply("test", false, block(w), x, r));
+        long heldWithout = liveAfter(() -> ActivationCheckpoint.apply("test", false, block(w), x, r));
         assertTrue(heldWithout >= 4L * ROWS * COLS * Double.BYTES, "without recomputation the block's activations are held: " + heldWithout);
         Autograd.backward(F.sum(y));
         assertFalse(x.grad() == null || w.grad() == null);
@@ -76,9 +76,9 @@ class CheckpointTest {
         Tensor x = Tensor.randn(10, 1, DType.F64, Device.CPU, ROWS, COLS);
         try (GradMode off = GradMode.off()) {
             for (boolean recompute : new boolean[] {false, true})
-                assertEquals((long) ROWS * COLS * Double.BYTES, liveAfter(() -> Checkpoint.apply("test", recompute, block(w), x, x)));
+                assertEquals((long) ROWS * COLS * Double.BYTES, liveAfter(() -> ActivationCheckpoint.apply("test", recompute, block(w), x, x)));
             // A block that returns its input gives a handle of its own: closing it leaves the input open.
-            Tensor same = Checkpoint.apply("identity", true, in -> in[0], x);
+            Tensor same = ActivationCheckpoint.apply("identity", true, in -> in[0], x);
             same.close();
             assertFalse(x.isClosed());
         }
@@ -88,15 +88,15 @@ class CheckpointTest {
     void misuseIsAClearError() {
         Tensor w = Tensor.randn(11, 1, DType.F64, Device.CPU, COLS, COLS).requiresGrad(true);
         Tensor x = Tensor.randn(12, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
-        IllegalStateException nullOut = assertThrows(IllegalStateException.class, () -> Checkpoint.apply("test", true, in -> null, x));
+        IllegalStateException nullOut = assertThrows(IllegalStateException.class, () -> ActivationCheckpoint.apply("test", true, in -> null, x));
         assertTrue(nullOut.getMessage().contains("returned null"), nullOut.getMessage());
-        Tensor y = Checkpoint.apply("test", true, block(w), x, x);
+        Tensor y = ActivationCheckpoint.apply("test", true, block(w), x, x);
         IllegalStateException retained = assertThrows(IllegalStateException.class, () -> Autograd.backward(F.sum(y), true));
         assertTrue(retained.getMessage().contains("checkpoint:test") && retained.getMessage().contains("retainGraph"), retained.getMessage());
         // An input closed before backward is named, not a crash.
         Tensor x2 = Tensor.randn(13, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
         Tensor in = F.tanh(x2);
-        Tensor y2 = Checkpoint.apply("test", true, block(w), in, in);
+        Tensor y2 = ActivationCheckpoint.apply("test", true, block(w), in, in);
         in.close();
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> Autograd.backward(F.sum(y2)));
         assertTrue(closed.getMessage().contains("closed"), closed.getMessage());

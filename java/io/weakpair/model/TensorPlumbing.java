@@ -3,9 +3,12 @@ package io.weakpair.model;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.Tensor;
 
-/** Splitting a width into attention heads and back, shared by the ViT and BERT attentions. */
-final class Heads {
-    private Heads() {}
+/**
+ * Tensor plumbing shared by the model's layers: splitting a width into attention heads and
+ * back (the ViT and BERT attentions), the first token of each sequence, and closing handles early.
+ */
+final class TensorPlumbing {
+    private TensorPlumbing() {}
 
     /** [B, L, H * Dh] to [B, H, L, Dh]. */
     static Tensor split(Tensor x, int heads) {

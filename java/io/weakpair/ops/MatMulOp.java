@@ -8,8 +8,8 @@ import io.weakpair.tensor.Tensor;
 import java.util.Arrays;
 
 /** Matrix products (plain, batched, and the fused linear layer) on the backend's GEMM. */
-final class MatMul {
-    private MatMul() {}
+final class MatMulOp {
+    private MatMulOp() {}
 
     /**
      * A matrix operand as GEMM sees it: the storage, whether it is read transposed, its row
@@ -108,7 +108,7 @@ final class MatMul {
         Tensor out = Tensor.empty(x.dtype(), x.device(), full);
         gemmInto(x, y, out, transposeLeft, !transposeLeft, 0.0);
         if (Arrays.equals(full, targetShape)) return out;
-        Tensor reduced = Reductions.sumTo(out, targetShape);
+        Tensor reduced = ReductionOps.sumTo(out, targetShape);
         if (reduced != out) out.close();
         return reduced;
     }

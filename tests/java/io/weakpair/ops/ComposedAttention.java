@@ -8,7 +8,8 @@ import io.weakpair.tensor.Tensor;
  * with the same contract as {@link F#attention}: the reference the fused kernel is tested
  * against and the baseline it is benchmarked against. It stores the [B, H, Lq, Lk] scores
  * and probabilities (several of them while gradients are recorded), which is exactly the
- * memory the fused op avoids.
+ * memory the fused op avoids. Test code (the tests and the benchmarks of bench/java, which
+ * compile with the tests): production code calls {@link F#attention}.
  */
 public final class ComposedAttention {
     /** Added to the scores of masked keys: exp of it underflows to 0 in F32 and F64. */
@@ -17,7 +18,7 @@ public final class ComposedAttention {
     private ComposedAttention() {}
 
     public static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
-        return apply(q, k, v, keyMask, Attention.defaultScale(q));
+        return apply(q, k, v, keyMask, AttentionOp.defaultScale(q));
     }
 
     /**

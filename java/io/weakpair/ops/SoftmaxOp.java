@@ -6,8 +6,8 @@ import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
 
 /** Softmax and log-softmax along one axis, with the gradient computed from the output. */
-final class Softmax {
-    private Softmax() {}
+final class SoftmaxOp {
+    private SoftmaxOp() {}
 
     static Tensor apply(Tensor x, int axis, boolean log) {
         String op = log ? "logSoftmax" : "softmax";

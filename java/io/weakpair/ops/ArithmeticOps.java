@@ -8,8 +8,8 @@ import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
 
 /** Broadcasting add/sub/mul/div and the affine map, with their gradients. */
-final class Arithmetic {
-    private Arithmetic() {}
+final class ArithmeticOps {
+    private ArithmeticOps() {}
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         String name = op.name().toLowerCase();
@@ -48,12 +48,12 @@ final class Arithmetic {
             Tensor ga = null, gb = null;
             switch (kind) {
                 case ADD -> {
-                    if (needsGrad(0)) ga = Reductions.sumTo(g, a.shape());
-                    if (needsGrad(1)) gb = Reductions.sumTo(g, b.shape());
+                    if (needsGrad(0)) ga = ReductionOps.sumTo(g, a.shape());
+                    if (needsGrad(1)) gb = ReductionOps.sumTo(g, b.shape());
                 }
                 case SUB -> {
-                    if (needsGrad(0)) ga = Reductions.sumTo(g, a.shape());
-                    if (needsGrad(1)) gb = negated(Reductions.sumTo(g, b.shape()), g);
+                    if (needsGrad(0)) ga = ReductionOps.sumTo(g, a.shape());
+                    if (needsGrad(1)) gb = negated(ReductionOps.sumTo(g, b.shape()), g);
                 }
                 case MUL -> {
                     if (needsGrad(0)) ga = reduced(compute(BinaryOp.MUL, g, b), a.shape());
@@ -75,7 +75,7 @@ final class Arithmetic {
 
     /** sumTo that frees its input when it made a new tensor. */
     private static Tensor reduced(Tensor full, int[] shape) {
-        Tensor r = Reductions.sumTo(full, shape);
+        Tensor r = ReductionOps.sumTo(full, shape);
         if (r != full) full.close();
         return r;
     }

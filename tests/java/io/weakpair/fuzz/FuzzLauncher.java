@@ -14,16 +14,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Runs a class of fuzz properties in a child JVM ({@link FuzzChild}) and fails with the child's
  * output when it crashed (died by a signal or wrote an hs_err file), hung past its time limit, or
- * one of its properties failed.
+ * one of its properties failed. (The tests' plain child JVM, for a check of process-wide state, is
+ * {@code io.weakpair.testing.ChildJvm}.)
  *
  * <p>Tries per property: {@code -Dweakpair.fuzz.tries=N} (default {@link #DEFAULT_TRIES}, the
  * bounded CI run); a long run, e.g. {@code -Dweakpair.fuzz.tries=200000 -Dweakpair.fuzz.minutes=120}
  * (tests/README.md).
  */
-final class ChildJvm {
+final class FuzzLauncher {
     static final int DEFAULT_TRIES = 400;
 
-    private ChildJvm() {}
+    private FuzzLauncher() {}
 
     static int tries() { return Integer.getInteger("weakpair.fuzz.tries", DEFAULT_TRIES); }
 

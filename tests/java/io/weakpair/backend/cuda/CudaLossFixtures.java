@@ -21,12 +21,13 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Inputs for the CUDA tests of the method's kernels: identity labels, features with identity
+ * Inputs for the CUDA tests of the method's loss and mining kernels (the CPU loss tests have
+ * {@code io.weakpair.loss.LossFixtures}): identity labels, features with identity
  * structure, and the margin that decides whether CPU and CUDA can be expected to mine the same
  * pairs from logits computed on each device.
  */
-final class MethodFixtures {
-    private MethodFixtures() {}
+final class CudaLossFixtures {
+    private CudaLossFixtures() {}
 
     /**
      * Labels of n samples in identities of 1 to maxGroup members (groups of exactly maxGroup
