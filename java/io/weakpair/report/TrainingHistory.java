@@ -16,10 +16,12 @@ import java.util.TreeMap;
 /**
  * What a run folder says about its training: the step log ({@code log.jsonl}: epoch, step and
  * the loss terms of each step) and the retrieval metrics per epoch ({@value EpochMetricsLog#FILE},
- * else the final {@code metrics.json} counted as the last epoch's). A malformed line is an error
+ * else the final {@code metrics.json} counted as the last epoch's), and the periodic evaluations
+ * that {@code log.jsonl} interleaves with the steps. A malformed line is an error
  * naming the file and line, never skipped.
  */
-public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<String, Double>>> epochMetrics) {
+public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<String, Double>>> epochMetrics,
+                              List<Evaluation> evaluations) {
     /** The step log's file name in a run folder. */
     public static final String STEP_LOG = "log.jsonl";
     /** The final metrics' file name in a run folder. */
@@ -30,8 +32,12 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
     /** One logged step: epoch from 0, step from 0, the total loss and its {@link #TERMS} (NaN where absent). */
     public record Step(int epoch, long step, double loss, double[] terms) {}
 
+    /** A periodic evaluation's line ({@code eval_every}): after {@code step} steps, on {@code split}, the metrics of each ranking. */
+    public record Evaluation(long step, String split, Map<String, Map<String, Double>> rankings) {}
+
     public TrainingHistory {
         steps = List.copyOf(steps);
+        evaluations = List.copyOf(evaluations);
         epochMetrics = java.util.Collections.unmodifiableMap(new TreeMap<>(epochMetrics));
     }
 
@@ -40,10 +46,15 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
         Path log = runDir.resolve(STEP_LOG);
         if (!Files.isRegularFile(log)) throw new IllegalArgumentException(runDir + ": no training log (" + STEP_LOG + ") in this folder");
         List<Step> steps = new ArrayList<>();
+        List<Evaluation> evaluations = new ArrayList<>();
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) continue;
             JsonNode o = parse(log, i, lines.get(i));
+            if (o.has("eval")) {
+                evaluations.add(new Evaluation((long) number(log, i, o, "step"), o.get("eval").asText(), rankings(o)));
+                continue;
+            }
             double[] terms = new double[TERMS.size()];
             for (int t = 0; t < terms.length; t++) terms[t] = o.has(TERMS.get(t)) ? number(log, i, o, TERMS.get(t)) : Double.NaN;
             steps.add(new Step((int) number(log, i, o, "epoch"), (long) number(log, i, o, "step"), number(log, i, o, "loss"), terms));
@@ -61,7 +72,7 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
             int epochs = steps.get(steps.size() - 1).epoch() + 1;
             metrics.put(epochs, rankings(parse(last, -1, Files.readString(last, StandardCharsets.UTF_8))));
         }
-        return new TrainingHistory(steps, metrics);
+        return new TrainingHistory(steps, metrics, evaluations);
     }
 
     /** The ranking objects of a metrics JSON object: every field whose value is an object of numbers. */

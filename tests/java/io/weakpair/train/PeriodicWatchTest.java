@@ -65,6 +65,10 @@ class PeriodicWatchTest {
             List<String> names = folders.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted().toList();
             assertTrue(names.contains("step-00000005") && names.contains("step-00000010"), "periodic checkpoints: " + names);
         }
+        io.weakpair.report.TrainingHistory history = io.weakpair.report.TrainingHistory.read(watched);
+        assertEquals(12, history.steps().size(), "the plot's reader keeps the steps apart from the evaluations");
+        assertEquals(List.of(5L, 10L), history.evaluations().stream().map(io.weakpair.report.TrainingHistory.Evaluation::step).toList());
+        assertTrue(history.evaluations().get(0).rankings().get("itc").containsKey("r1"));
         assertArrayEquals(Files.readAllBytes(plain.resolve(RunFolder.MODEL)), Files.readAllBytes(watched.resolve(RunFolder.MODEL)),
                 "evaluating and checkpointing between steps must not change the weights");
         List<String> watchedSteps = Files.readAllLines(watched.resolve(RunFolder.LOG)).stream().filter(l -> !l.contains("\"eval\"")).toList();
