@@ -41,9 +41,10 @@ final class LossesCommand implements Callable<Integer> {
             description = "output safetensors file, not the input (replaced atomically; missing parent folders are created)")
     Path output;
 
-    @Option(names = "--alpha", defaultValue = "0.6", paramLabel = "A",
-            description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
-    double alpha;
+    // The default is train's (ConfigKey.ALPHA), so the contract command and training cannot drift;
+    // picocli takes a field's initial value as the default.
+    @Option(names = "--alpha", paramLabel = "A", description = "uncertainty weight in [0, 1] (default: ${DEFAULT-VALUE})")
+    double alpha = (Double) io.weakpair.train.ConfigKey.ALPHA.defaultValue();
 
     @Option(names = "--mode", defaultValue = "topk", paramLabel = "MODE",
             description = "mining mode: topk or sample (default: ${DEFAULT-VALUE})")

@@ -93,11 +93,14 @@ public final class Ablation {
                 done++;
                 Path runDir = out.resolve(v.name()).resolve("seed-" + seed);
                 Path metrics = runDir.resolve("metrics.json");
+                TrainConfig cfg = base.withAll(v.settings(), "variant " + v.name()).with(ConfigKey.SEED, seed);
+                if (cfg.objective().matching() == Objective.Matching.NONE) cfg = cfg.with(ConfigKey.K_TEST, 0);
+                // A run left by an earlier study is reused (finished) or resumed (stopped) only if it
+                // was made with this study's settings: otherwise the table would mix two studies.
+                requireSameSettings(runDir, cfg);
                 if (!Files.isRegularFile(metrics)) {
                     log.printf(Locale.ROOT, "[%d/%d] %s, seed %d (%s elapsed)%n", done, total, v.name(), seed,
                             io.weakpair.progress.Durations.format((System.nanoTime() - start) / 1e9));
-                    TrainConfig cfg = base.withAll(v.settings(), "variant " + v.name()).with(ConfigKey.SEED, seed);
-                    if (cfg.objective().matching() == Objective.Matching.NONE) cfg = cfg.with(ConfigKey.K_TEST, 0);
                     RunFolder run = RunFolder.prepare(runDir);
                     boolean resume = run.latest() != null;
                     Trainer.Outcome o = new Trainer(cfg, device, run, new PrintStream(OutputStream.nullOutputStream()),
@@ -114,6 +117,21 @@ public final class Ablation {
         AtomicFile.writeString(out.resolve("ablation.md"), table);
         AtomicFile.writeString(out.resolve("ablation.json"), json(results));
         return table;
+    }
+
+    /**
+     * Fails if {@code runDir} holds a run whose saved configuration differs from {@code cfg} in a key
+     * that changes training (the keys {@link ConfigKey#changeableOnResume} only watch a run).
+     */
+    static void requireSameSettings(Path runDir, TrainConfig cfg) throws IOException {
+        Path saved = runDir.resolve(RunFolder.CONFIG);
+        if (!Files.isRegularFile(saved)) return;
+        Map<ConfigKey, Object> before = ConfigFile.read(saved, TrainConfig.defaults()).effective(), now = cfg.effective();
+        for (ConfigKey k : ConfigKey.values()) {
+            if (k.changeableOnResume() || java.util.Objects.equals(before.get(k), now.get(k))) continue;
+            throw new IllegalArgumentException("ablation: " + runDir + " was trained with " + k.key() + "=" + before.get(k)
+                    + ", this study asks for " + now.get(k) + "; use a new --out folder (or delete that run to redo it)");
+        }
     }
 
     private static RunResult read(String variant, long seed, Path file) throws IOException {
