@@ -32,8 +32,18 @@ public final class GalleryEmbedder {
         void accept(DataRecord image, float[] feature) throws IOException;
     }
 
-    /** What was embedded and skipped. */
-    public record Outcome(int embedded, List<String> skipped) {}
+    /**
+     * Called after every batch, once each of its images has reached the sink: where a caller makes
+     * its work durable (a commit), so that a later run can resume at a batch boundary.
+     */
+    @FunctionalInterface
+    public interface AfterBatch {
+        /** @return false to stop embedding here (the outcome then says {@code stopped}) */
+        boolean proceed() throws IOException;
+    }
+
+    /** What was embedded and skipped, and whether {@link AfterBatch} stopped it before the end. */
+    public record Outcome(int embedded, List<String> skipped, boolean stopped) {}
 
     private final AlbefModel model;
     private final BatchAssembler assembler;
@@ -47,20 +57,29 @@ public final class GalleryEmbedder {
     }
 
     public Outcome embed(List<DataRecord> images, Sink sink, PrintStream log) throws IOException {
+        return embed(images, sink, log, () -> true);
+    }
+
+    public Outcome embed(List<DataRecord> images, Sink sink, PrintStream log, AfterBatch afterBatch) throws IOException {
         List<BatchPlan> plans = plans(images);
         List<String> skipped = new ArrayList<>();
         int embedded = 0;
+        boolean stopped = false;
         boolean wasTraining = model.isTraining();
         model.eval();
         try (GradMode off = GradMode.off(); Progress progress = new Progress(log, "embedding images", "images", images.size())) {
             int next = 0;
-            while (next < plans.size()) {
+            while (next < plans.size() && !stopped) {
                 try (Prefetcher batches = new Prefetcher(plans.subList(next, plans.size()), assembler, 2, 3)) {
                     while (batches.hasNext()) {
                         Batch b = batches.next();
                         embedded += emit(b, sink);
                         progress.advance(b.size());
                         next++;
+                        if (!afterBatch.proceed()) {
+                            stopped = true;
+                            break;
+                        }
                     }
                 } catch (DataException e) {
                     // The batch at `next` holds an unreadable image: keep the readable ones, name the others.
@@ -74,12 +93,13 @@ public final class GalleryEmbedder {
                         }
                         progress.advance(1);
                     }
+                    if (!afterBatch.proceed()) stopped = true;
                 }
             }
         } finally {
             model.train(wasTraining);
         }
-        return new Outcome(embedded, skipped);
+        return new Outcome(embedded, skipped, stopped);
     }
 
     private int emit(Batch b, Sink sink) throws IOException {

@@ -98,7 +98,11 @@ public final class GalleryIndex implements Closeable {
         ScoreDoc[] byDoc = top.scoreDocs.clone();
         Arrays.sort(byDoc, Comparator.comparingInt(s -> s.doc));
         IdLookup ids = new IdLookup();
-        for (ScoreDoc s : byDoc) scored.add(new Scored(s.score, ids.id(s.doc), s.doc));
+        FloatLookup floats = metadata.quantized() ? new FloatLookup() : null;
+        // An int8 graph scores with quantised vectors: the candidates are scored again with their floats (the
+        // exact scan's function), so only which candidates were found is approximate, not their order.
+        for (ScoreDoc s : byDoc)
+            scored.add(new Scored(floats == null ? s.score : SIMILARITY.compare(query, floats.vector(s.doc)), ids.id(s.doc), s.doc));
         scored.sort(Scored.ORDER);
         return hits(scored.subList(0, Math.min(k, scored.size())), query);
     }
@@ -204,6 +208,27 @@ public final class GalleryIndex implements Closeable {
             if (values == null || !values.advanceExact(globalDoc - docBase))
                 throw new IllegalStateException(dir + ": document " + globalDoc + " has no image id");
             return (int) values.longValue();
+        }
+    }
+
+    /** Float vectors by global document number, for documents visited in increasing order. */
+    private final class FloatLookup {
+        private int leafIndex = -1;
+        private FloatVectorValues values;
+        private int docBase;
+
+        float[] vector(int globalDoc) throws IOException {
+            int li = ReaderUtil.subIndex(globalDoc, reader.leaves());
+            if (li != leafIndex) {
+                leafIndex = li;
+                LeafReaderContext leaf = reader.leaves().get(li);
+                values = leaf.reader().getFloatVectorValues(VECTOR);
+                docBase = leaf.docBase;
+            }
+            int doc = globalDoc - docBase;
+            if (values == null || (values.docID() != doc && values.advance(doc) != doc))
+                throw new IllegalStateException(dir + ": document " + globalDoc + " has no vector");
+            return values.vectorValue();
         }
     }
 

@@ -2,6 +2,7 @@ package io.weakpair.search;
 
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -24,6 +25,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Adds images to a gallery index, creating it if the folder holds none. An existing index
@@ -31,6 +37,11 @@ import java.util.Set;
  * its HNSW parameters, so new segments are built like the old ones. Paths already indexed are
  * skipped, so re-running {@code index} on a grown folder adds only the new images. Nothing is
  * visible to readers before {@link #commit()} (a Lucene commit is atomic).
+ *
+ * <p>With more than one build thread, documents are handed to that many indexing threads (each
+ * fills its own Lucene segment and builds that segment's HNSW graph), and merging, {@link
+ * #forceMerge()} included, inserts into the merged graph with as many workers (Lucene's
+ * {@code numMergeWorkers}). Image ids are still given in the order of {@link #add} calls.
  */
 public final class GalleryWriter implements Closeable {
     /** How far from 1 a vector's length may be: features are L2-normalised float32, so only rounding is allowed. */
@@ -42,22 +53,40 @@ public final class GalleryWriter implements Closeable {
     private final Set<String> paths;
     private IndexMetadata metadata;
     private int added;
+    /** Null with one build thread: documents are then added on the caller's thread. */
+    private final ExecutorService adders;
+    private final ExecutorService mergeWorkers;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private GalleryWriter(Path dir, Directory directory, IndexWriter writer, IndexMetadata metadata, Set<String> paths) {
+    private GalleryWriter(Path dir, Directory directory, IndexWriter writer, IndexMetadata metadata, Set<String> paths,
+                          ExecutorService adders, ExecutorService mergeWorkers, int maxInFlight) {
         this.dir = dir;
         this.directory = directory;
         this.writer = writer;
         this.metadata = metadata;
         this.paths = paths;
+        this.adders = adders;
+        this.mergeWorkers = mergeWorkers;
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    /** {@link #open(Path, IndexMetadata, double, int)} with one build thread. */
+    public static GalleryWriter open(Path dir, IndexMetadata wanted, double ramBufferMb) throws IOException {
+        return open(dir, wanted, ramBufferMb, 1);
     }
 
     /**
      * Opens {@code dir} for adding, or creates an index there with {@code wanted}'s settings.
      * An existing index must have been built with the same checkpoint fingerprint.
      *
-     * @param ramBufferMb how much Lucene buffers (vectors and graph) before writing a segment
+     * @param ramBufferMb  how much Lucene buffers (vectors and graph) before writing a segment
+     * @param buildThreads threads that add documents and workers that merge graphs (>= 1)
      */
-    public static GalleryWriter open(Path dir, IndexMetadata wanted, double ramBufferMb) throws IOException {
+    public static GalleryWriter open(Path dir, IndexMetadata wanted, double ramBufferMb, int buildThreads) throws IOException {
+        if (buildThreads < 1 || buildThreads > 256) throw new IllegalArgumentException("--build-threads must be in [1, 256], got " + buildThreads);
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new IllegalArgumentException("--out " + dir + " is a file, not an index folder");
         Files.createDirectories(dir);
@@ -74,24 +103,47 @@ public final class GalleryWriter implements Closeable {
             } else if (hasFiles(dir)) {
                 throw new IllegalArgumentException("--out " + dir + " is a folder that holds other files, not an index; choose a new folder");
             }
-            IndexWriterConfig cfg = new IndexWriterConfig()
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(ramBufferMb)
-                    .setCodec(codec(meta.maxConn(), meta.beamWidth()));
-            IndexWriter w = new IndexWriter(d, cfg);
-            return new GalleryWriter(dir, d, w, meta, known);
+            ExecutorService mergeWorkers = buildThreads > 1 ? Executors.newFixedThreadPool(buildThreads, daemon("hnsw-merge")) : null;
+            ExecutorService adders = buildThreads > 1 ? Executors.newFixedThreadPool(buildThreads, daemon("index-add")) : null;
+            try {
+                IndexWriterConfig cfg = new IndexWriterConfig()
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                        .setRAMBufferSizeMB(ramBufferMb)
+                        .setCodec(codec(meta, buildThreads, mergeWorkers));
+                IndexWriter w = new IndexWriter(d, cfg);
+                // A few documents queued per thread keep every thread busy without holding the gallery in memory.
+                return new GalleryWriter(dir, d, w, meta, known, adders, mergeWorkers, 64 * buildThreads);
+            } catch (IOException | RuntimeException e) {
+                if (adders != null) adders.shutdownNow();
+                if (mergeWorkers != null) mergeWorkers.shutdownNow();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
         }
     }
 
-    /** Lucene's default codec with our graph parameters for the vector field. */
-    private static Lucene912Codec codec(int maxConn, int beamWidth) {
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Lucene's default codec with our graph parameters for the vector field: float32 vectors, or
+     * int8 ones (7 bits per value, Lucene's default quantile bounds; the floats are kept too).
+     */
+    private static Lucene912Codec codec(IndexMetadata meta, int workers, ExecutorService mergeWorkers) {
+        KnnVectorsFormat format = meta.quantized()
+                ? new Lucene99HnswScalarQuantizedVectorsFormat(meta.maxConn(), meta.beamWidth(), workers, 7, false, null, mergeWorkers)
+                : new Lucene99HnswVectorsFormat(meta.maxConn(), meta.beamWidth(), workers, mergeWorkers);
         return new Lucene912Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                return new Lucene99HnswVectorsFormat(maxConn, beamWidth);
+                return format;
             }
         };
     }
@@ -147,11 +199,60 @@ public final class GalleryWriter implements Closeable {
         doc.add(new StoredField(GalleryIndex.PATH, path));
         if (identity >= 0) doc.add(new StoredField(GalleryIndex.IDENTITY, identity));
         doc.add(new KnnFloatVectorField(GalleryIndex.VECTOR, vector, GalleryIndex.SIMILARITY));
-        writer.addDocument(doc);
+        rethrowFailure();
+        if (adders == null) writer.addDocument(doc);
+        else addConcurrently(doc);
         paths.add(path);
         metadata = metadata.withNextId(id + 1);
         added++;
         return id;
+    }
+
+    private void addConcurrently(Document doc) throws IOException {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("index: interrupted while adding to " + dir, e);
+        }
+        adders.execute(() -> {
+            try {
+                if (failure.get() == null) writer.addDocument(doc);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /** Waits until every document handed to the indexing threads is in the writer. */
+    private void drain() throws IOException {
+        if (adders == null) return;
+        try {
+            inFlight.acquire(maxInFlight);
+            inFlight.release(maxInFlight);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("index: interrupted while adding to " + dir, e);
+        }
+        rethrowFailure();
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void rethrowFailure() throws IOException {
+        Throwable t = failure.get();
+        if (t == null) return;
+        if (t instanceof IOException io) throw new IOException("index: adding to " + dir + " failed: " + io.getMessage(), io);
+        if (t instanceof RuntimeException re) throw re;
+        throw new IllegalStateException("index: adding to " + dir + " failed: " + t, t);
     }
 
     private void checkVector(String path, float[] v) {
@@ -170,6 +271,7 @@ public final class GalleryWriter implements Closeable {
 
     /** Makes everything added so far durable and visible, with the metadata. */
     public void commit() throws IOException {
+        drain();
         writer.setLiveCommitData(metadata.toMap().entrySet());
         writer.commit();
     }
@@ -184,9 +286,18 @@ public final class GalleryWriter implements Closeable {
     @Override
     public void close() throws IOException {
         try {
+            if (adders != null) {
+                // Queued documents are dropped; the ones being added finish before the writer is rolled back.
+                adders.shutdownNow();
+                awaitQuietly(adders);
+            }
             writer.rollback();
         } finally {
-            directory.close();
+            try {
+                if (mergeWorkers != null) mergeWorkers.shutdownNow();
+            } finally {
+                directory.close();
+            }
         }
     }
 }

@@ -6,11 +6,17 @@ import java.util.Map;
 /**
  * What an index records about how its vectors were made, in each Lucene commit's user data:
  * the checkpoint (fingerprint, file, preset), the feature width, the HNSW build parameters
- * (needed again to add images with the same graph settings) and the next free image id.
+ * and the vectors' encoding (needed again to add images with the same graph settings) and the
+ * next free image id. Indexes written before the encoding was recorded are float32.
+ *
+ * @param encoding how the graph stores vectors: {@link #FLOAT32}, or {@link #INT8} (Lucene's scalar
+ *                 quantisation; the float vectors are kept beside it for exact scores)
  */
 public record IndexMetadata(String checkpointSha256, String checkpointPath, String preset, int embedDim, int maxConn,
-                            int beamWidth, int nextId) {
+                            int beamWidth, String encoding, int nextId) {
     static final String FORMAT = "weakpair-search/1";
+    public static final String FLOAT32 = "float32";
+    public static final String INT8 = "int8";
 
     public IndexMetadata {
         if (checkpointSha256 == null || checkpointSha256.length() != 64)
@@ -18,11 +24,15 @@ public record IndexMetadata(String checkpointSha256, String checkpointPath, Stri
         if (embedDim < 1) throw new IllegalArgumentException("index metadata: embed dim must be at least 1, got " + embedDim);
         if (maxConn < 2 || maxConn > 512) throw new IllegalArgumentException("--max-conn must be in [2, 512], got " + maxConn);
         if (beamWidth < 1 || beamWidth > 3200) throw new IllegalArgumentException("--beam-width must be in [1, 3200], got " + beamWidth);
+        if (!FLOAT32.equals(encoding) && !INT8.equals(encoding))
+            throw new IllegalArgumentException("--quantize: expected none or int8, got vector encoding '" + encoding + "'");
         if (nextId < 0) throw new IllegalArgumentException("index metadata: next id must be >= 0, got " + nextId);
     }
 
+    boolean quantized() { return INT8.equals(encoding); }
+
     IndexMetadata withNextId(int id) {
-        return new IndexMetadata(checkpointSha256, checkpointPath, preset, embedDim, maxConn, beamWidth, id);
+        return new IndexMetadata(checkpointSha256, checkpointPath, preset, embedDim, maxConn, beamWidth, encoding, id);
     }
 
     Map<String, String> toMap() {
@@ -34,6 +44,7 @@ public record IndexMetadata(String checkpointSha256, String checkpointPath, Stri
         m.put("embed_dim", Integer.toString(embedDim));
         m.put("hnsw_max_conn", Integer.toString(maxConn));
         m.put("hnsw_beam_width", Integer.toString(beamWidth));
+        m.put("vector_encoding", encoding);
         m.put("next_id", Integer.toString(nextId));
         return m;
     }
@@ -46,7 +57,7 @@ public record IndexMetadata(String checkpointSha256, String checkpointPath, Stri
         try {
             return new IndexMetadata(m.get("checkpoint_sha256"), m.get("checkpoint_path"), m.get("preset"),
                     Integer.parseInt(m.get("embed_dim")), Integer.parseInt(m.get("hnsw_max_conn")),
-                    Integer.parseInt(m.get("hnsw_beam_width")), Integer.parseInt(m.get("next_id")));
+                    Integer.parseInt(m.get("hnsw_beam_width")), m.getOrDefault("vector_encoding", FLOAT32), Integer.parseInt(m.get("next_id")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + ": malformed index metadata " + m + ": " + e.getMessage());
         }

@@ -211,6 +211,60 @@ class PersonSearchTest {
     }
 
     @Test
+    void int8AndParallelBuildsKeepIdsVectorsAndFindTheExactNeighbours() throws IOException {
+        // 600 unit vectors in 60 tight clusters: a graph index should find nearly every exact neighbour.
+        int n = 600, d = 128;
+        SplittableRandom rng = new SplittableRandom(5);
+        float[][] centres = new float[60][d];
+        for (float[] c : centres) for (int j = 0; j < d; j++) c[j] = (float) rng.nextGaussian();
+        float[] v = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int j = 0; j < d; j++) norm += Math.pow(v[i * d + j] = centres[i % 60][j] + 0.5f * (float) rng.nextGaussian(), 2);
+            for (int j = 0; j < d; j++) v[i * d + j] /= (float) Math.sqrt(norm);
+        }
+        Path feats = dir.resolve("cluster-feats.safetensors");
+        Safetensors.write(feats, Map.of("image_feat", Tensor.of(v, n, d)), Map.of());
+        for (String[] opts : List.of(new String[] {"--quantize", "int8", "--build-threads", "1"},
+                new String[] {"--quantize", "none", "--build-threads", "3"}, new String[] {"--quantize", "int8", "--build-threads", "2"})) {
+            Path index = dir.resolve("opt-index-" + String.join("-", opts).replace("--", ""));
+            List<String> args = new java.util.ArrayList<>(List.of("index", "--checkpoint", fx.checkpoint().toString(), "--features",
+                    feats.toString(), "--out", index.toString(), "--ram-buffer-mb", "16", "--force-merge"));
+            args.addAll(List.of(opts));
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            try (GalleryIndex g = GalleryIndex.open(index)) {
+                assertEquals(opts[1].equals("int8") ? IndexMetadata.INT8 : IndexMetadata.FLOAT32, g.metadata().encoding());
+                assertEquals(n, g.size());
+                // Ids follow the rows whatever the threads, and the stored floats are the rows bit for bit.
+                int[] seen = {0};
+                g.forEach((hit, vec) -> {
+                    int row = Integer.parseInt(hit.path().replaceAll(".*#", ""));
+                    assertEquals(row, hit.imageId(), hit.path());
+                    assertArrayEquals(java.util.Arrays.copyOfRange(v, row * d, (row + 1) * d), vec, 0f);
+                    seen[0]++;
+                });
+                assertEquals(n, seen[0]);
+                int found = 0;
+                for (int q = 0; q < 20; q++) {
+                    float[] query = java.util.Arrays.copyOfRange(v, q * 29 * d, (q * 29 + 1) * d);
+                    List<Hit> exact = g.exactSearch(query, 10), approx = g.search(query, 10, 100);
+                    java.util.Set<Integer> truth = new java.util.HashSet<>();
+                    for (Hit h : exact) truth.add(h.imageId());
+                    for (Hit h : approx) if (truth.contains(h.imageId())) found++;
+                    // The int8 graph's candidates are ranked by their float scores: the reported score is the exact one.
+                    assertEquals(exact.get(0).score(), approx.get(0).score(), 1e-6f, String.join(" ", opts));
+                }
+                assertTrue(found >= 190, String.join(" ", opts) + ": recall@10 " + found / 200.0);
+            }
+        }
+        CliRun bad = CliRun.run("index", "--checkpoint", fx.checkpoint().toString(), "--features", feats.toString(), "--out",
+                dir.resolve("never").toString(), "--quantize", "int4");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--quantize must be none or int8"), bad.err());
+    }
+
+    @Test
     void badCommandLinesAreUsageErrors() {
         String idx = fx.index().toString();
         for (String[] args : List.of(new String[] {"search", "--index", idx, "--k", "0", "a man"}, new String[] {"search", "--index", idx, " "},

@@ -21,16 +21,27 @@ public final class ChildJvm {
 
     /** Runs {@code mainClass} in a child JVM with these options; asserts exit code 0 and returns stdout and stderr, merged. */
     public static String run(Class<?> mainClass, String... jvmOptions) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process child = start(mainClass, List.of(jvmOptions), List.of(), null);
         String output = new String(child.getInputStream().readAllBytes());
         int code = child.waitFor();
         System.out.print(output);
         assertEquals(0, code, "the child " + mainClass.getSimpleName() + " failed:\n" + output);
         return output;
+    }
+
+    /**
+     * Starts {@code mainClass} with these JVM options and program arguments on this test's class
+     * path, stdout and stderr merged (into {@code output} when given, else left to the caller to read).
+     */
+    public static Process start(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path output) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+        if (output != null) b.redirectOutput(output.toFile());
+        return b.start();
     }
 
     /** The body of a child's {@code main}: exit code 0, or 1 with the failure on stdout. */
