@@ -6,6 +6,7 @@
 #include <mutex>
 #include <unordered_map>
 #include <vector>
+#include "bf16.h"
 #include "kernel_util.h"
 #include "wp/runtime.h"
 
@@ -153,6 +154,7 @@ WP_API void wp_set_num_threads(int32_t threads) {
 WP_API int32_t wp_get_num_threads(void) { return omp_get_max_threads(); }
 
 WP_API void wp_fill(int32_t dtype, void* dst, int64_t n, double value) {
+  if (dtype == WP_BF16) return fill_bf16(static_cast<uint16_t*>(dst), n, value);
   dispatch_any(dtype, "fill", [&](auto zero) {
     using T = decltype(zero);
     T* d = static_cast<T*>(dst);
@@ -193,6 +195,10 @@ WP_API void wp_copy_strided(int32_t dtype, int32_t ndim, const int64_t* shape, c
                             const int64_t* src_strides, void* dst, const int64_t* dst_strides) {
   const int64_t* strides[2] = {src_strides, dst_strides};
   StridedLayout<2> L(ndim, shape, strides);
+  if (dtype == WP_BF16) {  // a copy converts nothing: move the 2-byte elements as they are
+    copy_strided<uint16_t>(L, static_cast<const uint16_t*>(src), static_cast<uint16_t*>(dst));
+    return;
+  }
   dispatch_any(dtype, "copy", [&](auto zero) {
     using T = decltype(zero);
     copy_strided<T>(L, static_cast<const T*>(src), static_cast<T*>(dst));
@@ -200,6 +206,7 @@ WP_API void wp_copy_strided(int32_t dtype, int32_t ndim, const int64_t* shape, c
 }
 
 WP_API void wp_cast(int32_t src_dtype, const void* src, int32_t dst_dtype, void* dst, int64_t n) {
+  if (src_dtype == WP_BF16 || dst_dtype == WP_BF16) return cast_bf16(src_dtype, src, dst_dtype, dst, n);
   dispatch_any(src_dtype, "cast", [&](auto s0) {
     using S = decltype(s0);
     dispatch_any(dst_dtype, "cast", [&](auto d0) {
@@ -218,6 +225,7 @@ WP_API void wp_memcpy(void* dst, const void* src, int64_t bytes) {
 }
 
 WP_API int32_t wp_has_nonfinite(int32_t dtype, const void* src, int64_t n) {
+  if (dtype == WP_BF16) return bf16_has_nonfinite(static_cast<const uint16_t*>(src), n) ? 1 : 0;
   int32_t found = 0;
   dispatch_float(dtype, "has_nonfinite", [&](auto zero) {
     using T = decltype(zero);

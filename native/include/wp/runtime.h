@@ -16,7 +16,7 @@ WP_API void wp_host_set_cache_limit(int64_t bytes);
 WP_API void wp_set_num_threads(int32_t threads);
 WP_API int32_t wp_get_num_threads(void);
 
-/* Fill n elements of dtype with value (converted to dtype). */
+/* Fill n elements of dtype with value (converted to dtype; to BF16 rounded to nearest even). */
 WP_API void wp_fill(int32_t dtype, void* dst, int64_t n, double value);
 
 /* Copy between two strided layouts of the same shape (strides in elements, may be 0 for
@@ -25,7 +25,8 @@ WP_API void wp_copy_strided(int32_t dtype, int32_t ndim, const int64_t* shape,
                             const void* src, const int64_t* src_strides,
                             void* dst, const int64_t* dst_strides);
 
-/* Convert n contiguous elements between dtypes. */
+/* Convert n contiguous elements between dtypes. BF16 converts to and from F32 and F64 only:
+ * widening is exact, narrowing rounds to nearest, ties to even (NaN stays NaN). */
 WP_API void wp_cast(int32_t src_dtype, const void* src, int32_t dst_dtype, void* dst, int64_t n);
 
 /* Bulk transfer between a Java array (pinned by JavaCPP) and native memory. */

@@ -1,5 +1,7 @@
 package io.weakpair.io;
 
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 import java.io.IOException;
@@ -17,9 +19,10 @@ import java.util.Map;
  * header mapping each tensor name to {dtype, shape, data_offsets} plus an optional
  * {@code __metadata__} string map, then the raw little-endian data.
  *
- * <p>Reads F32, F64, I32, I64 as they are and F16, BF16 widened to F32; writes the four
- * engine dtypes. Reading validates the whole header first (see {@link SafetensorsHeader});
- * writing is atomic (see {@link AtomicFile}).
+ * <p>Reads F32, F64, I32, I64 as they are and F16, BF16 widened to F32 (exactly); writes the
+ * engine dtypes (BF16 included), optionally with every floating tensor converted to one dtype
+ * such as BF16 (rounded to nearest even: docs/precision.md). Reading validates the whole header
+ * first (see {@link SafetensorsHeader}); writing is atomic (see {@link AtomicFile}).
  */
 public final class Safetensors {
     private Safetensors() {}
@@ -44,6 +47,19 @@ public final class Safetensors {
      * atomically; on any error the previous file is left untouched.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, null);
+    }
+
+    /**
+     * The same, with every floating tensor stored as {@code floatsAs} (F32, F64 or BF16; null: each
+     * in its own dtype). Integer tensors are written as they are. A checkpoint written with
+     * {@code floatsAs = BF16} is half the size of an F32 one and loads back into an F32 model with
+     * each value the round-to-nearest-even BF16 of the original.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, DType floatsAs)
+            throws IOException {
+        if (floatsAs != null && !floatsAs.isFloating())
+            throw new IllegalArgumentException(file + ": floating tensors can be written as F32, F64 or BF16, not " + floatsAs);
         List<SafetensorsEntry> entries = new ArrayList<>(tensors.size());
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -54,7 +70,7 @@ public final class Safetensors {
                 throw new SafetensorsFormatException(file, name, "is reserved for the metadata and cannot name a tensor");
             if (t == null) throw new SafetensorsFormatException(file, name, "is null");
             if (t.isClosed()) throw new SafetensorsFormatException(file, name, t.describe() + " is closed");
-            SafetensorsDType dtype = SafetensorsDType.of(t.dtype());
+            SafetensorsDType dtype = SafetensorsDType.of(storedAs(t.dtype(), floatsAs));
             long end = offset + t.numel() * dtype.itemSize();
             entries.add(new SafetensorsEntry(name, dtype, t.shape(), offset, end));
             offset = end;
@@ -70,21 +86,37 @@ public final class Safetensors {
             writeFully(ch, length);
             writeFully(ch, ByteBuffer.wrap(header));
             byte[] chunk = new byte[SafetensorsReader.CHUNK_BYTES];
-            for (SafetensorsEntry e : entries) writeData(ch, tensors.get(e.name()), chunk);
+            for (SafetensorsEntry e : entries) {
+                Tensor t = tensors.get(e.name());
+                writeData(ch, t, storedAs(t.dtype(), floatsAs), chunk);
+            }
         });
     }
 
-    private static void writeData(FileChannel ch, Tensor t, byte[] chunk) throws IOException {
+    private static DType storedAs(DType dtype, DType floatsAs) {
+        return floatsAs != null && dtype.isFloating() ? floatsAs : dtype;
+    }
+
+    /** Streams a tensor's elements as {@code stored}, converting chunk by chunk (on the CPU) when it differs. */
+    private static void writeData(FileChannel ch, Tensor t, DType stored, byte[] chunk) throws IOException {
         long numel = t.numel();
         if (numel == 0) return;
-        int item = t.dtype().byteSize();
+        int item = Math.max(t.dtype().byteSize(), stored.byteSize());  // chunk elements sized for the wider side
+        int outItem = stored.byteSize();
         try (Tensor c = t.contiguous()) {
             long done = 0;  // elements; a chunk is a 1-D view of the contiguous copy at an element offset
             while (done < numel) {
                 int count = (int) Math.min(chunk.length / item, numel - done);
-                byte[] bytes = count * item == chunk.length ? chunk : new byte[count * item];
+                byte[] bytes = count * outItem == chunk.length ? chunk : new byte[count * outItem];
                 try (Tensor part = c.view(new int[] {count}, new long[] {1}, c.offset() + done)) {
-                    part.backend().downloadBytes(part, bytes);
+                    if (stored == t.dtype()) {
+                        part.backend().downloadBytes(part, bytes);
+                    } else {
+                        try (Tensor host = part.device().isCpu() ? part.contiguous() : part.to(Device.CPU);
+                             Tensor converted = host.toDType(stored)) {
+                            converted.backend().downloadBytes(converted, bytes);
+                        }
+                    }
                 }
                 writeFully(ch, ByteBuffer.wrap(bytes));
                 done += count;

@@ -6,7 +6,10 @@ import java.util.Set;
 
 /**
  * The element types this engine reads from safetensors files, with their byte sizes and the
- * tensor dtype each is read as. F16 and BF16 have no engine dtype: they are widened to F32.
+ * tensor dtype each is read as. F16 and BF16 are widened to F32 on reading (exactly: every
+ * value of either is a float32), so a BF16 checkpoint loads into an F32 model as it is; BF16
+ * is written from {@link DType#BF16} tensors, or from floating tensors converted on writing
+ * ({@link Safetensors#write(java.nio.file.Path, java.util.Map, java.util.Map, DType)}).
  */
 public enum SafetensorsDType {
     F32(4, DType.F32),
@@ -37,13 +40,14 @@ public enum SafetensorsDType {
     /** True when reading converts the values (F16, BF16 to F32). */
     public boolean widens() { return this == F16 || this == BF16; }
 
-    /** The file dtype a tensor of {@code dtype} is written as (stored exactly, no conversion). */
+    /** The file dtype a tensor of {@code dtype} is written as (stored exactly, no conversion; BF16 as BF16). */
     public static SafetensorsDType of(DType dtype) {
         return switch (dtype) {
             case F32 -> F32;
             case F64 -> F64;
             case I32 -> I32;
             case I64 -> I64;
+            case BF16 -> BF16;
         };
     }
 

@@ -30,11 +30,19 @@ public final class ModelCheckpoint {
 
     /** Saves the model's weights and configuration, plus {@code extra} metadata (which must not reuse a config key). */
     public static void save(AlbefModel model, Path file, Map<String, String> extra) throws IOException {
+        save(model, file, extra, null);
+    }
+
+    /**
+     * The same with the weights stored as {@code floatsAs} (BF16: half the size, each value rounded
+     * to nearest even; null: the model's own dtype). {@link #load} reads either into an F32 model.
+     */
+    public static void save(AlbefModel model, Path file, Map<String, String> extra, DType floatsAs) throws IOException {
         Map<String, String> metadata = new HashMap<>(model.config().toMetadata());
         for (Map.Entry<String, String> e : extra.entrySet())
             if (metadata.putIfAbsent(e.getKey(), e.getValue()) != null)
                 throw new IllegalArgumentException("checkpoint metadata: '" + e.getKey() + "' is a model configuration key");
-        model.save(file, metadata);
+        model.save(file, metadata, floatsAs);
     }
 
     public static void save(AlbefModel model, Path file) throws IOException { save(model, file, Map.of()); }

@@ -1,5 +1,6 @@
 package io.weakpair.nn;
 
+import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 
@@ -150,6 +151,11 @@ public abstract class Module implements AutoCloseable {
     /** Saves {@link #stateDict()} as safetensors (atomically) with optional metadata. */
     public final void save(Path file, Map<String, String> metadata) throws IOException {
         StateDicts.save(this, file, metadata);
+    }
+
+    /** The same with every floating tensor stored as {@code floatsAs} (e.g. BF16; null: as it is). */
+    public final void save(Path file, Map<String, String> metadata, DType floatsAs) throws IOException {
+        StateDicts.save(this, file, metadata, floatsAs);
     }
 
     /**

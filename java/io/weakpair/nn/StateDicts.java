@@ -3,6 +3,7 @@ package io.weakpair.nn;
 import io.weakpair.io.Safetensors;
 import io.weakpair.io.SafetensorsEntry;
 import io.weakpair.io.SafetensorsReader;
+import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
 
 import java.io.IOException;
@@ -33,7 +34,16 @@ public final class StateDicts {
     }
 
     public static void save(Module module, Path file, Map<String, String> metadata) throws IOException {
-        Safetensors.write(file, module.stateDict(), metadata);
+        save(module, file, metadata, null);
+    }
+
+    /**
+     * Saves with every floating tensor stored as {@code floatsAs} (null: as it is; BF16 halves an
+     * F32 checkpoint, rounding each value to nearest even). {@link #load} reads it back into a
+     * model of any floating dtype (BF16 entries are widened exactly).
+     */
+    public static void save(Module module, Path file, Map<String, String> metadata, DType floatsAs) throws IOException {
+        Safetensors.write(file, module.stateDict(), metadata, floatsAs);
     }
 
     public static LoadReport load(Module module, Path file, boolean strict) throws IOException {

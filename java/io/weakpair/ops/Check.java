@@ -36,6 +36,9 @@ public final class Check {
     }
 
     public static void floating(String op, Tensor t) {
+        if (t.dtype().isStorageOnly())
+            throw new IllegalArgumentException(op + ": " + t.dtype() + " is not supported (got " + t.describe() + "): " + t.dtype()
+                    + " is a storage dtype; convert with toDType(DType.F32) first");
         if (!t.dtype().isFloating())
             throw new IllegalArgumentException(op + ": expected a floating tensor (F32 or F64), got " + t.describe());
     }

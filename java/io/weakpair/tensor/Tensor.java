@@ -129,7 +129,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies doubles into a new tensor of a floating dtype on a device. */
     public static Tensor fromDoubles(double[] data, DType dtype, Device device, int... shape) {
-        if (!dtype.isFloating()) throw new IllegalArgumentException("fromDoubles: dtype must be F32 or F64, got " + dtype);
+        if (!dtype.isFloating()) throw new IllegalArgumentException("fromDoubles: dtype must be F32, F64 or BF16, got " + dtype);
         try (Tensor host = of(data, shape)) {
             Tensor cast = dtype == DType.F64 ? host.copy() : host.toDType(dtype);
             if (device.isCpu()) return cast;
@@ -245,7 +245,11 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /** A contiguous copy converted to another dtype. No autograd. */
+    /**
+     * A contiguous copy converted to another dtype. No autograd. To and from {@link DType#BF16}
+     * (F32 and F64 only): widening is exact, narrowing rounds to nearest, ties to even, NaN stays
+     * NaN, overflow gives infinity, subnormals are kept (docs/precision.md).
+     */
     public Tensor toDType(DType target) {
         checkOpen("toDType");
         try (Tensor c = contiguous()) {
@@ -331,6 +335,9 @@ public final class Tensor implements AutoCloseable {
     /** Marks a leaf tensor as needing a gradient. Returns this. */
     public Tensor requiresGrad(boolean value) {
         if (!value && gradFn != null) throw new IllegalStateException("cannot clear requiresGrad on a non-leaf tensor " + describe());
+        if (value && dtype.isStorageOnly())
+            throw new IllegalArgumentException(dtype + " tensors cannot require gradients (" + describe() + "): autograd computes in F32 or"
+                    + " F64; " + dtype + " is a storage dtype (keep F32 master weights)");
         if (value && !dtype.isFloating()) throw new IllegalArgumentException("only floating tensors can require gradients, not " + describe());
         this.requiresGrad = value;
         return this;

@@ -14,19 +14,24 @@ import static io.weakpair.backend.checks.KernelArgs.*;
 public final class ElementwiseChecks {
     private ElementwiseChecks() {}
 
-    public static void fill(Device device, Tensor dst) { resident("fill", device, required("fill", dst, "destination")); }
+    public static void fill(Device device, Tensor dst) { residentStorage("fill", device, required("fill", dst, "destination")); }
 
     /** Strided on both sides (their views are inside their storage by construction), so residency, dtype and shape. */
     public static void copy(Device device, Tensor src, Tensor dst) {
-        onDevice("copy", device, required("copy", src, "source"), required("copy", dst, "destination"));
+        onDeviceStorage("copy", device, required("copy", src, "source"), required("copy", dst, "destination"));
         if (src.dtype() != dst.dtype() || !Arrays.equals(src.shape(), dst.shape()))
             throw new IllegalArgumentException("copy: " + src.describe() + " and " + dst.describe() + " differ in dtype or shape");
     }
 
+    /** Same size; BF16 converts to and from F32, F64 and itself only (the kernel has no integer path for it). */
     public static void cast(Device device, Tensor src, Tensor dst) {
-        resident("cast", device, required("cast", src, "source"), required("cast", dst, "destination"));
+        residentStorage("cast", device, required("cast", src, "source"), required("cast", dst, "destination"));
         if (src.numel() != dst.numel())
             throw new IllegalArgumentException("cast: " + src.describe() + " and " + dst.describe() + " differ in size");
+        boolean storage = src.dtype().isStorageOnly() || dst.dtype().isStorageOnly();
+        if (storage && (!src.dtype().isFloating() || !dst.dtype().isFloating()))
+            throw new IllegalArgumentException("cast: " + src.dtype() + " to " + dst.dtype() + " is not supported (" + src.describe()
+                    + " -> " + dst.describe() + "): BF16 converts to and from F32 and F64 only");
     }
 
     /**
@@ -117,5 +122,7 @@ public final class ElementwiseChecks {
     }
 
     /** The non-finite test: one dense input of any dtype (an integer tensor has none). */
-    public static void hasNonFinite(Device device, Tensor x) { resident("hasNonFinite", device, required("hasNonFinite", x, "x")); }
+    public static void hasNonFinite(Device device, Tensor x) {
+        residentStorage("hasNonFinite", device, required("hasNonFinite", x, "x"));
+    }
 }

@@ -21,7 +21,7 @@ public final class GemmChecks {
                                Tensor c, long ldc, long strideC) {
         String op = "gemm";
         onDevice(op, device, required(op, a, "A"), required(op, b, "B"), required(op, c, "C"));
-        if (!c.dtype().isFloating() || a.dtype() != c.dtype() || b.dtype() != c.dtype())
+        if (!c.dtype().isComputeFloating() || a.dtype() != c.dtype() || b.dtype() != c.dtype())
             throw new IllegalArgumentException(op + ": operands " + a.describe() + ", " + b.describe() + ", " + c.describe()
                     + " must share one floating dtype");
         if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 || strideC < 0)

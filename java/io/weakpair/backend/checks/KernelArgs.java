@@ -14,14 +14,40 @@ public final class KernelArgs {
         return t;
     }
 
-    /** Every tensor open and on {@code device} (for strided kernels: copies, broadcasting binary ops, GEMM). */
+    /**
+     * Every tensor open and on {@code device} (for strided kernels: copies, broadcasting binary ops, GEMM),
+     * and of a dtype the kernels compute in: a storage-only dtype (BF16) is refused here, in the one check
+     * every kernel goes through, so no kernel is ever handed a type it has no code for. The storage
+     * kernels (fill, copy, cast, the non-finite test) use {@link #onDeviceStorage} instead.
+     */
     public static void onDevice(String op, Device device, Tensor... ts) {
+        onDeviceStorage(op, device, ts);
+        for (Tensor t : ts)
+            if (t != null && t.dtype().isStorageOnly())
+                throw new IllegalArgumentException(op + ": " + t.dtype() + " is not supported (tensor " + t.describe() + "): "
+                        + t.dtype() + " is a storage dtype; convert with toDType(DType.F32) first");
+    }
+
+    /**
+     * Every tensor open and on {@code device}, any dtype: for the kernels that move or convert
+     * elements without computing in them. BF16 is handled by the CPU's storage kernels only.
+     */
+    public static void onDeviceStorage(String op, Device device, Tensor... ts) {
         for (Tensor t : ts) {
             if (t == null) continue;
             t.checkOpen(op);
             if (!t.device().equals(device))
                 throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not on " + device);
+            if (t.dtype().isStorageOnly() && !device.isCpu())
+                throw new IllegalArgumentException(op + ": " + t.dtype() + " tensors are supported on the CPU only, not on "
+                        + device + " (tensor " + t.describe() + ")");
         }
+    }
+
+    /** {@link #onDeviceStorage} plus dense layout. */
+    public static void residentStorage(String op, Device device, Tensor... ts) {
+        onDeviceStorage(op, device, ts);
+        contiguous(op, ts);
     }
 
     /** Every tensor open, on {@code device} and contiguous (the kernels take raw addresses of dense data). */
@@ -58,7 +84,7 @@ public final class KernelArgs {
 
     /** A floating tensor (the kernels have no integer version). */
     public static void floating(String op, Tensor t) {
-        if (!t.dtype().isFloating()) throw new IllegalArgumentException(op + ": " + t.describe() + " must be F32 or F64");
+        if (!t.dtype().isComputeFloating()) throw new IllegalArgumentException(op + ": " + t.describe() + " must be F32 or F64");
     }
 
     /** The length of the last axis, which a row-wise kernel works along. */

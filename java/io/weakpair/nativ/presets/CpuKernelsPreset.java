@@ -15,7 +15,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * list; its functions need no hand-written binding.
  */
 @Properties(target = "io.weakpair.nativ.CpuKernels", value = @Platform(include = {
-        "wp/common.h", "wp/runtime.h", "wp/elementwise.h", "wp/gemm.h", "wp/softmax.h", "wp/layernorm.h",
+        "wp/common.h", "wp/runtime.h", "wp/cpu_features.h", "wp/elementwise.h", "wp/gemm.h", "wp/softmax.h", "wp/layernorm.h",
         "wp/cross_entropy.h", "wp/embedding.h", "wp/dropout.h", "wp/patchify.h", "wp/attention.h", "wp/adamw.h",
         "wp/l2norm.h", "wp/similarity.h", "wp/uncertainty.h", "wp/contrastive.h", "wp/mining.h"},
         link = "weakpair_cpu"))

@@ -116,7 +116,7 @@ public class TensorApiProperties {
         try (Scope s = Scope.open()) {
             Tensor a = rt.any(), b = rt.any(), c = rt.any();
             for (Tensor t : new Tensor[] {a, b}) {
-                if (!t.isClosed() && t.dtype().isFloating() && t.isLeaf() && rt.chance(0.3)) t.requiresGrad(true);
+                if (!t.isClosed() && t.dtype().isComputeFloating() && t.isLeaf() && rt.chance(0.3)) t.requiresGrad(true);
             }
             int i = rt.nextInt(-5, 5), j = rt.nextInt(-5, 5), k = rt.nextInt(-1, 6);
             Tensor[] out = new Tensor[1];
