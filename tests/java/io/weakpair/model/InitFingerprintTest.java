@@ -57,6 +57,19 @@ class InitFingerprintTest {
         assertEquals("ca33984274efabcd3fd3e79502aadeced9e8f7cb6c68d75ea6c395b58738f94b", build(ModelConfig.preset("small")));
     }
 
+    /** The presets' numbers, as the positional constructor had them before the presets were written field by field. */
+    @Test
+    void presetsKeepTheirNumbers() {
+        assertEquals(new ModelConfig("tiny", 128, 48, 16, 128, 2, 4, 4, 128, 2, 2, 4, 512, 4096, 32, 32, 128, true), ModelConfig.preset("tiny"));
+        assertEquals(new ModelConfig("small", 192, 64, 16, 256, 4, 4, 4, 256, 3, 3, 4, 1024, 8192, 40, 40, 256, true),
+                ModelConfig.preset("small"));
+        assertEquals(new ModelConfig("base", 384, 128, 16, 768, 12, 12, 4, 768, 6, 6, 12, 3072, 30522, 512, 50, 256, true),
+                ModelConfig.preset("base"));
+        ModelConfig tiny = ModelConfig.preset("tiny");
+        assertEquals(tiny, tiny.toBuilder().build());
+        assertEquals(tiny, ModelConfig.fromMetadata(tiny.toMetadata(), "tiny"));
+    }
+
     /** The shipped pre-trained model loads, strictly, into a fresh tiny preset: the same names and shapes. */
     @Test
     void theShippedModelLoadsIntoTheTinyPreset() throws Exception {
@@ -79,11 +92,7 @@ class InitFingerprintTest {
     /** An untied MLM decoder has a weight of its own, seeded by its own name: pinned too. */
     @Test
     void untiedDecoderStartsFromTheSameParameters() throws Exception {
-        ModelConfig micro = ModelFixtures.micro();
-        ModelConfig untied = new ModelConfig("custom", micro.imageHeight(), micro.imageWidth(), micro.patchSize(), micro.visionWidth(),
-                micro.visionLayers(), micro.visionHeads(), micro.visionMlpRatio(), micro.textWidth(), micro.textLayers(),
-                micro.fusionLayers(), micro.textHeads(), micro.textIntermediate(), micro.vocabSize(), micro.maxPositions(),
-                micro.maxTokens(), micro.embedDim(), false);
+        ModelConfig untied = ModelFixtures.micro().toBuilder().mlmTied(false).build();
         assertEquals("3f2d03ebc73957712b5e53c6f2ea50c3e68987200f4f8578df65251bbb3ff9c8", build(untied));
     }
 }
