@@ -46,15 +46,31 @@ public final class ImageEncoder {
         }
     }
 
+    /** Asked after each batch has reached the sink: false ends the pass there (e.g. after a commit, to resume later). */
+    @FunctionalInterface
+    public interface Proceed<E extends Exception> {
+        boolean after(Batch batch) throws E;
+    }
+
     /**
      * Every batch of {@code plans} in order, decoded by {@code workers} threads up to
      * {@code depth} batches ahead. An image that does not decode ends the pass with the
      * prefetcher's {@code DataException}, after every batch before its own reached the sink.
      */
     public <E extends Exception> void encodeAll(List<BatchPlan> plans, int workers, int depth, Sink<E> sink) throws E {
+        encodeWhile(plans, workers, depth, sink, batch -> true);
+    }
+
+    /** {@link #encodeAll} asking {@code proceed} after each batch; false when it stopped the pass before the end. */
+    public <E extends Exception> boolean encodeWhile(List<BatchPlan> plans, int workers, int depth, Sink<E> sink, Proceed<E> proceed) throws E {
         try (Prefetcher batches = new Prefetcher(plans, assembler, workers, depth)) {
-            while (batches.hasNext()) encode(batches.next(), sink);
+            while (batches.hasNext()) {
+                Batch batch = batches.next();
+                encode(batch, sink);
+                if (!proceed.after(batch)) return false;
+            }
         }
+        return true;
     }
 
     /** The rows of a features tensor [B, E] on the host, one fresh array each. */

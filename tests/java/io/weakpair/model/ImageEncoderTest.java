@@ -60,4 +60,16 @@ class ImageEncoderTest {
             for (int i = 0; i < whole.length; i++) assertArrayEquals(whole[i], batched[i], 1e-5f, "image " + i);
         }
     }
+
+    @Test
+    void aPassStopsAfterTheBatchProceedRefuses() throws IOException {
+        DatasetSplit split = DatasetReader.read(TinyDatasets.write(dir.resolve("data"), 3, 0, 3, false)).split(Split.TRAIN);
+        try (AlbefModel model = new AlbefModel(ModelFixtures.micro(), 4, DType.F32, Device.CPU); Inference on = Inference.on(model)) {
+            List<Integer> sizes = new java.util.ArrayList<>();
+            boolean finished = new ImageEncoder(model).encodeWhile(BatchPlans.gallery(split, 2), 1, 2,
+                    (b, encoded) -> sizes.add(encoded.features().dim(0)), b -> sizes.size() < 2);
+            assertFalse(finished, "stopped before the end");
+            assertEquals(List.of(2, 2), sizes, "two batches of two reached the sink, no third");
+        }
+    }
 }
