@@ -87,8 +87,8 @@ final class TrainCommand implements Callable<Integer> {
         Dataset dataset = data.read(cfg);
         RunFolder run = resume != null ? RunFolder.existing(resume) : RunFolder.prepare(runDir != null ? runDir : defaultRunDir("train"));
         System.out.println("run folder: " + run.root());
-        Trainer trainer = new Trainer(cfg, dev, run, System.out, Trainer.standardListeners(System.out));
-        if (cfg.evalEvery() > 0) trainer = trainer.withPeriodicEvaluation(periodicSplit(cfg));
+        Trainer trainer = new Trainer(cfg, dev, run, System.out, Trainer.standardListeners(System.out))
+                .withPeriodicEvaluation(() -> periodicSplit(cfg));
         Trainer.Outcome outcome = trainer.run(dataset, resume != null);
         if (outcome.interrupted()) return 130;
         TextToImageEvaluation.Result eval = outcome.evaluation();
@@ -117,8 +117,7 @@ final class TrainCommand implements Callable<Integer> {
         if (split == null || split.isEmpty()) split = d.split(Split.TEST);
         if (split == null || split.isEmpty())
             throw new IllegalArgumentException("eval_dataset " + d.root() + " has neither a val nor a test split to evaluate on");
-        System.out.printf("periodic evaluation: every %d steps on the %s split of %s (%d images)%n", cfg.evalEvery(),
-                split.split().fileName(), d.root(), split.numImages());
+        System.out.printf("periodic evaluation: the %s split of %s (%d images)%n", split.split().fileName(), d.root(), split.numImages());
         return split;
     }
 

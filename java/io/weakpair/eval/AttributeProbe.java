@@ -2,20 +2,15 @@ package io.weakpair.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.weakpair.autograd.GradMode;
-import io.weakpair.data.Batch;
-import io.weakpair.data.BatchAssembler;
 import io.weakpair.data.BatchPlans;
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.DatasetSplit;
-import io.weakpair.data.Prefetcher;
 import io.weakpair.data.synth.SyntheticGenerator;
 import io.weakpair.model.AlbefModel;
-import io.weakpair.model.Preprocessing;
+import io.weakpair.model.ImageEncoder;
+import io.weakpair.model.Inference;
 import io.weakpair.progress.ProgressFactory;
 import io.weakpair.progress.TaskProgress;
-import io.weakpair.tensor.Scope;
-import io.weakpair.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,26 +74,16 @@ public final class AttributeProbe {
 
     /** Unit-length image features of every image of {@code split}, in record order. */
     public static float[][] imageFeatures(AlbefModel model, DatasetSplit split, int batchSize, ProgressFactory progress) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
         float[][] rows = new float[split.numImages()][];
-        int done = 0;
-        try (GradMode off = GradMode.off();
-             TaskProgress bar = progress.open("embedding the " + split.split().fileName() + " images", split.numImages(), "images");
-             Prefetcher images = new Prefetcher(BatchPlans.gallery(split, batchSize), new BatchAssembler(Preprocessing.images(model.config())), 2, 2)) {
-            while (images.hasNext()) {
-                Batch b = images.next();
-                try (Scope s = Scope.open()) {
-                    Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(model.device());
-                    float[] flat = model.imageFeatures(px).features().toFloatArray();
-                    int width = flat.length / b.size();
-                    for (int i = 0; i < b.size(); i++) rows[done + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-                }
-                done += b.size();
+        int[] done = {0};
+        try (Inference on = Inference.on(model);
+             TaskProgress bar = progress.open("embedding the " + split.split().fileName() + " images", split.numImages(), "images")) {
+            new ImageEncoder(model).encodeAll(BatchPlans.gallery(split, batchSize), 2, 2, (b, encoded) -> {
+                float[][] batchRows = ImageEncoder.rows(encoded.features());
+                System.arraycopy(batchRows, 0, rows, done[0], batchRows.length);
+                done[0] += b.size();
                 bar.advance(b.size());
-            }
-        } finally {
-            model.train(wasTraining);
+            });
         }
         return rows;
     }

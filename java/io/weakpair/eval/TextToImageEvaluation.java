@@ -1,15 +1,12 @@
 package io.weakpair.eval;
 
-import io.weakpair.autograd.GradMode;
-import io.weakpair.data.Batch;
-import io.weakpair.data.BatchAssembler;
 import io.weakpair.data.BatchPlans;
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.DatasetSplit;
 import io.weakpair.data.Instance;
-import io.weakpair.data.Prefetcher;
 import io.weakpair.model.AlbefModel;
-import io.weakpair.model.Preprocessing;
+import io.weakpair.model.ImageEncoder;
+import io.weakpair.model.Inference;
 import io.weakpair.ops.F;
 import io.weakpair.progress.ProgressBars;
 import io.weakpair.progress.ProgressFactory;
@@ -52,8 +49,6 @@ public final class TextToImageEvaluation {
     public static Result run(AlbefModel model, WordPieceTokenizer tokenizer, DatasetSplit split, int kTest, int batchSize,
                              ProgressFactory progress) {
         if (split == null || split.isEmpty()) throw new IllegalArgumentException("evaluation: the split holds no image");
-        boolean wasTraining = model.isTraining();
-        model.eval();
         Device dev = model.device();
         int g = split.numImages();
         List<Instance> queries = BatchPlans.queries(split);
@@ -64,24 +59,18 @@ public final class TextToImageEvaluation {
         for (int i = 0; i < q; i++) queryLabels[i] = queries.get(i).record().label();
         int l = model.config().maxTokens();
         long t0 = System.nanoTime();
-        try (GradMode off = GradMode.off(); Scope outer = Scope.open()) {
+        try (Inference on = Inference.on(model); Scope outer = Scope.open()) {
             // Gallery: features [G, E] and, for re-ranking, every image's tokens [G, N, W_v].
             Tensor imageFeat = Tensor.empty(DType.F32, dev, g, model.config().embedDim());
             Tensor imageTokens = kTest > 0 ? Tensor.empty(DType.F32, dev, g, model.config().imageTokens(), model.config().visionWidth()) : null;
-            int done = 0;
-            try (TaskProgress bar = progress.open("embedding the gallery", g, "images");
-                 Prefetcher images = new Prefetcher(BatchPlans.gallery(split, batchSize), new BatchAssembler(Preprocessing.images(model.config())), 2, 2)) {
-                while (images.hasNext()) {
-                    Batch b = images.next();
-                    try (Scope s = Scope.open()) {
-                        Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(dev);
-                        AlbefModel.Encoded encoded = model.imageFeatures(px);
-                        copyRows(encoded.features(), imageFeat, done);
-                        if (imageTokens != null) copyRows(encoded.tokens(), imageTokens, done);
-                    }
-                    done += b.size();
+            int[] done = {0};
+            try (TaskProgress bar = progress.open("embedding the gallery", g, "images")) {
+                new ImageEncoder(model).encodeAll(BatchPlans.gallery(split, batchSize), 2, 2, (b, encoded) -> {
+                    copyRows(encoded.features(), imageFeat, done[0]);
+                    if (imageTokens != null) copyRows(encoded.tokens(), imageTokens, done[0]);
+                    done[0] += b.size();
                     bar.advance(b.size());
-                }
+                });
             }
             // Queries: features [Q, E]; their tokens are kept on the host for re-ranking.
             Tensor textFeat = Tensor.empty(DType.F32, dev, q, model.config().embedDim());
@@ -112,8 +101,6 @@ public final class TextToImageEvaluation {
                 metrics.put("itc+itm", RetrievalEvaluator.evaluateRankings(best, queryLabels, galleryLabels));
             }
             return new Result(metrics, q, g, embedSeconds, rerankSeconds, sim, best);
-        } finally {
-            model.train(wasTraining);
         }
     }
 

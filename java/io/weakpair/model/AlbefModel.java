@@ -1,12 +1,19 @@
 package io.weakpair.model;
 
+import io.weakpair.loss.Temperature;
+import io.weakpair.nn.Init;
+import io.weakpair.nn.InitContext;
 import io.weakpair.nn.Linear;
 import io.weakpair.nn.Module;
-import io.weakpair.nn.Seeds;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The ALBEF-style model (docs/model.md): a ViT image encoder, a BERT text encoder whose last
@@ -36,22 +43,30 @@ public final class AlbefModel extends Module {
 
     /** A freshly initialised model (BERT's and timm's initialisation, seeded per parameter name). */
     public AlbefModel(ModelConfig config, long seed, DType dtype, Device device) {
+        this(config, new InitContext(seed, checkDtype(dtype), device));
+    }
+
+    /**
+     * The same from an init context: every part is seeded by its registered name under
+     * {@code ctx.seed()} (docs/model.md), so the parameters depend on the seed and the names only.
+     */
+    public AlbefModel(ModelConfig config, InitContext ctx) {
         if (config == null) throw new IllegalArgumentException("AlbefModel: config is null");
-        if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("AlbefModel: dtype must be floating, got " + dtype);
         this.config = config;
-        this.dtype = dtype;
-        this.device = device;
-        visualEncoder = registerModule("visual_encoder",
-                new VisionTransformer(config, regularisation, recomputation, Seeds.derive(seed, "visual_encoder"), dtype, device));
-        textEncoder = registerModule("text_encoder",
-                new TextEncoder(config, regularisation, recomputation, Seeds.derive(seed, "text_encoder"), dtype, device));
+        this.dtype = ctx.dtype();
+        this.device = ctx.device();
+        visualEncoder = registerModule("visual_encoder", ctx, in -> new VisionTransformer(config, regularisation, recomputation, in));
+        textEncoder = registerModule("text_encoder", ctx, in -> new TextEncoder(config, regularisation, recomputation, in));
         // ALBEF leaves these three with PyTorch's default Linear initialisation.
-        visionProj = registerModule("vision_proj",
-                new Linear(config.visionWidth(), config.embedDim(), true, Seeds.derive(seed, "vision_proj"), dtype, device));
-        textProj = registerModule("text_proj",
-                new Linear(config.textWidth(), config.embedDim(), true, Seeds.derive(seed, "text_proj"), dtype, device));
-        itmHead = registerModule("itm_head", new Linear(config.textWidth(), 2, true, Seeds.derive(seed, "itm_head"), dtype, device));
-        temp = registerParameter("temp", Tensor.full(io.weakpair.loss.Temperature.INITIAL, dtype, device));
+        visionProj = registerModule("vision_proj", ctx, in -> new Linear(config.visionWidth(), config.embedDim(), true, in));
+        textProj = registerModule("text_proj", ctx, in -> new Linear(config.textWidth(), config.embedDim(), true, in));
+        itmHead = registerModule("itm_head", ctx, in -> new Linear(config.textWidth(), 2, true, in));
+        temp = registerParameter("temp", ctx, Init.constant(Temperature.INITIAL));
+    }
+
+    private static DType checkDtype(DType dtype) {
+        if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("AlbefModel: dtype must be floating, got " + dtype);
+        return dtype;
     }
 
     public ModelConfig config() { return config; }
@@ -68,6 +83,31 @@ public final class AlbefModel extends Module {
 
     /** The learnable temperature tau, shape []. */
     public Tensor temperature() { return temp; }
+
+    // ---------------------------------------------------------------- parameter sets (what the optimiser treats apart)
+
+    /**
+     * The parameters that take no weight decay, as timm and BERT leave them out: every vector
+     * (biases, LayerNorm gains and shifts, the temperature), the ViT's position embeddings and its
+     * CLS token. A set by identity: the optimiser's groups look each parameter up in it.
+     */
+    public Set<Tensor> noWeightDecay() {
+        Set<Tensor> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor p : namedParameters().values()) if (p.rank() <= 1) out.add(p);
+        out.addAll(visualEncoder.noWeightDecay());
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * The heads, trained at their own learning rate over the encoders': the two projections to
+     * the contrastive space, the ITM head and the temperature. A set by identity.
+     */
+    public Set<Tensor> headParameters() {
+        Set<Tensor> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Module head : List.of(visionProj, textProj, itmHead)) out.addAll(head.namedParameters().values());
+        out.add(temp);
+        return Collections.unmodifiableSet(out);
+    }
 
     // ---------------------------------------------------------------- encoders
 

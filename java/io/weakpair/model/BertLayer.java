@@ -1,9 +1,7 @@
 package io.weakpair.model;
 
+import io.weakpair.nn.InitContext;
 import io.weakpair.nn.Module;
-import io.weakpair.nn.Seeds;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 /**
@@ -18,17 +16,15 @@ final class BertLayer extends Module {
     private final BertParts.AddNorm output;
     private final Recomputation recomputation;
 
-    BertLayer(ModelConfig c, boolean fusion, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
+    BertLayer(ModelConfig c, boolean fusion, Regularisation reg, Recomputation recomputation, InitContext ctx) {
         this.recomputation = recomputation;
         int w = c.textWidth();
-        attention = registerModule("attention", new BertParts.PostNormAttention(w, w, c.textHeads(), reg, Seeds.derive(seed, "attention"), dtype, device));
+        attention = registerModule("attention", ctx, in -> new BertParts.PostNormAttention(w, w, c.textHeads(), reg, in));
         crossattention = fusion
-                ? registerModule("crossattention", new BertParts.PostNormAttention(w, c.visionWidth(), c.textHeads(), reg,
-                        Seeds.derive(seed, "crossattention"), dtype, device))
+                ? registerModule("crossattention", ctx, in -> new BertParts.PostNormAttention(w, c.visionWidth(), c.textHeads(), reg, in))
                 : null;
-        intermediate = registerModule("intermediate", new BertParts.Intermediate(w, c.textIntermediate(),
-                Seeds.derive(seed, "intermediate"), dtype, device));
-        output = registerModule("output", new BertParts.AddNorm(c.textIntermediate(), w, reg, Seeds.derive(seed, "output"), dtype, device));
+        intermediate = registerModule("intermediate", ctx, in -> new BertParts.Intermediate(w, c.textIntermediate(), in));
+        output = registerModule("output", ctx, in -> new BertParts.AddNorm(c.textIntermediate(), w, reg, in));
     }
 
     boolean isFusion() { return crossattention != null; }

@@ -1,13 +1,11 @@
 package io.weakpair.model;
 
 import io.weakpair.nn.Init;
+import io.weakpair.nn.InitContext;
 import io.weakpair.nn.LayerNorm;
 import io.weakpair.nn.Linear;
 import io.weakpair.nn.Module;
-import io.weakpair.nn.Seeds;
 import io.weakpair.ops.F;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 /**
@@ -21,8 +19,8 @@ final class BertParts {
     static final double EPS = 1e-12;
 
     /** BERT initialises every Linear with N(0, 0.02^2) and a zero bias. */
-    static Linear linear(int in, int out, long seed, DType dtype, Device device) {
-        return new Linear(in, out, true, seed, dtype, device, Init.normal(0.02), Init.zeros());
+    static Linear linear(int in, int out, InitContext ctx) {
+        return new Linear(in, out, true, ctx, Init.normal(0.02), Init.zeros());
     }
 
     /**
@@ -35,11 +33,11 @@ final class BertParts {
         final Linear key;
         final Linear value;
 
-        SelfAttention(int width, int kvWidth, int heads, long seed, DType dtype, Device device) {
+        SelfAttention(int width, int kvWidth, int heads, InitContext ctx) {
             this.heads = heads;
-            query = registerModule("query", linear(width, width, Seeds.derive(seed, "query"), dtype, device));
-            key = registerModule("key", linear(kvWidth, width, Seeds.derive(seed, "key"), dtype, device));
-            value = registerModule("value", linear(kvWidth, width, Seeds.derive(seed, "value"), dtype, device));
+            query = registerModule("query", ctx, c -> linear(width, width, c));
+            key = registerModule("key", ctx, c -> linear(kvWidth, width, c));
+            value = registerModule("value", ctx, c -> linear(kvWidth, width, c));
         }
 
         /** x [B, Lq, W] attends to kv [B, Lk, kvWidth]; keyMask null or I32 [B, Lk]. Returns [B, Lq, W]. */
@@ -58,10 +56,10 @@ final class BertParts {
         final LayerNorm layerNorm;
         private final Regularisation reg;
 
-        AddNorm(int in, int width, Regularisation reg, long seed, DType dtype, Device device) {
+        AddNorm(int in, int width, Regularisation reg, InitContext ctx) {
             this.reg = reg;
-            dense = registerModule("dense", linear(in, width, Seeds.derive(seed, "dense"), dtype, device));
-            layerNorm = registerModule("LayerNorm", new LayerNorm(width, EPS, dtype, device));
+            dense = registerModule("dense", ctx, c -> linear(in, width, c));
+            layerNorm = registerModule("LayerNorm", new LayerNorm(width, EPS, ctx.dtype(), ctx.device()));
         }
 
         Tensor forward(Tensor h, Tensor residual) {
@@ -79,9 +77,9 @@ final class BertParts {
         final SelfAttention self;
         final AddNorm output;
 
-        PostNormAttention(int width, int kvWidth, int heads, Regularisation reg, long seed, DType dtype, Device device) {
-            self = registerModule("self", new SelfAttention(width, kvWidth, heads, Seeds.derive(seed, "self"), dtype, device));
-            output = registerModule("output", new AddNorm(width, width, reg, Seeds.derive(seed, "output"), dtype, device));
+        PostNormAttention(int width, int kvWidth, int heads, Regularisation reg, InitContext ctx) {
+            self = registerModule("self", ctx, c -> new SelfAttention(width, kvWidth, heads, c));
+            output = registerModule("output", ctx, c -> new AddNorm(width, width, reg, c));
         }
 
         Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
@@ -93,8 +91,8 @@ final class BertParts {
     static final class Intermediate extends Module {
         final Linear dense;
 
-        Intermediate(int width, int hidden, long seed, DType dtype, Device device) {
-            dense = registerModule("dense", linear(width, hidden, Seeds.derive(seed, "dense"), dtype, device));
+        Intermediate(int width, int hidden, InitContext ctx) {
+            dense = registerModule("dense", ctx, c -> linear(width, hidden, c));
         }
 
         Tensor forward(Tensor x) { return dense.forwardGelu(x); }

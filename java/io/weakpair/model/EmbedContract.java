@@ -1,6 +1,5 @@
 package io.weakpair.model;
 
-import io.weakpair.autograd.GradMode;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
@@ -29,9 +28,7 @@ public final class EmbedContract {
     public static Map<String, Tensor> compute(AlbefModel model, Tensor pixels, Tensor ids, Tensor mask, Tensor pairs) {
         validate(model.config(), pixels, ids, mask, pairs);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (Scope scope = Scope.open(); GradMode off = GradMode.off()) {
+        try (Inference on = Inference.on(model); Scope scope = Scope.open()) {
             Tensor px = pixels.to(model.device()), id = ids.to(model.device()), mk = mask.to(model.device());
             AlbefModel.Encoded image = model.imageFeatures(px), text = model.textFeatures(id, mk);
             Tensor imageTokens = image.tokens(), textHidden = text.tokens();
@@ -56,8 +53,6 @@ public final class EmbedContract {
         } catch (RuntimeException e) {
             out.values().forEach(Tensor::close);
             throw e;
-        } finally {
-            model.train(wasTraining);
         }
         return out;
     }

@@ -78,26 +78,89 @@ public record ModelConfig(String preset, int imageHeight, int imageWidth, int pa
      */
     public static ModelConfig preset(String name) {
         return switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
-            case "tiny" -> new ModelConfig("tiny", 128, 48, 16, 128, 2, 4, 4, 128, 2, 2, 4, 512, 4096, 32, 32, 128, true);
-            case "small" -> new ModelConfig("small", 192, 64, 16, 256, 4, 4, 4, 256, 3, 3, 4, 1024, 8192, 40, 40, 256, true);
-            case "base" -> new ModelConfig("base", 384, 128, 16, 768, 12, 12, 4, 768, 6, 6, 12, 3072, 30522, 512, 50, 256, true);
+            case "tiny" -> builder("tiny").image(128, 48).patchSize(16)
+                    .visionWidth(128).visionLayers(2).visionHeads(4).visionMlpRatio(4)
+                    .textWidth(128).textLayers(2).fusionLayers(2).textHeads(4).textIntermediate(512)
+                    .vocabSize(4096).maxPositions(32).maxTokens(32).embedDim(128).mlmTied(true).build();
+            case "small" -> builder("small").image(192, 64).patchSize(16)
+                    .visionWidth(256).visionLayers(4).visionHeads(4).visionMlpRatio(4)
+                    .textWidth(256).textLayers(3).fusionLayers(3).textHeads(4).textIntermediate(1024)
+                    .vocabSize(8192).maxPositions(40).maxTokens(40).embedDim(256).mlmTied(true).build();
+            // ViT-B/16 and BERT-base, as ALBEF.
+            case "base" -> builder("base").image(384, 128).patchSize(16)
+                    .visionWidth(768).visionLayers(12).visionHeads(12).visionMlpRatio(4)
+                    .textWidth(768).textLayers(6).fusionLayers(6).textHeads(12).textIntermediate(3072)
+                    .vocabSize(30522).maxPositions(512).maxTokens(50).embedDim(256).mlmTied(true).build();
             default -> throw new IllegalArgumentException("unknown model preset '" + name + "' (expected one of " + PRESETS + ")");
         };
     }
 
-    public ModelConfig withVocabSize(int size) {
-        return new ModelConfig(preset, imageHeight, imageWidth, patchSize, visionWidth, visionLayers, visionHeads, visionMlpRatio,
-                textWidth, textLayers, fusionLayers, textHeads, textIntermediate, size, maxPositions, maxTokens, embedDim, mlmTied);
+    public ModelConfig withVocabSize(int size) { return toBuilder().vocabSize(size).build(); }
+
+    public ModelConfig withImageSize(int height, int width) { return toBuilder().image(height, width).build(); }
+
+    public ModelConfig withMaxTokens(int tokens) { return toBuilder().maxTokens(tokens).build(); }
+
+    /** A configuration field by field, by name: what the presets and the {@code with*} copies are written with. */
+    public static Builder builder(String preset) { return new Builder(preset); }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return builder(preset).image(imageHeight, imageWidth).patchSize(patchSize)
+                .visionWidth(visionWidth).visionLayers(visionLayers).visionHeads(visionHeads).visionMlpRatio(visionMlpRatio)
+                .textWidth(textWidth).textLayers(textLayers).fusionLayers(fusionLayers).textHeads(textHeads).textIntermediate(textIntermediate)
+                .vocabSize(vocabSize).maxPositions(maxPositions).maxTokens(maxTokens).embedDim(embedDim).mlmTied(mlmTied);
     }
 
-    public ModelConfig withImageSize(int height, int width) {
-        return new ModelConfig(preset, height, width, patchSize, visionWidth, visionLayers, visionHeads, visionMlpRatio,
-                textWidth, textLayers, fusionLayers, textHeads, textIntermediate, vocabSize, maxPositions, maxTokens, embedDim, mlmTied);
-    }
+    /** Named setters for the record's fields; {@link #build} validates as the constructor does (every field must be set). */
+    public static final class Builder {
+        private final String preset;
+        private int imageHeight, imageWidth, patchSize, visionWidth, visionLayers, visionHeads, visionMlpRatio, textWidth, textLayers,
+                fusionLayers, textHeads, textIntermediate, vocabSize, maxPositions, maxTokens, embedDim;
+        private boolean mlmTied;
 
-    public ModelConfig withMaxTokens(int tokens) {
-        return new ModelConfig(preset, imageHeight, imageWidth, patchSize, visionWidth, visionLayers, visionHeads, visionMlpRatio,
-                textWidth, textLayers, fusionLayers, textHeads, textIntermediate, vocabSize, maxPositions, tokens, embedDim, mlmTied);
+        private Builder(String preset) { this.preset = preset; }
+
+        public Builder image(int height, int width) {
+            imageHeight = height;
+            imageWidth = width;
+            return this;
+        }
+
+        public Builder patchSize(int v) { patchSize = v; return this; }
+
+        public Builder visionWidth(int v) { visionWidth = v; return this; }
+
+        public Builder visionLayers(int v) { visionLayers = v; return this; }
+
+        public Builder visionHeads(int v) { visionHeads = v; return this; }
+
+        public Builder visionMlpRatio(int v) { visionMlpRatio = v; return this; }
+
+        public Builder textWidth(int v) { textWidth = v; return this; }
+
+        public Builder textLayers(int v) { textLayers = v; return this; }
+
+        public Builder fusionLayers(int v) { fusionLayers = v; return this; }
+
+        public Builder textHeads(int v) { textHeads = v; return this; }
+
+        public Builder textIntermediate(int v) { textIntermediate = v; return this; }
+
+        public Builder vocabSize(int v) { vocabSize = v; return this; }
+
+        public Builder maxPositions(int v) { maxPositions = v; return this; }
+
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+
+        public Builder embedDim(int v) { embedDim = v; return this; }
+
+        public Builder mlmTied(boolean v) { mlmTied = v; return this; }
+
+        public ModelConfig build() {
+            return new ModelConfig(preset, imageHeight, imageWidth, patchSize, visionWidth, visionLayers, visionHeads, visionMlpRatio,
+                    textWidth, textLayers, fusionLayers, textHeads, textIntermediate, vocabSize, maxPositions, maxTokens, embedDim, mlmTied);
+        }
     }
 
     public int patchRows() { return imageHeight / patchSize; }
@@ -150,14 +213,16 @@ public record ModelConfig(String preset, int imageHeight, int imageWidth, int pa
         if (version != null && !FORMAT_VERSION.equals(version))
             throw new IllegalArgumentException(where + ": metadata 'format_version' is '" + version + "', this build reads " + FORMAT_VERSION);
         try {
-            return new ModelConfig(m.getOrDefault("preset", "custom"),
-                    integer(m, "image_height", where), integer(m, "image_width", where), integer(m, "patch_size", where),
-                    integer(m, "vision_width", where), integer(m, "vision_layers", where), integer(m, "vision_heads", where),
-                    integer(m, "vision_mlp_ratio", where),
-                    integer(m, "text_width", where), integer(m, "text_layers", where), integer(m, "fusion_layers", where),
-                    integer(m, "text_heads", where), integer(m, "text_intermediate", where),
-                    integer(m, "vocab_size", where), integer(m, "max_positions", where), integer(m, "max_tokens", where),
-                    integer(m, "embed_dim", where), bool(m, "mlm_tied", where));
+            return builder(m.getOrDefault("preset", "custom"))
+                    .image(integer(m, "image_height", where), integer(m, "image_width", where)).patchSize(integer(m, "patch_size", where))
+                    .visionWidth(integer(m, "vision_width", where)).visionLayers(integer(m, "vision_layers", where))
+                    .visionHeads(integer(m, "vision_heads", where)).visionMlpRatio(integer(m, "vision_mlp_ratio", where))
+                    .textWidth(integer(m, "text_width", where)).textLayers(integer(m, "text_layers", where))
+                    .fusionLayers(integer(m, "fusion_layers", where)).textHeads(integer(m, "text_heads", where))
+                    .textIntermediate(integer(m, "text_intermediate", where))
+                    .vocabSize(integer(m, "vocab_size", where)).maxPositions(integer(m, "max_positions", where))
+                    .maxTokens(integer(m, "max_tokens", where)).embedDim(integer(m, "embed_dim", where))
+                    .mlmTied(bool(m, "mlm_tied", where)).build();
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith(where)) throw e;
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);

@@ -1,11 +1,9 @@
 package io.weakpair.model;
 
 import io.weakpair.nn.Init;
+import io.weakpair.nn.InitContext;
 import io.weakpair.nn.Module;
-import io.weakpair.nn.Seeds;
 import io.weakpair.ops.F;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 /**
@@ -23,19 +21,18 @@ final class PatchEmbedding extends Module {
         final Tensor weight;
         final Tensor bias;
 
-        Projection(int width, int channels, int patch, long seed, DType dtype, Device device) {
+        Projection(int width, int channels, int patch, InitContext ctx) {
             // PyTorch's Conv2d default (kept by timm's ViT): uniform in +-1/sqrt(fan_in).
-            double bound = 1.0 / Math.sqrt(channels * patch * patch);
-            weight = registerParameter("weight", Init.uniform(bound).create(Seeds.derive(seed, "weight"), dtype, device,
-                    width, channels, patch, patch));
-            bias = registerParameter("bias", Init.uniform(bound).create(Seeds.derive(seed, "bias"), dtype, device, width));
+            Init uniform = Init.uniform(1.0 / Math.sqrt(channels * patch * patch));
+            weight = registerParameter("weight", ctx, uniform, width, channels, patch, patch);
+            bias = registerParameter("bias", ctx, uniform, width);
         }
     }
 
-    PatchEmbedding(int width, int patch, long seed, DType dtype, Device device) {
+    PatchEmbedding(int width, int patch, InitContext ctx) {
         this.patch = patch;
         this.width = width;
-        this.proj = registerModule("proj", new Projection(width, 3, patch, Seeds.derive(seed, "proj"), dtype, device));
+        this.proj = registerModule("proj", ctx, c -> new Projection(width, 3, patch, c));
     }
 
     /** images [B, 3, H, W] to patch tokens [B, (H/p)(W/p), width], patches in row-major order. */

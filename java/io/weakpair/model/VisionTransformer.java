@@ -1,13 +1,11 @@
 package io.weakpair.model;
 
 import io.weakpair.nn.Init;
+import io.weakpair.nn.InitContext;
 import io.weakpair.nn.LayerNorm;
 import io.weakpair.nn.Module;
 import io.weakpair.nn.ModuleList;
-import io.weakpair.nn.Seeds;
 import io.weakpair.ops.F;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 import java.util.List;
@@ -28,18 +26,19 @@ public final class VisionTransformer extends Module {
     private final ModuleList<VitBlock> blocks;
     private final LayerNorm norm;
 
-    VisionTransformer(ModelConfig c, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
+    VisionTransformer(ModelConfig c, Regularisation reg, Recomputation recomputation, InitContext ctx) {
         this.config = c;
         int w = c.visionWidth();
-        clsToken = registerParameter("cls_token", TRUNC_NORMAL.create(Seeds.derive(seed, "cls_token"), dtype, device, 1, 1, w));
-        posEmbed = registerParameter("pos_embed",
-                TRUNC_NORMAL.create(Seeds.derive(seed, "pos_embed"), dtype, device, 1, c.imageTokens(), w));
-        patchEmbed = registerModule("patch_embed", new PatchEmbedding(w, c.patchSize(), Seeds.derive(seed, "patch_embed"), dtype, device));
-        blocks = registerModule("blocks", new ModuleList<>());
-        for (int i = 0; i < c.visionLayers(); i++)
-            blocks.add(new VitBlock(w, c.visionHeads(), c.visionMlpRatio(), reg, recomputation, Seeds.derive(seed, "blocks." + i), dtype, device));
-        norm = registerModule("norm", new LayerNorm(w, VitBlock.EPS, dtype, device));
+        clsToken = registerParameter("cls_token", ctx, TRUNC_NORMAL, 1, 1, w);
+        posEmbed = registerParameter("pos_embed", ctx, TRUNC_NORMAL, 1, c.imageTokens(), w);
+        patchEmbed = registerModule("patch_embed", ctx, in -> new PatchEmbedding(w, c.patchSize(), in));
+        blocks = registerList("blocks", c.visionLayers(), ctx,
+                (i, in) -> new VitBlock(w, c.visionHeads(), c.visionMlpRatio(), reg, recomputation, in));
+        norm = registerModule("norm", new LayerNorm(w, VitBlock.EPS, ctx.dtype(), ctx.device()));
     }
+
+    /** What takes no weight decay beyond the vectors (timm's {@code no_weight_decay()}): the position embeddings and the CLS token. */
+    List<Tensor> noWeightDecay() { return List.of(posEmbed, clsToken); }
 
     /** images [B, 3, H, W] (H and W the configured size) to tokens [B, 1 + patches, width]. */
     public Tensor forward(Tensor images) {

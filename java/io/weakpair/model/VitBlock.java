@@ -1,13 +1,11 @@
 package io.weakpair.model;
 
 import io.weakpair.nn.Init;
+import io.weakpair.nn.InitContext;
 import io.weakpair.nn.LayerNorm;
 import io.weakpair.nn.Linear;
 import io.weakpair.nn.Module;
-import io.weakpair.nn.Seeds;
 import io.weakpair.ops.F;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 /** A pre-norm ViT block: x + attn(norm1(x)), then x + mlp(norm2(x)), LayerNorm eps 1e-6 (timm's names). */
@@ -27,10 +25,10 @@ final class VitBlock extends Module {
         final Linear qkv;
         final Linear proj;
 
-        QkvSelfAttention(int width, int heads, long seed, DType dtype, Device device) {
+        QkvSelfAttention(int width, int heads, InitContext ctx) {
             this.heads = heads;
-            qkv = registerModule("qkv", linear(width, 3 * width, Seeds.derive(seed, "qkv"), dtype, device));
-            proj = registerModule("proj", linear(width, width, Seeds.derive(seed, "proj"), dtype, device));
+            qkv = registerModule("qkv", ctx, c -> linear(width, 3 * width, c));
+            proj = registerModule("proj", ctx, c -> linear(width, width, c));
         }
 
         Tensor forward(Tensor x) {
@@ -57,26 +55,26 @@ final class VitBlock extends Module {
         final Linear fc1;
         final Linear fc2;
 
-        Mlp(int width, int hidden, long seed, DType dtype, Device device) {
-            fc1 = registerModule("fc1", linear(width, hidden, Seeds.derive(seed, "fc1"), dtype, device));
-            fc2 = registerModule("fc2", linear(hidden, width, Seeds.derive(seed, "fc2"), dtype, device));
+        Mlp(int width, int hidden, InitContext ctx) {
+            fc1 = registerModule("fc1", ctx, c -> linear(width, hidden, c));
+            fc2 = registerModule("fc2", ctx, c -> linear(hidden, width, c));
         }
 
         Tensor forward(Tensor x) { return fc2.forward(fc1.forwardGelu(x)); }
     }
 
     /** timm's ViT initialises every Linear with a truncated normal (std 0.02) and zero bias. */
-    static Linear linear(int in, int out, long seed, DType dtype, Device device) {
-        return new Linear(in, out, true, seed, dtype, device, VisionTransformer.TRUNC_NORMAL, Init.zeros());
+    static Linear linear(int in, int out, InitContext ctx) {
+        return new Linear(in, out, true, ctx, VisionTransformer.TRUNC_NORMAL, Init.zeros());
     }
 
-    VitBlock(int width, int heads, int mlpRatio, Regularisation reg, Recomputation recomputation, long seed, DType dtype, Device device) {
+    VitBlock(int width, int heads, int mlpRatio, Regularisation reg, Recomputation recomputation, InitContext ctx) {
         this.reg = reg;
         this.recomputation = recomputation;
-        norm1 = registerModule("norm1", new LayerNorm(width, EPS, dtype, device));
-        attn = registerModule("attn", new QkvSelfAttention(width, heads, Seeds.derive(seed, "attn"), dtype, device));
-        norm2 = registerModule("norm2", new LayerNorm(width, EPS, dtype, device));
-        mlp = registerModule("mlp", new Mlp(width, mlpRatio * width, Seeds.derive(seed, "mlp"), dtype, device));
+        norm1 = registerModule("norm1", new LayerNorm(width, EPS, ctx.dtype(), ctx.device()));
+        attn = registerModule("attn", ctx, c -> new QkvSelfAttention(width, heads, c));
+        norm2 = registerModule("norm2", new LayerNorm(width, EPS, ctx.dtype(), ctx.device()));
+        mlp = registerModule("mlp", ctx, c -> new Mlp(width, mlpRatio * width, c));
     }
 
     Tensor forward(Tensor x) {

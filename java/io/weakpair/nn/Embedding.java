@@ -1,8 +1,6 @@
 package io.weakpair.nn;
 
 import io.weakpair.ops.F;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 /** A lookup table [count, dim] whose rows are gathered by I32 ids, as {@code torch.nn.Embedding}. */
@@ -11,12 +9,12 @@ public final class Embedding extends Module {
     private final int dim;
     private final Tensor weight;
 
-    public Embedding(int count, int dim, long seed, DType dtype, Device device, Init init) {
+    public Embedding(int count, int dim, InitContext ctx, Init init) {
         if (count <= 0 || dim <= 0)
             throw new IllegalArgumentException("Embedding: count and dim must be positive, got " + count + " x " + dim);
         this.count = count;
         this.dim = dim;
-        this.weight = registerParameter("weight", init.create(Seeds.derive(seed, "weight"), dtype, device, count, dim));
+        this.weight = registerParameter("weight", ctx, init, count, dim);
     }
 
     /** ids I32 of any shape to [...ids, dim]; an id outside [0, count) is an error naming it. */

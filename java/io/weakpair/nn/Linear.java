@@ -1,8 +1,6 @@
 package io.weakpair.nn;
 
 import io.weakpair.ops.F;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 import java.util.Arrays;
@@ -16,27 +14,25 @@ public final class Linear extends Module {
 
     /** F32 on the CPU with PyTorch's default initialisation. */
     public Linear(int inFeatures, int outFeatures, boolean bias, long seed) {
-        this(inFeatures, outFeatures, bias, seed, DType.F32, Device.CPU);
+        this(inFeatures, outFeatures, bias, InitContext.cpu(seed));
     }
 
     /**
      * PyTorch's default initialisation: weight and bias uniform in +-1/sqrt(in) (what
      * kaiming_uniform with a = sqrt(5) works out to).
      */
-    public Linear(int inFeatures, int outFeatures, boolean bias, long seed, DType dtype, Device device) {
-        this(inFeatures, outFeatures, bias, seed, dtype, device, defaultInit(inFeatures), defaultInit(inFeatures));
+    public Linear(int inFeatures, int outFeatures, boolean bias, InitContext ctx) {
+        this(inFeatures, outFeatures, bias, ctx, defaultInit(inFeatures), defaultInit(inFeatures));
     }
 
     /** Explicit initialisation, e.g. {@code Init.normal(0.02), Init.zeros()} as BERT does. */
-    public Linear(int inFeatures, int outFeatures, boolean bias, long seed, DType dtype, Device device, Init weightInit,
-                  Init biasInit) {
+    public Linear(int inFeatures, int outFeatures, boolean bias, InitContext ctx, Init weightInit, Init biasInit) {
         if (inFeatures <= 0 || outFeatures <= 0)
             throw new IllegalArgumentException("Linear: features must be positive, got in=" + inFeatures + " out=" + outFeatures);
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        this.weight = registerParameter("weight",
-                weightInit.create(Seeds.derive(seed, "weight"), dtype, device, outFeatures, inFeatures));
-        this.bias = bias ? registerParameter("bias", biasInit.create(Seeds.derive(seed, "bias"), dtype, device, outFeatures)) : null;
+        this.weight = registerParameter("weight", ctx, weightInit, outFeatures, inFeatures);
+        this.bias = bias ? registerParameter("bias", ctx, biasInit, outFeatures) : null;
     }
 
     private static Init defaultInit(int inFeatures) {

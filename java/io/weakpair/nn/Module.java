@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A layer or model: named parameters, named buffers and named child modules, collected
@@ -50,6 +52,15 @@ public abstract class Module implements AutoCloseable {
         return value;
     }
 
+    /**
+     * A parameter named {@code name} drawn by {@code init} from the seed {@code ctx} derives for
+     * that name: what a parameter starts as depends on its name, not on the order of creation.
+     */
+    protected final Tensor registerParameter(String name, InitContext ctx, Init init, int... shape) {
+        checkNewName(name);
+        return registerParameter(name, ctx.create(name, init, shape));
+    }
+
     /** State saved with the parameters but not trained (no gradient), owned by this module. */
     protected final Tensor registerBuffer(String name, Tensor value) {
         checkNewName(name);
@@ -67,6 +78,27 @@ public abstract class Module implements AutoCloseable {
         if (child == this) throw new IllegalArgumentException(kind() + ": a module cannot contain itself");
         children.put(name, child);
         return child;
+    }
+
+    /**
+     * Builds a sub-module from the context {@code ctx} derives for {@code name} ({@link InitContext#child})
+     * and registers it under that name: the registered name is the seed's label, so the two cannot drift apart.
+     */
+    protected final <M extends Module> M registerModule(String name, InitContext ctx, Function<InitContext, M> build) {
+        checkNewName(name);
+        return registerModule(name, build.apply(ctx.child(name)));
+    }
+
+    /**
+     * A {@link ModuleList} of {@code count} sub-modules under {@code name}, item i built from the
+     * context {@code ctx} derives for its dotted name {@code name.i} (the list itself has no seed:
+     * its items are seeded as if registered here under their full names).
+     */
+    protected final <M extends Module> ModuleList<M> registerList(String name, int count, InitContext ctx,
+                                                                  BiFunction<Integer, InitContext, M> build) {
+        ModuleList<M> list = registerModule(name, new ModuleList<>());
+        for (int i = 0; i < count; i++) list.add(build.apply(i, ctx.child(name + "." + i)));
+        return list;
     }
 
     private void checkNewName(String name) {

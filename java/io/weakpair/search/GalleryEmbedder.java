@@ -1,18 +1,14 @@
 package io.weakpair.search;
 
-import io.weakpair.autograd.GradMode;
 import io.weakpair.data.Batch;
-import io.weakpair.data.BatchAssembler;
 import io.weakpair.data.BatchPlan;
 import io.weakpair.data.DataException;
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.Instance;
-import io.weakpair.data.Prefetcher;
 import io.weakpair.data.Progress;
 import io.weakpair.model.AlbefModel;
-import io.weakpair.model.Preprocessing;
-import io.weakpair.tensor.Scope;
-import io.weakpair.tensor.Tensor;
+import io.weakpair.model.ImageEncoder;
+import io.weakpair.model.Inference;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +17,7 @@ import java.util.List;
 
 /**
  * Image features of a gallery, in batches: images are decoded on background threads
- * ({@link Prefetcher}) while the model embeds earlier batches, in eval mode without
+ * ({@link ImageEncoder}) while the model embeds earlier batches, in eval mode without
  * gradients. An image that does not decode is reported (record and path) and skipped: its
  * batch is assembled again image by image, and prefetching resumes after it.
  */
@@ -45,14 +41,14 @@ public final class GalleryEmbedder {
     /** What was embedded and skipped, and whether {@link AfterBatch} stopped it before the end. */
     public record Outcome(int embedded, List<String> skipped, boolean stopped) {}
 
+    private final ImageEncoder encoder;
     private final AlbefModel model;
-    private final BatchAssembler assembler;
     private final int batchSize;
 
     public GalleryEmbedder(AlbefModel model, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batchSize);
         this.model = model;
-        this.assembler = new BatchAssembler(Preprocessing.images(model.config()));
+        this.encoder = new ImageEncoder(model);
         this.batchSize = batchSize;
     }
 
@@ -63,30 +59,23 @@ public final class GalleryEmbedder {
     public Outcome embed(List<DataRecord> images, Sink sink, PrintStream log, AfterBatch afterBatch) throws IOException {
         List<BatchPlan> plans = plans(images);
         List<String> skipped = new ArrayList<>();
-        int embedded = 0;
+        int[] embedded = {0}, next = {0};
         boolean stopped = false;
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (GradMode off = GradMode.off(); Progress progress = new Progress(log, "embedding images", "images", images.size())) {
-            int next = 0;
-            while (next < plans.size() && !stopped) {
-                try (Prefetcher batches = new Prefetcher(plans.subList(next, plans.size()), assembler, 2, 3)) {
-                    while (batches.hasNext()) {
-                        Batch b = batches.next();
-                        embedded += emit(b, sink);
+        try (Inference on = Inference.on(model); Progress progress = new Progress(log, "embedding images", "images", images.size())) {
+            while (next[0] < plans.size() && !stopped) {
+                try {
+                    stopped = !encoder.encodeWhile(plans.subList(next[0], plans.size()), 2, 3, (b, encoded) -> {
+                        embedded[0] += emit(b, encoded, sink);
                         progress.advance(b.size());
-                        next++;
-                        if (!afterBatch.proceed()) {
-                            stopped = true;
-                            break;
-                        }
-                    }
+                        next[0]++;
+                    }, b -> afterBatch.proceed());
                 } catch (DataException e) {
                     // The batch at `next` holds an unreadable image: keep the readable ones, name the others.
-                    BatchPlan bad = plans.get(next++);
+                    BatchPlan bad = plans.get(next[0]++);
                     for (Instance in : bad.instances()) {
                         try {
-                            embedded += emit(assembler.assemble(new BatchPlan(0, List.of(in))), sink);
+                            encoder.encode(encoder.assembler().assemble(new BatchPlan(0, List.of(in))),
+                                    (b, encoded) -> embedded[0] += emit(b, encoded, sink));
                         } catch (DataException unreadable) {
                             skipped.add(unreadable.getMessage());
                             if (log != null) log.println("  skipped: " + unreadable.getMessage());
@@ -96,24 +85,14 @@ public final class GalleryEmbedder {
                     if (!afterBatch.proceed()) stopped = true;
                 }
             }
-        } finally {
-            model.train(wasTraining);
         }
-        return new Outcome(embedded, skipped, stopped);
+        return new Outcome(embedded[0], skipped, stopped);
     }
 
-    private int emit(Batch b, Sink sink) throws IOException {
-        int e = model.config().embedDim();
-        float[] feats;
-        try (Scope s = Scope.open()) {
-            Tensor px = Tensor.of(b.images(), b.size(), 3, b.height(), b.width()).to(model.device());
-            feats = model.imageFeatures(px).features().toFloatArray();
-        }
-        for (int i = 0; i < b.size(); i++) {
-            float[] f = new float[e];
-            System.arraycopy(feats, i * e, f, 0, e);
-            sink.accept(b.instances().get(i).record(), f);
-        }
+    /** Hands each image of the batch to the sink with its own feature row. */
+    private static int emit(Batch b, AlbefModel.Encoded encoded, Sink sink) throws IOException {
+        float[][] rows = ImageEncoder.rows(encoded.features());
+        for (int i = 0; i < b.size(); i++) sink.accept(b.instances().get(i).record(), rows[i]);
         return b.size();
     }
 

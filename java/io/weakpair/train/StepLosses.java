@@ -42,66 +42,84 @@ public record StepLosses(Tensor total, double itc, double matching, double mlm, 
         if (images.dim(0) != n || text.rows() != n)
             throw new IllegalArgumentException("training step: " + images.dim(0) + " images, " + text.rows() + " captions and " + n
                     + " labels must agree");
-        Device dev = model.device();
+        // One stream for the step's draws, in a fixed order: ITM's negatives, then MLM's masks.
         SplittableRandom rng = new SplittableRandom(seed);
-        Tensor ids = Tensor.ofInts(text.ids(), n, text.length()).to(dev);
-        Tensor mask = Tensor.ofInts(text.mask(), n, text.length()).to(dev);
-        Tensor labelTensor = Tensor.ofInts(labels, n).to(dev);
-
-        Tensor imageTokens = model.encodeImages(images);
-        Tensor textHidden = model.encodeText(ids, mask);
-        Tensor imageProj = model.imageProjection(imageTokens), textProj = model.textProjection(textHidden);
-        ContrastiveLoss.Result itc = ContrastiveLoss.apply(imageProj, textProj, model.temperature(), labelTensor,
-                objective.contrastiveOptions(seed));
-        if (trace != null) {
-            trace.imageProjection = imageProj;
-            trace.textProjection = textProj;
-        }
+        Encoded batch = Encoded.of(model, images, text, labels);
+        ContrastiveLoss.Result itc = contrastive(model, batch, objective, seed, trace);
         Tensor total = itc.loss();
-        double matchingValue = 0, mlmValue = 0;
-        int pairs = 0;
+        Matching matching = matching(model, batch, text, itc, objective, rng, trace);
+        if (matching != null) total = F.add(total, F.scale(matching.loss(), objective.beta()));
+        Mlm mlm = mlm(model, batch, text, objective, rng, trace);
+        if (mlm != null) total = F.add(total, F.scale(mlm.loss(), objective.lambdaMlm()));
+        return new StepLosses(total, itc.loss().item(), matching == null ? 0 : matching.value(), mlm == null ? 0 : mlm.value(),
+                matching == null ? 0 : matching.pairs());
+    }
 
-        if (objective.matching() != Objective.Matching.NONE && objective.beta() > 0) {
-            MatchPairs mp = objective.matching() == Objective.Matching.GITM ? MatchPairs.gitm(itc.mined(), n)
-                    : MatchPairs.itm(sampleItm(model, imageProj, textProj, labels, rng), n);
-            Tensor imgIdx = Tensor.ofInts(mp.images(), mp.size()).to(dev), txtIdx = Tensor.ofInts(mp.texts(), mp.size()).to(dev);
-            Tensor fused = model.fuse(AlbefModel.gatherRows(textHidden, txtIdx), text.maskRows(mp.texts()).to(dev),
-                    AlbefModel.gatherRows(imageTokens, imgIdx));
-            Tensor itmLogits = model.itmLogits(fused);
-            Tensor matchLoss = F.crossEntropy(itmLogits, Tensor.ofInts(mp.labels(), mp.size()).to(dev), -100);
-            if (trace != null) {
-                trace.itmLogits = itmLogits;
-                trace.pairImages = mp.images();
-                trace.pairTexts = mp.texts();
-                trace.pairLabels = mp.labels();
-            }
-            matchingValue = matchLoss.item();
-            pairs = mp.size();
-            total = F.add(total, F.scale(matchLoss, objective.beta()));
+    /** The batch on the model's device, encoded once: what every loss reads. */
+    record Encoded(Tensor ids, Tensor mask, int[] labels, Tensor labelTensor, Tensor imageTokens, Tensor textHidden, Tensor imageProj,
+                   Tensor textProj) {
+        static Encoded of(AlbefModel model, Tensor images, TextBatch text, int[] labels) {
+            Device dev = model.device();
+            int n = labels.length;
+            Tensor ids = Tensor.ofInts(text.ids(), n, text.length()).to(dev);
+            Tensor mask = Tensor.ofInts(text.mask(), n, text.length()).to(dev);
+            Tensor labelTensor = Tensor.ofInts(labels, n).to(dev);
+            Tensor imageTokens = model.encodeImages(images);
+            Tensor textHidden = model.encodeText(ids, mask);
+            return new Encoded(ids, mask, labels, labelTensor, imageTokens, textHidden, model.imageProjection(imageTokens),
+                    model.textProjection(textHidden));
         }
 
-        if (objective.lambdaMlm() > 0) {
-            MlmMasking m = MlmMasking.draw(text.ids(), text.mask(), text.padId(), text.clsId(), text.maskId(), text.vocabSize(), rng);
-            if (m.count() > 0) {
-                Tensor masked = Tensor.ofInts(m.ids(), n, text.length()).to(dev);
-                Tensor fused = model.fuse(model.encodeText(masked, mask), mask, imageTokens);
-                int w = fused.dim(2);
-                // Only the chosen positions go through the vocabulary-wide decoder.
-                Tensor picked = AlbefModel.gatherRows(F.reshape(fused, n * text.length(), w), Tensor.ofInts(m.positions(), m.count()).to(dev));
-                Tensor mlmLogits = model.mlmLogits(picked);
-                Tensor mlmLoss = F.crossEntropy(mlmLogits, Tensor.ofInts(m.targets(), m.count()).to(dev), -100);
-                if (trace != null) {
-                    trace.mlmLogits = mlmLogits;
-                    trace.mlmIds = m.ids();
-                    trace.mlmPositions = m.positions();
-                    trace.mlmTargets = m.targets();
-                }
-                mlmValue = mlmLoss.item();
-                total = F.add(total, F.scale(mlmLoss, objective.lambdaMlm()));
-            }
-        }
-        double itcValue = itc.loss().item();
-        return new StepLosses(total, itcValue, matchingValue, mlmValue, pairs);
+        int size() { return labels.length; }
+    }
+
+    /** A matching loss (ITM or GITM), its value and how many pairs the fusion encoder scored. */
+    record Matching(Tensor loss, double value, int pairs) {}
+
+    /** The MLM loss and its value. */
+    record Mlm(Tensor loss, double value) {}
+
+    /** The contrastive loss on the projections (uITC, itc-id or itc-strict, as the objective says); it also mines GITM's pairs. */
+    static ContrastiveLoss.Result contrastive(AlbefModel model, Encoded batch, Objective objective, long seed, StepTrace trace) {
+        ContrastiveLoss.Result itc = ContrastiveLoss.apply(batch.imageProj(), batch.textProj(), model.temperature(), batch.labelTensor(),
+                objective.contrastiveOptions(seed));
+        if (trace != null) trace.projections(batch.imageProj(), batch.textProj());
+        return itc;
+    }
+
+    /** The matching loss on the fusion encoder's pairs (GITM's mined ones, or ITM's sampled ones); null when matching is off. */
+    static Matching matching(AlbefModel model, Encoded batch, TextBatch text, ContrastiveLoss.Result itc, Objective objective,
+                             SplittableRandom rng, StepTrace trace) {
+        if (objective.matching() == Objective.Matching.NONE || !(objective.beta() > 0)) return null;
+        Device dev = model.device();
+        int n = batch.size();
+        MatchPairs mp = objective.matching() == Objective.Matching.GITM ? MatchPairs.gitm(itc.mined(), n)
+                : MatchPairs.itm(sampleItm(model, batch.imageProj(), batch.textProj(), batch.labels(), rng), n);
+        Tensor imgIdx = Tensor.ofInts(mp.images(), mp.size()).to(dev), txtIdx = Tensor.ofInts(mp.texts(), mp.size()).to(dev);
+        Tensor fused = model.fuse(AlbefModel.gatherRows(batch.textHidden(), txtIdx), text.maskRows(mp.texts()).to(dev),
+                AlbefModel.gatherRows(batch.imageTokens(), imgIdx));
+        Tensor itmLogits = model.itmLogits(fused);
+        Tensor loss = F.crossEntropy(itmLogits, Tensor.ofInts(mp.labels(), mp.size()).to(dev), -100);
+        if (trace != null) trace.matching(itmLogits, mp.images(), mp.texts(), mp.labels());
+        return new Matching(loss, loss.item(), mp.size());
+    }
+
+    /** MLM on a masked copy of the captions, fused with the images; null when off or when the draw masked nothing. */
+    static Mlm mlm(AlbefModel model, Encoded batch, TextBatch text, Objective objective, SplittableRandom rng, StepTrace trace) {
+        if (!(objective.lambdaMlm() > 0)) return null;
+        MlmMasking m = MlmMasking.draw(text.ids(), text.mask(), text.padId(), text.clsId(), text.maskId(), text.vocabSize(), rng);
+        if (m.count() == 0) return null;
+        Device dev = model.device();
+        int n = batch.size();
+        Tensor masked = Tensor.ofInts(m.ids(), n, text.length()).to(dev);
+        Tensor fused = model.fuse(model.encodeText(masked, batch.mask()), batch.mask(), batch.imageTokens());
+        int w = fused.dim(2);
+        // Only the chosen positions go through the vocabulary-wide decoder.
+        Tensor picked = AlbefModel.gatherRows(F.reshape(fused, n * text.length(), w), Tensor.ofInts(m.positions(), m.count()).to(dev));
+        Tensor mlmLogits = model.mlmLogits(picked);
+        Tensor loss = F.crossEntropy(mlmLogits, Tensor.ofInts(m.targets(), m.count()).to(dev), -100);
+        if (trace != null) trace.mlm(mlmLogits, m.ids(), m.positions(), m.targets());
+        return new Mlm(loss, loss.item());
     }
 
     private static int[][] sampleItm(AlbefModel model, Tensor imageProj, Tensor textProj, int[] labels, SplittableRandom rng) {

@@ -21,6 +21,25 @@ public final class StepTrace {
     int[] mlmPositions = new int[0];
     int[] mlmTargets = new int[0];
 
+    void projections(Tensor image, Tensor text) {
+        imageProjection = image;
+        textProjection = text;
+    }
+
+    void matching(Tensor logits, int[] images, int[] texts, int[] labels) {
+        itmLogits = logits;
+        pairImages = images;
+        pairTexts = texts;
+        pairLabels = labels;
+    }
+
+    void mlm(Tensor logits, int[] ids, int[] positions, int[] targets) {
+        mlmLogits = logits;
+        mlmIds = ids;
+        mlmPositions = positions;
+        mlmTargets = targets;
+    }
+
     /** vision_proj of the image CLS tokens, [N, E] (null before a step filled it). */
     public Tensor imageProjection() { return imageProjection; }
 

@@ -38,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A training run: vocabulary, model, identity-aware batches, the step (losses, backward,
@@ -56,36 +58,58 @@ public final class Trainer {
     private final RunFolder run;
     private final PrintStream out;
     private final List<TrainingListener> listeners;
-    private final DatasetSplit periodicSplit;
+    private final PeriodicEvaluation periodic;  // null: none
+
+    /** An evaluation on {@code split} after every {@code every} steps. */
+    private record PeriodicEvaluation(DatasetSplit split, int every) {
+        boolean due(long step) { return step % every == 0; }
+    }
 
     public Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners) {
         this(cfg, device, run, out, listeners, null);
     }
 
     private Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners,
-                    DatasetSplit periodicSplit) {
+                    PeriodicEvaluation periodic) {
         this.cfg = cfg;
         this.device = device;
         this.run = run;
         this.out = out;
         this.listeners = List.copyOf(listeners);
-        this.periodicSplit = periodicSplit;
+        this.periodic = periodic;
     }
 
     /**
      * The same trainer evaluating on {@code split} every {@code eval_every} steps (the
-     * listeners get the metrics; {@code log.jsonl} keeps them). The evaluation runs without
-     * gradients between two steps and draws no random numbers, so a run's weights do not
-     * depend on it.
+     * listeners get the metrics; {@code log.jsonl} keeps them), or this trainer when the
+     * configuration's {@code eval_every} is 0: then the split is not asked for. The evaluation
+     * runs without gradients between two steps and draws no random numbers, so a run's weights
+     * do not depend on it.
      */
-    public Trainer withPeriodicEvaluation(DatasetSplit split) {
-        if (split == null || split.isEmpty()) throw new IllegalArgumentException("periodic evaluation: the split holds no image");
-        return new Trainer(cfg, device, run, out, listeners, split);
+    public Trainer withPeriodicEvaluation(Supplier<DatasetSplit> split) {
+        int every = cfg.evalEvery();  // the one place the cadence is read
+        if (every <= 0) return this;
+        DatasetSplit s = split.get();
+        if (s == null || s.isEmpty()) throw new IllegalArgumentException("periodic evaluation: the split holds no image");
+        return new Trainer(cfg, device, run, out, listeners, new PeriodicEvaluation(s, every));
     }
+
+    /** {@link #withPeriodicEvaluation(Supplier)} with a split at hand. */
+    public Trainer withPeriodicEvaluation(DatasetSplit split) { return withPeriodicEvaluation(() -> split); }
 
     /** The usual listeners: the JSON-lines log and a progress line on {@code out}. */
     public static List<TrainingListener> standardListeners(PrintStream out) {
         return List.of(new JsonLinesLog(), new ProgressLine(out));
+    }
+
+    /**
+     * What a run is about to do, fixed before the model is built: the splits, where it starts
+     * ({@code from} null for a fresh start), the sampler and the step counts.
+     */
+    private record Plan(DatasetSplit train, DatasetSplit test, RunFolder.SavedStep from, RunState state, IdentitySampler sampler,
+                        List<BatchPlan> firstPlans, long perEpoch, long total, int runEpochs, int matchingFrom) {
+        /** Steps already taken when this session started. */
+        long stepsBefore() { return from != null ? from.state().step() : 0; }
     }
 
     /**
@@ -94,6 +118,34 @@ public final class Trainer {
      * (from the preset, or from {@code init} when the configuration names one).
      */
     public Outcome run(Dataset dataset, boolean resume) throws IOException {
+        Plan plan = plan(dataset, resume);
+        ModelCheckpoint.WithVocabulary saved = saved(plan.from());
+        Vocabulary vocab = saved != null ? saved.vocabulary() : vocabulary(plan.train());
+        WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
+        try (AlbefModel model = saved != null ? saved.model() : model(vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults()
+                .withLr(cfg.lr()).withWeightDecay(cfg.weightDecay()))) {
+            prepare(model, opt, plan.from());
+            printStart(model, plan);
+            for (TrainingListener l : listeners) l.onStart(cfg, plan.state(), plan.total(), run);
+            Loop loop = new Loop(model, opt, tokenizer, vocab, plan);
+            RunState state;
+            try (StopRequest stop = StopRequest.install()) {
+                state = loop.train(stop);
+            }
+            for (TrainingListener l : listeners) l.onEnd(state, loop.interrupted);
+            printEnd(loop, state, plan);
+            if (loop.interrupted)
+                return new Outcome(run.model(), null, null, state.step(), state.trainSeconds(), true, model.temperature().item());
+            TextToImageEvaluation.Result eval = plan.test() == null || plan.test().isEmpty() ? null
+                    : TextToImageEvaluation.run(model, tokenizer, plan.test(), cfg.kTest(), cfg.evalBatch(), out);
+            return new Outcome(run.model(), eval, plan.test(), state.step(), state.trainSeconds(), false, model.temperature().item());
+        } finally {
+            for (TrainingListener l : listeners) l.close();
+        }
+    }
+
+    /** The splits, the starting point and the step counts; a batch shape the split cannot fill is an error naming it. */
+    private Plan plan(Dataset dataset, boolean resume) throws IOException {
         DatasetSplit train = dataset.split(Split.TRAIN);
         if (train == null || train.isEmpty()) throw new IllegalArgumentException(dataset.root() + ": the dataset has no training split");
         DatasetSplit test = dataset.split(Split.TEST);
@@ -116,41 +168,40 @@ public final class Trainer {
         long total = cfg.maxSteps() > 0 ? Math.min(cfg.maxSteps(), perEpoch * cfg.epochs()) : perEpoch * cfg.epochs();
         int runEpochs = (int) ((total + perEpoch - 1) / perEpoch);
         int matchingFrom = cfg.objective().matching() == Objective.Matching.NONE ? 0 : cfg.matchingFromEpoch(runEpochs);
+        return new Plan(train, test, from, state, sampler, firstPlans, perEpoch, total, runEpochs, matchingFrom);
+    }
 
-        ModelCheckpoint.WithVocabulary saved = saved(from);
-        Vocabulary vocab = saved != null ? saved.vocabulary() : vocabulary(train);
-        WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
-        try (AlbefModel model = saved != null ? saved.model() : model(vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults()
-                .withLr(cfg.lr()).withWeightDecay(cfg.weightDecay()))) {
-            if (from == null) ConfigFile.write(cfg, run.config());
-            if (from != null) opt.loadState(from.optimizer());
-            model.recomputation().setMode(cfg.recompute());
-            run.checkSpace(model.parameterCount());
-            out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%n",
-                    model.config().summary(), model.parameterCount(), device, cfg.objective().describe()
-                            + (matchingFrom > 0 ? " (matching in epochs " + (matchingFrom + 1) + "-" + runEpochs + " of " + runEpochs + ")" : ""), cfg.p(), cfg.k(), total, perEpoch,
-                    from != null ? "; resuming at step " + state.step() + " from " + from.folder() : "");
-            for (TrainingListener l : listeners) l.onStart(cfg, state, total, run);
-            Loop loop = new Loop(model, opt, tokenizer, vocab, sampler, firstPlans, state, total, runEpochs);
-            try (StopRequest stop = StopRequest.install()) {
-                state = loop.train(stop);
-            }
-            for (TrainingListener l : listeners) l.onEnd(state, loop.interrupted);
-            double seconds = state.trainSeconds();
-            long taken = state.step() - (from != null ? from.state().step() : 0);
-            out.printf(Locale.ROOT, "%s %d steps in %.1f s of training (%.1f samples/s this session)%n",
-                    loop.interrupted ? "stopped after" : "trained", state.step(), seconds, taken * cfg.p() * cfg.k() / Math.max(1e-9, loop.sessionSeconds));
-            if (loop.interrupted) {
-                out.printf("interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n", loop.stopSignal,
-                        loop.last.folder(), run.root());
-                return new Outcome(run.model(), null, null, state.step(), seconds, true, model.temperature().item());
-            }
-            TextToImageEvaluation.Result eval = test == null || test.isEmpty() ? null
-                    : TextToImageEvaluation.run(model, tokenizer, test, cfg.kTest(), cfg.evalBatch(), out);
-            return new Outcome(run.model(), eval, test, state.step(), seconds, false, model.temperature().item());
-        } finally {
-            for (TrainingListener l : listeners) l.close();
-        }
+    /**
+     * A fresh run writes its configuration file; a resumed one takes its optimiser state back.
+     * Then the recomputation mode, and a check that the checkpoints will fit on the disk.
+     */
+    private void prepare(AlbefModel model, AdamW opt, RunFolder.SavedStep from) throws IOException {
+        if (from == null) ConfigFile.write(cfg, run.config());
+        if (from != null) opt.loadState(from.optimizer());
+        model.recomputation().setMode(cfg.recompute());
+        run.checkSpace(model.parameterCount());
+    }
+
+    /** The run's one-line summary: model, device, objective, batches and steps, where it resumes, what it evaluates when. */
+    private void printStart(AlbefModel model, Plan plan) {
+        String matching = plan.matchingFrom() > 0
+                ? " (matching in epochs " + (plan.matchingFrom() + 1) + "-" + plan.runEpochs() + " of " + plan.runEpochs() + ")" : "";
+        String resuming = plan.from() != null ? "; resuming at step " + plan.state().step() + " from " + plan.from().folder() : "";
+        String evaluating = periodic != null ? "; evaluating on " + periodic.split().split().fileName() + " every " + periodic.every() + " steps" : "";
+        out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%s%n",
+                model.config().summary(), model.parameterCount(), device, cfg.objective().describe() + matching, cfg.p(), cfg.k(), plan.total(),
+                plan.perEpoch(), resuming, evaluating);
+    }
+
+    /** Steps and speed of this session; after an interruption, how to continue. */
+    private void printEnd(Loop loop, RunState state, Plan plan) {
+        long taken = state.step() - plan.stepsBefore();
+        out.printf(Locale.ROOT, "%s %d steps in %.1f s of training (%.1f samples/s this session)%n",
+                loop.interrupted ? "stopped after" : "trained", state.step(), state.trainSeconds(),
+                taken * cfg.p() * cfg.k() / Math.max(1e-9, loop.sessionSeconds));
+        if (loop.interrupted)
+            out.printf("interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n", loop.stopSignal,
+                    loop.last.folder(), run.root());
     }
 
     /** The training loop proper, with the little state it carries between steps. */
@@ -172,17 +223,16 @@ public final class Trainer {
         double sessionSeconds;
         double evalSeconds;
 
-        Loop(AlbefModel model, AdamW opt, WordPieceTokenizer tokenizer, Vocabulary vocab, IdentitySampler sampler, List<BatchPlan> firstPlans,
-             RunState state, long total, int runEpochs) {
+        Loop(AlbefModel model, AdamW opt, WordPieceTokenizer tokenizer, Vocabulary vocab, Plan plan) {
             this.model = model;
             this.opt = opt;
             this.tokenizer = tokenizer;
             this.vocab = vocab;
-            this.sampler = sampler;
-            this.firstPlans = firstPlans;
-            this.state = state;
-            this.total = total;
-            this.runEpochs = runEpochs;
+            this.sampler = plan.sampler();
+            this.firstPlans = plan.firstPlans();
+            this.state = plan.state();
+            this.total = plan.total();
+            this.runEpochs = plan.runEpochs();
             this.schedule = new WarmupCosine(cfg.lr(), cfg.minLr(), Math.min(cfg.warmupSteps(), total), total);
             this.assembler = new BatchAssembler(Preprocessing.images(model.config()));
         }
@@ -204,7 +254,7 @@ public final class Trainer {
                         bad = step(batches.next(), epoch, step, bad);
                         step++;
                         index++;
-                        if (periodicSplit != null && cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) evaluate(step);
+                        if (periodic != null && periodic.due(step)) evaluate(step);
                         boolean stopping = stop.requested();
                         // A checkpoint at the epoch's last batch waits for the epoch's own one below.
                         boolean periodic = cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && index < plans.size();
@@ -232,11 +282,11 @@ public final class Trainer {
         /** The periodic evaluation after {@code step} steps; its time is not training time. */
         private void evaluate(long step) throws IOException {
             long t0 = System.nanoTime();
-            TextToImageEvaluation.Result r = TextToImageEvaluation.run(model, tokenizer, periodicSplit, cfg.kTest(), cfg.evalBatch(),
+            TextToImageEvaluation.Result r = TextToImageEvaluation.run(model, tokenizer, periodic.split(), cfg.kTest(), cfg.evalBatch(),
                     (PrintStream) null);
             double seconds = (System.nanoTime() - t0) / 1e9;
             evalSeconds += seconds;
-            for (TrainingListener l : listeners) l.onEvaluation(step, periodicSplit.split().fileName(), r.metrics(), seconds);
+            for (TrainingListener l : listeners) l.onEvaluation(step, periodic.split().split().fileName(), r.metrics(), seconds);
         }
 
         /** One step; returns the NaN streak after it. */
@@ -307,18 +357,17 @@ public final class Trainer {
     }
 
     /**
-     * AdamW groups: weight decay on matrices only (biases, LayerNorm, the temperature, position
-     * embeddings and the CLS token excluded, as timm and BERT do), and the heads (projections,
-     * ITM head, temperature) at their own learning rate.
+     * AdamW groups: weight decay except on {@link AlbefModel#noWeightDecay()}, and the heads
+     * ({@link AlbefModel#headParameters()}) at their own learning rate; each group keeps the
+     * model's parameter order.
      */
     private List<ParamGroup> groups(AlbefModel model) {
         Map<String, Tensor> encDecay = new LinkedHashMap<>(), encNo = new LinkedHashMap<>(), headDecay = new LinkedHashMap<>(),
                 headNo = new LinkedHashMap<>();
+        Set<Tensor> heads = model.headParameters(), noWeightDecay = model.noWeightDecay();
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-            String n = e.getKey();
-            boolean head = n.startsWith("vision_proj") || n.startsWith("text_proj") || n.startsWith("itm_head") || n.equals("temp");
-            boolean noDecay = e.getValue().rank() <= 1 || n.endsWith("pos_embed") || n.endsWith("cls_token");
-            (head ? (noDecay ? headNo : headDecay) : (noDecay ? encNo : encDecay)).put(n, e.getValue());
+            boolean head = heads.contains(e.getValue()), noDecay = noWeightDecay.contains(e.getValue());
+            (head ? (noDecay ? headNo : headDecay) : (noDecay ? encNo : encDecay)).put(e.getKey(), e.getValue());
         }
         double scale = cfg.lrHeads() / cfg.lr();
         List<ParamGroup> groups = new ArrayList<>();

@@ -120,7 +120,7 @@ class SafetensorsBf16Test {
                 + "\"bias\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[12,18]}}";
         Path file = writeRaw("linear-bf16.safetensors", json, data.array());
 
-        try (Linear linear = new Linear(2, 3, true, 1, DType.F32, Device.CPU)) {
+        try (Linear linear = new Linear(2, 3, true, new io.weakpair.nn.InitContext(1, DType.F32, Device.CPU))) {
             StateDicts.LoadReport report = StateDicts.load(linear, file, true);
             assertTrue(report.isComplete(), report.toString());
             Map<String, Tensor> state = linear.stateDict();

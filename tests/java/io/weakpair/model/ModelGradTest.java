@@ -1,5 +1,6 @@
 package io.weakpair.model;
 
+import io.weakpair.nn.InitContext;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
@@ -27,8 +28,7 @@ class ModelGradTest {
     @ParameterizedTest
     @EnumSource(Recomputation.Mode.class)
     void vitBlock(Recomputation.Mode mode) {
-        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), off, recomputing(off, mode), 11,
-                DType.F64, Device.CPU)) {
+        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), off, recomputing(off, mode), new InitContext(11, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(1, 2, 5, c.visionWidth());
             GradCheck.check("model vit block, recompute " + mode.key(), in -> block.forward(in[0]), withParameters(block, x));
         }
@@ -37,7 +37,7 @@ class ModelGradTest {
     @ParameterizedTest
     @EnumSource(Recomputation.Mode.class)
     void bertTextLayerWithPadding(Recomputation.Mode mode) {
-        try (BertLayer layer = new BertLayer(c, false, off, recomputing(off, mode), 12, DType.F64, Device.CPU)) {
+        try (BertLayer layer = new BertLayer(c, false, off, recomputing(off, mode), new InitContext(12, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(2, 2, 4, c.textWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
             GradCheck.check("model bert layer, recompute " + mode.key(), in -> layer.forward(in[0], mask, null), withParameters(layer, x));
@@ -47,7 +47,7 @@ class ModelGradTest {
     @ParameterizedTest
     @EnumSource(Recomputation.Mode.class)
     void fusionLayerWithCrossAttention(Recomputation.Mode mode) {
-        try (BertLayer layer = new BertLayer(c, true, off, recomputing(off, mode), 13, DType.F64, Device.CPU)) {
+        try (BertLayer layer = new BertLayer(c, true, off, recomputing(off, mode), new InitContext(13, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(3, 2, 4, c.textWidth());
             Tensor image = GradCheck.param(4, 2, 3, c.visionWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 0, 0, 1, 1, 1, 1}, 2, 4);
@@ -66,8 +66,8 @@ class ModelGradTest {
     void recomputedBlocksReplayTheirMasks(Recomputation.Mode mode) {
         Regularisation reg = new Regularisation().configure(0.3, 0.4);
         Recomputation recomputation = recomputing(reg, mode);
-        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), reg, recomputation, 15, DType.F64, Device.CPU);
-             BertLayer layer = new BertLayer(c, true, reg, recomputation, 16, DType.F64, Device.CPU)) {
+        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), reg, recomputation, new InitContext(15, DType.F64, Device.CPU));
+             BertLayer layer = new BertLayer(c, true, reg, recomputation, new InitContext(16, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(7, 3, 4, c.visionWidth());
             Tensor text = GradCheck.param(8, 3, 4, c.textWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0}, 3, 4);

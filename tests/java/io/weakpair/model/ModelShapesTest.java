@@ -154,6 +154,6 @@ class ModelShapesTest {
             assertThrows(IllegalArgumentException.class, () -> m.encodeText(ids, null));
         }
         assertThrows(IllegalArgumentException.class, () -> c.withImageSize(17, 8));
-        assertThrows(IllegalArgumentException.class, () -> new ModelConfig("x", 16, 8, 4, 9, 1, 2, 2, 12, 1, 1, 2, 16, 23, 10, 7, 6, true));
+        assertThrows(IllegalArgumentException.class, () -> ModelFixtures.micro().toBuilder().visionWidth(9).build());
     }
 }

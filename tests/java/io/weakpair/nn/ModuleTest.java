@@ -37,23 +37,23 @@ class ModuleTest {
         final Linear fc1;
         final Linear fc2;
 
-        Block(int width, long seed, DType dtype) {
-            fc1 = registerModule("fc1", new Linear(width, 2 * width, true, Seeds.derive(seed, "fc1"), dtype, Device.CPU));
-            fc2 = registerModule("fc2", new Linear(2 * width, width, true, Seeds.derive(seed, "fc2"), dtype, Device.CPU));
+        Block(int width, InitContext ctx) {
+            fc1 = registerModule("fc1", ctx, in -> new Linear(width, 2 * width, true, in));
+            fc2 = registerModule("fc2", ctx, in -> new Linear(2 * width, width, true, in));
         }
     }
 
     static final class Toy extends Module {
-        final ModuleList<Block> blocks = new ModuleList<>();
+        final ModuleList<Block> blocks;
         final Linear head;
         final Tensor temp;
         final Tensor steps;
 
         Toy(int width, int layers, long seed, DType dtype) {
+            InitContext ctx = new InitContext(seed, dtype, Device.CPU);
             temp = registerParameter("temp", Tensor.scalar(0.07, dtype));
-            registerModule("blocks", blocks);
-            for (int i = 0; i < layers; i++) blocks.add(new Block(width, Seeds.derive(seed, "blocks." + i), dtype));
-            head = registerModule("head", new Linear(width, 3, false, Seeds.derive(seed, "head"), dtype, Device.CPU));
+            blocks = registerList("blocks", layers, ctx, (i, in) -> new Block(width, in));
+            head = registerModule("head", ctx, in -> new Linear(width, 3, false, in));
             steps = registerBuffer("steps", Tensor.ofLongs(new long[] {0}, 1));
         }
     }
@@ -72,6 +72,29 @@ class ModuleTest {
             assertEquals(expected, toy.parameterCount());
             assertTrue(toy.parameterSummary().endsWith(expected + " parameters"));
         }
+    }
+
+    /**
+     * A part built through registerModule / registerList / registerParameter with a context is
+     * seeded by its registered name: the child of "head" draws from derive(seed, "head"), list item
+     * i of "blocks" from derive(seed, "blocks.i"), a parameter "weight" from derive(seed', "weight").
+     */
+    @Test
+    void registeredNamesAreTheSeedLabels() {
+        long seed = 5;
+        try (Toy toy = new Toy(4, 2, seed, DType.F64);
+             Linear head = new Linear(4, 3, false, new InitContext(Seeds.derive(seed, "head"), DType.F64, Device.CPU));
+             Linear fc2 = new Linear(8, 4, true, new InitContext(Seeds.derive(Seeds.derive(seed, "blocks.1"), "fc2"), DType.F64, Device.CPU));
+             Linear other = new Linear(8, 4, true, new InitContext(Seeds.derive(seed, "blocks.1"), DType.F64, Device.CPU))) {
+            assertArrayEquals(head.weight().toDoubleArray(), toy.head.weight().toDoubleArray());
+            assertArrayEquals(fc2.weight().toDoubleArray(), toy.blocks.get(1).fc2.weight().toDoubleArray());
+            assertArrayEquals(fc2.bias().toDoubleArray(), toy.blocks.get(1).fc2.bias().toDoubleArray());
+            assertFalse(java.util.Arrays.equals(other.weight().toDoubleArray(), toy.blocks.get(1).fc2.weight().toDoubleArray()),
+                    "a part one level up draws other values");
+            double[] w = Init.normal(1).create(Seeds.derive(seed, "weight"), DType.F64, Device.CPU, 2, 3).toDoubleArray();
+            assertArrayEquals(w, new InitContext(seed, DType.F64, Device.CPU).create("weight", Init.normal(1), 2, 3).toDoubleArray());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new InitContext(1, DType.I32, Device.CPU));
     }
 
     @Test
@@ -169,7 +192,7 @@ class ModuleTest {
             double std = Math.sqrt(sumSq / 350);
             assertEquals(bound / Math.sqrt(3), std, 0.15 * bound, "uniform(-b, b) has std b/sqrt(3)");
         }
-        try (Linear n = new Linear(64, 64, true, 1, DType.F64, Device.CPU, Init.truncatedNormal(0.02), Init.zeros())) {
+        try (Linear n = new Linear(64, 64, true, new InitContext(1, DType.F64, Device.CPU), Init.truncatedNormal(0.02), Init.zeros())) {
             double maxAbs = 0;
             for (double w : n.weight().toDoubleArray()) maxAbs = Math.max(maxAbs, Math.abs(w));
             assertTrue(maxAbs <= 0.04 && maxAbs > 0.02, "truncated at two standard deviations: " + maxAbs);
@@ -179,7 +202,7 @@ class ModuleTest {
 
     @Test
     void linearComputesXWTransposePlusBias() {
-        try (Linear l = new Linear(3, 2, true, 7, DType.F64, Device.CPU); Scope s = Scope.open()) {
+        try (Linear l = new Linear(3, 2, true, new InitContext(7, DType.F64, Device.CPU)); Scope s = Scope.open()) {
             double[] w = l.weight().toDoubleArray(), b = l.bias().toDoubleArray();
             double[] x = {1, -2, 0.5, 3, 0, -1};
             double[] y = l.forward(Tensor.of(x, 2, 3)).toDoubleArray();

@@ -46,8 +46,12 @@ class PeriodicWatchTest {
 
     private static Path train(String name, int every) throws IOException {
         RunFolder run = RunFolder.prepare(dir.resolve(name));
-        Trainer trainer = new Trainer(config(every), Device.CPU, run, System.out, Trainer.standardListeners(System.out));
-        if (every > 0) trainer = trainer.withPeriodicEvaluation(dataset.split(Split.VAL));
+        // The trainer alone reads the cadence: with eval_every 0 it does not even ask for the split.
+        Trainer trainer = new Trainer(config(every), Device.CPU, run, System.out, Trainer.standardListeners(System.out))
+                .withPeriodicEvaluation(() -> {
+                    assertTrue(every > 0, "the split is asked for only when eval_every is set");
+                    return dataset.split(Split.VAL);
+                });
         Trainer.Outcome out = trainer.run(dataset, false);
         assertEquals(12, out.steps());
         return run.root();
@@ -78,7 +82,7 @@ class PeriodicWatchTest {
     @Test
     void aPeriodicEvaluationNeedsImages() {
         Trainer trainer = new Trainer(config(5), Device.CPU, null, System.out, List.of());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.withPeriodicEvaluation(null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.withPeriodicEvaluation((io.weakpair.data.DatasetSplit) null));
         assertTrue(e.getMessage().contains("periodic evaluation"), e.getMessage());
     }
 }
