@@ -253,14 +253,16 @@ else
 fi
 # ------------------------------------------------------------------ training
 train_check() {
-  local tmp=/tmp/weakpair-train-check steps=40 ids=60 batch=8x4 warmup=10
-  (( emulate )) && steps=3 ids=8 batch=2x2 warmup=1
+  local tmp=/tmp/weakpair-train-check steps=40 ids=60 batch=8x4 warmup=10 ktest=8 size=()
+  # the emulator runs a few small steps (32x16 images) in the stage's time
+  (( emulate )) && steps=3 ids=8 batch=2x2 warmup=1 ktest=0 size=(--image-size 32x16)
   rm -rf "$tmp" && mkdir -p "$tmp"
-  "${java[@]}" -cp "$cp" io.weakpair.cli.Main synth --out "$tmp/synth" --ids "$ids" --seed 1 || return 1
+  "${java[@]}" -cp "$cp" io.weakpair.cli.Main synth --out "$tmp/synth" --ids "$ids" --seed 1 \
+    $( (( emulate )) && echo --size 32x16) || return 1
   for device in cuda cpu; do
     echo "== train on $device"
     "${java[@]}" -cp "$cp" io.weakpair.cli.Main train "$tmp/synth" --run-dir "$tmp/$device" --device "$device" \
-      --init none --max-steps "$steps" --batch "$batch" --k-test 8 --warmup "$warmup" || return 1
+      --init none --max-steps "$steps" --batch "$batch" --k-test "$ktest" --warmup "$warmup" "${size[@]}" || return 1
   done
   python3 "$root/bench/gpu/compare_train_logs.py" $( (( emulate )) && echo --first-step-only) "$tmp/cpu/log.jsonl" "$tmp/cuda/log.jsonl"
 }
