@@ -28,8 +28,9 @@
 # --emulate: a dry run on a machine without a GPU, with a .device staged by
 # `prepare.sh --emulate` (the CPU emulator of the kernels): every stage but the timing ones
 # (bench, torch) runs, the kernel and Java tests on the emulator (a subset of the Java tests:
-# the emulator is slow), the training run for 3 steps; the GPU-only pre-flight items (driver,
-# cuBLAS) say that they skipped.
+# the emulator is slow), the kernel test program on one filter (WEAKPAIR_CHECK_KERNEL_FILTER,
+# default attention/many-heads), the training run for 2 steps at 32x16; the GPU-only pre-flight
+# items (driver, cuBLAS) say that they skipped.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -233,7 +234,9 @@ java=("$jre/bin/java" -Xmx16g -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache
 (( emulate )) && java+=(-Dweakpair.cuda.emulator=true)
 
 # ------------------------------------------------------------------ kernels
-stage kernels 100 "$logdir/kernel_tests.txt" "$dev/bin/$(ls "$dev/bin/" | head -1)" || failed=1
+# (the emulator runs the whole program in minutes: the dry run takes the cases of one filter)
+stage kernels 100 "$logdir/kernel_tests.txt" "$dev/bin/$(ls "$dev/bin/" | head -1)" \
+  $( (( emulate )) && echo "${WEAKPAIR_CHECK_KERNEL_FILTER:-attention/many-heads}") || failed=1
 # ------------------------------------------------------------------ java tests
 if (( emulate )); then  # the emulator is slow: the kernels, the availability rules and the sync count
   select=(--select-class io.weakpair.backend.cuda.CudaKernelsTest --select-class io.weakpair.backend.cuda.CudaAvailabilityTest
@@ -255,7 +258,7 @@ fi
 train_check() {
   local tmp=/tmp/weakpair-train-check steps=40 ids=60 batch=8x4 warmup=10 ktest=8 size=()
   # the emulator runs a few small steps (32x16 images) in the stage's time
-  (( emulate )) && steps=3 ids=8 batch=2x2 warmup=1 ktest=0 size=(--image-size 32x16)
+  (( emulate )) && steps=2 ids=8 batch=2x2 warmup=1 ktest=0 size=(--image-size 32x16)
   rm -rf "$tmp" && mkdir -p "$tmp"
   "${java[@]}" -cp "$cp" io.weakpair.cli.Main synth --out "$tmp/synth" --ids "$ids" --seed 1 \
     $( (( emulate )) && echo --size 32x16) || return 1
@@ -266,5 +269,6 @@ train_check() {
   done
   python3 "$root/bench/gpu/compare_train_logs.py" $( (( emulate )) && echo --first-step-only) "$tmp/cpu/log.jsonl" "$tmp/cuda/log.jsonl"
 }
-stage train 80 "$logdir/train.txt" train_check || failed=1
+# (the emulator's steps of the tiny model take minutes: the dry run gives it the rest of the budget)
+stage train $( (( emulate )) && echo 300 || echo 80) "$logdir/train.txt" train_check || failed=1
 finish "$failed"

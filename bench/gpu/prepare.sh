@@ -72,24 +72,56 @@ mkdir -p "$dev/lib" "$dev/bin"
 jre="$(mktemp -d)/jre"
 jlink --add-modules java.base,java.desktop,java.logging,java.management,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre"
+# the JVM's symbol tables: 4 MiB of the runtime, not needed to run it
+find "$jre" -name '*.so' -type f -exec strip --strip-unneeded {} + 2>/dev/null || true
 
 # ---- jars
-cp target/weakpair.jar "$dev/lib/"
+# the shipped model (io/weakpair/models/, several MiB) is in the working tree already and unused by the check
+tmpjar="$(mktemp -d)"
+(cd "$tmpjar" && unzip -q "$root/target/weakpair.jar" -x 'io/weakpair/models/*' && jar cfm "$root/$dev/lib/weakpair.jar" META-INF/MANIFEST.MF -C . .)
+rm -rf "$tmpjar"
 (cd target/test-classes && jar cf "$root/$dev/lib/weakpair-tests.jar" .)
 slim() {  # slim JAR OUT PATTERN...: a copy of JAR holding only the entries matching a pattern
   local jar=$1 out=$2
   shift 2
   local tmp
   tmp="$(mktemp -d)"
-  (cd "$tmp" && unzip -q "$jar" "$@" && jar cf "$out" .)
+  # unzip exits 11 when a pattern matches nothing (a class without nested classes): not an error here
+  (cd "$tmp" && { unzip -q "$jar" "$@" > /dev/null 2>&1 || [[ $? -eq 11 ]]; } && jar cf "$out" .)
   rm -rf "$tmp"
 }
 cpath="$dev/lib/weakpair.jar:$dev/lib/weakpair-tests.jar"
+tmp_edges="$(mktemp)" tmp_roots="$(mktemp)"
 IFS=: read -r -a deps < target/classpath.txt || true  # no final newline
 for jar in "${deps[@]}"; do
   name="$(basename "$jar")"
   case "$name" in
-    fastutil-*) continue ;;  # 24 MB, unused by the GPU check
+    # unused by the GPU check (the web server, search index, Kotlin for the server): the carry's 64 MiB
+    javalin-*|jetty-*|websocket-*|kotlin-*|annotations-13.*|lucene-*) continue ;;
+    fastutil-*)  # 24 MB; evaluation uses a few of its classes: only those and what they need (jdeps)
+      jdeps -verbose:class -filter:none "$jar" 2>/dev/null | grep -E '^\s+it\.unimi' > "$tmp_edges"
+      jdeps -verbose:class -filter:none target/classes target/test-classes 2>/dev/null \
+        | grep -oE -- '-> it\.unimi\.dsi\.fastutil\.[A-Za-z0-9_.$]+' | sed 's/-> //' | sort -u > "$tmp_roots"
+      mapfile -t fu_entries < <(python3 - "$tmp_edges" "$tmp_roots" <<'PY'
+import collections, re, sys
+edges = collections.defaultdict(set)
+for line in open(sys.argv[1]):
+    m = re.match(r"\s+(\S+)\s+->\s+(it\.unimi\S+)", line)
+    if m:
+        edges[m.group(1)].add(m.group(2))
+seen, todo = set(), [l.strip() for l in open(sys.argv[2]) if l.strip()]
+while todo:
+    c = todo.pop()
+    if c not in seen:
+        seen.add(c)
+        todo.extend(edges.get(c, ()))
+for c in sorted(seen):  # each class with its nested classes
+    path = c.replace(".", "/")
+    print(path + ".class")
+    print(path + "$*")
+PY
+)
+      slim "$jar" "$root/$dev/lib/$name" "${fu_entries[@]}" ;;
     openblas-*-linux-x86_64.jar)
       slim "$jar" "$root/$dev/lib/$name" 'org/bytedeco/openblas/linux-x86_64/libopenblas.so.0' \
         'org/bytedeco/openblas/linux-x86_64/libjniopenblas_nolapack.so' 'org/bytedeco/openblas/linux-x86_64/libgfortran.so.5' \
