@@ -243,11 +243,27 @@ void set_arch(int sm) {
 
 int shared_optin_limit() { return g_arch == 90 ? 227 * 1024 : 163 * 1024; }
 
+size_t static_shared_bytes() {
+  if (+__start_wpc_emu_shared && +__stop_wpc_emu_shared > +__start_wpc_emu_shared)
+    return size_t(__stop_wpc_emu_shared - __start_wpc_emu_shared);
+  return 0;
+}
+
 cudaError_t set_max_dynamic_shared(const void* kernel, int bytes) {
-  if (bytes < 0 || bytes > shared_optin_limit()) return g_last_error = cudaErrorInvalidValue;
+  if (bytes < 0 || size_t(bytes) + static_shared_bytes() > size_t(shared_optin_limit()))
+    return g_last_error = cudaErrorInvalidValue;
   std::lock_guard<std::mutex> lock(kernel_mutex());
   g_dynamic_limit[kernel] = bytes;
   return cudaSuccess;
+}
+
+namespace {
+std::function<bool(unsigned, unsigned, unsigned)> g_block_filter;
+}
+
+void set_block_filter(std::function<bool(unsigned, unsigned, unsigned)> filter) {
+  std::lock_guard<std::mutex> lock(kernel_mutex());
+  g_block_filter = std::move(filter);
 }
 
 void run_grid(const void* kernel, dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body) {
@@ -277,6 +293,7 @@ void run_grid(const void* kernel, dim3 grid, dim3 block, size_t shared_bytes, co
   for (unsigned bz = 0; bz < grid.z; ++bz)
     for (unsigned by = 0; by < grid.y; ++by)
       for (unsigned bx = 0; bx < grid.x; ++bx) {
+        if (g_block_filter && !g_block_filter(bx, by, bz)) continue;
         g_block_idx = uint3{bx, by, bz};
         run.shared.assign(shared_bytes, 0xff);  // NaN bytes: reading unwritten shared memory shows
         poison_static_shared();

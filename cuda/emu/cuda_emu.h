@@ -121,8 +121,14 @@ void set_arch(int sm);
 int shared_optin_limit();
 constexpr int kSharedDefaultLimit = 48 * 1024;
 
-// cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes).
+// cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes): refused, as
+// on a GPU, when bytes plus the kernel's static shared memory exceed the opt-in limit.
 cudaError_t set_max_dynamic_shared(const void* kernel, int bytes);
+
+// A kernel's static __shared__ bytes as cudaFuncGetAttributes reports them. Here: the size of the
+// one section that holds the statics the emulator poisons (every kernel's, together), so never
+// less than any one kernel's there.
+size_t static_shared_bytes();
 
 // The coordinates of the fiber that is running now.
 uint3& thread_idx();
@@ -142,11 +148,27 @@ void warp_gather(const void* value, size_t bytes, void* all_out);
 void warp_exchange(const void* value, size_t bytes, int src_lane, void* out);
 int lane_id();
 
+// Tests only: run only the blocks for which filter(x, y, z) is true (an empty filter: all), so a
+// grid too large to emulate whole (65,538 blocks of 256 fibers) can be checked at the blocks
+// that matter; the skipped blocks' outputs stay as they were.
+void set_block_filter(std::function<bool(unsigned, unsigned, unsigned)> filter);
+
 // Runs body once per thread of every block of the grid (blocks in turn, threads as fibers);
 // kernel identifies the kernel for its shared-memory attribute.
 void run_grid(const void* kernel, dim3 grid, dim3 block, size_t shared_bytes, const std::function<void()>& body);
 
 }  // namespace emu
+
+struct cudaFuncAttributes {
+  size_t sharedSizeBytes;
+  int maxThreadsPerBlock;
+};
+template <typename K>
+inline cudaError_t cudaFuncGetAttributes(cudaFuncAttributes* attr, K*) {
+  attr->sharedSizeBytes = ::emu::static_shared_bytes();
+  attr->maxThreadsPerBlock = 1024;
+  return cudaSuccess;
+}
 
 template <typename K>
 inline cudaError_t cudaFuncSetAttribute(K* kernel, cudaFuncAttribute attr, int value) {

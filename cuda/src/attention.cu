@@ -53,8 +53,8 @@ attention_forward_kernel(AttnShape s, const T* __restrict__ q, const T* __restri
   T* qs = vs + kTile * dh;          // [kWarps][dh]
   T* bias = qs + kWarps * dh;       // [kTile]
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int64_t bh = blockIdx.y, b = bh / s.heads;
-  const int64_t i = int64_t(blockIdx.x) * kWarps + warp;
+  const int64_t bh = blockIdx.x, b = bh / s.heads;
+  const int64_t i = int64_t(blockIdx.y) * kWarps + warp;
   const bool active = i < s.lq;  // uniform over the warp
   const T* kh = k + bh * s.lk * dh;
   const T* vh = v + bh * s.lk * dh;
@@ -121,8 +121,8 @@ attention_dq_kernel(AttnShape s, const T* __restrict__ q, const T* __restrict__ 
   T* gs = qs + kWarps * dh;         // [kWarps][dh]
   T* bias = gs + kWarps * dh;       // [kTile]
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int64_t bh = blockIdx.y, b = bh / s.heads;
-  const int64_t i = int64_t(blockIdx.x) * kWarps + warp;
+  const int64_t bh = blockIdx.x, b = bh / s.heads;
+  const int64_t i = int64_t(blockIdx.y) * kWarps + warp;
   const bool active = i < s.lq;
   const T* kh = k + bh * s.lk * dh;
   const T* vh = v + bh * s.lk * dh;
@@ -194,8 +194,8 @@ attention_dkv_kernel(AttnShape s, const T* __restrict__ q, const T* __restrict__
   T* ls = vw_all + kWarps * dh;     // [kTile]
   T* Ds = ls + kTile;               // [kTile]
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int64_t bh = blockIdx.y, b = bh / s.heads;
-  const int64_t j = int64_t(blockIdx.x) * kWarps + warp;
+  const int64_t bh = blockIdx.x, b = bh / s.heads;
+  const int64_t j = int64_t(blockIdx.y) * kWarps + warp;
   const bool active = j < s.lk;
   const bool key_on = active && (mask == nullptr || mask[b * s.lk + j] != 0);  // a masked key has zero gradient
   const T* qh = q + bh * s.lq * dh;
@@ -276,8 +276,13 @@ AttnShape check_shape(const char* op, int64_t batch, int64_t heads, int64_t lq, 
   if (batch < 0 || heads < 0 || lq < 0 || lk < 0 || dh < 0)
     fail(std::string(op) + ": negative size (batch=" + std::to_string(batch) + ", heads=" + std::to_string(heads) +
          ", lq=" + std::to_string(lq) + ", lk=" + std::to_string(lk) + ", dh=" + std::to_string(dh) + ")");
-  if (batch * heads > 65535)
-    fail(std::string(op) + ": batch * heads = " + std::to_string(batch * heads) + " is above 65535");
+  // (batch, head) pairs on grid.x (up to 2^31 - 1: evaluation's re-ranking fuses 4 x eval_batch
+  // pairs, far above grid.y's 65,535), query or key rows on grid.y.
+  if (batch * heads > int64_t(INT32_MAX))
+    fail(std::string(op) + ": batch * heads = " + std::to_string(batch * heads) + " is above 2^31 - 1");
+  if (ceil_div(lq > lk ? lq : lk, kWarps) > 65535)
+    fail(std::string(op) + ": " + std::to_string(lq > lk ? lq : lk) + " rows are above the kernel's " +
+         std::to_string(65535 * kWarps));
   return AttnShape{heads, lq, lk, int(dh)};
 }
 
@@ -298,7 +303,7 @@ WP_API void wpc_attention_forward(int32_t dtype, int64_t batch, int64_t heads, i
       const size_t bytes = sizeof(T) * forward_shared(int(dh));
       allow_shared(attention_forward_kernel<T, DPL>, bytes, "attention_forward");
       launch("attention_forward", attention_forward_kernel<T, DPL>,
-             dim3(unsigned(ceil_div(lq, kWarps)), unsigned(batch * heads)), kAttnThreads, bytes, stream, s,
+             dim3(unsigned(batch * heads), unsigned(ceil_div(lq, kWarps))), kAttnThreads, bytes, stream, s,
              static_cast<const T*>(q), static_cast<const T*>(k), static_cast<const T*>(v), key_mask, T(scale),
              static_cast<T*>(out), static_cast<T*>(lse));
     });
@@ -319,7 +324,7 @@ WP_API void wpc_attention_backward(int32_t dtype, int64_t batch, int64_t heads, 
         const size_t bytes = sizeof(T) * dq_shared(int(dh));
         allow_shared(attention_dq_kernel<T, DPL>, bytes, "attention_backward");
         launch("attention_backward", attention_dq_kernel<T, DPL>,
-               dim3(unsigned(ceil_div(lq, kWarps)), unsigned(batch * heads)), kAttnThreads, bytes, stream, s,
+               dim3(unsigned(batch * heads), unsigned(ceil_div(lq, kWarps))), kAttnThreads, bytes, stream, s,
                static_cast<const T*>(q), static_cast<const T*>(k), static_cast<const T*>(v), key_mask, T(scale),
                static_cast<const T*>(out), static_cast<const T*>(lse), static_cast<const T*>(gout),
                static_cast<T*>(gq));
@@ -328,7 +333,7 @@ WP_API void wpc_attention_backward(int32_t dtype, int64_t batch, int64_t heads, 
         const size_t bytes = sizeof(T) * dkv_shared(int(dh));
         allow_shared(attention_dkv_kernel<T, DPL>, bytes, "attention_backward");
         launch("attention_backward", attention_dkv_kernel<T, DPL>,
-               dim3(unsigned(ceil_div(lk, kWarps)), unsigned(batch * heads)), kAttnThreads, bytes, stream, s,
+               dim3(unsigned(batch * heads), unsigned(ceil_div(lk, kWarps))), kAttnThreads, bytes, stream, s,
                static_cast<const T*>(q), static_cast<const T*>(k), static_cast<const T*>(v), key_mask, T(scale),
                static_cast<const T*>(out), static_cast<const T*>(lse), static_cast<const T*>(gout),
                static_cast<T*>(gk), static_cast<T*>(gv));

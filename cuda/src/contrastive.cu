@@ -213,7 +213,7 @@ __global__ void col_finish_kernel(int64_t nc, double alpha, bool ext, Stats st) 
 
 // One block: R, C and the three losses.
 template <typename T>
-__global__ void finish_kernel(int64_t nr, int64_t nc, Stats st, T* losses) {
+__global__ void __launch_bounds__(kFinishThreads) finish_kernel(int64_t nr, int64_t nc, Stats st, T* losses) {
   __shared__ double scratch[32];
   double rt = 0, R = 0, ct = 0, C = 0;
   for (int64_t i = threadIdx.x; i < nr; i += blockDim.x)
@@ -281,7 +281,7 @@ __global__ void grad_kernel(int64_t row0, int64_t rows, int64_t nc, const T* S_b
 
 // grad_tau = -(1/tau) sum_i row_dot[i], one block.
 template <typename T>
-__global__ void grad_tau_kernel(int64_t nr, double tau, Stats st, T* grad_tau) {
+__global__ void __launch_bounds__(kFinishThreads) grad_tau_kernel(int64_t nr, double tau, Stats st, T* grad_tau) {
   __shared__ double scratch[32];
   double acc = 0;
   for (int64_t i = threadIdx.x; i < nr; i += blockDim.x) acc += st.row_dot[i];
@@ -310,7 +310,7 @@ void finish(int64_t nr, int64_t nc, const Targets& tg, bool ext_t2i, T* losses, 
   const Stats st = Stats::at(ws, nr, nc);
   launch("contrastive", col_finish_kernel<T>, unsigned(ceil_div(nc, kThreads)), kThreads, 0, stream, nc, tg.alpha,
          ext_t2i, st);
-  launch("contrastive", finish_kernel<T>, 1, 1024, 0, stream, nr, nc, st, losses);
+  launch("contrastive", finish_kernel<T>, 1, kFinishThreads, 0, stream, nr, nc, st, losses);
 }
 
 template <typename T>
@@ -438,7 +438,7 @@ WP_API void wpc_contrastive_tiled_grad_tau(int32_t dtype, int64_t n_rows, int64_
   if (n_rows <= 0 || n_cols <= 0) fail("contrastive_tiled_grad_tau: empty logits");
   dispatch_float(dtype, "contrastive_tiled_grad_tau", [&](auto zero) {
     using T = decltype(zero);
-    launch("contrastive_tiled_grad_tau", grad_tau_kernel<T>, 1, 1024, 0, stream, n_rows, tau,
+    launch("contrastive_tiled_grad_tau", grad_tau_kernel<T>, 1, kFinishThreads, 0, stream, n_rows, tau,
            Stats::at(workspace, n_rows, n_cols), static_cast<T*>(grad_tau));
   });
 }

@@ -54,7 +54,21 @@ void allow_shared(K* kernel, size_t bytes, const char* op) {
           "cudaFuncSetAttribute");
 }
 
+// A kernel's static __shared__ bytes: they count against the same per-block limit as the
+// dynamic bytes (dynamic + static <= max_shared_optin()), so a size computed from the limit
+// must leave room for them.
+template <typename K>
+size_t static_shared_bytes(K* kernel, const char* op) {
+  cudaFuncAttributes attr{};
+  check(cudaFuncGetAttributes(&attr, kernel), op, "cudaFuncGetAttributes");
+  return attr.sharedSizeBytes;
+}
+
 constexpr int kThreads = 256;
+// Single-block finishing reductions run 1,024 threads; their kernels declare
+// __launch_bounds__(kFinishThreads), or nvcc may give them more registers than 1,024 threads
+// can have (64 each) and the launch fails with "too many resources requested".
+constexpr int kFinishThreads = 1024;
 
 // Blocks for a grid-stride loop over n items: enough to fill the device a few times over,
 // never more than the items need. n must be positive.

@@ -173,10 +173,23 @@ struct Placement {
   int64_t workspace_bytes() const { return shared ? 0 : int64_t(blocks) * int64_t(slot_bytes); }
 };
 
-Placement place(int64_t n, size_t list_bytes) {
-  if (list_bytes <= size_t(max_shared_optin()))
+// The lists go to shared memory while they fit beside the kernel's static shared variables
+// (static + dynamic <= the opt-in limit; a launch over it fails on the GPU).
+Placement place(int64_t n, size_t list_bytes, size_t static_bytes) {
+  if (list_bytes + static_bytes <= size_t(max_shared_optin()))
     return {true, unsigned(wmin<int64_t>(n, int64_t(multiprocessors()) * 16)), list_bytes};
   return {false, unsigned(wmin<int64_t>(n, int64_t(multiprocessors()) * 2)), (list_bytes + 255) / 256 * 256};
+}
+
+// The kernels' static shared bytes for a dtype (F64 and anything else: the F32 kernel; a bad
+// dtype is refused by the dispatch that follows).
+size_t hard_negatives_static(int32_t dtype) {
+  return dtype == WP_F64 ? static_shared_bytes(hard_negatives_kernel<double>, "mining_hard_negatives")
+                         : static_shared_bytes(hard_negatives_kernel<float>, "mining_hard_negatives");
+}
+size_t weak_positives_static(int32_t dtype) {
+  return dtype == WP_F64 ? static_shared_bytes(weak_positives_kernel<double>, "mining_weak_positives")
+                         : static_shared_bytes(weak_positives_kernel<float>, "mining_weak_positives");
 }
 
 // The workspace a global-memory launch needs: present and large enough.
@@ -194,11 +207,11 @@ unsigned char* scratch_of(const Placement& p, void* workspace, int64_t workspace
 using namespace wpc;
 
 WP_API int64_t wpc_mining_hard_negatives_workspace_bytes(int32_t dtype, int64_t n) {
-  return n <= 0 ? 0 : place(n, hard_negative_list_bytes(n)).workspace_bytes();
+  return n <= 0 ? 0 : place(n, hard_negative_list_bytes(n), hard_negatives_static(dtype)).workspace_bytes();
 }
 
 WP_API int64_t wpc_mining_weak_positives_workspace_bytes(int32_t dtype, int64_t n) {
-  return n <= 0 ? 0 : place(n, weak_positive_list_bytes(n)).workspace_bytes();
+  return n <= 0 ? 0 : place(n, weak_positive_list_bytes(n), weak_positives_static(dtype)).workspace_bytes();
 }
 
 WP_API void wpc_mining_hard_negatives(int32_t dtype, int64_t n, const void* logits, const int64_t* labels,
@@ -207,7 +220,7 @@ WP_API void wpc_mining_hard_negatives(int32_t dtype, int64_t n, const void* logi
   if (n <= 0) return;
   const char* op = "mining_hard_negatives";
   check_args(op, n, mode);
-  const Placement p = place(n, hard_negative_list_bytes(n));
+  const Placement p = place(n, hard_negative_list_bytes(n), hard_negatives_static(dtype));
   unsigned char* scratch = scratch_of(p, workspace, workspace_bytes, op);
   dispatch_float(dtype, op, [&](auto zero) {
     using T = decltype(zero);
@@ -224,7 +237,7 @@ WP_API void wpc_mining_weak_positives(int32_t dtype, int64_t n, const void* logi
   if (n <= 0) return;
   const char* op = "mining_weak_positives";
   check_args(op, n, mode);
-  const Placement p = place(n, weak_positive_list_bytes(n));
+  const Placement p = place(n, weak_positive_list_bytes(n), weak_positives_static(dtype));
   unsigned char* scratch = scratch_of(p, workspace, workspace_bytes, op);
   dispatch_float(dtype, op, [&](auto zero) {
     using T = decltype(zero);

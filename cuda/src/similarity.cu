@@ -57,7 +57,7 @@ __global__ void dot_partials_kernel(int64_t n, const T* __restrict__ a, const T*
 }
 
 template <typename T>
-__global__ void dtau_finish_kernel(int blocks, const double* __restrict__ partial, double tau, T* grad_tau) {
+__global__ void __launch_bounds__(kFinishThreads) dtau_finish_kernel(int blocks, const double* __restrict__ partial, double tau, T* grad_tau) {
   __shared__ double scratch[32];
   double acc = 0;
   for (int i = threadIdx.x; i < blocks; i += blockDim.x) acc += partial[i];
@@ -119,7 +119,7 @@ WP_API void wpc_similarity_dtau(int32_t dtype, int64_t n, const void* logits, co
     double* partial = static_cast<double*>(workspace);
     launch("similarity_dtau", dot_partials_kernel<T>, blocks, kThreads, 0, stream, n, static_cast<const T*>(logits),
            static_cast<const T*>(grad_logits), partial);
-    launch("similarity_dtau", dtau_finish_kernel<T>, 1, 1024, 0, stream, int(blocks), (const double*)partial, tau,
+    launch("similarity_dtau", dtau_finish_kernel<T>, 1, kFinishThreads, 0, stream, int(blocks), (const double*)partial, tau,
            static_cast<T*>(grad_tau));
   });
 }

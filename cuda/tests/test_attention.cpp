@@ -1,4 +1,5 @@
 // Softmax / log-softmax and fused attention against their CPU twins.
+#include <algorithm>
 #include "test_util.h"
 #include "wpc/attention.h"
 #include "wpc/softmax.h"
@@ -100,6 +101,63 @@ WPT_CASE("attention/softmax") {
     check_softmax<float>(big(2048, 9), big(30522, 2500), log);
   }
 }
+
+// More (batch, head) pairs than grid.y's 65,535 (evaluation's re-ranking fuses 4 x eval_batch
+// pairs): they run on grid.x. The emulator cannot run 65,538 blocks of 256 fibers in a test's
+// time, so it runs the blocks of a few pairs on both sides of the old limit (the rest are
+// skipped, their outputs untouched) and those pairs are compared with the CPU twin. On a GPU
+// every block runs and the pairs are compared the same way.
+void check_attention_many_heads() {
+  const int64_t B = 21846, H = 3, lq = 3, lk = 5, dh = 4, bh = B * H;  // 65,538 pairs
+  const std::vector<int64_t> pairs = {0, 1, 65534, 65535, 65536, 65537};
+  auto chosen = [&](int64_t p) { return std::find(pairs.begin(), pairs.end(), p) != pairs.end(); };
+#if defined(WPC_TEST_EMULATED)
+  emu::set_block_filter([&](unsigned x, unsigned, unsigned) { return chosen(int64_t(x)); });
+#endif
+  const int64_t nq = bh * lq * dh, nk = bh * lk * dh;
+  auto q = normal<float>(nq), k = normal<float>(nk), v = normal<float>(nk), gout = normal<float>(nq);
+  const double scale = 0.5;
+  Device<float> dq(q), dk(k), dv(v), dout(nq), dlse(bh * lq), dgout(gout), dgq(nq), dgk(nk), dgv(nk);
+  std::vector<float> out(nq), lse(bh * lq), gq(nq), gk(nk), gv(nk);
+  std::vector<float> got_out, got_lse, got_gq, got_gk, got_gv;
+  try {
+    wpc_attention_forward(WP_F32, B, H, lq, lk, dh, dq.ptr, dk.ptr, dv.ptr, nullptr, scale, dout.ptr, dlse.ptr, stream());
+    got_out = dout.download();
+    got_lse = dlse.download();
+    wp_attention_forward(WP_F32, B, H, lq, lk, dh, q.data(), k.data(), v.data(), nullptr, scale, out.data(), lse.data());
+    Device<float> dout_c(out), dlse_c(lse);
+    wpc_attention_backward(WP_F32, B, H, lq, lk, dh, dq.ptr, dk.ptr, dv.ptr, nullptr, scale, dout_c.ptr, dlse_c.ptr,
+                           dgout.ptr, dgq.ptr, dgk.ptr, dgv.ptr, stream());
+    got_gq = dgq.download();
+    got_gk = dgk.download();
+    got_gv = dgv.download();
+  } catch (...) {
+#if defined(WPC_TEST_EMULATED)
+    emu::set_block_filter(nullptr);
+#endif
+    throw;
+  }
+#if defined(WPC_TEST_EMULATED)
+  emu::set_block_filter(nullptr);
+#endif
+  wp_attention_backward(WP_F32, B, H, lq, lk, dh, q.data(), k.data(), v.data(), nullptr, scale, out.data(), lse.data(),
+                        gout.data(), gq.data(), gk.data(), gv.data());
+  // The chosen pairs' slices of every output ([B*H, L, ...] layouts).
+  auto slices = [&](const std::vector<float>& x, int64_t per) {
+    std::vector<float> s;
+    for (int64_t p : pairs) s.insert(s.end(), x.begin() + p * per, x.begin() + (p + 1) * per);
+    return s;
+  };
+  const std::string tag = " B21846 H3 (65,538 pairs on grid.x), pairs 0, 1, 65534..65537";
+  expect_close("attention_forward out" + tag, slices(got_out, lq * dh), slices(out, lq * dh), tolerance<float>());
+  expect_close("attention_forward lse" + tag, slices(got_lse, lq), slices(lse, lq), tolerance<float>());
+  expect_close("attention_backward gq" + tag, slices(got_gq, lq * dh), slices(gq, lq * dh), tolerance<float>());
+  expect_close("attention_backward gk" + tag, slices(got_gk, lk * dh), slices(gk, lk * dh), tolerance<float>());
+  expect_close("attention_backward gv" + tag, slices(got_gv, lk * dh), slices(gv, lk * dh), tolerance<float>());
+  (void)chosen;
+}
+
+WPT_CASE("attention/many-heads") { check_attention_many_heads(); }
 
 WPT_CASE("attention/fused") {
   attention_all<float>();

@@ -1,5 +1,7 @@
 // The method's kernels (similarity, uncertainty, uITC contrastive loss, mining) against their
 // CPU twins.
+#include <algorithm>
+#include <cstdio>
 #include <limits>
 #include "test_util.h"
 #include "wpc/contrastive.h"
@@ -194,6 +196,35 @@ void check_mining_workspace_refused() {
   expect_equal("mining without its workspace is refused", std::vector<int>{refused ? 1 : 0}, std::vector<int>{1});
 }
 
+// The lists stay in shared memory only while they fit beside the kernels' static shared
+// variables (two ints: dynamic + static <= the opt-in limit, or the GPU refuses the launch). The
+// largest n placed in shared memory must leave that room, on both emulated architectures.
+void check_mining_static_shared() {
+#if defined(WPC_TEST_EMULATED)
+  for_each_arch([&](const std::string& arch) {
+    const int64_t limit = emu::shared_optin_limit();
+    const int64_t statics = std::max<int64_t>(2 * sizeof(int), int64_t(emu::static_shared_bytes()));
+    for (int hard = 0; hard < 2; ++hard) {
+      const int64_t per = hard ? 21 : 4;  // list bytes per item
+      auto shared = [&](int64_t n) {
+        return (hard ? wpc_mining_hard_negatives_workspace_bytes(WP_F32, n)
+                     : wpc_mining_weak_positives_workspace_bytes(WP_F32, n)) == 0;
+      };
+      int64_t lo = 1, hi = limit;  // shared(lo), !shared(hi)
+      while (hi - lo > 1) {
+        const int64_t mid = (lo + hi) / 2;
+        (shared(mid) ? lo : hi) = mid;
+      }
+      const std::string what = std::string("mining ") + (hard ? "hard negatives" : "weak positives") +
+                               ": the largest n with shared lists leaves room for the static shared memory" + arch;
+      expect_equal(what, std::vector<int>{per * lo + statics <= limit ? 1 : 0}, std::vector<int>{1});
+      std::printf("     (%s: n = %lld, %lld + %lld static bytes of %lld)\n", what.c_str(), (long long)lo,
+                  (long long)(per * lo), (long long)statics, (long long)limit);
+    }
+  });
+#endif
+}
+
 // Weak positives where the CPU's rounded confidences tie although the logits differ. Even
 // rows: the other members lie more than 88 below the row's own logit and descend with the
 // index, so in F32 every c flushes to 0 and the CPU takes the first member, not the lowest
@@ -286,6 +317,7 @@ WPT_CASE("method/mining") {
   check_weak_positive_ties<float>();
   check_weak_positive_ties<double>();
   check_mining_workspace_refused();
+  check_mining_static_shared();
 }
 
 WPT_CASE("method/mining-large") { check_mining_large(); }

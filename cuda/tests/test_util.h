@@ -24,6 +24,9 @@ constexpr bool kEmulated = false;
 namespace emu {  // cuda/emu/cuda_emu.h: the emulated architecture and its shared-memory limits
 int arch();
 void set_arch(int sm);
+int shared_optin_limit();
+size_t static_shared_bytes();
+void set_block_filter(std::function<bool(unsigned, unsigned, unsigned)> filter);
 }  // namespace emu
 namespace wpt {
 #endif

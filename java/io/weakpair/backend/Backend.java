@@ -89,6 +89,17 @@ public interface Backend {
     /** Sum of squares of all elements, accumulated in double. */
     double sumSquares(Tensor x);
 
+    /**
+     * Sum of squares of all elements of several tensors of this backend (a gradient norm). A
+     * device backend reads the result back once, not once per tensor; this default sums the
+     * tensors one by one.
+     */
+    default double sumSquares(Iterable<Tensor> tensors) {
+        double sum = 0;
+        for (Tensor x : tensors) sum += sumSquares(x);
+        return sum;
+    }
+
     /** True if any element is NaN or infinite. */
     boolean hasNonFinite(Tensor x);
 

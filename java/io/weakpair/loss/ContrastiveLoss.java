@@ -273,6 +273,7 @@ public final class ContrastiveLoss {
 
         @Override
         protected Tensor[] backward(Tensor gradOutput) {
+            if (!gradOutput.device().isCpu()) return scaledOnDevice(gradOutput);
             double scale = gradOutput.item();
             Tensor[] out = new Tensor[grads.length];
             for (int i = 0; i < grads.length; i++) {
@@ -284,6 +285,24 @@ public final class ContrastiveLoss {
                 } else {
                     out[i] = Tensor.empty(saved.dtype(), saved.device(), saved.shape());
                     saved.backend().unary(UnaryOp.AFFINE, saved, out[i], scale, 0);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * On a device the upstream gradient is multiplied in there (broadcast), not read back:
+         * reading it would make the host wait for the whole forward pass once per backward.
+         */
+        private Tensor[] scaledOnDevice(Tensor gradOutput) {
+            Tensor[] out = new Tensor[grads.length];
+            for (int i = 0; i < grads.length; i++) {
+                Tensor saved = grads[i];
+                if (saved == null || !needsGrad(i)) continue;
+                out[i] = Tensor.empty(saved.dtype(), saved.device(), saved.shape());
+                try (Tensor g = gradOutput.view(saved.shape(), io.weakpair.tensor.Shapes.broadcastStrides(gradOutput.shape(),
+                        gradOutput.strides(), saved.shape()), gradOutput.offset())) {
+                    saved.backend().binary(io.weakpair.backend.BinaryOp.MUL, saved, g, out[i]);
                 }
             }
             return out;

@@ -1,28 +1,43 @@
 package io.weakpair.optim;
 
+import io.weakpair.backend.Backend;
 import io.weakpair.backend.UnaryOp;
 import io.weakpair.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Gradient clipping by the global L2 norm over all parameters (torch.nn.utils.clip_grad_norm_). */
 public final class GradClip {
     private GradClip() {}
 
-    /** The L2 norm of all gradients together (parameters without a gradient count as zero). */
+    /**
+     * The L2 norm of all gradients together (parameters without a gradient count as zero). One
+     * batched sum per backend ({@link Backend#sumSquares(Iterable)}): on a GPU a single read-back
+     * for all the model's tensors instead of one per tensor.
+     */
     public static double globalNorm(Iterable<Tensor> params) {
-        double sumSquares = 0;
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            g.checkOpen("clipGradNorm");
-            if (g.isContiguous()) {
-                sumSquares += g.backend().sumSquares(g);
-            } else {
-                try (Tensor c = g.contiguous()) {
-                    sumSquares += c.backend().sumSquares(c);
+        Map<Backend, List<Tensor>> byBackend = new LinkedHashMap<>();
+        List<Tensor> copies = new ArrayList<>();
+        try {
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                g.checkOpen("clipGradNorm");
+                if (!g.isContiguous()) {
+                    g = g.contiguous();
+                    copies.add(g);
                 }
+                byBackend.computeIfAbsent(g.backend(), b -> new ArrayList<>()).add(g);
             }
+            double sumSquares = 0;
+            for (Map.Entry<Backend, List<Tensor>> e : byBackend.entrySet()) sumSquares += e.getKey().sumSquares(e.getValue());
+            return Math.sqrt(sumSquares);
+        } finally {
+            for (Tensor c : copies) c.close();
         }
-        return Math.sqrt(sumSquares);
     }
 
     /**

@@ -177,6 +177,7 @@ public final class CudaBackend extends CudaMemory {
         long s = stream();
         CudaKernels.wpc_sum_squares(x.dtype().code(), x.numel(), x.address(), scratch, 0, s);
         double[] out = new double[1];
+        countHostRead();
         CudaKernels.wpc_memcpy(out, scratch, 8, s);
         return out[0];
     }
@@ -185,6 +186,7 @@ public final class CudaBackend extends CudaMemory {
      * Sum of squares of all elements of several tensors (a gradient norm), with one read-back
      * at the end instead of one per tensor.
      */
+    @Override
     public double sumSquares(Iterable<Tensor> tensors) {
         long s = stream();
         CudaKernels.wpc_memset_async(scratch, 0, 8, s);
@@ -193,6 +195,7 @@ public final class CudaBackend extends CudaMemory {
             CudaKernels.wpc_sum_squares(x.dtype().code(), x.numel(), x.address(), scratch, 1, s);
         }
         double[] out = new double[1];
+        countHostRead();
         CudaKernels.wpc_memcpy(out, scratch, 8, s);
         return out[0];
     }
@@ -204,6 +207,7 @@ public final class CudaBackend extends CudaMemory {
         long s = stream();
         CudaKernels.wpc_has_nonfinite(x.dtype().code(), x.address(), x.numel(), scratch + 16, s);
         int[] flag = new int[1];
+        countHostRead();
         CudaKernels.wpc_memcpy(flag, scratch + 16, 4, s);
         return flag[0] != 0;
     }

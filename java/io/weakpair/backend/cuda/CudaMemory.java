@@ -9,6 +9,7 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memory half of a CUDA device's backend: the device and its one stream, device memory
@@ -28,6 +29,12 @@ abstract class CudaMemory implements Backend {
     private final String deviceName;
     /** wpc_device_info: memory bytes, -, SMs, major, minor, driver version, -. */
     final long[] info = new long[7];
+    /**
+     * Calls that make the host wait for the stream: reads into host memory (downloads and the
+     * scratch read-backs of sums, flags and indices) and explicit stream synchronisations; and,
+     * apart, uploads from Java arrays (wpc_memcpy waits for them too, the array being pageable).
+     */
+    private final AtomicLong hostReads = new AtomicLong(), streamSyncs = new AtomicLong(), blockingUploads = new AtomicLong();
 
     CudaMemory(int index, boolean emulated, boolean multiDevice) {
         this.index = index;
@@ -59,6 +66,44 @@ abstract class CudaMemory implements Backend {
 
     public CudaMemoryStats memoryStats() { return allocator.stats(); }
 
+    /**
+     * The synchronising calls this device has made so far (they only grow): a step's count is
+     * the difference of two snapshots. What a training step should keep small (docs/gpu.md).
+     */
+    public SyncCount syncCount() { return new SyncCount(hostReads.get(), streamSyncs.get(), blockingUploads.get()); }
+
+    /**
+     * @param hostReads       device-to-host copies (downloads, item(), the kernels' read-back values)
+     * @param streamSyncs     explicit waits for the stream ({@link #synchronize()})
+     * @param blockingUploads copies from Java arrays to the device, which wait for the copy
+     */
+    public record SyncCount(long hostReads, long streamSyncs, long blockingUploads) {
+        /** Host reads plus stream syncs: the round trips that stall the device's queue. */
+        public long syncs() { return hostReads + streamSyncs; }
+
+        public SyncCount minus(SyncCount before) {
+            return new SyncCount(hostReads - before.hostReads, streamSyncs - before.streamSyncs, blockingUploads - before.blockingUploads);
+        }
+    }
+
+    /** -Dweakpair.cuda.traceSyncs=true prints where each host read comes from (finding a step's syncs). */
+    private static final boolean TRACE_SYNCS = Boolean.getBoolean("weakpair.cuda.traceSyncs");
+
+    /** Counts a read into host memory; every D2H copy goes through here. */
+    void countHostRead() {
+        hostReads.incrementAndGet();
+        if (TRACE_SYNCS) {
+            StringBuilder where = new StringBuilder("weakpair: host read");
+            StackWalker.getInstance().forEach(f -> {
+                if (!f.getClassName().startsWith("io.weakpair.backend") && !f.getClassName().startsWith("io.weakpair.tensor")
+                        && where.length() < 300)
+                    where.append(" < ").append(f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1))
+                            .append('.').append(f.getMethodName()).append(':').append(f.getLineNumber());
+            });
+            System.err.println(where);
+        }
+    }
+
     /** Returns the allocator's cached blocks to the device. */
     public void emptyCache() { allocator.emptyCache(); }
 
@@ -79,6 +124,7 @@ abstract class CudaMemory implements Backend {
 
     /** Reads the int64 a kernel left in the scratch buffer (waits for the stream). */
     long readScratchLong(long stream) {
+        countHostRead();
         long[] v = new long[1];
         CudaKernels.wpc_memcpy(v, scratch, 8, stream);
         return v[0];
@@ -89,30 +135,35 @@ abstract class CudaMemory implements Backend {
 
     @Override
     public void upload(Tensor dst, float[] src) {
+        blockingUploads.incrementAndGet();
         here("upload", dst);
         CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
+        blockingUploads.incrementAndGet();
         here("upload", dst);
         CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, int[] src) {
+        blockingUploads.incrementAndGet();
         here("upload", dst);
         CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, long[] src) {
+        blockingUploads.incrementAndGet();
         here("upload", dst);
         CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"), stream());
     }
 
     @Override
     public void uploadBytes(Tensor dst, byte[] src) {
+        blockingUploads.incrementAndGet();
         here("upload", dst);
         HostArrays.checkRawBytes(dst, src.length, "upload");
         CudaKernels.wpc_memcpy(dst.address(), src, src.length, stream());
@@ -120,30 +171,35 @@ abstract class CudaMemory implements Backend {
 
     @Override
     public void download(Tensor src, float[] dst) {
+        countHostRead();
         here("download", src);
         CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, double[] dst) {
+        countHostRead();
         here("download", src);
         CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, int[] dst) {
+        countHostRead();
         here("download", src);
         CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, long[] dst) {
+        countHostRead();
         here("download", src);
         CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"), stream());
     }
 
     @Override
     public void downloadBytes(Tensor src, byte[] dst) {
+        countHostRead();
         here("download", src);
         HostArrays.checkRawBytes(src, dst.length, "download");
         CudaKernels.wpc_memcpy(dst, src.address(), dst.length, stream());
@@ -157,6 +213,7 @@ abstract class CudaMemory implements Backend {
 
     @Override
     public void upload(Tensor dst, Tensor hostSrc) {
+        blockingUploads.incrementAndGet();
         here("upload", dst);
         hostSrc.checkOpen("upload");
         if (!hostSrc.device().isCpu()) throw new IllegalArgumentException("upload: source " + hostSrc.describe() + " is not on the cpu");
@@ -167,6 +224,7 @@ abstract class CudaMemory implements Backend {
     /** Copies to a host tensor, or to a tensor of another CUDA device (unified addressing). */
     @Override
     public void download(Tensor src, Tensor hostDst) {
+        countHostRead();
         here("download", src);
         hostDst.checkOpen("download");
         sameLayout("download", src, hostDst);
@@ -174,5 +232,8 @@ abstract class CudaMemory implements Backend {
     }
 
     @Override
-    public void synchronize() { CudaKernels.wpc_stream_synchronize(stream()); }
+    public void synchronize() {
+        streamSyncs.incrementAndGet();
+        CudaKernels.wpc_stream_synchronize(stream());
+    }
 }

@@ -204,10 +204,14 @@ class CudaKernelsTest {
     }
 
     /**
-     * Skips, visibly, where the device's GEMM engine is not cuBLAS (the CPU emulator, or cuBLAS
-     * unavailable): it is then the built-in kernel, and a test of it would pass by construction.
+     * Skips, visibly, on the CPU emulator, whose GEMM is the built-in kernel (a test of it would
+     * pass by construction); on a GPU the engine must be cuBLAS (the backend refuses to start
+     * without it unless the built-in kernel was asked for, and then this test fails: the check
+     * must not pass on the wrong GEMM).
      */
     private void assumeCublas(String what) {
+        if (!cuda.isEmulated())
+            assertEquals("cuBLAS", cuda.gemmEngine(), what + ": a GPU's GEMM must be cuBLAS");
         Assumptions.assumeTrue("cuBLAS".equals(cuda.gemmEngine()),
                 () -> "skipped: " + what + " needs cuBLAS; this device's GEMM is the " + cuda.gemmEngine()
                         + ", already checked by builtinGemmMatchesOpenBlas");
