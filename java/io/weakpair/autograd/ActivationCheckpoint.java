@@ -2,7 +2,6 @@ package io.weakpair.autograd;
 
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.function.Function;
 
 /**
@@ -44,7 +43,8 @@ public final class ActivationCheckpoint {
             Tensor out = block.apply(inputs);
             if (out == null) throw new IllegalStateException("checkpoint: the block returned null");
             for (Tensor in : inputs)
-                if (out == in) return out.view(out.shape(), out.strides(), out.offset());  // a new handle the caller's scope owns
+                if (out == in)
+                    return out.view(out.shape(), out.strides(), out.offset()); // a new handle the caller's scope owns
             return scope.keep(out);
         }
     }
@@ -65,7 +65,8 @@ public final class ActivationCheckpoint {
             if (retainsGraph())
                 throw new IllegalStateException(op() + ": a recomputed block cannot be run backward with retainGraph");
             Tensor[] grads = new Tensor[inputs.length];
-            try (Scope scope = Scope.open(); GradMode on = GradMode.on()) {
+            try (Scope scope = Scope.open();
+                    GradMode on = GradMode.on()) {
                 // Fresh leaves over the inputs' storage, so the block's graph stops here and
                 // their gradients are the ones this node returns.
                 Tensor[] leaves = new Tensor[inputs.length];
@@ -79,7 +80,8 @@ public final class ActivationCheckpoint {
                 Tensor out = block.apply(leaves);
                 if (out.requiresGrad()) Autograd.backward(out, gradOutput);
                 for (int i = 0; i < inputs.length; i++)
-                    if (leaves[i] != null && needsGrad(i)) grads[i] = leaves[i].takeGrad();  // unowned: the caller closes or adopts it
+                    if (leaves[i] != null && needsGrad(i))
+                        grads[i] = leaves[i].takeGrad(); // unowned: the caller closes or adopts it
             }
             return grads;
         }

@@ -3,7 +3,6 @@ package io.weakpair.autograd;
 import io.weakpair.backend.BinaryOp;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -35,20 +34,25 @@ public final class Autograd {
     }
 
     /** Backpropagates from a scalar and releases the graph (its saved tensors are closed). */
-    public static void backward(Tensor root) { backward(root, false); }
+    public static void backward(Tensor root) {
+        backward(root, false);
+    }
 
     /** Backpropagates from a scalar; with {@code retainGraph} the graph can be walked again. */
     public static void backward(Tensor root, boolean retainGraph) {
         root.checkOpen("backward");
         if (root.numel() != 1)
-            throw new IllegalArgumentException("backward: the root " + root.describe() + " is not a scalar; pass its gradient");
+            throw new IllegalArgumentException(
+                    "backward: the root " + root.describe() + " is not a scalar; pass its gradient");
         try (Tensor one = Tensor.full(1, root.dtype(), root.device(), root.shape())) {
             backward(root, one, retainGraph);
         }
     }
 
     /** {@link #backward(Tensor, Tensor, boolean)} that releases the graph. */
-    public static void backward(Tensor root, Tensor gradRoot) { backward(root, gradRoot, false); }
+    public static void backward(Tensor root, Tensor gradRoot) {
+        backward(root, gradRoot, false);
+    }
 
     /**
      * Accumulates d(root)/d(leaf) * gradRoot into the {@code grad} of every leaf that requires
@@ -60,16 +64,18 @@ public final class Autograd {
     public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         root.checkOpen("backward");
         gradRoot.checkOpen("backward");
-        if (!root.requiresGrad()) throw new IllegalStateException("backward: " + root.describe() + " does not require a gradient");
+        if (!root.requiresGrad())
+            throw new IllegalStateException("backward: " + root.describe() + " does not require a gradient");
         if (!Arrays.equals(root.shape(), gradRoot.shape()) || root.dtype() != gradRoot.dtype())
-            throw new IllegalArgumentException("backward: gradient " + gradRoot.describe() + " does not match root " + root.describe());
+            throw new IllegalArgumentException(
+                    "backward: gradient " + gradRoot.describe() + " does not match root " + root.describe());
         if (root.isLeaf()) {
             accumulateLeaf(root, gradRoot);
             return;
         }
         ArrayList<Node> order = GraphOrder.of(root);
-        IdentityHashMap<Node, Tensor> pending = new IdentityHashMap<>();     // gradient of each node's output so far
-        IdentityHashMap<Tensor, Integer> holds = new IdentityHashMap<>();  // pending entries per gradient tensor
+        IdentityHashMap<Node, Tensor> pending = new IdentityHashMap<>(); // gradient of each node's output so far
+        IdentityHashMap<Tensor, Integer> holds = new IdentityHashMap<>(); // pending entries per gradient tensor
         pending.put(order.get(0), gradRoot);
         holds.put(gradRoot, 1);
         try (GradMode off = GradMode.off()) {
@@ -79,9 +85,10 @@ public final class Autograd {
                 if (g == null) continue;
                 Tensor gone = node.closedSaved();
                 if (gone != null)
-                    throw new IllegalStateException("backward: '" + node.op() + "' needs " + gone.describe() + ", which was"
-                            + " closed before backward (its scope ended or it was closed by hand); run backward inside the"
-                            + " scope that ran the forward");
+                    throw new IllegalStateException(
+                            "backward: '" + node.op() + "' needs " + gone.describe() + ", which was"
+                                    + " closed before backward (its scope ended or it was closed by hand); run backward inside the"
+                                    + " scope that ran the forward");
                 if (!g.isContiguous()) {
                     // Every backward may assume a contiguous incoming gradient.
                     Tensor c = g.copy();
@@ -94,8 +101,8 @@ public final class Autograd {
                 if (!retainGraph) node.release();
                 ArrayList<Tensor> adopted = new ArrayList<>(2);
                 if (grads.length != inputs.length)
-                    throw new IllegalStateException(node.op() + ": backward returned " + grads.length + " gradients for "
-                            + inputs.length + " inputs");
+                    throw new IllegalStateException(node.op() + ": backward returned " + grads.length
+                            + " gradients for " + inputs.length + " inputs");
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
                     Tensor gi = grads[j];
@@ -105,7 +112,7 @@ public final class Autograd {
                                 + " does not match " + in.describe());
                     if (in.isLeaf()) {
                         if (in.grad() == null && transferable(gi, j, grads, g, gradRoot, holds)) {
-                            in.setGrad(gi);  // a fresh gradient nobody else sees: keep it instead of copying
+                            in.setGrad(gi); // a fresh gradient nobody else sees: keep it instead of copying
                             adopted.add(gi);
                         } else {
                             accumulateLeaf(in, gi);
@@ -127,8 +134,11 @@ public final class Autograd {
                 }
                 // Free returned gradients that nothing holds (copied into a leaf or summed).
                 for (Tensor gi : grads)
-                    if (gi != null && gi != g && gi != gradRoot && !holds.containsKey(gi) && !containsIdentity(adopted, gi))
-                        gi.close();
+                    if (gi != null
+                            && gi != g
+                            && gi != gradRoot
+                            && !holds.containsKey(gi)
+                            && !containsIdentity(adopted, gi)) gi.close();
                 release(g, holds, gradRoot);
             }
         } finally {
@@ -143,11 +153,14 @@ public final class Autograd {
      * contiguous tensor with its own storage that no other pending gradient, no other output of
      * the same node, the incoming gradient nor the caller's root gradient is.
      */
-    private static boolean transferable(Tensor gi, int j, Tensor[] grads, Tensor g, Tensor gradRoot,
-                                        IdentityHashMap<Tensor, Integer> holds) {
-        if (gi == g || gi == gradRoot || holds.containsKey(gi) || gi.isClosed() || !gi.isContiguous()
-                || !gi.storage().isExclusive())
-            return false;
+    private static boolean transferable(
+            Tensor gi, int j, Tensor[] grads, Tensor g, Tensor gradRoot, IdentityHashMap<Tensor, Integer> holds) {
+        if (gi == g
+                || gi == gradRoot
+                || holds.containsKey(gi)
+                || gi.isClosed()
+                || !gi.isContiguous()
+                || !gi.storage().isExclusive()) return false;
         for (int k = 0; k < grads.length; k++) if (k != j && grads[k] == gi) return false;
         return true;
     }

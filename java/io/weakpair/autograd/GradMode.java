@@ -13,13 +13,21 @@ public final class GradMode implements AutoCloseable {
     }
 
     /** Turns recording off until the returned handle is closed. */
-    public static GradMode off() { return new GradMode(false); }
+    public static GradMode off() {
+        return new GradMode(false);
+    }
 
     /** Turns recording on until the returned handle is closed. */
-    public static GradMode on() { return new GradMode(true); }
+    public static GradMode on() {
+        return new GradMode(true);
+    }
 
-    public static boolean isEnabled() { return ENABLED.get()[0]; }
+    public static boolean isEnabled() {
+        return ENABLED.get()[0];
+    }
 
     @Override
-    public void close() { ENABLED.get()[0] = previous; }
+    public void close() {
+        ENABLED.get()[0] = previous;
+    }
 }

@@ -2,7 +2,6 @@ package io.weakpair.autograd;
 
 import io.weakpair.tensor.GradFn;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -26,7 +25,8 @@ final class GraphOrder {
         while (!stack.isEmpty()) {
             Node node = stack.pop();
             if (node.isReleased())
-                throw new IllegalStateException("backward: the graph behind " + root.describe() + " was already released by an"
+                throw new IllegalStateException("backward: the graph behind " + root.describe()
+                        + " was already released by an"
                         + " earlier backward (at '" + node.op() + "'); pass retainGraph = true to that backward to run"
                         + " backward through the graph again");
             nodes.add(node);
@@ -44,7 +44,7 @@ final class GraphOrder {
     static Node producer(Tensor t) {
         GradFn fn = t.gradFn();
         if (fn instanceof Node n) return n;
-        throw new IllegalStateException("backward: " + t.describe() + " was produced by " + fn.op() + ", which is not an"
-                + " autograd node (only io.weakpair.autograd.Node can be recorded)");
+        throw new IllegalStateException("backward: " + t.describe() + " was produced by " + fn.op()
+                + ", which is not an" + " autograd node (only io.weakpair.autograd.Node can be recorded)");
     }
 }

@@ -2,7 +2,6 @@ package io.weakpair.autograd;
 
 import io.weakpair.tensor.GradFn;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayList;
 
 /**
@@ -30,12 +29,18 @@ public abstract class Node implements GradFn {
     }
 
     @Override
-    public final String op() { return op; }
+    public final String op() {
+        return op;
+    }
 
-    final Tensor[] inputs() { return inputs; }
+    final Tensor[] inputs() {
+        return inputs;
+    }
 
     /** Whether input {@code i} takes part in autograd; backward may skip work for the others. */
-    protected final boolean needsGrad(int i) { return inputs[i] != null && inputs[i].requiresGrad(); }
+    protected final boolean needsGrad(int i) {
+        return inputs[i] != null && inputs[i].requiresGrad();
+    }
 
     /**
      * Hands tensors that only this node's backward reads to the node (nulls are skipped): they
@@ -43,7 +48,8 @@ public abstract class Node implements GradFn {
      * first). Returns this node, for {@code Autograd.record(new Node(..) {..}.saving(a, b), out)}.
      */
     public final Node saving(Tensor... tensors) {
-        if (sequence >= 0) throw new IllegalStateException(op + ": saving() must be called before the node is recorded");
+        if (sequence >= 0)
+            throw new IllegalStateException(op + ": saving() must be called before the node is recorded");
         for (Tensor t : tensors) {
             if (t == null) continue;
             if (saved == null) saved = new ArrayList<>(tensors.length);
@@ -58,7 +64,8 @@ public abstract class Node implements GradFn {
      * needs it.
      */
     protected final Tensor takeSaved(Tensor t) {
-        if (retainingGraph) throw new IllegalStateException(op + ": a saved tensor cannot be handed over while the graph is retained");
+        if (retainingGraph)
+            throw new IllegalStateException(op + ": a saved tensor cannot be handed over while the graph is retained");
         if (saved != null)
             for (int i = 0; i < saved.size(); i++)
                 if (saved.get(i) == t) {
@@ -69,7 +76,9 @@ public abstract class Node implements GradFn {
     }
 
     /** True while a backward that keeps the graph for another pass runs this node: saved buffers must stay intact. */
-    protected final boolean retainsGraph() { return retainingGraph; }
+    protected final boolean retainsGraph() {
+        return retainingGraph;
+    }
 
     /**
      * Gradients of the inputs, aligned with the constructor's inputs (null where none is
@@ -79,12 +88,18 @@ public abstract class Node implements GradFn {
 
     // ---------------------------------------------------------------- used by Autograd
 
-    void recorded(long sequence) { this.sequence = sequence; }
+    void recorded(long sequence) {
+        this.sequence = sequence;
+    }
 
     /** Recording order: a node is recorded after every node whose output it reads. */
-    long sequence() { return sequence; }
+    long sequence() {
+        return sequence;
+    }
 
-    boolean isReleased() { return released; }
+    boolean isReleased() {
+        return released;
+    }
 
     /** Runs the backward, telling the node whether the graph must survive it. */
     Tensor[] runBackward(Tensor gradOutput, boolean retainGraph) {

@@ -107,9 +107,24 @@ public interface Backend {
      * Strided batched GEMM, row-major: C_i = alpha * op(A_i) op(B_i) + beta * C_i for i in
      * [0, batch); strides in elements between consecutive matrices (0 reuses one).
      */
-    void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha,
-              Tensor a, long lda, long strideA, Tensor b, long ldb, long strideB,
-              double beta, Tensor c, long ldc, long strideC);
+    void gemm(
+            boolean transA,
+            boolean transB,
+            long batch,
+            long m,
+            long n,
+            long k,
+            double alpha,
+            Tensor a,
+            long lda,
+            long strideA,
+            Tensor b,
+            long ldb,
+            long strideB,
+            double beta,
+            Tensor c,
+            long ldc,
+            long strideC);
 
     // ------------------------------------------------------------------ neural-network kernels
 
@@ -123,8 +138,8 @@ public interface Backend {
      * Gradients of layerNormForward; gx, ggamma and gbeta are overwritten (not accumulated), and
      * each may be null when not needed; gamma is null when the forward had none.
      */
-    void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy,
-                           Tensor gx, Tensor ggamma, Tensor gbeta);
+    void layerNormBackward(
+            Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma, Tensor gbeta);
 
     /** Row softmax (or log-softmax) of x into y. */
     void softmaxForward(Tensor x, Tensor y, boolean log);
@@ -140,8 +155,8 @@ public interface Backend {
     long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp);
 
     /** glogits = gLoss[row] * (softmax - onehot), zero for ignored rows. */
-    void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp,
-                              Tensor gLoss, Tensor glogits);
+    void crossEntropyBackward(
+            Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss, Tensor glogits);
 
     /** loss[row] = -sum_c q[row, c] * log_softmax(logits)[row, c]; writes the row log-sum-exp. */
     void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp);
@@ -150,8 +165,7 @@ public interface Backend {
      * Gradients of softCrossEntropyForward: glogits = gLoss * (softmax * sum(q) - q) and
      * gq = -gLoss * log_softmax (gq may be null when the targets need no gradient).
      */
-    void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss,
-                                  Tensor glogits, Tensor gq);
+    void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq);
 
     /** out[i, :] = table[ids[i], :]. Returns the position of the first id outside [0, rows), or -1. */
     long embeddingForward(Tensor table, Tensor ids, Tensor out);
@@ -195,8 +209,18 @@ public interface Backend {
      * Gradients of attentionForward (gq, gk, gv overwritten), recomputing the scores from q, k and
      * lse; rows with lse -inf pass no gradient.
      */
-    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
-                           Tensor gout, Tensor gq, Tensor gk, Tensor gv);
+    void attentionBackward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor keyMask,
+            double scale,
+            Tensor out,
+            Tensor lse,
+            Tensor gout,
+            Tensor gq,
+            Tensor gk,
+            Tensor gv);
 
     // ------------------------------------------------------------------ optimiser
 
@@ -204,8 +228,17 @@ public interface Backend {
      * One AdamW step in place: m, v moments; bias corrections for step (1-based); decoupled
      * weight decay lr * weightDecay * param applied before the Adam update.
      */
-    void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-               double eps, double weightDecay, long step);
+    void adamw(
+            Tensor param,
+            Tensor grad,
+            Tensor m,
+            Tensor v,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            long step);
 
     // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
     // The contrastive-learning kernels of io.weakpair.loss. Features are [rows, dim] contiguous
@@ -217,15 +250,31 @@ public interface Backend {
      * S = (f g^T) / tau with f, g the rows of featRows, featCols divided by max(||row||, 1e-12);
      * writes f (unitRows), g (unitCols), the divisors (normRows [nRows], normCols [nCols]) and S.
      */
-    void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
-                           Tensor normRows, Tensor normCols, Tensor logits);
+    void similarityForward(
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor unitRows,
+            Tensor unitCols,
+            Tensor normRows,
+            Tensor normCols,
+            Tensor logits);
 
     /**
      * Gradients of similarityForward from dL/dS: gradRows = dL/dF, gradCols = dL/dG (through the
      * normalisation, docs/method.md section 3) and gradTau (one element) = -(1/tau) sum dS * S.
      */
-    void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
-                            Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau);
+    void similarityBackward(
+            Tensor unitRows,
+            Tensor unitCols,
+            Tensor normRows,
+            Tensor normCols,
+            double tau,
+            Tensor logits,
+            Tensor gradLogits,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau);
 
     /** c_i2t and c_t2i [nRows, nCols] (docs/method.md section 1), zero outside the positive pairs. */
     void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i);
@@ -235,8 +284,15 @@ public interface Backend {
      * (gradLogits, may be the logits tensor itself). alpha = 0 is itc-id; null labels give
      * itc-strict. confI2t/confT2i: external (frozen) confidences, or null to compute them.
      */
-    void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
-                           Tensor confT2i, Tensor losses, Tensor gradLogits);
+    void contrastiveLogits(
+            Tensor logits,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            Tensor losses,
+            Tensor gradLogits);
 
     /**
      * The same loss fused with similarityForward, loss and gradient in one call: gradients go
@@ -245,16 +301,28 @@ public interface Backend {
      * passes; otherwise tiled: recomputed blockRows rows at a time (0: automatic), never stored
      * whole, memory O((nRows + nCols) * dim).
      */
-    void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
-                          double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
-                          Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau);
+    void contrastiveFused(
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            boolean keepLogits,
+            long blockRows,
+            Tensor losses,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau);
 
     /**
      * Group-wise hard negatives (docs/method.md section 4) from square logits [n, n] and labels [n]:
      * hardNegText and hardNegImage (I32 [n], -1 for none).
      */
-    void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
-                           Tensor hardNegImage);
+    void mineHardNegatives(
+            Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText, Tensor hardNegImage);
 
     /** Weak positive text per image (I32 [n], -1 for a singleton group), docs/method.md section 4. */
     void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText);

@@ -17,13 +17,19 @@ public final class Backends {
         return KernelProfile.enabled() ? KernelProfile.wrap(b) : b;
     }
 
-    public static Backend cpu() { return get(Device.CPU); }
+    public static Backend cpu() {
+        return get(Device.CPU);
+    }
 
     /** True when cuda:0 can be used. */
-    public static boolean cudaAvailable() { return CudaBackends.isAvailable(); }
+    public static boolean cudaAvailable() {
+        return CudaBackends.isAvailable();
+    }
 
     /** Why CUDA cannot be used here, or null when it can. */
-    public static String cudaUnavailableReason() { return CudaBackends.unavailableReason(); }
+    public static String cudaUnavailableReason() {
+        return CudaBackends.unavailableReason();
+    }
 
     /** What {@link #resolve} accepts, in the words of every --device help and the device key. */
     public static final String DEVICE_HELP = "auto, cpu, cuda or cuda:N (auto: cuda:0 when a GPU is usable, else cpu)";

@@ -34,29 +34,42 @@ public final class CpuBackend implements Backend {
     }
 
     /** Threads used by the kernels and OpenBLAS. */
-    public static void setThreads(int threads) { CpuKernels.wp_set_num_threads(threads); }
+    public static void setThreads(int threads) {
+        CpuKernels.wp_set_num_threads(threads);
+    }
 
-    public static int threads() { return CpuKernels.wp_get_num_threads(); }
+    public static int threads() {
+        return CpuKernels.wp_get_num_threads();
+    }
 
     /**
      * Host blocks of 1 MiB and more are cached by size class for reuse (so a training step
      * does not page-fault its tensors in again); this returns them to the OS.
      */
-    public static void emptyCache() { CpuKernels.wp_host_empty_cache(); }
+    public static void emptyCache() {
+        CpuKernels.wp_host_empty_cache();
+    }
 
     /** Bytes held by the host block cache (free, ready for reuse). */
-    public static long cachedBytes() { return CpuKernels.wp_host_cached_bytes(); }
+    public static long cachedBytes() {
+        return CpuKernels.wp_host_cached_bytes();
+    }
 
     /** Bounds the host block cache (default 2 GiB; WEAKPAIR_HOST_CACHE_MB sets it at start). */
-    public static void setCacheLimit(long bytes) { CpuKernels.wp_host_set_cache_limit(bytes); }
+    public static void setCacheLimit(long bytes) {
+        CpuKernels.wp_host_set_cache_limit(bytes);
+    }
 
     @Override
-    public Device device() { return Device.CPU; }
+    public Device device() {
+        return Device.CPU;
+    }
 
     @Override
     public String describe() {
         int t = threads(), cores = Runtime.getRuntime().availableProcessors();
-        return "cpu (" + t + (t == 1 ? " thread, " : " threads, ") + cores + (cores == 1 ? " core" : " cores") + ", OpenBLAS)";
+        return "cpu (" + t + (t == 1 ? " thread, " : " threads, ") + cores + (cores == 1 ? " core" : " cores")
+                + ", OpenBLAS)";
     }
 
     // ------------------------------------------------------------------ memory
@@ -69,7 +82,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void free(long address, long bytes) { CpuKernels.wp_host_free(address); }
+    public void free(long address, long bytes) {
+        CpuKernels.wp_host_free(address);
+    }
 
     @Override
     public void upload(Tensor dst, float[] src) {
@@ -124,10 +139,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void upload(Tensor dst, Tensor hostSrc) { copy(hostSrc, dst); }
+    public void upload(Tensor dst, Tensor hostSrc) {
+        copy(hostSrc, dst);
+    }
 
     @Override
-    public void download(Tensor src, Tensor hostDst) { copy(src, hostDst); }
+    public void download(Tensor src, Tensor hostDst) {
+        copy(src, hostDst);
+    }
 
     @Override
     public void synchronize() {}
@@ -144,8 +163,14 @@ public final class CpuBackend implements Backend {
     public void copy(Tensor src, Tensor dst) {
         ElementwiseChecks.copy(Device.CPU, src, dst);
         if (src.numel() == 0) return;
-        CpuKernels.wp_copy_strided(src.dtype().code(), src.rank(), longs(src.shape()), src.address(), src.strides(),
-                dst.address(), dst.strides());
+        CpuKernels.wp_copy_strided(
+                src.dtype().code(),
+                src.rank(),
+                longs(src.shape()),
+                src.address(),
+                src.strides(),
+                dst.address(),
+                dst.strides());
     }
 
     @Override
@@ -158,8 +183,17 @@ public final class CpuBackend implements Backend {
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         ElementwiseChecks.binary(Device.CPU, op, a, b, out);
         if (out.numel() == 0) return;
-        CpuKernels.wp_binary(op.code(), out.dtype().code(), out.rank(), longs(out.shape()), a.address(), a.strides(),
-                b.address(), b.strides(), out.address(), out.strides());
+        CpuKernels.wp_binary(
+                op.code(),
+                out.dtype().code(),
+                out.rank(),
+                longs(out.shape()),
+                a.address(),
+                a.strides(),
+                b.address(),
+                b.strides(),
+                out.address(),
+                out.strides());
     }
 
     @Override
@@ -171,8 +205,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, Tensor gx, double alpha) {
         ElementwiseChecks.unaryBackward(Device.CPU, op, x, y, gy, gx);
-        CpuKernels.wp_unary_backward(op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(),
-                gx.address(), alpha);
+        CpuKernels.wp_unary_backward(
+                op.code(), gy.dtype().code(), gy.numel(), addr(x), addr(y), gy.address(), gx.address(), alpha);
     }
 
     @Override
@@ -184,8 +218,15 @@ public final class CpuBackend implements Backend {
     @Override
     public void biasGeluBackward(Tensor x, Tensor bias, Tensor gy, Tensor gx, Tensor gbias) {
         long n = ElementwiseChecks.biasGeluBackward(Device.CPU, x, bias, gy, gx, gbias);
-        CpuKernels.wp_bias_gelu_backward(x.dtype().code(), KernelArgs.rows(x, n), n, x.address(), bias.address(),
-                gy.address(), gx.address(), addr(gbias));
+        CpuKernels.wp_bias_gelu_backward(
+                x.dtype().code(),
+                KernelArgs.rows(x, n),
+                n,
+                x.address(),
+                bias.address(),
+                gy.address(),
+                gx.address(),
+                addr(gbias));
     }
 
     @Override
@@ -208,12 +249,45 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, Tensor a, long lda,
-                     long strideA, Tensor b, long ldb, long strideB, double beta, Tensor c, long ldc, long strideC) {
-        if (!GemmChecks.gemm(Device.CPU, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC))
-            return;
-        CpuKernels.wp_gemm_batched(c.dtype().code(), transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a.address(), lda,
-                strideA, b.address(), ldb, strideB, beta, c.address(), ldc, strideC);
+    public void gemm(
+            boolean transA,
+            boolean transB,
+            long batch,
+            long m,
+            long n,
+            long k,
+            double alpha,
+            Tensor a,
+            long lda,
+            long strideA,
+            Tensor b,
+            long ldb,
+            long strideB,
+            double beta,
+            Tensor c,
+            long ldc,
+            long strideC) {
+        if (!GemmChecks.gemm(
+                Device.CPU, transA, transB, batch, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC)) return;
+        CpuKernels.wp_gemm_batched(
+                c.dtype().code(),
+                transA ? 1 : 0,
+                transB ? 1 : 0,
+                batch,
+                m,
+                n,
+                k,
+                alpha,
+                a.address(),
+                lda,
+                strideA,
+                b.address(),
+                ldb,
+                strideB,
+                beta,
+                c.address(),
+                ldc,
+                strideC);
     }
 
     // ------------------------------------------------------------------ neural-network kernels
@@ -221,200 +295,465 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormForward(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor y, Tensor mean, Tensor rstd) {
         long cols = LayerNormChecks.forward(Device.CPU, x, gamma, beta, y, mean, rstd);
-        CpuKernels.wp_layernorm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
-                addr(gamma), addr(beta), eps, y.address(), mean.address(), rstd.address());
+        CpuKernels.wp_layernorm_forward(
+                x.dtype().code(),
+                KernelArgs.rows(x, cols),
+                cols,
+                x.address(),
+                addr(gamma),
+                addr(beta),
+                eps,
+                y.address(),
+                mean.address(),
+                rstd.address());
     }
 
     @Override
-    public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma,
-                                  Tensor gbeta) {
+    public void layerNormBackward(
+            Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx, Tensor ggamma, Tensor gbeta) {
         long cols = LayerNormChecks.backward(Device.CPU, x, gamma, mean, rstd, gy, gx, ggamma, gbeta);
-        CpuKernels.wp_layernorm_backward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(),
-                addr(gamma), mean.address(), rstd.address(), gy.address(), addr(gx), addr(ggamma), addr(gbeta));
+        CpuKernels.wp_layernorm_backward(
+                x.dtype().code(),
+                KernelArgs.rows(x, cols),
+                cols,
+                x.address(),
+                addr(gamma),
+                mean.address(),
+                rstd.address(),
+                gy.address(),
+                addr(gx),
+                addr(ggamma),
+                addr(gbeta));
     }
 
     @Override
     public void softmaxForward(Tensor x, Tensor y, boolean log) {
         long cols = SoftmaxChecks.forward(Device.CPU, x, y, log);
-        CpuKernels.wp_softmax_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
+        CpuKernels.wp_softmax_forward(
+                x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(), log ? 1 : 0);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, Tensor gx, boolean log) {
         long cols = SoftmaxChecks.backward(Device.CPU, y, gy, gx, log);
-        CpuKernels.wp_softmax_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(), gy.address(), gx.address(),
-                log ? 1 : 0);
+        CpuKernels.wp_softmax_backward(
+                y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(), gy.address(), gx.address(), log ? 1 : 0);
     }
 
     @Override
     public long crossEntropyForward(Tensor logits, Tensor targets, int ignoreIndex, Tensor loss, Tensor logSumExp) {
         long classes = CrossEntropyChecks.forward(Device.CPU, logits, targets, loss, logSumExp);
-        return CpuKernels.wp_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
-                classes, logits.address(), targets.address(), ignoreIndex, loss.address(), logSumExp.address());
+        return CpuKernels.wp_cross_entropy_forward(
+                logits.dtype().code(),
+                KernelArgs.rows(logits, classes),
+                classes,
+                logits.address(),
+                targets.address(),
+                ignoreIndex,
+                loss.address(),
+                logSumExp.address());
     }
 
     @Override
-    public void crossEntropyBackward(Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss,
-                                     Tensor glogits) {
+    public void crossEntropyBackward(
+            Tensor logits, Tensor targets, int ignoreIndex, Tensor logSumExp, Tensor gLoss, Tensor glogits) {
         long classes = CrossEntropyChecks.backward(Device.CPU, logits, targets, logSumExp, gLoss, glogits);
-        CpuKernels.wp_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes), classes,
-                logits.address(), targets.address(), ignoreIndex, logSumExp.address(), gLoss.address(), glogits.address());
+        CpuKernels.wp_cross_entropy_backward(
+                logits.dtype().code(),
+                KernelArgs.rows(logits, classes),
+                classes,
+                logits.address(),
+                targets.address(),
+                ignoreIndex,
+                logSumExp.address(),
+                gLoss.address(),
+                glogits.address());
     }
 
     @Override
     public void softCrossEntropyForward(Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
         long classes = CrossEntropyChecks.softForward(Device.CPU, logits, q, loss, logSumExp);
-        CpuKernels.wp_soft_cross_entropy_forward(logits.dtype().code(), KernelArgs.rows(logits, classes),
-                classes, logits.address(), q.address(), loss.address(), logSumExp.address());
+        CpuKernels.wp_soft_cross_entropy_forward(
+                logits.dtype().code(),
+                KernelArgs.rows(logits, classes),
+                classes,
+                logits.address(),
+                q.address(),
+                loss.address(),
+                logSumExp.address());
     }
 
     @Override
-    public void softCrossEntropyBackward(Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
+    public void softCrossEntropyBackward(
+            Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
         long classes = CrossEntropyChecks.softBackward(Device.CPU, logits, q, logSumExp, gLoss, glogits, gq);
-        CpuKernels.wp_soft_cross_entropy_backward(logits.dtype().code(), KernelArgs.rows(logits, classes),
-                classes, logits.address(), q.address(), logSumExp.address(), gLoss.address(), glogits.address(), addr(gq));
+        CpuKernels.wp_soft_cross_entropy_backward(
+                logits.dtype().code(),
+                KernelArgs.rows(logits, classes),
+                classes,
+                logits.address(),
+                q.address(),
+                logSumExp.address(),
+                gLoss.address(),
+                glogits.address(),
+                addr(gq));
     }
 
     @Override
     public long embeddingForward(Tensor table, Tensor ids, Tensor out) {
         EmbeddingChecks.forward(Device.CPU, table, ids, out);
-        return CpuKernels.wp_embedding_forward(table.dtype().code(), table.dim(0), table.dim(1),
-                table.address(), ids.numel(), ids.address(), out.address());
+        return CpuKernels.wp_embedding_forward(
+                table.dtype().code(),
+                table.dim(0),
+                table.dim(1),
+                table.address(),
+                ids.numel(),
+                ids.address(),
+                out.address());
     }
 
     @Override
     public void embeddingBackward(Tensor ids, Tensor gy, Tensor gtable) {
         EmbeddingChecks.backward(Device.CPU, ids, gy, gtable);
-        CpuKernels.wp_embedding_backward(gtable.dtype().code(), gtable.dim(0), gtable.dim(1), ids.numel(),
-                ids.address(), gy.address(), gtable.address());
+        CpuKernels.wp_embedding_backward(
+                gtable.dtype().code(),
+                gtable.dim(0),
+                gtable.dim(1),
+                ids.numel(),
+                ids.address(),
+                gy.address(),
+                gtable.address());
     }
 
     @Override
     public void l2NormalizeForward(Tensor x, Tensor y, Tensor norms, double eps) {
         long cols = L2NormChecks.forward(Device.CPU, x, y, norms);
-        CpuKernels.wp_l2norm_forward(x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(),
-                norms.address(), eps);
+        CpuKernels.wp_l2norm_forward(
+                x.dtype().code(), KernelArgs.rows(x, cols), cols, x.address(), y.address(), norms.address(), eps);
     }
 
     @Override
     public void l2NormalizeBackward(Tensor y, Tensor norms, Tensor gy, Tensor gx, double eps) {
         long cols = L2NormChecks.backward(Device.CPU, y, norms, gy, gx);
-        CpuKernels.wp_l2norm_backward(y.dtype().code(), KernelArgs.rows(y, cols), cols, y.address(),
-                norms.address(), gy.address(), gx.address(), eps);
+        CpuKernels.wp_l2norm_backward(
+                y.dtype().code(),
+                KernelArgs.rows(y, cols),
+                cols,
+                y.address(),
+                norms.address(),
+                gy.address(),
+                gx.address(),
+                eps);
     }
 
     @Override
     public void dropoutForward(Tensor x, Tensor y, Tensor mask, double p, long seed) {
         DropoutChecks.forward(Device.CPU, x, y, mask, p);
-        CpuKernels.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p,
-                seed);
+        CpuKernels.wp_dropout_forward(x.dtype().code(), x.numel(), x.address(), y.address(), addr(mask), p, seed);
     }
 
     @Override
     public void patchify(Tensor images, Tensor patches, int patch) {
         PatchifyChecks.images("patchify", Device.CPU, images, patches, patch);
-        CpuKernels.wp_patchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
-                images.dim(3), patch, images.address(), patches.address());
+        CpuKernels.wp_patchify(
+                images.dtype().code(),
+                images.dim(0),
+                images.dim(1),
+                images.dim(2),
+                images.dim(3),
+                patch,
+                images.address(),
+                patches.address());
     }
 
     @Override
     public void unpatchify(Tensor patches, Tensor images, int patch) {
         PatchifyChecks.images("unpatchify", Device.CPU, images, patches, patch);
-        CpuKernels.wp_unpatchify(images.dtype().code(), images.dim(0), images.dim(1), images.dim(2),
-                images.dim(3), patch, patches.address(), images.address());
+        CpuKernels.wp_unpatchify(
+                images.dtype().code(),
+                images.dim(0),
+                images.dim(1),
+                images.dim(2),
+                images.dim(3),
+                patch,
+                patches.address(),
+                images.address());
     }
 
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse) {
         AttentionChecks.forward(Device.CPU, q, k, v, keyMask, out, lse);
-        CpuKernels.wp_attention_forward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
-                q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address());
+        CpuKernels.wp_attention_forward(
+                q.dtype().code(),
+                q.dim(0),
+                q.dim(1),
+                q.dim(2),
+                k.dim(2),
+                q.dim(3),
+                q.address(),
+                k.address(),
+                v.address(),
+                addr(keyMask),
+                scale,
+                out.address(),
+                lse.address());
     }
 
     @Override
-    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, double scale, Tensor out, Tensor lse,
-                                  Tensor gout, Tensor gq, Tensor gk, Tensor gv) {
+    public void attentionBackward(
+            Tensor q,
+            Tensor k,
+            Tensor v,
+            Tensor keyMask,
+            double scale,
+            Tensor out,
+            Tensor lse,
+            Tensor gout,
+            Tensor gq,
+            Tensor gk,
+            Tensor gv) {
         AttentionChecks.backward(Device.CPU, q, k, v, keyMask, out, lse, gout, gq, gk, gv);
-        CpuKernels.wp_attention_backward(q.dtype().code(), q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3),
-                q.address(), k.address(), v.address(), addr(keyMask), scale, out.address(), lse.address(),
-                gout.address(), gq.address(), gk.address(), gv.address());
+        CpuKernels.wp_attention_backward(
+                q.dtype().code(),
+                q.dim(0),
+                q.dim(1),
+                q.dim(2),
+                k.dim(2),
+                q.dim(3),
+                q.address(),
+                k.address(),
+                v.address(),
+                addr(keyMask),
+                scale,
+                out.address(),
+                lse.address(),
+                gout.address(),
+                gq.address(),
+                gk.address(),
+                gv.address());
     }
 
     @Override
-    public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
-                      double weightDecay, long step) {
+    public void adamw(
+            Tensor param,
+            Tensor grad,
+            Tensor m,
+            Tensor v,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            long step) {
         AdamWChecks.step(Device.CPU, param, grad, m, v, step);
-        CpuKernels.wp_adamw_step(param.dtype().code(), param.numel(), param.address(), grad.address(), m.address(),
-                v.address(), lr, beta1, beta2, eps, weightDecay, step);
+        CpuKernels.wp_adamw_step(
+                param.dtype().code(),
+                param.numel(),
+                param.address(),
+                grad.address(),
+                m.address(),
+                v.address(),
+                lr,
+                beta1,
+                beta2,
+                eps,
+                weightDecay,
+                step);
     }
 
     // ------------------------------------------------------------------ method kernels (docs/method.md sections 1-4)
 
     @Override
-    public void similarityForward(Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
-                                  Tensor normRows, Tensor normCols, Tensor logits) {
+    public void similarityForward(
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor unitRows,
+            Tensor unitCols,
+            Tensor normRows,
+            Tensor normCols,
+            Tensor logits) {
         SimilarityChecks.forward(Device.CPU, featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
-        CpuKernels.wp_similarity_forward(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
-                featRows.address(), featCols.address(), tau, unitRows.address(), unitCols.address(),
-                normRows.address(), normCols.address(), logits.address());
+        CpuKernels.wp_similarity_forward(
+                featRows.dtype().code(),
+                featRows.dim(0),
+                featCols.dim(0),
+                featRows.dim(1),
+                featRows.address(),
+                featCols.address(),
+                tau,
+                unitRows.address(),
+                unitCols.address(),
+                normRows.address(),
+                normCols.address(),
+                logits.address());
     }
 
     @Override
-    public void similarityBackward(Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
-                                   Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        SimilarityChecks.backward(Device.CPU, unitRows, unitCols, normRows, normCols, tau, logits, gradLogits, gradRows, gradCols,
+    public void similarityBackward(
+            Tensor unitRows,
+            Tensor unitCols,
+            Tensor normRows,
+            Tensor normCols,
+            double tau,
+            Tensor logits,
+            Tensor gradLogits,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
+        SimilarityChecks.backward(
+                Device.CPU,
+                unitRows,
+                unitCols,
+                normRows,
+                normCols,
+                tau,
+                logits,
+                gradLogits,
+                gradRows,
+                gradCols,
                 gradTau);
-        CpuKernels.wp_similarity_backward(unitRows.dtype().code(), unitRows.dim(0), unitCols.dim(0), unitRows.dim(1),
-                unitRows.address(), unitCols.address(), normRows.address(), normCols.address(), tau, logits.address(),
-                gradLogits.address(), addr(gradRows), addr(gradCols), addr(gradTau));
-    }
-
-    @Override
-    public void uncertaintyConfidence(Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
-        UncertaintyChecks.confidence(Device.CPU, logits, rowLabels, colLabels, confI2t, confT2i);
-        CpuKernels.wp_uncertainty_confidence(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
-                addr(rowLabels), addr(colLabels), addr(confI2t), addr(confT2i));
-    }
-
-    @Override
-    public void contrastiveLogits(Tensor logits, Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t,
-                                  Tensor confT2i, Tensor losses, Tensor gradLogits) {
-        ContrastiveChecks.logits(Device.CPU, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
-        CpuKernels.wp_contrastive_logits(logits.dtype().code(), logits.dim(0), logits.dim(1), logits.address(),
-                addr(rowLabels), addr(colLabels), alpha, addr(confI2t), addr(confT2i), losses.address(),
-                addr(gradLogits));
-    }
-
-    @Override
-    public void contrastiveFused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
-                                 double alpha, Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows,
-                                 Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
-        ContrastiveChecks.fused(Device.CPU, featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows, losses,
-                gradRows, gradCols, gradTau);
-        CpuKernels.wp_contrastive_fused(featRows.dtype().code(), featRows.dim(0), featCols.dim(0), featRows.dim(1),
-                featRows.address(), featCols.address(), tau, addr(rowLabels), addr(colLabels), alpha, addr(confI2t),
-                addr(confT2i), keepLogits ? 1 : 0, blockRows, losses.address(), addr(gradRows), addr(gradCols),
+        CpuKernels.wp_similarity_backward(
+                unitRows.dtype().code(),
+                unitRows.dim(0),
+                unitCols.dim(0),
+                unitRows.dim(1),
+                unitRows.address(),
+                unitCols.address(),
+                normRows.address(),
+                normCols.address(),
+                tau,
+                logits.address(),
+                gradLogits.address(),
+                addr(gradRows),
+                addr(gradCols),
                 addr(gradTau));
     }
 
     @Override
-    public void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText,
-                                  Tensor hardNegImage) {
+    public void uncertaintyConfidence(
+            Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
+        UncertaintyChecks.confidence(Device.CPU, logits, rowLabels, colLabels, confI2t, confT2i);
+        CpuKernels.wp_uncertainty_confidence(
+                logits.dtype().code(),
+                logits.dim(0),
+                logits.dim(1),
+                logits.address(),
+                addr(rowLabels),
+                addr(colLabels),
+                addr(confI2t),
+                addr(confT2i));
+    }
+
+    @Override
+    public void contrastiveLogits(
+            Tensor logits,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            Tensor losses,
+            Tensor gradLogits) {
+        ContrastiveChecks.logits(Device.CPU, logits, rowLabels, colLabels, confI2t, confT2i, losses, gradLogits);
+        CpuKernels.wp_contrastive_logits(
+                logits.dtype().code(),
+                logits.dim(0),
+                logits.dim(1),
+                logits.address(),
+                addr(rowLabels),
+                addr(colLabels),
+                alpha,
+                addr(confI2t),
+                addr(confT2i),
+                losses.address(),
+                addr(gradLogits));
+    }
+
+    @Override
+    public void contrastiveFused(
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            boolean keepLogits,
+            long blockRows,
+            Tensor losses,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
+        ContrastiveChecks.fused(
+                Device.CPU,
+                featRows,
+                featCols,
+                tau,
+                rowLabels,
+                colLabels,
+                confI2t,
+                confT2i,
+                blockRows,
+                losses,
+                gradRows,
+                gradCols,
+                gradTau);
+        CpuKernels.wp_contrastive_fused(
+                featRows.dtype().code(),
+                featRows.dim(0),
+                featCols.dim(0),
+                featRows.dim(1),
+                featRows.address(),
+                featCols.address(),
+                tau,
+                addr(rowLabels),
+                addr(colLabels),
+                alpha,
+                addr(confI2t),
+                addr(confT2i),
+                keepLogits ? 1 : 0,
+                blockRows,
+                losses.address(),
+                addr(gradRows),
+                addr(gradCols),
+                addr(gradTau));
+    }
+
+    @Override
+    public void mineHardNegatives(
+            Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText, Tensor hardNegImage) {
         MiningChecks.hardNegatives(Device.CPU, logits, labels, mode, hardNegText, hardNegImage);
-        CpuKernels.wp_mining_hard_negatives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode.code(), seed, hardNegText.address(), hardNegImage.address());
+        CpuKernels.wp_mining_hard_negatives(
+                logits.dtype().code(),
+                logits.dim(0),
+                logits.address(),
+                labels.address(),
+                mode.code(),
+                seed,
+                hardNegText.address(),
+                hardNegImage.address());
     }
 
     @Override
     public void mineWeakPositives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor weakPosText) {
         MiningChecks.weakPositives(Device.CPU, logits, labels, mode, weakPosText);
-        CpuKernels.wp_mining_weak_positives(logits.dtype().code(), logits.dim(0), logits.address(), labels.address(),
-                mode.code(), seed, weakPosText.address());
+        CpuKernels.wp_mining_weak_positives(
+                logits.dtype().code(),
+                logits.dim(0),
+                logits.address(),
+                labels.address(),
+                mode.code(),
+                seed,
+                weakPosText.address());
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private static long addr(Tensor t) { return t == null ? 0 : t.address(); }
+    private static long addr(Tensor t) {
+        return t == null ? 0 : t.address();
+    }
 
     static long[] longs(int[] shape) {
         long[] out = new long[shape.length];

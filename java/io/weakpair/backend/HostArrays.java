@@ -12,10 +12,13 @@ public final class HostArrays {
 
     /** Bytes to copy between a typed array of {@code length} elements and {@code t}, after checking both agree. */
     public static long checkedBytes(Tensor t, int length, DType dtype, String op) {
-        if (t.dtype() != dtype) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not " + dtype);
-        if (!t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
+        if (t.dtype() != dtype)
+            throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not " + dtype);
+        if (!t.isContiguous())
+            throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
         if (length != t.numel())
-            throw new IllegalArgumentException(op + ": array of " + length + " elements does not match tensor " + t.describe());
+            throw new IllegalArgumentException(
+                    op + ": array of " + length + " elements does not match tensor " + t.describe());
         return (long) length * dtype.byteSize();
     }
 

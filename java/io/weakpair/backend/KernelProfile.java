@@ -1,7 +1,6 @@
 package io.weakpair.backend;
 
 import io.weakpair.config.Environment;
-
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -46,10 +45,13 @@ public final class KernelProfile {
                 } catch (InvocationTargetException e) {
                     throw e.getCause();
                 } finally {
-                    record(b.device().kind().name().toLowerCase(Locale.ROOT) + " " + method.getName(), System.nanoTime() - t0);
+                    record(
+                            b.device().kind().name().toLowerCase(Locale.ROOT) + " " + method.getName(),
+                            System.nanoTime() - t0);
                 }
             };
-            return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, timed);
+            return (Backend)
+                    Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, timed);
         });
     }
 
@@ -64,24 +66,34 @@ public final class KernelProfile {
         List<Map.Entry<String, LongAdder[]>> rows = new ArrayList<>(TIMES.entrySet());
         rows.sort((x, y) -> Long.compare(y.getValue()[1].sum(), x.getValue()[1].sum()));
         double total = rows.stream().mapToLong(e -> e.getValue()[1].sum()).sum();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-32s %10s %12s %12s %7s%n", "kernel", "calls", "total ms",
-                "mean us", "share"));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT, "%-32s %10s %12s %12s %7s%n", "kernel", "calls", "total ms", "mean us", "share"));
         for (Map.Entry<String, LongAdder[]> e : rows) {
             long calls = e.getValue()[0].sum(), ns = e.getValue()[1].sum();
-            sb.append(String.format(Locale.ROOT, "%-32s %10d %12.1f %12.1f %6.1f%%%n", e.getKey(), calls, ns / 1e6,
-                    ns / 1e3 / Math.max(1, calls), total > 0 ? 100.0 * ns / total : 0));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-32s %10d %12.1f %12.1f %6.1f%%%n",
+                    e.getKey(),
+                    calls,
+                    ns / 1e6,
+                    ns / 1e3 / Math.max(1, calls),
+                    total > 0 ? 100.0 * ns / total : 0));
         }
         sb.append(String.format(Locale.ROOT, "%-32s %10s %12.1f%n", "timed total", "", total / 1e6));
         return sb.toString();
     }
 
     /** Forgets every time so far (a benchmark calls it after warming up). */
-    public static void reset() { TIMES.clear(); }
+    public static void reset() {
+        TIMES.clear();
+    }
 
     private static synchronized void printAtExit() {
         if (hooked) return;
         hooked = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.print("\nWEAKPAIR_PROFILE: time in backend calls\n" + table()),
-                "weakpair-profile"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> System.err.print("\nWEAKPAIR_PROFILE: time in backend calls\n" + table()),
+                        "weakpair-profile"));
     }
 }

@@ -9,8 +9,12 @@ public enum MiningMode {
 
     private final int code;
 
-    MiningMode(int code) { this.code = code; }
+    MiningMode(int code) {
+        this.code = code;
+    }
 
     /** The number of native/include/wp/mining.h's wp_mining_mode. */
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 }

@@ -16,7 +16,11 @@ public enum UnaryOp {
 
     private final int code;
 
-    UnaryOp(int code) { this.code = code; }
+    UnaryOp(int code) {
+        this.code = code;
+    }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 }

@@ -1,11 +1,10 @@
 package io.weakpair.cli;
 
 import io.weakpair.config.Environment;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 
 /**
  * What every command shares before it runs: the WEAKPAIR_* settings are checked once (a bad
@@ -44,7 +43,7 @@ final class Cli {
         }
         CommandLine cmd = cli;
         for (String a : args) {
-            if (a.startsWith("-")) continue;  // the commands with subcommands take no option values
+            if (a.startsWith("-")) continue; // the commands with subcommands take no option values
             if (cmd.getSubcommands().isEmpty()) break;
             CommandLine sub = cmd.getSubcommands().get(a);
             if (sub == null) {

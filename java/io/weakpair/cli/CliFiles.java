@@ -10,7 +10,8 @@ final class CliFiles {
 
     /** An existing regular file to read (exit code 1 otherwise: missing, a directory, unreadable). */
     static void checkInputFile(String option, Path in) {
-        if (Files.isDirectory(in)) throw new IllegalArgumentException(option + " " + in + " is a directory, not a file");
+        if (Files.isDirectory(in))
+            throw new IllegalArgumentException(option + " " + in + " is a directory, not a file");
         if (!Files.exists(in)) throw new IllegalArgumentException(option + " file not found: " + in);
         if (!Files.isRegularFile(in)) throw new IllegalArgumentException(option + " " + in + " is not a regular file");
         if (!Files.isReadable(in)) throw new IllegalArgumentException(option + " " + in + ": permission denied");
@@ -22,9 +23,10 @@ final class CliFiles {
      */
     static void checkOutputFile(String option, Path out, String inputOption, Path in) {
         if (sameFile(out, in))
-            throw new UsageException(option + " " + out + " is the same file as " + inputOption + " " + in
-                    + "; write to another file");
-        if (Files.isDirectory(out)) throw new IllegalArgumentException(option + " " + out + " is a directory, not a file");
+            throw new UsageException(
+                    option + " " + out + " is the same file as " + inputOption + " " + in + "; write to another file");
+        if (Files.isDirectory(out))
+            throw new IllegalArgumentException(option + " " + out + " is a directory, not a file");
     }
 
     /** True when the two paths name one file: Files.isSameFile when both exist, else their normalised absolute forms. */
@@ -41,7 +43,8 @@ final class CliFiles {
 
     /** An output file that is not a directory (exit code 1 otherwise). */
     static void checkOutputFile(String option, Path out) {
-        if (Files.isDirectory(out)) throw new IllegalArgumentException(option + " " + out + " is a directory, not a file");
+        if (Files.isDirectory(out))
+            throw new IllegalArgumentException(option + " " + out + " is a directory, not a file");
     }
 
     /** Creates the missing parent folders of an output file (a file standing where a folder must be is named). */
@@ -51,8 +54,8 @@ final class CliFiles {
         try {
             Files.createDirectories(parent);
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new IllegalArgumentException(option + " " + out + ": cannot create the folder " + e.getFile()
-                    + ": a file of that name exists");
+            throw new IllegalArgumentException(
+                    option + " " + out + ": cannot create the folder " + e.getFile() + ": a file of that name exists");
         }
     }
 }

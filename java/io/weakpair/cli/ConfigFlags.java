@@ -1,14 +1,13 @@
 package io.weakpair.cli;
 
 import io.weakpair.train.ConfigKey;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The flags that set one training-configuration key each, generated from {@link ConfigKey}'s
@@ -31,8 +30,8 @@ final class ConfigFlags {
             List<String> names = k.flags();
             for (String n : names)
                 if (spec.findOption(n) != null)
-                    throw new IllegalStateException(spec.name() + ": flag " + n + " of key " + k.key() + " is taken by another option; "
-                            + "give the key another flag in ConfigKey.flags");
+                    throw new IllegalStateException(spec.name() + ": flag " + n + " of key " + k.key()
+                            + " is taken by another option; " + "give the key another flag in ConfigKey.flags");
             spec.addOption(OptionSpec.builder(names.toArray(new String[0]))
                     .type(String.class)
                     .paramLabel(paramLabel(k))

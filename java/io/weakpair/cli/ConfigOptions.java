@@ -3,15 +3,14 @@ package io.weakpair.cli;
 import io.weakpair.train.ConfigFile;
 import io.weakpair.train.ConfigKey;
 import io.weakpair.train.TrainConfig;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The training configuration's sources on the command line, shared by train and ablate: the
@@ -19,21 +18,28 @@ import java.util.Map;
  * then {@code --set KEY=VALUE}. Any bad value is a usage error naming where it came from.
  */
 final class ConfigOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (a run folder's config.yaml is a complete example)")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML configuration (a run folder's config.yaml is a complete example)")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "set any configuration key, e.g. --set lr_heads=2e-3 (repeatable)")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "set any configuration key, e.g. --set lr_heads=2e-3 (repeatable)")
     Map<String, String> set = new LinkedHashMap<>();
 
     /** Whether anything beyond the command's flags was given. */
-    boolean given() { return file != null || !set.isEmpty(); }
+    boolean given() {
+        return file != null || !set.isEmpty();
+    }
 
     /** The name of {@code option} as the command line last wrote it (a flag may have an older alias), for messages. */
     private static String typedName(ParseResult parsed, OptionSpec option) {
         String typed = option.names()[0];
         for (String arg : parsed.originalArgs())
-            for (String name : option.names())
-                if (arg.equals(name) || arg.startsWith(name + "=")) typed = name;
+            for (String name : option.names()) if (arg.equals(name) || arg.startsWith(name + "=")) typed = name;
         return typed;
     }
 

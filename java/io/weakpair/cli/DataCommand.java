@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Inspect datasets: `weakpair data stats` and `weakpair data preview`. */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
         description = "Inspect a dataset (CUHK-PEDES, ICFG-PEDES, RSTPReid or the synthetic benchmark).",
         subcommands = {DataStatsCommand.class, DataPreviewCommand.class})
 final class DataCommand implements Runnable {

@@ -6,8 +6,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Per-split counts of a dataset and what was skipped while reading it. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Per split: identities, images, captions, caption length, images per identity; and skipped records.")
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
+        description =
+                "Per split: identities, images, captions, caption length, images per identity; and skipped records.")
 final class DataStatsCommand implements Runnable {
     @Mixin
     DatasetOptions data;

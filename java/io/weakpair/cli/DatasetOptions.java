@@ -8,11 +8,10 @@ import io.weakpair.data.ImageCheck;
 import io.weakpair.data.ReadOptions;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The dataset folder and how to read it, shared by the data commands. Without a folder,
@@ -21,32 +20,49 @@ import java.nio.file.Path;
  */
 final class DatasetOptions {
     /** Where the default dataset lives (config.Environment#defaultDataDir), as the help says it. */
-    static final String DEFAULT_DIR_RULE = "data/synth under $WEAKPAIR_HOME if set, else under the project folder when run "
-            + "by ./weakpair, else under ~/.cache/weakpair";
+    static final String DEFAULT_DIR_RULE =
+            "data/synth under $WEAKPAIR_HOME if set, else under the project folder when run "
+                    + "by ./weakpair, else under ~/.cache/weakpair";
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
-            description = "Dataset folder: CUHK-PEDES, ICFG-PEDES or RSTPReid layout (default: the synthetic benchmark, "
-                    + "generated if missing, in " + DEFAULT_DIR_RULE + ").")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            description =
+                    "Dataset folder: CUHK-PEDES, ICFG-PEDES or RSTPReid layout (default: the synthetic benchmark, "
+                            + "generated if missing, in " + DEFAULT_DIR_RULE + ").")
     String dir;
 
-    @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT",
-            description = "auto, cuhk-pedes, icfg-pedes or rstpreid (default: ${DEFAULT-VALUE}: from the annotation file present).")
+    @Option(
+            names = "--format",
+            defaultValue = "auto",
+            paramLabel = "FORMAT",
+            description =
+                    "auto, cuhk-pedes, icfg-pedes or rstpreid (default: ${DEFAULT-VALUE}: from the annotation file present).")
     String format = "auto";
 
     @Option(names = "--strict", description = "Stop at bad records instead of skipping and counting them.")
     boolean strict;
 
-    @Option(names = "--image-check", defaultValue = "decode", paramLabel = "LEVEL",
-            description = "How images are checked while reading: none, exists, header or decode (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--image-check",
+            defaultValue = "decode",
+            paramLabel = "LEVEL",
+            description =
+                    "How images are checked while reading: none, exists, header or decode (default: ${DEFAULT-VALUE}).")
     String imageCheck = "decode";
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for image checks (default: WEAKPAIR_THREADS, else all cores).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Threads for image checks (default: WEAKPAIR_THREADS, else all cores).")
     Integer threads;
 
     /** Checks the options (a bad value is a usage error, exit code 2), then reads the dataset (failures: exit code 1). */
     Dataset read() {
         ImageCheck check = UsageException.check(() -> ImageCheck.parse(imageCheck));
-        DatasetFormat fmt = UsageException.check(() -> format.equalsIgnoreCase("auto") ? null : DatasetFormat.parse(format));
+        DatasetFormat fmt =
+                UsageException.check(() -> format.equalsIgnoreCase("auto") ? null : DatasetFormat.parse(format));
         int n = threads();
         Path root = dir == null ? Environment.current().defaultDataDir() : Path.of(dir);
         if (dir == null && !Files.exists(root.resolve(SyntheticGenerator.CONFIG_FILE))) {
@@ -71,7 +87,9 @@ final class DatasetOptions {
         return read();
     }
 
-    int threads() { return threads(threads); }
+    int threads() {
+        return threads(threads);
+    }
 
     /** The --threads option of the data commands: its value, else WEAKPAIR_THREADS, else every core. */
     static int threads(Integer option) {

@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
  * is the configuration key {@code device}, resolve theirs here too.
  */
 final class DeviceOption {
-    @Option(names = "--device", paramLabel = "DEVICE", description = Backends.DEVICE_HELP + " (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = Backends.DEVICE_HELP + " (default: ${DEFAULT-VALUE})")
     String device = "auto";
 
     /** A --device that defaults to {@code text} instead of auto (losses: the CPU reference). */
@@ -21,7 +24,9 @@ final class DeviceOption {
     }
 
     /** The device given ({@link #resolve(String)}). */
-    Device resolve() { return resolve(device); }
+    Device resolve() {
+        return resolve(device);
+    }
 
     /**
      * auto, cpu, cuda or cuda:N. A value that is none of these is a usage error (exit code 2);
@@ -36,7 +41,8 @@ final class DeviceOption {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--device must be auto, cpu, cuda or cuda:N, got '" + text + "'");
             }
-            if (!d.isCpu() && d.index() < 0) throw new UsageException("--device must be auto, cpu, cuda or cuda:N, got '" + text + "'");
+            if (!d.isCpu() && d.index() < 0)
+                throw new UsageException("--device must be auto, cpu, cuda or cuda:N, got '" + text + "'");
         }
         return Backends.resolve(t);
     }

@@ -16,7 +16,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         String name = qualifiedName(cmd);
-        String message = withoutPrefix(ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName(), cmd);
+        String message = withoutPrefix(
+                ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName(), cmd);
         boolean usage = ex instanceof UsageException;
         cmd.getErr().println(name + ": error: " + message + (usage ? " (see '" + name + " --help')" : ""));
         if (debug()) ex.printStackTrace(cmd.getErr());

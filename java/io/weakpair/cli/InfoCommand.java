@@ -7,9 +7,12 @@ import io.weakpair.tensor.Device;
 import picocli.CommandLine.Command;
 
 /** Prints what this build can run on. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the backends this build can use (CPU threads and vector features, what BF16 gives here, CUDA"
-                + " availability and why not).")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show the backends this build can use (CPU threads and vector features, what BF16 gives here, CUDA"
+                        + " availability and why not).")
 final class InfoCommand implements Runnable {
     @Override
     public void run() {
@@ -31,8 +34,11 @@ final class InfoCommand implements Runnable {
         System.out.println("threads: " + CpuBackend.threads() + " (WEAKPAIR_THREADS sets them; default: all "
                 + Words.count(Runtime.getRuntime().availableProcessors(), "core") + ")");
         String wait = System.getenv("OMP_WAIT_POLICY");
-        System.out.println("openmp wait: " + (wait != null && !wait.isBlank() ? wait
-                : "not set: threads spin between parallel regions, which is slow on a busy machine (./weakpair sets OMP_WAIT_POLICY=PASSIVE)"));
+        System.out.println(
+                "openmp wait: "
+                        + (wait != null && !wait.isBlank()
+                                ? wait
+                                : "not set: threads spin between parallel regions, which is slow on a busy machine (./weakpair sets OMP_WAIT_POLICY=PASSIVE)"));
     }
 
     /** Whether /proc/cpuinfo's flags say the same as CPUID (they differ where the kernel disabled a feature). */

@@ -4,25 +4,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code weakpair} command line: one subcommand per job, each with --help. */
-@Command(name = "weakpair",
+@Command(
+        name = "weakpair",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Text-based person search with uncertainty-aware contrastive learning on weak positive pairs.",
         subcommands = {
-                InfoCommand.class,
-                TrainCommand.class,
-                AblateCommand.class,
-                EvalCommand.class,
-                ProbeCommand.class,
-                InitCommand.class,
-                EmbedCommand.class,
-                IndexCommand.class,
-                SearchCommand.class,
-                ServeCommand.class,
-                LossesCommand.class,
-                SynthCommand.class,
-                DataCommand.class,
-                CommandLine.HelpCommand.class
+            InfoCommand.class,
+            TrainCommand.class,
+            AblateCommand.class,
+            EvalCommand.class,
+            ProbeCommand.class,
+            InitCommand.class,
+            EmbedCommand.class,
+            IndexCommand.class,
+            SearchCommand.class,
+            ServeCommand.class,
+            LossesCommand.class,
+            SynthCommand.class,
+            DataCommand.class,
+            CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,11 +1,10 @@
 package io.weakpair.cli;
 
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM during a long command (here {@code index}): the first one asks the
@@ -21,7 +20,9 @@ final class StopSignal implements AutoCloseable {
     private final String what;
     private volatile String name;
 
-    private StopSignal(String what) { this.what = what; }
+    private StopSignal(String what) {
+        this.what = what;
+    }
 
     /** @param what what the command does before stopping, for the message ("committing the images embedded so far") */
     static StopSignal install(String what) {
@@ -47,9 +48,13 @@ final class StopSignal implements AutoCloseable {
         }
     }
 
-    boolean requested() { return requested.get(); }
+    boolean requested() {
+        return requested.get();
+    }
 
-    String signalName() { return name; }
+    String signalName() {
+        return name;
+    }
 
     private synchronized void restore() {
         for (int i = 0; i < signals.size(); i++) {
@@ -64,5 +69,7 @@ final class StopSignal implements AutoCloseable {
     }
 
     @Override
-    public void close() { restore(); }
+    public void close() {
+        restore();
+    }
 }

@@ -4,7 +4,11 @@ package io.weakpair.cli;
 final class Words {
     private Words() {}
 
-    static String count(long n, String one) { return count(n, one, one + "s"); }
+    static String count(long n, String one) {
+        return count(n, one, one + "s");
+    }
 
-    static String count(long n, String one, String many) { return n + " " + (n == 1 ? one : many); }
+    static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
 }

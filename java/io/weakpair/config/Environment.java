@@ -32,8 +32,15 @@ import java.util.Properties;
  *       table (calls, total, mean, share) to stderr when the process exits.</li>
  * </ul>
  */
-public record Environment(Integer threads, String threadsSource, Long hostCacheMb, boolean debug, boolean tf32, Path home,
-                          boolean leakTrace, boolean profile) {
+public record Environment(
+        Integer threads,
+        String threadsSource,
+        Long hostCacheMb,
+        boolean debug,
+        boolean tf32,
+        Path home,
+        boolean leakTrace,
+        boolean profile) {
     public static final String THREADS = "WEAKPAIR_THREADS";
     public static final String HOST_CACHE_MB = "WEAKPAIR_HOST_CACHE_MB";
     public static final String DEBUG = "WEAKPAIR_DEBUG";
@@ -50,7 +57,8 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
 
     /** The settings of this process (checked on first use; throws IllegalArgumentException naming a bad one). */
     public static synchronized Environment current() {
-        if (current == null) current = parse(replacement != null ? replacement : System.getenv(), System.getProperties());
+        if (current == null)
+            current = parse(replacement != null ? replacement : System.getenv(), System.getProperties());
         return current;
     }
 
@@ -71,15 +79,19 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
         String threadsSource;
         if (threadsProp != null) {
             threadsSource = "-Dweakpair.threads";
-            threads = wholeNumber(threadsSource, threadsProp, 1, Integer.MAX_VALUE, "a whole number >= 1").intValue();
+            threads = wholeNumber(threadsSource, threadsProp, 1, Integer.MAX_VALUE, "a whole number >= 1")
+                    .intValue();
         } else {
             threadsSource = THREADS;
             String t = env.get(THREADS);
-            threads = t == null || t.isBlank() ? null
-                    : wholeNumber(THREADS, t, 1, Integer.MAX_VALUE, "a whole number >= 1").intValue();
+            threads = t == null || t.isBlank()
+                    ? null
+                    : wholeNumber(THREADS, t, 1, Integer.MAX_VALUE, "a whole number >= 1")
+                            .intValue();
         }
         String cache = env.get(HOST_CACHE_MB);
-        Long cacheMb = cache == null || cache.isBlank() ? null
+        Long cacheMb = cache == null || cache.isBlank()
+                ? null
                 : wholeNumber(HOST_CACHE_MB, cache, 0, MAX_CACHE_MB, "a whole number of MiB >= 0");
         boolean debug = flag(DEBUG, env.get(DEBUG));
         boolean tf32 = flag(TF32, env.get(TF32));
@@ -87,22 +99,39 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
         if (simd != null && !simd.equals("v4") && !simd.equals("v3") && !simd.equals("base"))
             throw new IllegalArgumentException(SIMD + " must be v4, v3 or base, got '" + simd + "'");
         String traceProp = props.getProperty("weakpair.leakTrace");
-        boolean leakTrace = traceProp != null ? flag("-Dweakpair.leakTrace", traceProp) : flag(LEAK_TRACE, env.get(LEAK_TRACE));
-        return new Environment(threads, threadsSource, cacheMb, debug, tf32, home(env, props), leakTrace, flag(PROFILE, env.get(PROFILE)));
+        boolean leakTrace =
+                traceProp != null ? flag("-Dweakpair.leakTrace", traceProp) : flag(LEAK_TRACE, env.get(LEAK_TRACE));
+        return new Environment(
+                threads,
+                threadsSource,
+                cacheMb,
+                debug,
+                tf32,
+                home(env, props),
+                leakTrace,
+                flag(PROFILE, env.get(PROFILE)));
     }
 
     /** The CPU threads: the setting, else every core. */
-    public int threadsOrCores() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
+    public int threadsOrCores() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
 
     /** The default dataset folder: {@code home()/data/synth}. */
-    public Path defaultDataDir() { return home.resolve("data").resolve("synth"); }
+    public Path defaultDataDir() {
+        return home.resolve("data").resolve("synth");
+    }
 
     private static Path home(Map<String, String> env, Properties props) {
         String h = env.get(HOME);
         if (h != null && !h.isBlank()) return absolute(HOME, h);
         String p = props.getProperty("weakpair.home");
         if (p != null && !p.isBlank()) return absolute("-Dweakpair.home", p);
-        return Path.of(props.getProperty("user.home", ".")).toAbsolutePath().resolve(".cache").resolve("weakpair").normalize();
+        return Path.of(props.getProperty("user.home", "."))
+                .toAbsolutePath()
+                .resolve(".cache")
+                .resolve("weakpair")
+                .normalize();
     }
 
     private static Path absolute(String name, String value) {
@@ -129,7 +158,9 @@ public record Environment(Integer threads, String threadsSource, Long hostCacheM
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "", "0", "false", "no", "off" -> false;
             case "1", "true", "yes", "on" -> true;
-            default -> throw new IllegalArgumentException(name + " must be 1 or 0 (or true/false, yes/no, on/off), got '" + text + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        name + " must be 1 or 0 (or true/false, yes/no, on/off), got '" + text + "'");
         };
     }
 }

@@ -25,25 +25,40 @@ public final class Batch {
         this.width = width;
     }
 
-    public int index() { return plan.index(); }
+    public int index() {
+        return plan.index();
+    }
 
-    public int size() { return plan.size(); }
+    public int size() {
+        return plan.size();
+    }
 
-    public int height() { return height; }
+    public int height() {
+        return height;
+    }
 
-    public int width() { return width; }
+    public int width() {
+        return width;
+    }
 
-    public BatchPlan plan() { return plan; }
+    public BatchPlan plan() {
+        return plan;
+    }
 
-    public List<Instance> instances() { return plan.instances(); }
+    public List<Instance> instances() {
+        return plan.instances();
+    }
 
     /** The image data, [B, 3, H, W] row-major. Not copied: treat as read-only. */
-    public float[] images() { return images; }
+    public float[] images() {
+        return images;
+    }
 
     /** Identity labels within the split (0..n-1), one per instance. */
     public int[] labels() {
         int[] labels = new int[size()];
-        for (int i = 0; i < labels.length; i++) labels[i] = plan.instances().get(i).record().label();
+        for (int i = 0; i < labels.length; i++)
+            labels[i] = plan.instances().get(i).record().label();
         return labels;
     }
 

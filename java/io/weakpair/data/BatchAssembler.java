@@ -16,7 +16,9 @@ public final class BatchAssembler {
         this.transform = transform;
     }
 
-    public ImageTransform transform() { return transform; }
+    public ImageTransform transform() {
+        return transform;
+    }
 
     /** Loads one batch; an image that does not decode is a {@link DataException} naming its record. */
     public Batch assemble(BatchPlan plan) {
@@ -28,7 +30,9 @@ public final class BatchAssembler {
             try {
                 img = ImageFiles.read(in.record().image());
             } catch (IOException e) {
-                throw new DataException(in.record().where() + ": cannot load image for batch " + plan.index() + ": " + e.getMessage(), e);
+                throw new DataException(
+                        in.record().where() + ": cannot load image for batch " + plan.index() + ": " + e.getMessage(),
+                        e);
             }
             transform.apply(img, in.flip(), images, i * per);
         }

@@ -9,5 +9,7 @@ public record BatchPlan(int index, List<Instance> instances) {
         if (instances.isEmpty()) throw new IllegalArgumentException("batch plan " + index + " is empty");
     }
 
-    public int size() { return instances.size(); }
+    public int size() {
+        return instances.size();
+    }
 }

@@ -9,7 +9,8 @@ public final class BatchPlans {
 
     /** The split's images (the gallery) in batches of at most {@code batchSize}, without captions. */
     public static List<BatchPlan> gallery(DatasetSplit split, int batchSize) {
-        if (batchSize < 1) throw new IllegalArgumentException("gallery batches: batch size must be at least 1, got " + batchSize);
+        if (batchSize < 1)
+            throw new IllegalArgumentException("gallery batches: batch size must be at least 1, got " + batchSize);
         List<BatchPlan> plans = new ArrayList<>();
         List<Instance> current = new ArrayList<>(batchSize);
         for (DataRecord r : split.records()) {

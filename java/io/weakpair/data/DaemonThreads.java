@@ -8,7 +8,9 @@ final class DaemonThreads implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger count = new AtomicInteger();
 
-    DaemonThreads(String prefix) { this.prefix = prefix; }
+    DaemonThreads(String prefix) {
+        this.prefix = prefix;
+    }
 
     @Override
     public Thread newThread(Runnable r) {

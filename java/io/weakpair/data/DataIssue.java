@@ -23,11 +23,17 @@ public record DataIssue(int index, String path, Kind kind, String detail) {
 
         private final String label;
 
-        Kind(String label) { this.label = label; }
+        Kind(String label) {
+            this.label = label;
+        }
 
-        public String label() { return label; }
+        public String label() {
+            return label;
+        }
     }
 
     @Override
-    public String toString() { return "record " + index + " (" + path + "): " + kind.label() + ": " + detail; }
+    public String toString() {
+        return "record " + index + " (" + path + "): " + kind.label() + ": " + detail;
+    }
 }

@@ -20,5 +20,7 @@ public record DataRecord(int index, int id, int label, Split split, String path,
     }
 
     /** "record 12 (imgs/x.jpg)": how messages name a record. */
-    public String where() { return "record " + index + " (" + path + ")"; }
+    public String where() {
+        return "record " + index + " (" + path + ")";
+    }
 }

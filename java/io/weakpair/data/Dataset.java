@@ -34,21 +34,30 @@ public final class Dataset {
             List<DataRecord> relabelled = new ArrayList<>();
             for (DataRecord r : records) {
                 if (r.split() != s) continue;
-                relabelled.add(new DataRecord(r.index(), r.id(), labelOfId.get(r.id()), s, r.path(), r.image(), r.captions()));
+                relabelled.add(
+                        new DataRecord(r.index(), r.id(), labelOfId.get(r.id()), s, r.path(), r.image(), r.captions()));
             }
             splits.put(s, new DatasetSplit(s, relabelled, idOfLabel));
         }
     }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
-    public DatasetFormat format() { return format; }
+    public DatasetFormat format() {
+        return format;
+    }
 
     /** The split's records; empty (not null) for a split the dataset lacks (ICFG-PEDES has no val). */
-    public DatasetSplit split(Split s) { return splits.get(s); }
+    public DatasetSplit split(Split s) {
+        return splits.get(s);
+    }
 
     /** What was skipped while reading. */
-    public LoadReport report() { return report; }
+    public LoadReport report() {
+        return report;
+    }
 
     /** All kept records, train then val then test. */
     public List<DataRecord> records() {

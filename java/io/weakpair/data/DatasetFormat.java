@@ -28,13 +28,19 @@ public enum DatasetFormat {
         this.annotationFiles = List.of(annotationFiles);
     }
 
-    public String displayName() { return displayName; }
+    public String displayName() {
+        return displayName;
+    }
 
     /** The record field holding the image path. */
-    public String pathField() { return pathField; }
+    public String pathField() {
+        return pathField;
+    }
 
     /** Accepted annotation file names, preferred first. */
-    public List<String> annotationFiles() { return annotationFiles; }
+    public List<String> annotationFiles() {
+        return annotationFiles;
+    }
 
     /** The annotation file of this format in {@code root}, or null when there is none. */
     public Path annotationFile(Path root) {
@@ -55,8 +61,8 @@ public enum DatasetFormat {
             throw new DataException("no dataset in " + root + ": expected reid_raw.json (CUHK-PEDES), "
                     + "ICFG-PEDES.json or ICFG_PEDES.json (ICFG-PEDES) or data_captions.json (RSTPReid)");
         }
-        throw new DataException("ambiguous dataset in " + root + ": found annotation files of " + found
-                + "; choose one with --format");
+        throw new DataException(
+                "ambiguous dataset in " + root + ": found annotation files of " + found + "; choose one with --format");
     }
 
     /** Parses "cuhk-pedes", "icfg-pedes", "rstpreid" (case and separators ignored). */
@@ -65,9 +71,12 @@ public enum DatasetFormat {
         for (DatasetFormat f : values()) {
             if (f.name().toLowerCase(Locale.ROOT).replace("_", "").equals(key)) return f;
         }
-        throw new IllegalArgumentException("unknown dataset format '" + s + "' (expected cuhk-pedes, icfg-pedes or rstpreid)");
+        throw new IllegalArgumentException(
+                "unknown dataset format '" + s + "' (expected cuhk-pedes, icfg-pedes or rstpreid)");
     }
 
     @Override
-    public String toString() { return displayName; }
+    public String toString() {
+        return displayName;
+    }
 }

@@ -6,13 +6,13 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 
 /**
  * A contact sheet for people: images of a split, grouped by identity, each with its
@@ -65,7 +65,8 @@ public final class DatasetPreview {
         try {
             sheet = render(records, columns);
         } catch (java.awt.AWTError | InternalError | UnsatisfiedLinkError e) {
-            throw new IllegalStateException("cannot draw text (" + e + "); install fontconfig and a font such as fonts-dejavu");
+            throw new IllegalStateException(
+                    "cannot draw text (" + e + "); install fontconfig and a font such as fonts-dejavu");
         }
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -110,7 +111,8 @@ public final class DatasetPreview {
             DataRecord r = records.get(i);
             List<String> lines = new ArrayList<>();
             if (errors.get(i) != null) lines.addAll(wrap("cannot read: " + errors.get(i), fm, cellW));
-            for (int c = 0; c < r.captions().size(); c++) lines.addAll(wrap((c + 1) + ". " + r.captions().get(c), fm, cellW));
+            for (int c = 0; c < r.captions().size(); c++)
+                lines.addAll(wrap((c + 1) + ". " + r.captions().get(c), fm, cellW));
             texts.add(lines);
         }
         pg.dispose();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +29,16 @@ public final class DatasetReader {
     private DatasetReader() {}
 
     /** Reads with {@link ReadOptions#defaults()}. */
-    public static Dataset read(Path root) { return read(root, ReadOptions.defaults()); }
+    public static Dataset read(Path root) {
+        return read(root, ReadOptions.defaults());
+    }
 
     public static Dataset read(Path root, ReadOptions options) {
         DatasetFormat format = options.format() != null ? options.format() : DatasetFormat.detect(root);
         Path file = format.annotationFile(root);
         if (file == null) {
-            throw new DataException("no " + format + " annotation file in " + root + " (expected " + format.annotationFiles() + ")");
+            throw new DataException(
+                    "no " + format + " annotation file in " + root + " (expected " + format.annotationFiles() + ")");
         }
         JsonNode array = parse(file);
         SafePaths paths = new SafePaths(root.resolve(DatasetFormat.IMAGE_FOLDER));
@@ -102,7 +104,10 @@ public final class DatasetReader {
             return bad(index, "?", DataIssue.Kind.MISSING_FIELD, "no '" + format.pathField() + "'");
         }
         if (!pathNode.isTextual()) {
-            return bad(index, "?", DataIssue.Kind.WRONG_TYPE,
+            return bad(
+                    index,
+                    "?",
+                    DataIssue.Kind.WRONG_TYPE,
                     "'" + format.pathField() + "' must be a string, found " + typeName(pathNode));
         }
         String path = pathNode.textValue();
@@ -115,9 +120,11 @@ public final class DatasetReader {
         int id = idNode.intValue();
 
         JsonNode splitNode = node.get("split");
-        if (splitNode == null || splitNode.isNull()) return bad(index, path, DataIssue.Kind.MISSING_FIELD, "no 'split'");
+        if (splitNode == null || splitNode.isNull())
+            return bad(index, path, DataIssue.Kind.MISSING_FIELD, "no 'split'");
         if (!splitNode.isTextual()) {
-            return bad(index, path, DataIssue.Kind.WRONG_TYPE, "'split' must be a string, found " + typeName(splitNode));
+            return bad(
+                    index, path, DataIssue.Kind.WRONG_TYPE, "'split' must be a string, found " + typeName(splitNode));
         }
         Split split;
         try {
@@ -131,7 +138,10 @@ public final class DatasetReader {
             return bad(index, path, DataIssue.Kind.MISSING_FIELD, "no 'captions'");
         }
         if (!captionsNode.isArray()) {
-            return bad(index, path, DataIssue.Kind.WRONG_TYPE,
+            return bad(
+                    index,
+                    path,
+                    DataIssue.Kind.WRONG_TYPE,
                     "'captions' must be an array of strings, found " + typeName(captionsNode));
         }
         if (captionsNode.isEmpty()) return bad(index, path, DataIssue.Kind.EMPTY_CAPTION, "no captions");
@@ -139,7 +149,11 @@ public final class DatasetReader {
         for (int c = 0; c < captionsNode.size(); c++) {
             JsonNode cap = captionsNode.get(c);
             if (!cap.isTextual()) {
-                return bad(index, path, DataIssue.Kind.WRONG_TYPE, "caption " + c + " must be a string, found " + typeName(cap));
+                return bad(
+                        index,
+                        path,
+                        DataIssue.Kind.WRONG_TYPE,
+                        "caption " + c + " must be a string, found " + typeName(cap));
             }
             String text = cap.textValue().strip();
             if (text.isEmpty()) return bad(index, path, DataIssue.Kind.EMPTY_CAPTION, "caption " + c + " is empty");
@@ -195,17 +209,19 @@ public final class DatasetReader {
             Parsed p = parsed[i];
             if (p.issue != null) continue;
             ImageFiles.Problem problem = ImageFiles.check(p.record.image(), level);
-            if (problem != null) p.issue = new DataIssue(p.record.index(), p.record.path(), problem.kind(), problem.detail());
+            if (problem != null)
+                p.issue = new DataIssue(p.record.index(), p.record.path(), problem.kind(), problem.detail());
         }
         progress.advance(to - from);
     }
 
     private static String strictMessage(Path file, List<DataIssue> issues) {
-        StringBuilder sb = new StringBuilder(issues.size() + " bad record" + (issues.size() == 1 ? "" : "s")
-                + " in " + file + " (strict mode): ");
+        StringBuilder sb = new StringBuilder(
+                issues.size() + " bad record" + (issues.size() == 1 ? "" : "s") + " in " + file + " (strict mode): ");
         int shown = Math.min(3, issues.size());
         for (int i = 0; i < shown; i++) sb.append(i == 0 ? "" : "; ").append(issues.get(i));
-        if (issues.size() > shown) sb.append("; and ").append(issues.size() - shown).append(" more");
+        if (issues.size() > shown)
+            sb.append("; and ").append(issues.size() - shown).append(" more");
         return sb.toString();
     }
 
@@ -214,8 +230,10 @@ public final class DatasetReader {
             case ARRAY -> "an array";
             case OBJECT, POJO -> "an object";
             case STRING -> "a string";
-            case NUMBER -> node.isIntegralNumber() ? (node.canConvertToInt() ? "an integer" : "an integer beyond 32 bits")
-                    : "a non-integer number";
+            case NUMBER ->
+                node.isIntegralNumber()
+                        ? (node.canConvertToInt() ? "an integer" : "an integer beyond 32 bits")
+                        : "a non-integer number";
             case BOOLEAN -> "a boolean";
             case NULL -> "null";
             default -> node.getNodeType().name().toLowerCase(Locale.ROOT);

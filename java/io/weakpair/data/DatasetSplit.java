@@ -26,14 +26,22 @@ public final class DatasetSplit {
         this.byLabel = Collections.unmodifiableList(frozen);
     }
 
-    public Split split() { return split; }
+    public Split split() {
+        return split;
+    }
 
     /** The records in file order. */
-    public List<DataRecord> records() { return records; }
+    public List<DataRecord> records() {
+        return records;
+    }
 
-    public boolean isEmpty() { return records.isEmpty(); }
+    public boolean isEmpty() {
+        return records.isEmpty();
+    }
 
-    public int numImages() { return records.size(); }
+    public int numImages() {
+        return records.size();
+    }
 
     public int numCaptions() {
         int n = 0;
@@ -41,11 +49,17 @@ public final class DatasetSplit {
         return n;
     }
 
-    public int numIdentities() { return idOfLabel.length; }
+    public int numIdentities() {
+        return idOfLabel.length;
+    }
 
     /** The identity number in the file for a label. */
-    public int idOfLabel(int label) { return idOfLabel[label]; }
+    public int idOfLabel(int label) {
+        return idOfLabel[label];
+    }
 
     /** The records of one identity, in file order. */
-    public List<DataRecord> recordsOf(int label) { return byLabel.get(label); }
+    public List<DataRecord> recordsOf(int label) {
+        return byLabel.get(label);
+    }
 }

@@ -8,9 +8,17 @@ import java.util.Map;
 /** Per-split counts of a dataset, for `weakpair data stats` and run reports. */
 public final class DatasetStats {
     /** Counts of one split; caption lengths are in words. */
-    public record SplitStats(Split split, int identities, int images, int captions,
-                             int captionWordsMin, double captionWordsMean, int captionWordsMax,
-                             int imagesPerIdMin, double imagesPerIdMean, int imagesPerIdMax) {}
+    public record SplitStats(
+            Split split,
+            int identities,
+            int images,
+            int captions,
+            int captionWordsMin,
+            double captionWordsMean,
+            int captionWordsMax,
+            int imagesPerIdMin,
+            double imagesPerIdMean,
+            int imagesPerIdMax) {}
 
     private DatasetStats() {}
 
@@ -34,9 +42,17 @@ public final class DatasetStats {
             perMax = Math.max(perMax, n);
         }
         int ids = s.numIdentities();
-        return new SplitStats(s.split(), ids, s.numImages(), captions,
-                captions == 0 ? 0 : min, captions == 0 ? 0 : (double) words / captions, max,
-                ids == 0 ? 0 : perMin, ids == 0 ? 0 : (double) s.numImages() / ids, perMax);
+        return new SplitStats(
+                s.split(),
+                ids,
+                s.numImages(),
+                captions,
+                captions == 0 ? 0 : min,
+                captions == 0 ? 0 : (double) words / captions,
+                max,
+                ids == 0 ? 0 : perMin,
+                ids == 0 ? 0 : (double) s.numImages() / ids,
+                perMax);
     }
 
     static int wordCount(String caption) {
@@ -49,15 +65,43 @@ public final class DatasetStats {
         StringBuilder sb = new StringBuilder();
         sb.append("dataset: ").append(d.root()).append(" (").append(d.format()).append(" format)\n");
         sb.append("records: ").append(d.report().summary()).append('\n');
-        sb.append(String.format(Locale.ROOT, "%-6s %10s %8s %9s   %-26s %s%n", "split", "identities", "images", "captions",
-                "caption words", "images per identity"));
-        sb.append(String.format(Locale.ROOT, "%-6s %10s %8s %9s   %-26s %s%n", "", "", "", "", "min / mean / max", "min / mean / max"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-6s %10s %8s %9s   %-26s %s%n",
+                "split",
+                "identities",
+                "images",
+                "captions",
+                "caption words",
+                "images per identity"));
+        sb.append(String.format(
+                Locale.ROOT, "%-6s %10s %8s %9s   %-26s %s%n", "", "", "", "", "min / mean / max", "min / mean / max"));
         List<SplitStats> rows = new ArrayList<>();
         for (Split s : Split.values()) rows.add(of(d.split(s)));
         for (SplitStats r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-6s %10d %8d %9d   %-26s %s%n", r.split(), r.identities(), r.images(), r.captions(),
-                    r.captions() == 0 ? "-" : String.format(Locale.ROOT, "%d / %.1f / %d", r.captionWordsMin(), r.captionWordsMean(), r.captionWordsMax()),
-                    r.identities() == 0 ? "-" : String.format(Locale.ROOT, "%d / %.2f / %d", r.imagesPerIdMin(), r.imagesPerIdMean(), r.imagesPerIdMax())));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-6s %10d %8d %9d   %-26s %s%n",
+                    r.split(),
+                    r.identities(),
+                    r.images(),
+                    r.captions(),
+                    r.captions() == 0
+                            ? "-"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%d / %.1f / %d",
+                                    r.captionWordsMin(),
+                                    r.captionWordsMean(),
+                                    r.captionWordsMax()),
+                    r.identities() == 0
+                            ? "-"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%d / %.2f / %d",
+                                    r.imagesPerIdMin(),
+                                    r.imagesPerIdMean(),
+                                    r.imagesPerIdMax())));
         }
         Map<DataIssue.Kind, Integer> counts = d.report().countsByKind();
         if (!counts.isEmpty()) {
@@ -68,8 +112,10 @@ public final class DatasetStats {
             List<DataIssue> issues = d.report().issues();
             int shown = Math.min(10, issues.size());
             sb.append("first skipped records:\n");
-            for (int i = 0; i < shown; i++) sb.append("  ").append(issues.get(i)).append('\n');
-            if (issues.size() > shown) sb.append("  ... and ").append(issues.size() - shown).append(" more\n");
+            for (int i = 0; i < shown; i++)
+                sb.append("  ").append(issues.get(i)).append('\n');
+            if (issues.size() > shown)
+                sb.append("  ... and ").append(issues.size() - shown).append(" more\n");
         }
         return sb.toString();
     }

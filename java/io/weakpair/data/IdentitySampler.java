@@ -44,14 +44,19 @@ public final class IdentitySampler {
      */
     public IdentitySampler(DatasetSplit split, int p, int k, long seed, double flipProbability) {
         if (split == null) throw new IllegalArgumentException("identity sampler: split must not be null");
-        if (k < 2) throw new IllegalArgumentException("identity sampler: K (instances per identity) must be at least 2, got " + k);
-        if (p < 2) throw new IllegalArgumentException("identity sampler: P (identities per batch) must be at least 2, got " + p);
+        if (k < 2)
+            throw new IllegalArgumentException(
+                    "identity sampler: K (instances per identity) must be at least 2, got " + k);
+        if (p < 2)
+            throw new IllegalArgumentException(
+                    "identity sampler: P (identities per batch) must be at least 2, got " + p);
         if (split.numIdentities() < p) {
-            throw new IllegalArgumentException("identity sampler: the " + split.split() + " split has " + split.numIdentities()
-                    + " identities, fewer than P = " + p);
+            throw new IllegalArgumentException("identity sampler: the " + split.split() + " split has "
+                    + split.numIdentities() + " identities, fewer than P = " + p);
         }
         if (!(flipProbability >= 0 && flipProbability <= 1)) {
-            throw new IllegalArgumentException("identity sampler: flip probability must be in [0, 1], got " + flipProbability);
+            throw new IllegalArgumentException(
+                    "identity sampler: flip probability must be in [0, 1], got " + flipProbability);
         }
         this.split = split;
         this.p = p;
@@ -60,11 +65,17 @@ public final class IdentitySampler {
         this.flipProbability = flipProbability;
     }
 
-    public int identitiesPerBatch() { return p; }
+    public int identitiesPerBatch() {
+        return p;
+    }
 
-    public int instancesPerIdentity() { return k; }
+    public int instancesPerIdentity() {
+        return k;
+    }
 
-    public int batchSize() { return p * k; }
+    public int batchSize() {
+        return p * k;
+    }
 
     /** The batches of one epoch (numbered from 0). */
     public Epoch epoch(int number) {

@@ -24,7 +24,8 @@ public enum ImageCheck {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown image check '" + s + "' (expected none, exists, header or decode)");
+            throw new IllegalArgumentException(
+                    "unknown image check '" + s + "' (expected none, exists, header or decode)");
         }
     }
 }

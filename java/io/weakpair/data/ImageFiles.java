@@ -1,8 +1,5 @@
 package io.weakpair.data;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +8,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Reading and checking image files with ImageIO (JPEG, PNG, BMP, GIF). */
 public final class ImageFiles {
@@ -30,7 +30,10 @@ public final class ImageFiles {
     /** Every image file ({@link #isImage}) below {@code dir}, searched recursively, sorted by path; empty when none. */
     public static List<Path> listImages(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(ImageFiles::isImage)
+                    .sorted()
+                    .toList();
         }
     }
 

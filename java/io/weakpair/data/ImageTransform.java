@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ImageTransform {
     /** The ImageNet statistics most vision backbones are trained with. */
     public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+
     public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     private final int height;
@@ -29,16 +30,20 @@ public final class ImageTransform {
     private final Map<Integer, ResizeWeights> columnWeights = new ConcurrentHashMap<>();
 
     public ImageTransform(int height, int width, ResizeMode mode, float[] mean, float[] std) {
-        if (height < 1 || width < 1) throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
+        if (height < 1 || width < 1)
+            throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
         if (mode == null) throw new IllegalArgumentException("resize mode must not be null");
         if (mean == null || mean.length != 3 || std == null || std.length != 3) {
             throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got "
                     + (mean == null ? "null" : mean.length) + " and " + (std == null ? "null" : std.length));
         }
         for (float s : std) {
-            if (!(s > 0) || !Float.isFinite(s)) throw new IllegalArgumentException("std values must be positive, got " + Arrays.toString(std));
+            if (!(s > 0) || !Float.isFinite(s))
+                throw new IllegalArgumentException("std values must be positive, got " + Arrays.toString(std));
         }
-        for (float m : mean) if (!Float.isFinite(m)) throw new IllegalArgumentException("mean values must be finite, got " + Arrays.toString(mean));
+        for (float m : mean)
+            if (!Float.isFinite(m))
+                throw new IllegalArgumentException("mean values must be finite, got " + Arrays.toString(mean));
         this.height = height;
         this.width = width;
         this.mode = mode;
@@ -51,18 +56,30 @@ public final class ImageTransform {
         return new ImageTransform(height, width, ResizeMode.AREA, IMAGENET_MEAN, IMAGENET_STD);
     }
 
-    public int height() { return height; }
+    public int height() {
+        return height;
+    }
 
-    public int width() { return width; }
+    public int width() {
+        return width;
+    }
 
-    public ResizeMode mode() { return mode; }
+    public ResizeMode mode() {
+        return mode;
+    }
 
-    public float[] mean() { return mean.clone(); }
+    public float[] mean() {
+        return mean.clone();
+    }
 
-    public float[] std() { return std.clone(); }
+    public float[] std() {
+        return std.clone();
+    }
 
     /** Floats per transformed image: 3 x height x width. */
-    public int floatsPerImage() { return 3 * height * width; }
+    public int floatsPerImage() {
+        return 3 * height * width;
+    }
 
     public float[] apply(BufferedImage image, boolean flip) {
         float[] out = new float[floatsPerImage()];
@@ -138,7 +155,8 @@ public final class ImageTransform {
         Raster raster = image.getRaster();
         ColorModel cm = image.getColorModel();
         boolean eightBit = raster.getDataBuffer().getDataType() == DataBuffer.TYPE_BYTE
-                || image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB;
+                || image.getType() == BufferedImage.TYPE_INT_RGB
+                || image.getType() == BufferedImage.TYPE_INT_ARGB;
         boolean palette = cm instanceof IndexColorModel;
         int bands = raster.getNumBands();
         if (!palette && eightBit && bands >= 3 && cm.getColorSpace().isCS_sRGB()) {

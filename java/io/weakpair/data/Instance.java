@@ -16,5 +16,7 @@ public record Instance(DataRecord record, int caption, boolean flip) {
     }
 
     /** The caption text, or null for an image-only instance. */
-    public String captionText() { return caption < 0 ? null : record.captions().get(caption); }
+    public String captionText() {
+        return caption < 0 ? null : record.captions().get(caption);
+    }
 }

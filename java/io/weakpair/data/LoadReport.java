@@ -15,14 +15,22 @@ public final class LoadReport {
     }
 
     /** Records in the file. */
-    public int recordsRead() { return recordsRead; }
+    public int recordsRead() {
+        return recordsRead;
+    }
 
-    public int recordsKept() { return recordsRead - issues.size(); }
+    public int recordsKept() {
+        return recordsRead - issues.size();
+    }
 
-    public int skipped() { return issues.size(); }
+    public int skipped() {
+        return issues.size();
+    }
 
     /** The skipped records in file order. */
-    public List<DataIssue> issues() { return issues; }
+    public List<DataIssue> issues() {
+        return issues;
+    }
 
     /** Skipped records per kind, kinds in declaration order, only kinds that occurred. */
     public Map<DataIssue.Kind, Integer> countsByKind() {

@@ -58,12 +58,15 @@ public final class Prefetcher implements Iterator<Batch>, AutoCloseable {
     }
 
     @Override
-    public boolean hasNext() { return !closed && delivered < plans.size(); }
+    public boolean hasNext() {
+        return !closed && delivered < plans.size();
+    }
 
     @Override
     public Batch next() {
         if (closed) throw new IllegalStateException("prefetch: next() after close()");
-        if (delivered >= plans.size()) throw new NoSuchElementException("prefetch: all " + plans.size() + " batches delivered");
+        if (delivered >= plans.size())
+            throw new NoSuchElementException("prefetch: all " + plans.size() + " batches delivered");
         Future<Batch> head = window.poll();
         int index = delivered++;
         refill();
@@ -73,7 +76,8 @@ public final class Prefetcher implements Iterator<Batch>, AutoCloseable {
             close();
             Throwable cause = e.getCause();
             if (cause instanceof DataException) throw new DataException(cause.getMessage(), cause);
-            throw new DataException("prefetch: batch " + index + " (plan " + plans.get(index).index() + ") failed: " + cause, cause);
+            throw new DataException(
+                    "prefetch: batch " + index + " (plan " + plans.get(index).index() + ") failed: " + cause, cause);
         } catch (InterruptedException e) {
             close();
             Thread.currentThread().interrupt();
@@ -85,7 +89,9 @@ public final class Prefetcher implements Iterator<Batch>, AutoCloseable {
     }
 
     /** Whether every worker thread has stopped (true once close() returned). */
-    boolean terminated() { return pool.isTerminated(); }
+    boolean terminated() {
+        return pool.isTerminated();
+    }
 
     @Override
     public void close() {

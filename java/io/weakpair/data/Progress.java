@@ -38,17 +38,33 @@ public final class Progress implements AutoCloseable {
             if (t - lastPrint < INTERVAL_NANOS) return;
             lastPrint = t;
             printed = true;
-            out.printf(Locale.ROOT, "%s: %d/%d %s (%.0f%%), %.1f s%n", what, now, total, unit,
-                    total == 0 ? 100.0 : 100.0 * now / total, (t - start) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %d/%d %s (%.0f%%), %.1f s%n",
+                    what,
+                    now,
+                    total,
+                    unit,
+                    total == 0 ? 100.0 : 100.0 * now / total,
+                    (t - start) / 1e9);
         }
     }
 
-    public long done() { return done.get(); }
+    public long done() {
+        return done.get();
+    }
 
     @Override
     public synchronized void close() {
         if (out != null && printed) {
-            out.printf(Locale.ROOT, "%s: %d/%d %s done in %.1f s%n", what, done.get(), total, unit, (System.nanoTime() - start) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %d/%d %s done in %.1f s%n",
+                    what,
+                    done.get(),
+                    total,
+                    unit,
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 }

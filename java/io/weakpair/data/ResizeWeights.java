@@ -25,7 +25,8 @@ final class ResizeWeights {
     }
 
     static ResizeWeights of(ResizeMode mode, int in, int out) {
-        if (in < 1 || out < 1) throw new IllegalArgumentException("resize: sizes must be positive, got " + in + " -> " + out);
+        if (in < 1 || out < 1)
+            throw new IllegalArgumentException("resize: sizes must be positive, got " + in + " -> " + out);
         return mode == ResizeMode.AREA ? area(in, out) : bilinear(in, out);
     }
 

@@ -27,7 +27,9 @@ final class SafePaths {
 
     /** Thrown for a path that must not be used; the message says why. */
     static final class UnsafePathException extends Exception {
-        UnsafePathException(String message) { super(message); }
+        UnsafePathException(String message) {
+            super(message);
+        }
     }
 
     /** The file {@code relative} names inside the image folder. */

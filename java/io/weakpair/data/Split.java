@@ -4,10 +4,14 @@ import java.util.Locale;
 
 /** The three splits of a text-based person search benchmark; identities never cross splits. */
 public enum Split {
-    TRAIN, VAL, TEST;
+    TRAIN,
+    VAL,
+    TEST;
 
     /** The name the dataset files use ("train", "val", "test"). */
-    public String fileName() { return name().toLowerCase(Locale.ROOT); }
+    public String fileName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** Parses a split name as written in the dataset files or on the command line. */
     public static Split parse(String name) {
@@ -18,5 +22,7 @@ public enum Split {
     }
 
     @Override
-    public String toString() { return fileName(); }
+    public String toString() {
+        return fileName();
+    }
 }

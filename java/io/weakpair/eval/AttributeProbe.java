@@ -11,7 +11,6 @@ import io.weakpair.model.ImageEncoder;
 import io.weakpair.model.Inference;
 import io.weakpair.progress.ProgressFactory;
 import io.weakpair.progress.TaskProgress;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,8 @@ public final class AttributeProbe {
      * @param majority the test accuracy of always answering the training split's most common value
      * @param accuracy the probe's test accuracy
      */
-    public record Row(String attribute, int classes, int trainImages, int testImages, double majority, double accuracy) {}
+    public record Row(
+            String attribute, int classes, int trainImages, int testImages, double majority, double accuracy) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,16 +48,22 @@ public final class AttributeProbe {
 
     /** The ground truth of a synthetic dataset: image path (as the annotation file names it) to attribute to value. */
     public static Map<String, Map<String, String>> groundTruth(Path datasetRoot) throws IOException {
-        Path images = datasetRoot.resolve(SyntheticGenerator.IMAGES_FILE), identities = datasetRoot.resolve(SyntheticGenerator.IDENTITIES_FILE);
+        Path images = datasetRoot.resolve(SyntheticGenerator.IMAGES_FILE),
+                identities = datasetRoot.resolve(SyntheticGenerator.IDENTITIES_FILE);
         if (!Files.isRegularFile(images) || !Files.isRegularFile(identities))
-            throw new IllegalArgumentException(datasetRoot + ": the probe needs the synthetic generator's ground truth ("
-                    + SyntheticGenerator.IMAGES_FILE + " and " + SyntheticGenerator.IDENTITIES_FILE + "); generate the data with weakpair synth");
+            throw new IllegalArgumentException(datasetRoot
+                    + ": the probe needs the synthetic generator's ground truth (" + SyntheticGenerator.IMAGES_FILE
+                    + " and " + SyntheticGenerator.IDENTITIES_FILE + "); generate the data with weakpair synth");
         Map<Integer, Map<String, String>> byId = new HashMap<>();
         for (JsonNode who : JSON.readTree(identities.toFile())) {
             Map<String, String> attributes = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = who.path("appearance").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            who.path("appearance").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                attributes.put(e.getKey(), e.getValue().isNull() ? "none" : e.getValue().asText());
+                attributes.put(
+                        e.getKey(),
+                        e.getValue().isNull() ? "none" : e.getValue().asText());
             }
             byId.put(who.path("id").asInt(), attributes);
         }
@@ -65,19 +71,22 @@ public final class AttributeProbe {
         for (JsonNode image : JSON.readTree(images.toFile())) {
             Map<String, String> attributes = byId.get(image.path("id").asInt());
             if (attributes == null)
-                throw new IllegalArgumentException(images + ": image " + image.path("file_path").asText() + " names identity "
-                        + image.path("id").asInt() + ", which " + identities.getFileName() + " does not list");
+                throw new IllegalArgumentException(
+                        images + ": image " + image.path("file_path").asText() + " names identity "
+                                + image.path("id").asInt() + ", which " + identities.getFileName() + " does not list");
             byPath.put(image.path("file_path").asText(), attributes);
         }
         return byPath;
     }
 
     /** Unit-length image features of every image of {@code split}, in record order. */
-    public static float[][] imageFeatures(AlbefModel model, DatasetSplit split, int batchSize, ProgressFactory progress) {
+    public static float[][] imageFeatures(
+            AlbefModel model, DatasetSplit split, int batchSize, ProgressFactory progress) {
         float[][] rows = new float[split.numImages()][];
         int[] done = {0};
         try (Inference on = Inference.on(model);
-             TaskProgress bar = progress.open("embedding the " + split.split().fileName() + " images", split.numImages(), "images")) {
+                TaskProgress bar = progress.open(
+                        "embedding the " + split.split().fileName() + " images", split.numImages(), "images")) {
             new ImageEncoder(model).encodeAll(BatchPlans.gallery(split, batchSize), 2, 2, (b, encoded) -> {
                 float[][] batchRows = ImageEncoder.rows(encoded.features());
                 System.arraycopy(batchRows, 0, rows, done[0], batchRows.length);
@@ -93,8 +102,12 @@ public final class AttributeProbe {
      * record of both splits must be in it (a missing one is an error naming it: no image is
      * silently left out).
      */
-    public static List<Row> run(float[][] trainFeatures, DatasetSplit train, float[][] testFeatures, DatasetSplit test,
-                                Map<String, Map<String, String>> truth) {
+    public static List<Row> run(
+            float[][] trainFeatures,
+            DatasetSplit train,
+            float[][] testFeatures,
+            DatasetSplit test,
+            Map<String, Map<String, String>> truth) {
         List<Map<String, String>> trainTruth = truthOf(train, truth), testTruth = truthOf(test, truth);
         List<Row> rows = new ArrayList<>();
         // The generator leaves out what does not apply (no headwear colour without headwear): "none".
@@ -114,7 +127,12 @@ public final class AttributeProbe {
             int majorityRight = 0;
             for (int y : yTest) if (y == majority) majorityRight++;
             SoftmaxProbe probe = SoftmaxProbe.fit(trainFeatures, yTrain, classes.size(), 1e-3, 300);
-            rows.add(new Row(attribute, classes.size(), yTrain.length, yTest.length, majorityRight / (double) yTest.length,
+            rows.add(new Row(
+                    attribute,
+                    classes.size(),
+                    yTrain.length,
+                    yTest.length,
+                    majorityRight / (double) yTest.length,
                     probe.accuracy(testFeatures, yTest)));
         }
         return rows;
@@ -125,7 +143,9 @@ public final class AttributeProbe {
         List<Map<String, String>> out = new ArrayList<>();
         for (DataRecord r : split.records()) {
             Map<String, String> t = truth.get(r.path());
-            if (t == null) throw new IllegalArgumentException("probe: " + r.where() + " has no ground truth in " + SyntheticGenerator.IMAGES_FILE);
+            if (t == null)
+                throw new IllegalArgumentException(
+                        "probe: " + r.where() + " has no ground truth in " + SyntheticGenerator.IMAGES_FILE);
             out.add(t);
         }
         return out;
@@ -139,10 +159,17 @@ public final class AttributeProbe {
 
     /** A markdown table of the rows. */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("| attribute | classes | majority | probe | gain |\n|---|---|---|---|---|\n");
+        StringBuilder sb =
+                new StringBuilder("| attribute | classes | majority | probe | gain |\n|---|---|---|---|---|\n");
         for (Row r : rows)
-            sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %.3f | %.3f | %+.3f |%n", r.attribute(), r.classes(), r.majority(),
-                    r.accuracy(), r.accuracy() - r.majority()));
+            sb.append(String.format(
+                    java.util.Locale.ROOT,
+                    "| %s | %d | %.3f | %.3f | %+.3f |%n",
+                    r.attribute(),
+                    r.classes(),
+                    r.majority(),
+                    r.accuracy(),
+                    r.accuracy() - r.majority()));
         return sb.toString();
     }
 }

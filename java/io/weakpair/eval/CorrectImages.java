@@ -30,8 +30,9 @@ final class CorrectImages {
     void requireEvery(String op, int[] queryLabels) {
         for (int q = 0; q < queryLabels.length; q++) {
             if (!byLabel.containsKey(queryLabels[q])) {
-                throw new IllegalArgumentException(op + ": query " + q + " (label " + queryLabels[q]
-                        + ") has no correct image in the gallery; every query needs at least one (pass only such queries)");
+                throw new IllegalArgumentException(
+                        op + ": query " + q + " (label " + queryLabels[q]
+                                + ") has no correct image in the gallery; every query needs at least one (pass only such queries)");
             }
         }
     }

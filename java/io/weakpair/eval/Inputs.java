@@ -14,15 +14,16 @@ final class Inputs {
         if (queries < 1) throw new IllegalArgumentException(op + ": queries must be at least 1, got " + queries);
         if (gallery < 1) throw new IllegalArgumentException(op + ": gallery must be at least 1, got " + gallery);
         if ((long) queries * gallery != similarity.length) {
-            throw new IllegalArgumentException(op + ": similarity has length " + similarity.length + ", expected queries x gallery = "
-                    + queries + " x " + gallery + " = " + (long) queries * gallery);
+            throw new IllegalArgumentException(op + ": similarity has length " + similarity.length
+                    + ", expected queries x gallery = " + queries + " x " + gallery + " = " + (long) queries * gallery);
         }
         for (int i = 0; i < similarity.length; i++) {
             float s = similarity[i];
-            if (Float.isNaN(s)) throw new IllegalArgumentException(op + ": similarity " + Ranking.nanMessage(i / gallery, i % gallery));
+            if (Float.isNaN(s))
+                throw new IllegalArgumentException(op + ": similarity " + Ranking.nanMessage(i / gallery, i % gallery));
             if (finite && Float.isInfinite(s)) {
-                throw new IllegalArgumentException(op + ": similarity of query " + i / gallery + ", gallery index " + i % gallery
-                        + " is " + s + "; standardising needs finite scores");
+                throw new IllegalArgumentException(op + ": similarity of query " + i / gallery + ", gallery index "
+                        + i % gallery + " is " + s + "; standardising needs finite scores");
             }
         }
     }
@@ -32,10 +33,12 @@ final class Inputs {
         if (queryLabels == null) throw new IllegalArgumentException(op + ": queryLabels is null");
         if (galleryLabels == null) throw new IllegalArgumentException(op + ": galleryLabels is null");
         if (queryLabels.length != queries) {
-            throw new IllegalArgumentException(op + ": queryLabels has length " + queryLabels.length + ", expected " + queries + " (one per query)");
+            throw new IllegalArgumentException(op + ": queryLabels has length " + queryLabels.length + ", expected "
+                    + queries + " (one per query)");
         }
         if (galleryLabels.length != gallery) {
-            throw new IllegalArgumentException(op + ": galleryLabels has length " + galleryLabels.length + ", expected " + gallery + " (one per gallery image)");
+            throw new IllegalArgumentException(op + ": galleryLabels has length " + galleryLabels.length + ", expected "
+                    + gallery + " (one per gallery image)");
         }
     }
 
@@ -50,7 +53,8 @@ final class Inputs {
     static void matchScores(String op, float[][] matchScores, int queries, int k, boolean finite) {
         if (matchScores == null) throw new IllegalArgumentException(op + ": matchScores is null");
         if (matchScores.length != queries) {
-            throw new IllegalArgumentException(op + ": matchScores has " + matchScores.length + " rows, expected " + queries + " (one per query)");
+            throw new IllegalArgumentException(
+                    op + ": matchScores has " + matchScores.length + " rows, expected " + queries + " (one per query)");
         }
         for (int q = 0; q < queries; q++) {
             float[] row = matchScores[q];
@@ -60,10 +64,12 @@ final class Inputs {
                         + ", expected min(topK, gallery) = " + k + " (one per candidate)");
             }
             for (int i = 0; i < k; i++) {
-                if (Float.isNaN(row[i])) throw new IllegalArgumentException(op + ": match score of query " + q + ", candidate " + i + " is NaN");
+                if (Float.isNaN(row[i]))
+                    throw new IllegalArgumentException(
+                            op + ": match score of query " + q + ", candidate " + i + " is NaN");
                 if (finite && Float.isInfinite(row[i])) {
-                    throw new IllegalArgumentException(op + ": match score of query " + q + ", candidate " + i + " is " + row[i]
-                            + "; standardising needs finite scores");
+                    throw new IllegalArgumentException(op + ": match score of query " + q + ", candidate " + i + " is "
+                            + row[i] + "; standardising needs finite scores");
                 }
             }
         }

@@ -89,7 +89,8 @@ public final class Ranking {
     }
 
     static String nanMessage(int query, int gallery) {
-        return (query >= 0 ? "score of query " + query + ", gallery index " : "score of gallery index ") + gallery + " is NaN";
+        return (query >= 0 ? "score of query " + query + ", gallery index " : "score of gallery index ") + gallery
+                + " is NaN";
     }
 
     /**

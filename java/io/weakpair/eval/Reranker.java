@@ -1,7 +1,6 @@
 package io.weakpair.eval;
 
 import it.unimi.dsi.fastutil.ints.IntArrays;
-
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -23,8 +22,9 @@ public final class Reranker {
         Inputs.topK(op, topK);
         int k = Math.min(topK, gallery);
         int[][] out = new int[queries][];
-        IntStream.range(0, queries).parallel().forEach(q ->
-                out[q] = Ranking.topRow(similarity, q * gallery, gallery, k, q));
+        IntStream.range(0, queries)
+                .parallel()
+                .forEach(q -> out[q] = Ranking.topRow(similarity, q * gallery, gallery, k, q));
         return out;
     }
 
@@ -118,7 +118,8 @@ public final class Reranker {
         int[] position = new int[k];
         for (int i = 0; i < k; i++) position[i] = i;
         // Primitive comparisons (not Double.compare) so -0.0 equals 0.0; scores are never NaN.
-        IntArrays.quickSort(position, (a, b) -> score[a] > score[b] ? -1 : score[a] < score[b] ? 1 : Integer.compare(a, b));
+        IntArrays.quickSort(
+                position, (a, b) -> score[a] > score[b] ? -1 : score[a] < score[b] ? 1 : Integer.compare(a, b));
         int[] top = Arrays.copyOf(order, k);
         for (int i = 0; i < k; i++) order[i] = top[position[i]];
     }

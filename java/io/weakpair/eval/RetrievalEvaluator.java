@@ -19,15 +19,25 @@ public final class RetrievalEvaluator {
      * @throws IllegalArgumentException on sizes that do not match, a NaN score (naming query
      *         and gallery index) or a query with no correct image (naming the query)
      */
-    public static RetrievalMetrics evaluate(float[] similarity, int queries, int gallery, int[] queryLabels, int[] galleryLabels) {
+    public static RetrievalMetrics evaluate(
+            float[] similarity, int queries, int gallery, int[] queryLabels, int[] galleryLabels) {
         String op = "evaluate";
         Inputs.similarity(op, similarity, queries, gallery, false);
         Inputs.labels(op, queryLabels, queries, galleryLabels, gallery);
         CorrectImages correct = new CorrectImages(galleryLabels);
         correct.requireEvery(op, queryLabels);
         QueryOutcomes out = new QueryOutcomes(queries);
-        IntStream.range(0, queries).parallel().forEach(q -> out.record(q,
-                correctRanks(similarity, q * gallery, gallery, correct.of(queryLabels[q]), galleryLabels, queryLabels[q])));
+        IntStream.range(0, queries)
+                .parallel()
+                .forEach(q -> out.record(
+                        q,
+                        correctRanks(
+                                similarity,
+                                q * gallery,
+                                gallery,
+                                correct.of(queryLabels[q]),
+                                galleryLabels,
+                                queryLabels[q])));
         return out.metrics();
     }
 
@@ -71,7 +81,8 @@ public final class RetrievalEvaluator {
      * counting, for each wrong image, how many correct images it precedes gives every rank in
      * one pass (O(gallery log m) instead of a sort per query).
      */
-    static int[] correctRanks(float[] similarity, int offset, int gallery, int[] correct, int[] galleryLabels, int label) {
+    static int[] correctRanks(
+            float[] similarity, int offset, int gallery, int[] correct, int[] galleryLabels, int label) {
         int m = correct.length;
         long[] correctKeys = new long[m];
         for (int j = 0; j < m; j++) correctKeys[j] = Ranking.key(similarity[offset + correct[j]], correct[j]);
@@ -112,12 +123,12 @@ public final class RetrievalEvaluator {
         for (int pos = 0; pos < gallery; pos++) {
             int g = ranking[pos];
             if (g < 0 || g >= gallery) {
-                throw new IllegalArgumentException(op + ": ranking of query " + q + " has gallery index " + g + " at position " + pos
-                        + ", outside [0, " + gallery + ")");
+                throw new IllegalArgumentException(op + ": ranking of query " + q + " has gallery index " + g
+                        + " at position " + pos + ", outside [0, " + gallery + ")");
             }
             if (seen[g]) {
-                throw new IllegalArgumentException(op + ": ranking of query " + q + " has gallery index " + g + " twice (again at position "
-                        + pos + "); a ranking must be a permutation");
+                throw new IllegalArgumentException(op + ": ranking of query " + q + " has gallery index " + g
+                        + " twice (again at position " + pos + "); a ranking must be a permutation");
             }
             seen[g] = true;
         }

@@ -28,16 +28,19 @@ public record RetrievalMetrics(double r1, double r5, double r10, double mAP, dou
         fraction("R@10", r10);
         fraction("mAP", mAP);
         fraction("mINP", mINP);
-        if (queries < 1) throw new IllegalArgumentException("retrieval metrics: queries must be at least 1, got " + queries);
+        if (queries < 1)
+            throw new IllegalArgumentException("retrieval metrics: queries must be at least 1, got " + queries);
         // R@k can only grow with k; a violation means the caller built the record wrongly.
         if (r1 > r5 || r5 > r10) {
-            throw new IllegalArgumentException("retrieval metrics: R@1 <= R@5 <= R@10 must hold, got " + r1 + ", " + r5 + ", " + r10);
+            throw new IllegalArgumentException(
+                    "retrieval metrics: R@1 <= R@5 <= R@10 must hold, got " + r1 + ", " + r5 + ", " + r10);
         }
     }
 
     private static void fraction(String name, double v) {
         if (!(v >= 0.0 && v <= 1.0)) {
-            throw new IllegalArgumentException("retrieval metrics: " + name + " must be a fraction in [0, 1], got " + v);
+            throw new IllegalArgumentException(
+                    "retrieval metrics: " + name + " must be a fraction in [0, 1], got " + v);
         }
     }
 
@@ -51,8 +54,16 @@ public record RetrievalMetrics(double r1, double r5, double r10, double mAP, dou
      * decimals (always a decimal point, whatever the default locale), then the query count.
      */
     public String row(String name) {
-        return String.format(Locale.ROOT, NAME + VALUES, name,
-                pct(r1), pct(r5), pct(r10), pct(mAP), pct(mINP), Integer.toString(queries));
+        return String.format(
+                Locale.ROOT,
+                NAME + VALUES,
+                name,
+                pct(r1),
+                pct(r5),
+                pct(r10),
+                pct(mAP),
+                pct(mINP),
+                Integer.toString(queries));
     }
 
     private static String pct(double fraction) {

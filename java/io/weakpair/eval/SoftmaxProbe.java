@@ -10,7 +10,7 @@ package io.weakpair.eval;
  */
 public final class SoftmaxProbe {
     private final double[] mean, scale;
-    private final double[][] weights;  // [classes][dim + 1], the last column the bias
+    private final double[][] weights; // [classes][dim + 1], the last column the bias
     private final int classes;
 
     private SoftmaxProbe(double[] mean, double[] scale, double[][] weights) {
@@ -27,23 +27,29 @@ public final class SoftmaxProbe {
      * @param iterations full-batch steps
      */
     public static SoftmaxProbe fit(float[][] x, int[] y, int classes, double l2, int iterations) {
-        if (x.length == 0 || x.length != y.length) throw new IllegalArgumentException("probe: " + x.length + " rows but " + y.length + " labels");
+        if (x.length == 0 || x.length != y.length)
+            throw new IllegalArgumentException("probe: " + x.length + " rows but " + y.length + " labels");
         if (classes < 1) throw new IllegalArgumentException("probe: classes must be at least 1, got " + classes);
         int n = x.length, d = x[0].length;
         double[] mean = new double[d], scale = new double[d];
         for (float[] row : x) {
-            if (row.length != d) throw new IllegalArgumentException("probe: rows of unequal width " + d + " and " + row.length);
+            if (row.length != d)
+                throw new IllegalArgumentException("probe: rows of unequal width " + d + " and " + row.length);
             for (int j = 0; j < d; j++) mean[j] += row[j] / (double) n;
         }
         for (float[] row : x) for (int j = 0; j < d; j++) scale[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
         for (int j = 0; j < d; j++) scale[j] = scale[j] > 1e-24 ? 1 / Math.sqrt(scale[j]) : 0;
-        for (int label : y) if (label < 0 || label >= classes) throw new IllegalArgumentException("probe: label " + label + " outside [0, " + classes + ")");
+        for (int label : y)
+            if (label < 0 || label >= classes)
+                throw new IllegalArgumentException("probe: label " + label + " outside [0, " + classes + ")");
         double[][] z = new double[n][d + 1];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) z[i][j] = (x[i][j] - mean[j]) * scale[j];
             z[i][d] = 1;
         }
-        double[][] w = new double[classes][d + 1], velocity = new double[classes][d + 1], grad = new double[classes][d + 1];
+        double[][] w = new double[classes][d + 1],
+                velocity = new double[classes][d + 1],
+                grad = new double[classes][d + 1];
         // Standardised inputs: the loss's curvature L is at most 1/2 times the trace of the
         // inputs' second moment (d + 1); heavy-ball steps are stable while lr * L < 2 (1 + momentum),
         // and lr * L <= 2 here, for any width and however correlated the features are.

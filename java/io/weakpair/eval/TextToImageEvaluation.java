@@ -18,7 +18,6 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
 import io.weakpair.text.Tokenization;
 import io.weakpair.text.WordPieceTokenizer;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,21 +33,44 @@ import java.util.Map;
  */
 public final class TextToImageEvaluation {
     /** Metrics per ranking ("itc", "itm", "itc+itm"), and timing. */
-    public record Result(Map<String, RetrievalMetrics> metrics, int queries, int gallery, double embedSeconds, double rerankSeconds,
-                         float[] similarity, int[][] rankings) {}
+    public record Result(
+            Map<String, RetrievalMetrics> metrics,
+            int queries,
+            int gallery,
+            double embedSeconds,
+            double rerankSeconds,
+            float[] similarity,
+            int[][] rankings) {}
 
     private TextToImageEvaluation() {}
 
     /** Progress on {@code progress} (a bar on a terminal, else plain lines; null for none). */
-    public static Result run(AlbefModel model, WordPieceTokenizer tokenizer, DatasetSplit split, int kTest, int batchSize,
-                             PrintStream progress) {
-        return run(model, tokenizer, split, kTest, batchSize, progress == null ? ProgressFactory.SILENT : ProgressBars.on(progress));
+    public static Result run(
+            AlbefModel model,
+            WordPieceTokenizer tokenizer,
+            DatasetSplit split,
+            int kTest,
+            int batchSize,
+            PrintStream progress) {
+        return run(
+                model,
+                tokenizer,
+                split,
+                kTest,
+                batchSize,
+                progress == null ? ProgressFactory.SILENT : ProgressBars.on(progress));
     }
 
     /** Progress of each phase (embedding the gallery, the queries, re-ranking) through {@code progress}. */
-    public static Result run(AlbefModel model, WordPieceTokenizer tokenizer, DatasetSplit split, int kTest, int batchSize,
-                             ProgressFactory progress) {
-        if (split == null || split.isEmpty()) throw new IllegalArgumentException("evaluation: the split holds no image");
+    public static Result run(
+            AlbefModel model,
+            WordPieceTokenizer tokenizer,
+            DatasetSplit split,
+            int kTest,
+            int batchSize,
+            ProgressFactory progress) {
+        if (split == null || split.isEmpty())
+            throw new IllegalArgumentException("evaluation: the split holds no image");
         Device dev = model.device();
         int g = split.numImages();
         List<Instance> queries = BatchPlans.queries(split);
@@ -59,10 +81,18 @@ public final class TextToImageEvaluation {
         for (int i = 0; i < q; i++) queryLabels[i] = queries.get(i).record().label();
         int l = model.config().maxTokens();
         long t0 = System.nanoTime();
-        try (Inference on = Inference.on(model); Scope outer = Scope.open()) {
+        try (Inference on = Inference.on(model);
+                Scope outer = Scope.open()) {
             // Gallery: features [G, E] and, for re-ranking, every image's tokens [G, N, W_v].
             Tensor imageFeat = Tensor.empty(DType.F32, dev, g, model.config().embedDim());
-            Tensor imageTokens = kTest > 0 ? Tensor.empty(DType.F32, dev, g, model.config().imageTokens(), model.config().visionWidth()) : null;
+            Tensor imageTokens = kTest > 0
+                    ? Tensor.empty(
+                            DType.F32,
+                            dev,
+                            g,
+                            model.config().imageTokens(),
+                            model.config().visionWidth())
+                    : null;
             int[] done = {0};
             try (TaskProgress bar = progress.open("embedding the gallery", g, "images")) {
                 new ImageEncoder(model).encodeAll(BatchPlans.gallery(split, batchSize), 2, 2, (b, encoded) -> {
@@ -80,7 +110,8 @@ public final class TextToImageEvaluation {
                     int n = Math.min(batchSize, q - start);
                     try (Scope s = Scope.open()) {
                         int[] range = TextBatch.range(start, n);
-                        Tensor ids = allText.idRows(range).to(dev), mask = allText.maskRows(range).to(dev);
+                        Tensor ids = allText.idRows(range).to(dev),
+                                mask = allText.maskRows(range).to(dev);
                         copyRows(model.textFeatures(ids, mask).features(), textFeat, start);
                     }
                     bar.advance(n);
@@ -94,9 +125,13 @@ public final class TextToImageEvaluation {
             double rerankSeconds = 0;
             if (kTest > 0) {
                 long t1 = System.nanoTime();
-                float[][] match = matchScores(model, allText, imageTokens, Reranker.candidates(sim, q, g, kTest), batchSize, progress);
+                float[][] match = matchScores(
+                        model, allText, imageTokens, Reranker.candidates(sim, q, g, kTest), batchSize, progress);
                 rerankSeconds = (System.nanoTime() - t1) / 1e9;
-                metrics.put("itm", RetrievalEvaluator.evaluateRankings(Reranker.byMatch(sim, q, g, kTest, match), queryLabels, galleryLabels));
+                metrics.put(
+                        "itm",
+                        RetrievalEvaluator.evaluateRankings(
+                                Reranker.byMatch(sim, q, g, kTest, match), queryLabels, galleryLabels));
                 best = Reranker.byCombination(sim, q, g, kTest, match);
                 metrics.put("itc+itm", RetrievalEvaluator.evaluateRankings(best, queryLabels, galleryLabels));
             }
@@ -105,8 +140,13 @@ public final class TextToImageEvaluation {
     }
 
     /** ITM match logit (match minus no-match) of every (query, candidate image) pair, fused in batches. */
-    private static float[][] matchScores(AlbefModel model, TextBatch text, Tensor imageTokens, int[][] candidates, int batchSize,
-                                         ProgressFactory progress) {
+    private static float[][] matchScores(
+            AlbefModel model,
+            TextBatch text,
+            Tensor imageTokens,
+            int[][] candidates,
+            int batchSize,
+            ProgressFactory progress) {
         int q = candidates.length, k = q == 0 ? 0 : candidates[0].length;
         float[][] out = new float[q][k];
         Device dev = model.device();
@@ -122,8 +162,10 @@ public final class TextToImageEvaluation {
                         txt[i * k + j] = start + i;
                     }
                 try (Scope s = Scope.open()) {
-                    Tensor ids = text.idRows(txt).to(dev), mask = text.maskRows(txt).to(dev);
-                    Tensor images = AlbefModel.gatherRows(imageTokens, Tensor.ofInts(img, pairs).to(dev));
+                    Tensor ids = text.idRows(txt).to(dev),
+                            mask = text.maskRows(txt).to(dev);
+                    Tensor images = AlbefModel.gatherRows(
+                            imageTokens, Tensor.ofInts(img, pairs).to(dev));
                     float[] match = model.matchScores(ids, mask, images);
                     for (int p = 0; p < pairs; p++) out[start + p / k][p % k] = match[p];
                 }

@@ -31,7 +31,8 @@ public final class AtomicDirectory {
     public static void write(Path target, String marker, Content content) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
-        if (parent == null) throw new IllegalArgumentException("cannot write the folder " + target + ": it has no parent folder");
+        if (parent == null)
+            throw new IllegalArgumentException("cannot write the folder " + target + ": it has no parent folder");
         checkReplaceable(target, absolute, marker);
         Files.createDirectories(parent);
         String name = absolute.getFileName().toString();

@@ -54,12 +54,14 @@ public final class AtomicFile {
         Path tmp = null;
         FileChannel ch = null;
         for (int attempt = 0; ch == null; attempt++) {
-            tmp = dir.resolve("." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            tmp = dir.resolve(
+                    "." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
             try {
                 // No file attributes: the default mode, governed by the umask.
                 ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {
-                if (attempt >= 100) throw new IOException("cannot write " + target + ": no free temporary name in " + dir, e);
+                if (attempt >= 100)
+                    throw new IOException("cannot write " + target + ": no free temporary name in " + dir, e);
             } catch (IOException e) {
                 throw new IOException("cannot write " + target + ": " + reason(e), e);
             }

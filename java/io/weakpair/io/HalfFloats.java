@@ -13,14 +13,16 @@ public final class HalfFloats {
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;
         int mantissa = h & 0x3ff;
-        if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));  // inf / NaN
+        if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13)); // inf / NaN
         if (exponent != 0) return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
-        if (mantissa == 0) return Float.intBitsToFloat(sign);  // signed zero
+        if (mantissa == 0) return Float.intBitsToFloat(sign); // signed zero
         // Subnormal half: mantissa * 2^-24, exact in float.
         float magnitude = mantissa * 0x1p-24f;
         return sign != 0 ? -magnitude : magnitude;
     }
 
     /** bfloat16 (the upper half of a float32) to float. */
-    public static float bfloat16ToFloat(short bits) { return Float.intBitsToFloat((bits & 0xffff) << 16); }
+    public static float bfloat16ToFloat(short bits) {
+        return Float.intBitsToFloat((bits & 0xffff) << 16);
+    }
 }

@@ -1,7 +1,6 @@
 package io.weakpair.io;
 
 import io.weakpair.tensor.Tensor;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +19,13 @@ public final class NamedTensors implements AutoCloseable {
     }
 
     /** The tensors in file order (a read-only view; the tensors stay owned by this object). */
-    public Map<String, Tensor> tensors() { return Collections.unmodifiableMap(tensors); }
+    public Map<String, Tensor> tensors() {
+        return Collections.unmodifiableMap(tensors);
+    }
 
-    public Map<String, String> metadata() { return metadata; }
+    public Map<String, String> metadata() {
+        return metadata;
+    }
 
     /** The tensor of this name; throws naming the missing tensor and what there is. */
     public Tensor get(String name) {
@@ -38,7 +41,9 @@ public final class NamedTensors implements AutoCloseable {
         return t;
     }
 
-    public int size() { return tensors.size(); }
+    public int size() {
+        return tensors.size();
+    }
 
     @Override
     public void close() {

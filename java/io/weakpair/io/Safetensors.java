@@ -3,7 +3,6 @@ package io.weakpair.io;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,7 +34,9 @@ public final class Safetensors {
     }
 
     /** Opens a file for reading tensors one at a time (its header is validated here). */
-    public static SafetensorsReader open(Path file) throws IOException { return SafetensorsReader.open(file); }
+    public static SafetensorsReader open(Path file) throws IOException {
+        return SafetensorsReader.open(file);
+    }
 
     public static void write(Path file, NamedTensors tensors) throws IOException {
         write(file, tensors.tensors(), tensors.metadata());
@@ -59,15 +60,18 @@ public final class Safetensors {
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, DType floatsAs)
             throws IOException {
         if (floatsAs != null && !floatsAs.isFloating())
-            throw new IllegalArgumentException(file + ": floating tensors can be written as F32, F64 or BF16, not " + floatsAs);
+            throw new IllegalArgumentException(
+                    file + ": floating tensors can be written as F32, F64 or BF16, not " + floatsAs);
         List<SafetensorsEntry> entries = new ArrayList<>(tensors.size());
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             String name = e.getKey();
             Tensor t = e.getValue();
-            if (name == null || name.isEmpty()) throw new SafetensorsFormatException(file, "a tensor name must not be empty");
+            if (name == null || name.isEmpty())
+                throw new SafetensorsFormatException(file, "a tensor name must not be empty");
             if (name.equals(SafetensorsHeader.METADATA_KEY))
-                throw new SafetensorsFormatException(file, name, "is reserved for the metadata and cannot name a tensor");
+                throw new SafetensorsFormatException(
+                        file, name, "is reserved for the metadata and cannot name a tensor");
             if (t == null) throw new SafetensorsFormatException(file, name, "is null");
             if (t.isClosed()) throw new SafetensorsFormatException(file, name, t.describe() + " is closed");
             SafetensorsDType dtype = SafetensorsDType.of(storedAs(t.dtype(), floatsAs));
@@ -78,11 +82,15 @@ public final class Safetensors {
         Map<String, String> meta = metadata == null ? Map.of() : new LinkedHashMap<>(metadata);
         for (Map.Entry<String, String> m : meta.entrySet())
             if (m.getKey() == null || m.getValue() == null)
-                throw new SafetensorsFormatException(file, "metadata entry " + m.getKey() + "=" + m.getValue() + " has a null key or value");
+                throw new SafetensorsFormatException(
+                        file, "metadata entry " + m.getKey() + "=" + m.getValue() + " has a null key or value");
         byte[] header = SafetensorsHeader.encode(entries, meta);
 
         AtomicFile.write(file, ch -> {
-            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+            ByteBuffer length = ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length)
+                    .flip();
             writeFully(ch, length);
             writeFully(ch, ByteBuffer.wrap(header));
             byte[] chunk = new byte[SafetensorsReader.CHUNK_BYTES];
@@ -101,10 +109,10 @@ public final class Safetensors {
     private static void writeData(FileChannel ch, Tensor t, DType stored, byte[] chunk) throws IOException {
         long numel = t.numel();
         if (numel == 0) return;
-        int item = Math.max(t.dtype().byteSize(), stored.byteSize());  // chunk elements sized for the wider side
+        int item = Math.max(t.dtype().byteSize(), stored.byteSize()); // chunk elements sized for the wider side
         int outItem = stored.byteSize();
         try (Tensor c = t.contiguous()) {
-            long done = 0;  // elements; a chunk is a 1-D view of the contiguous copy at an element offset
+            long done = 0; // elements; a chunk is a 1-D view of the contiguous copy at an element offset
             while (done < numel) {
                 int count = (int) Math.min(chunk.length / item, numel - done);
                 byte[] bytes = count * outItem == chunk.length ? chunk : new byte[count * outItem];
@@ -113,7 +121,7 @@ public final class Safetensors {
                         part.backend().downloadBytes(part, bytes);
                     } else {
                         try (Tensor host = part.device().isCpu() ? part.contiguous() : part.to(Device.CPU);
-                             Tensor converted = host.toDType(stored)) {
+                                Tensor converted = host.toDType(stored)) {
                             converted.backend().downloadBytes(converted, bytes);
                         }
                     }

@@ -1,7 +1,6 @@
 package io.weakpair.io;
 
 import io.weakpair.tensor.DType;
-
 import java.util.Set;
 
 /**
@@ -20,9 +19,9 @@ public enum SafetensorsDType {
     BF16(2, DType.F32);
 
     /** Valid safetensors dtype names that this engine has no use for: named in the error. */
-    private static final Set<String> KNOWN_UNSUPPORTED =
-            Set.of("BOOL", "U8", "I8", "U16", "I16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3",
-                    "F6_E3M2", "C64");
+    private static final Set<String> KNOWN_UNSUPPORTED = Set.of(
+            "BOOL", "U8", "I8", "U16", "I16", "U32", "U64", "F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2",
+            "C64");
 
     private final int itemSize;
     private final DType readAs;
@@ -32,13 +31,19 @@ public enum SafetensorsDType {
         this.readAs = readAs;
     }
 
-    public int itemSize() { return itemSize; }
+    public int itemSize() {
+        return itemSize;
+    }
 
     /** The tensor dtype this file dtype becomes when read. */
-    public DType readAs() { return readAs; }
+    public DType readAs() {
+        return readAs;
+    }
 
     /** True when reading converts the values (F16, BF16 to F32). */
-    public boolean widens() { return this == F16 || this == BF16; }
+    public boolean widens() {
+        return this == F16 || this == BF16;
+    }
 
     /** The file dtype a tensor of {@code dtype} is written as (stored exactly, no conversion; BF16 as BF16). */
     public static SafetensorsDType of(DType dtype) {
@@ -57,5 +62,7 @@ public enum SafetensorsDType {
         return null;
     }
 
-    static boolean isKnownUnsupported(String name) { return KNOWN_UNSUPPORTED.contains(name); }
+    static boolean isKnownUnsupported(String name) {
+        return KNOWN_UNSUPPORTED.contains(name);
+    }
 }

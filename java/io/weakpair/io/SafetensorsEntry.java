@@ -12,7 +12,9 @@ public record SafetensorsEntry(String name, SafetensorsDType dtype, int[] shape,
     }
 
     @Override
-    public int[] shape() { return shape.clone(); }
+    public int[] shape() {
+        return shape.clone();
+    }
 
     public long numel() {
         long n = 1;
@@ -20,19 +22,31 @@ public record SafetensorsEntry(String name, SafetensorsDType dtype, int[] shape,
         return n;
     }
 
-    public long byteSize() { return end - begin; }
+    public long byteSize() {
+        return end - begin;
+    }
 
-    public int rank() { return shape.length; }
-
-    @Override
-    public String toString() { return name + ":" + dtype + Arrays.toString(shape) + "@[" + begin + ", " + end + ")"; }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SafetensorsEntry e && name.equals(e.name) && dtype == e.dtype && Arrays.equals(shape, e.shape)
-                && begin == e.begin && end == e.end;
+    public int rank() {
+        return shape.length;
     }
 
     @Override
-    public int hashCode() { return 31 * name.hashCode() + Arrays.hashCode(shape); }
+    public String toString() {
+        return name + ":" + dtype + Arrays.toString(shape) + "@[" + begin + ", " + end + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SafetensorsEntry e
+                && name.equals(e.name)
+                && dtype == e.dtype
+                && Arrays.equals(shape, e.shape)
+                && begin == e.begin
+                && end == e.end;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + Arrays.hashCode(shape);
+    }
 }

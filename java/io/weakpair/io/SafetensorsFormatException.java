@@ -17,10 +17,16 @@ public final class SafetensorsFormatException extends IOException {
         this.tensor = tensor;
     }
 
-    public SafetensorsFormatException(Path file, String problem) { this(file, null, problem); }
+    public SafetensorsFormatException(Path file, String problem) {
+        this(file, null, problem);
+    }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** The tensor at fault, or null when the problem is the file as a whole. */
-    public String tensor() { return tensor; }
+    public String tensor() {
+        return tensor;
+    }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weakpair.tensor.Shapes;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,9 +39,13 @@ public final class SafetensorsHeader {
     }
 
     /** Entries by name, in the order the header lists them. */
-    public Map<String, SafetensorsEntry> entries() { return entries; }
+    public Map<String, SafetensorsEntry> entries() {
+        return entries;
+    }
 
-    public Map<String, String> metadata() { return metadata; }
+    public Map<String, String> metadata() {
+        return metadata;
+    }
 
     /**
      * Parses and validates a header. {@code dataSize} is the number of bytes after the
@@ -54,22 +57,28 @@ public final class SafetensorsHeader {
         Map<String, String> metadata = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new SafetensorsFormatException(file, "the header is not a JSON object");
+            if (p.nextToken() != JsonToken.START_OBJECT)
+                throw new SafetensorsFormatException(file, "the header is not a JSON object");
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
                 JsonNode value = p.readValueAsTree();
-                if (!seen.add(name)) throw new SafetensorsFormatException(file, name, "appears more than once in the header");
+                if (!seen.add(name))
+                    throw new SafetensorsFormatException(file, name, "appears more than once in the header");
                 if (name.equals(METADATA_KEY)) readMetadata(file, value, metadata);
                 else entries.put(name, readEntry(file, name, value, dataSize));
             }
-            if (t != JsonToken.END_OBJECT) throw new SafetensorsFormatException(file, "the header is not a JSON object");
-            if (p.nextToken() != null) throw new SafetensorsFormatException(file, "unexpected content after the header's JSON object");
+            if (t != JsonToken.END_OBJECT)
+                throw new SafetensorsFormatException(file, "the header is not a JSON object");
+            if (p.nextToken() != null)
+                throw new SafetensorsFormatException(file, "unexpected content after the header's JSON object");
         } catch (SafetensorsFormatException e) {
             throw e;
         } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + " of the header)";
+            String at = e.getLocation() == null
+                    ? ""
+                    : " (at byte " + e.getLocation().getByteOffset() + " of the header)";
             throw new SafetensorsFormatException(file, "the header is not valid JSON: " + e.getOriginalMessage() + at);
         } catch (IOException e) {
             throw new SafetensorsFormatException(file, "cannot parse the header: " + e.getMessage());
@@ -78,12 +87,14 @@ public final class SafetensorsHeader {
         return new SafetensorsHeader(entries, metadata);
     }
 
-    private static void readMetadata(Path file, JsonNode value, Map<String, String> out) throws SafetensorsFormatException {
-        if (!value.isObject()) throw new SafetensorsFormatException(file, METADATA_KEY + " must be a JSON object of strings");
+    private static void readMetadata(Path file, JsonNode value, Map<String, String> out)
+            throws SafetensorsFormatException {
+        if (!value.isObject())
+            throw new SafetensorsFormatException(file, METADATA_KEY + " must be a JSON object of strings");
         for (Map.Entry<String, JsonNode> e : value.properties()) {
             if (!e.getValue().isTextual())
-                throw new SafetensorsFormatException(file, METADATA_KEY + " value of '" + e.getKey() + "' is not a string: "
-                        + e.getValue());
+                throw new SafetensorsFormatException(
+                        file, METADATA_KEY + " value of '" + e.getKey() + "' is not a string: " + e.getValue());
             out.put(e.getKey(), e.getValue().textValue());
         }
     }
@@ -91,28 +102,37 @@ public final class SafetensorsHeader {
     private static SafetensorsEntry readEntry(Path file, String name, JsonNode value, long dataSize)
             throws SafetensorsFormatException {
         if (name.isEmpty()) throw new SafetensorsFormatException(file, name, "a tensor name must not be empty");
-        if (!value.isObject()) throw new SafetensorsFormatException(file, name, "the entry is not a JSON object: " + value);
+        if (!value.isObject())
+            throw new SafetensorsFormatException(file, name, "the entry is not a JSON object: " + value);
 
         JsonNode dtypeNode = value.get("dtype");
-        if (dtypeNode == null || !dtypeNode.isTextual()) throw new SafetensorsFormatException(file, name, "has no \"dtype\" string");
+        if (dtypeNode == null || !dtypeNode.isTextual())
+            throw new SafetensorsFormatException(file, name, "has no \"dtype\" string");
         String dtypeName = dtypeNode.textValue();
         SafetensorsDType dtype = SafetensorsDType.parse(dtypeName);
         if (dtype == null) {
-            throw new SafetensorsFormatException(file, name, (SafetensorsDType.isKnownUnsupported(dtypeName)
-                    ? "dtype " + dtypeName + " is not supported" : "unknown dtype '" + dtypeName + "'")
-                    + " (supported: " + Arrays.toString(SafetensorsDType.values()) + ")");
+            throw new SafetensorsFormatException(
+                    file,
+                    name,
+                    (SafetensorsDType.isKnownUnsupported(dtypeName)
+                                    ? "dtype " + dtypeName + " is not supported"
+                                    : "unknown dtype '" + dtypeName + "'")
+                            + " (supported: " + Arrays.toString(SafetensorsDType.values()) + ")");
         }
 
         JsonNode shapeNode = value.get("shape");
-        if (shapeNode == null || !shapeNode.isArray()) throw new SafetensorsFormatException(file, name, "has no \"shape\" array");
+        if (shapeNode == null || !shapeNode.isArray())
+            throw new SafetensorsFormatException(file, name, "has no \"shape\" array");
         if (shapeNode.size() > Shapes.MAX_RANK)
-            throw new SafetensorsFormatException(file, name, "rank " + shapeNode.size() + " is above the maximum " + Shapes.MAX_RANK);
+            throw new SafetensorsFormatException(
+                    file, name, "rank " + shapeNode.size() + " is above the maximum " + Shapes.MAX_RANK);
         int[] shape = new int[shapeNode.size()];
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {
             long d = nonNegativeLong(file, name, shapeNode.get(i), "shape " + shapeNode);
             if (d > Integer.MAX_VALUE)
-                throw new SafetensorsFormatException(file, name, "dimension " + d + " in shape " + shapeNode + " is too large");
+                throw new SafetensorsFormatException(
+                        file, name, "dimension " + d + " in shape " + shapeNode + " is too large");
             shape[i] = (int) d;
             numel = multiply(file, name, numel, d, "shape " + shapeNode);
         }
@@ -120,20 +140,29 @@ public final class SafetensorsHeader {
 
         JsonNode offsets = value.get("data_offsets");
         if (offsets == null || !offsets.isArray() || offsets.size() != 2)
-            throw new SafetensorsFormatException(file, name, "\"data_offsets\" must be an array [begin, end], got " + offsets);
+            throw new SafetensorsFormatException(
+                    file, name, "\"data_offsets\" must be an array [begin, end], got " + offsets);
         long begin = nonNegativeLong(file, name, offsets.get(0), "data_offsets " + offsets);
         long end = nonNegativeLong(file, name, offsets.get(1), "data_offsets " + offsets);
-        if (end < begin) throw new SafetensorsFormatException(file, name, "data_offsets " + offsets + " end before they begin");
+        if (end < begin)
+            throw new SafetensorsFormatException(file, name, "data_offsets " + offsets + " end before they begin");
         if (end > dataSize)
-            throw new SafetensorsFormatException(file, name, "data_offsets " + offsets + " reach beyond the data section of "
-                    + dataSize + " bytes (truncated file?)");
+            throw new SafetensorsFormatException(
+                    file,
+                    name,
+                    "data_offsets " + offsets + " reach beyond the data section of " + dataSize
+                            + " bytes (truncated file?)");
         if (end - begin != expectedBytes)
-            throw new SafetensorsFormatException(file, name, "data_offsets " + offsets + " span " + (end - begin) + " bytes but "
-                    + dtype + " " + shapeNode + " needs " + numel + " x " + dtype.itemSize() + " = " + expectedBytes);
+            throw new SafetensorsFormatException(
+                    file,
+                    name,
+                    "data_offsets " + offsets + " span " + (end - begin) + " bytes but " + dtype + " " + shapeNode
+                            + " needs " + numel + " x " + dtype.itemSize() + " = " + expectedBytes);
         return new SafetensorsEntry(name, dtype, shape, begin, end);
     }
 
-    private static long nonNegativeLong(Path file, String name, JsonNode n, String what) throws SafetensorsFormatException {
+    private static long nonNegativeLong(Path file, String name, JsonNode n, String what)
+            throws SafetensorsFormatException {
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong())
             throw new SafetensorsFormatException(file, name, what + " holds " + n + ", not an integer in range");
         long v = n.longValue();
@@ -141,7 +170,8 @@ public final class SafetensorsHeader {
         return v;
     }
 
-    private static long multiply(Path file, String name, long a, long b, String what) throws SafetensorsFormatException {
+    private static long multiply(Path file, String name, long a, long b, String what)
+            throws SafetensorsFormatException {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {
@@ -158,17 +188,25 @@ public final class SafetensorsHeader {
         SafetensorsEntry previous = null;
         for (SafetensorsEntry e : sorted) {
             if (e.begin() < covered)
-                throw new SafetensorsFormatException(file, e.name(), "bytes [" + e.begin() + ", " + e.end() + ") overlap tensor '"
-                        + previous.name() + "' at [" + previous.begin() + ", " + previous.end() + ")");
+                throw new SafetensorsFormatException(
+                        file,
+                        e.name(),
+                        "bytes [" + e.begin() + ", " + e.end() + ") overlap tensor '" + previous.name() + "' at ["
+                                + previous.begin() + ", " + previous.end() + ")");
             if (e.begin() > covered)
-                throw new SafetensorsFormatException(file, e.name(), "bytes [" + covered + ", " + e.begin()
-                        + ") before it belong to no tensor (the data section must have no holes)");
+                throw new SafetensorsFormatException(
+                        file,
+                        e.name(),
+                        "bytes [" + covered + ", " + e.begin()
+                                + ") before it belong to no tensor (the data section must have no holes)");
             covered = e.end();
             previous = e;
         }
         if (covered != dataSize)
-            throw new SafetensorsFormatException(file, "the data section has " + dataSize + " bytes but the tensors cover only "
-                    + covered + " (trailing bytes belong to no tensor)");
+            throw new SafetensorsFormatException(
+                    file,
+                    "the data section has " + dataSize + " bytes but the tensors cover only " + covered
+                            + " (trailing bytes belong to no tensor)");
     }
 
     /** The header JSON for these entries, padded with spaces to a multiple of 8 bytes so the data stays aligned. */

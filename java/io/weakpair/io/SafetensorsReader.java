@@ -2,7 +2,6 @@ package io.weakpair.io;
 
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,16 +50,21 @@ public final class SafetensorsReader implements AutoCloseable {
         try {
             long size = channel.size();
             if (size < 8)
-                throw new SafetensorsFormatException(file, "truncated: " + size + " bytes, too short for the 8-byte header length");
+                throw new SafetensorsFormatException(
+                        file, "truncated: " + size + " bytes, too short for the 8-byte header length");
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(file, null, channel, lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
             if (headerLength < 0 || headerLength > MAX_HEADER_BYTES)
-                throw new SafetensorsFormatException(file, "header length " + Long.toUnsignedString(headerLength)
-                        + " is absurd (the limit is " + MAX_HEADER_BYTES + " bytes): not a safetensors file, or corrupt");
+                throw new SafetensorsFormatException(
+                        file,
+                        "header length " + Long.toUnsignedString(headerLength) + " is absurd (the limit is "
+                                + MAX_HEADER_BYTES + " bytes): not a safetensors file, or corrupt");
             if (headerLength > size - 8)
-                throw new SafetensorsFormatException(file, "header length " + headerLength + " exceeds the " + (size - 8)
-                        + " bytes that follow it (truncated file?)");
+                throw new SafetensorsFormatException(
+                        file,
+                        "header length " + headerLength + " exceeds the " + (size - 8)
+                                + " bytes that follow it (truncated file?)");
             ByteBuffer json = ByteBuffer.allocate((int) headerLength);
             readFully(file, null, channel, json, 8);
             long dataStart = 8 + headerLength;
@@ -72,16 +76,26 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
-    public SafetensorsHeader header() { return header; }
+    public SafetensorsHeader header() {
+        return header;
+    }
 
     /** Entries by name, in file order. */
-    public Map<String, SafetensorsEntry> entries() { return header.entries(); }
+    public Map<String, SafetensorsEntry> entries() {
+        return header.entries();
+    }
 
-    public Map<String, String> metadata() { return header.metadata(); }
+    public Map<String, String> metadata() {
+        return header.metadata();
+    }
 
-    public boolean contains(String name) { return header.entries().containsKey(name); }
+    public boolean contains(String name) {
+        return header.entries().containsKey(name);
+    }
 
     /** Reads one tensor into a new contiguous CPU tensor (F16 and BF16 widened to F32). */
     public Tensor read(String name) throws IOException {
@@ -115,14 +129,17 @@ public final class SafetensorsReader implements AutoCloseable {
         int item = e.dtype().itemSize();
         byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, e.byteSize())];
         ByteBuffer buffer = ByteBuffer.wrap(chunk);
-        long done = 0;  // elements; dst is contiguous, so a chunk is a 1-D view at an element offset
+        long done = 0; // elements; dst is contiguous, so a chunk is a 1-D view at an element offset
         while (done < numel) {
             int count = (int) Math.min(chunk.length / item, numel - done);
             buffer.clear().limit(count * item);
             readFully(file, e.name(), channel, buffer, dataStart + e.begin() + done * item);
             try (Tensor part = dst.view(new int[] {count}, new long[] {1}, dst.offset() + done)) {
                 if (e.dtype().widens()) part.backend().upload(part, widen(e.dtype(), chunk, count));
-                else part.backend().uploadBytes(part, count * item == chunk.length ? chunk : Arrays.copyOf(chunk, count * item));
+                else
+                    part.backend()
+                            .uploadBytes(
+                                    part, count * item == chunk.length ? chunk : Arrays.copyOf(chunk, count * item));
             }
             done += count;
         }
@@ -137,16 +154,20 @@ public final class SafetensorsReader implements AutoCloseable {
         return out;
     }
 
-    private static void readFully(Path file, String tensor, FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(Path file, String tensor, FileChannel ch, ByteBuffer buf, long position)
+            throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
             if (n < 0)
-                throw new SafetensorsFormatException(file, tensor, "the file ended at byte " + pos + " (truncated while reading?)");
+                throw new SafetensorsFormatException(
+                        file, tensor, "the file ended at byte " + pos + " (truncated while reading?)");
             pos += n;
         }
     }
 
     @Override
-    public void close() throws IOException { channel.close(); }
+    public void close() throws IOException {
+        channel.close();
+    }
 }

@@ -52,7 +52,11 @@ public final class ContrastiveLoss {
         UNCERTAINTY
     }
 
-    public enum Path { AUTO, MATERIALISED, TILED }
+    public enum Path {
+        AUTO,
+        MATERIALISED,
+        TILED
+    }
 
     /** Group-wise mining for GITM (docs/method.md section 4), on the square batch. */
     public record Mining(MiningMode mode, long seed) {}
@@ -63,12 +67,20 @@ public final class ContrastiveLoss {
      * {@code frozenConfI2t/T2i} [N_r, N_c] replace the confidence computed from S (e.g. c held
      * at the values of another forward: how the gradient is checked against finite differences).
      */
-    public record Options(Targets targets, double alpha, Path path, int blockRows, Mining mining,
-                          Tensor frozenConfI2t, Tensor frozenConfT2i) {
+    public record Options(
+            Targets targets,
+            double alpha,
+            Path path,
+            int blockRows,
+            Mining mining,
+            Tensor frozenConfI2t,
+            Tensor frozenConfT2i) {
         public Options {
-            if (targets == null || path == null) throw new IllegalArgumentException("contrastive_loss: targets and path must be set");
+            if (targets == null || path == null)
+                throw new IllegalArgumentException("contrastive_loss: targets and path must be set");
             if (targets == Targets.UNCERTAINTY) LossChecks.alpha("contrastive_loss", alpha);
-            if (blockRows < 0) throw new IllegalArgumentException("contrastive_loss: blockRows must be >= 0, got " + blockRows);
+            if (blockRows < 0)
+                throw new IllegalArgumentException("contrastive_loss: blockRows must be >= 0, got " + blockRows);
             if ((frozenConfI2t == null) != (frozenConfT2i == null))
                 throw new IllegalArgumentException("contrastive_loss: give both frozen confidences or neither");
         }
@@ -79,10 +91,14 @@ public final class ContrastiveLoss {
         }
 
         /** The itc-id baseline (alpha = 0). */
-        public static Options itcId() { return new Options(Targets.ID, 0, Path.AUTO, 0, null, null, null); }
+        public static Options itcId() {
+            return new Options(Targets.ID, 0, Path.AUTO, 0, null, null, null);
+        }
 
         /** The itc-strict baseline (identity targets). */
-        public static Options itcStrict() { return new Options(Targets.STRICT, 0, Path.AUTO, 0, null, null, null); }
+        public static Options itcStrict() {
+            return new Options(Targets.STRICT, 0, Path.AUTO, 0, null, null, null);
+        }
 
         /** Parses {@code strict}, {@code id} or {@code uncertainty} (with alpha). */
         public static Options of(String targets, double alpha) {
@@ -90,14 +106,19 @@ public final class ContrastiveLoss {
                 case "strict", "itc-strict" -> itcStrict();
                 case "id", "itc-id" -> itcId();
                 case "uncertainty", "uitc" -> uncertainty(alpha);
-                default -> throw new IllegalArgumentException("contrastive_loss: unknown targets '" + targets
-                        + "' (expected strict, id or uncertainty)");
+                default ->
+                    throw new IllegalArgumentException(
+                            "contrastive_loss: unknown targets '" + targets + "' (expected strict, id or uncertainty)");
             };
         }
 
-        public Options withPath(Path p) { return new Options(targets, alpha, p, blockRows, mining, frozenConfI2t, frozenConfT2i); }
+        public Options withPath(Path p) {
+            return new Options(targets, alpha, p, blockRows, mining, frozenConfI2t, frozenConfT2i);
+        }
 
-        public Options withBlockRows(int rows) { return new Options(targets, alpha, path, rows, mining, frozenConfI2t, frozenConfT2i); }
+        public Options withBlockRows(int rows) {
+            return new Options(targets, alpha, path, rows, mining, frozenConfI2t, frozenConfT2i);
+        }
 
         public Options withMining(MiningMode mode, long seed) {
             return new Options(targets, alpha, path, blockRows, new Mining(mode, seed), frozenConfI2t, frozenConfT2i);
@@ -108,7 +129,9 @@ public final class ContrastiveLoss {
         }
 
         /** The alpha the kernels see: 0 unless the targets are UNCERTAINTY. */
-        public double effectiveAlpha() { return targets == Targets.UNCERTAINTY ? alpha : 0; }
+        public double effectiveAlpha() {
+            return targets == Targets.UNCERTAINTY ? alpha : 0;
+        }
     }
 
     /**
@@ -127,8 +150,8 @@ public final class ContrastiveLoss {
     }
 
     /** The loss of a square batch: image i and text i share labels[i]. */
-    public static Result apply(Tensor imageFeatures, Tensor textFeatures, Tensor temperature, Tensor labels,
-                               Options options) {
+    public static Result apply(
+            Tensor imageFeatures, Tensor textFeatures, Tensor temperature, Tensor labels, Options options) {
         return apply(imageFeatures, textFeatures, temperature, labels, labels, options);
     }
 
@@ -137,8 +160,13 @@ public final class ContrastiveLoss {
      * queue adds columns) with a scalar temperature and the identity labels of both sides (null
      * allowed for STRICT targets). Mining needs N_r == N_c and uses imageLabels.
      */
-    public static Result apply(Tensor imageFeatures, Tensor textFeatures, Tensor temperature, Tensor imageLabels,
-                               Tensor textLabels, Options options) {
+    public static Result apply(
+            Tensor imageFeatures,
+            Tensor textFeatures,
+            Tensor temperature,
+            Tensor imageLabels,
+            Tensor textLabels,
+            Options options) {
         final String op = "contrastive_loss";
         if (options == null) throw new IllegalArgumentException(op + ": options are null");
         LossChecks.features(op, imageFeatures, textFeatures);
@@ -148,14 +176,16 @@ public final class ContrastiveLoss {
         LossChecks.matrix(op, options.frozenConfT2i(), nr, nc, imageFeatures, "frozen c_t2i");
         boolean useLabels = options.targets() != Targets.STRICT;
         if (useLabels && (imageLabels == null || textLabels == null))
-            throw new IllegalArgumentException(op + ": targets " + options.targets() + " need identity labels for images and texts");
+            throw new IllegalArgumentException(
+                    op + ": targets " + options.targets() + " need identity labels for images and texts");
         if (options.mining() != null) {
             if (nr != nc)
                 throw new IllegalArgumentException(op + ": mining needs a square batch, got " + imageFeatures.describe()
                         + " and " + textFeatures.describe());
             if (imageLabels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
         }
-        Path path = options.path() != Path.AUTO ? options.path()
+        Path path = options.path() != Path.AUTO
+                ? options.path()
                 : (long) nr * nc <= MATERIALISED_MAX_LOGITS ? Path.MATERIALISED : Path.TILED;
 
         boolean recording = GradMode.isEnabled();
@@ -168,8 +198,10 @@ public final class ContrastiveLoss {
         Tensor f = imageFeatures.contiguous(), g = textFeatures.contiguous();
         Tensor rl = useLabels ? LossChecks.labels(op, imageLabels, nr, f, "image labels") : null;
         Tensor cl = useLabels ? LossChecks.labels(op, textLabels, nc, f, "text labels") : null;
-        Tensor ci = options.frozenConfI2t() == null ? null : options.frozenConfI2t().contiguous();
-        Tensor ct = options.frozenConfT2i() == null ? null : options.frozenConfT2i().contiguous();
+        Tensor ci =
+                options.frozenConfI2t() == null ? null : options.frozenConfI2t().contiguous();
+        Tensor ct =
+                options.frozenConfT2i() == null ? null : options.frozenConfT2i().contiguous();
         double alpha = options.effectiveAlpha();
         Tensor losses = Tensor.empty(dt, f.device(), 3);
         Tensor gradF = gImage ? Tensor.empty(dt, f.device(), nr, d) : null;
@@ -178,11 +210,28 @@ public final class ContrastiveLoss {
         Tensor logits = null;
         NegativeMining.MinedPairs mined = null;
         try {
-            be.contrastiveFused(f, g, tau, rl, cl, alpha, ci, ct, path == Path.MATERIALISED, options.blockRows(), losses,
-                    gradF, gradG, gradT);
+            be.contrastiveFused(
+                    f,
+                    g,
+                    tau,
+                    rl,
+                    cl,
+                    alpha,
+                    ci,
+                    ct,
+                    path == Path.MATERIALISED,
+                    options.blockRows(),
+                    losses,
+                    gradF,
+                    gradG,
+                    gradT);
             if (options.mining() != null) {
                 logits = similarity(be, f, g, tau);
-                mined = NegativeMining.mine(logits, imageLabels, options.mining().mode(), options.mining().seed());
+                mined = NegativeMining.mine(
+                        logits,
+                        imageLabels,
+                        options.mining().mode(),
+                        options.mining().seed());
             }
         } catch (RuntimeException e) {
             closeAll(losses, gradF, gradG, gradT);
@@ -196,7 +245,8 @@ public final class ContrastiveLoss {
         Tensor lossT2i = losses.view(new int[0], new long[0], losses.offset() + 2);
         losses.close();
         if (gImage || gText || gTau)
-            Autograd.record(new SavedGradientNode(op, imageFeatures, textFeatures, temperature, gradF, gradG, gradT), loss);
+            Autograd.record(
+                    new SavedGradientNode(op, imageFeatures, textFeatures, temperature, gradF, gradG, gradT), loss);
         return new Result(loss, lossI2t, lossT2i, mined);
     }
 
@@ -218,8 +268,10 @@ public final class ContrastiveLoss {
         Tensor s = logits.contiguous();
         Tensor rl = useLabels ? LossChecks.labels(op, rowLabels, nr, s, "row labels") : null;
         Tensor cl = useLabels ? LossChecks.labels(op, colLabels, nc, s, "column labels") : null;
-        Tensor ci = options.frozenConfI2t() == null ? null : options.frozenConfI2t().contiguous();
-        Tensor ct = options.frozenConfT2i() == null ? null : options.frozenConfT2i().contiguous();
+        Tensor ci =
+                options.frozenConfI2t() == null ? null : options.frozenConfI2t().contiguous();
+        Tensor ct =
+                options.frozenConfT2i() == null ? null : options.frozenConfT2i().contiguous();
         Tensor losses = Tensor.empty(s.dtype(), s.device(), 3);
         Tensor dS = grad ? Tensor.empty(s.dtype(), s.device(), nr, nc) : null;
         try {
@@ -280,7 +332,7 @@ public final class ContrastiveLoss {
                 Tensor saved = grads[i];
                 if (saved == null || !needsGrad(i)) continue;
                 if (scale == 1.0 && !retainsGraph()) {
-                    out[i] = takeSaved(saved);  // handed over: autograd closes it once consumed
+                    out[i] = takeSaved(saved); // handed over: autograd closes it once consumed
                     grads[i] = null;
                 } else {
                     out[i] = Tensor.empty(saved.dtype(), saved.device(), saved.shape());
@@ -300,8 +352,11 @@ public final class ContrastiveLoss {
                 Tensor saved = grads[i];
                 if (saved == null || !needsGrad(i)) continue;
                 out[i] = Tensor.empty(saved.dtype(), saved.device(), saved.shape());
-                try (Tensor g = gradOutput.view(saved.shape(), io.weakpair.tensor.Shapes.broadcastStrides(gradOutput.shape(),
-                        gradOutput.strides(), saved.shape()), gradOutput.offset())) {
+                try (Tensor g = gradOutput.view(
+                        saved.shape(),
+                        io.weakpair.tensor.Shapes.broadcastStrides(
+                                gradOutput.shape(), gradOutput.strides(), saved.shape()),
+                        gradOutput.offset())) {
                     saved.backend().binary(io.weakpair.backend.BinaryOp.MUL, saved, g, out[i]);
                 }
             }

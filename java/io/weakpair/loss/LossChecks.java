@@ -3,7 +3,6 @@ package io.weakpair.loss;
 import io.weakpair.ops.Check;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /** Argument checks of the method's ops: every failure names the op and the shapes. */
@@ -17,8 +16,8 @@ final class LossChecks {
         Check.rank(op, rows, 2, "image features");
         Check.rank(op, cols, 2, "text features");
         if (rows.dim(0) < 1 || cols.dim(0) < 1 || rows.dim(1) < 1)
-            throw new IllegalArgumentException(op + ": features must be non-empty, got " + rows.describe() + " and "
-                    + cols.describe());
+            throw new IllegalArgumentException(
+                    op + ": features must be non-empty, got " + rows.describe() + " and " + cols.describe());
         if (rows.dim(1) != cols.dim(1))
             throw new IllegalArgumentException(op + ": image features " + rows.describe() + " and text features "
                     + cols.describe() + " differ in dimension (" + rows.dim(1) + " != " + cols.dim(1) + ")");
@@ -28,7 +27,8 @@ final class LossChecks {
     static double temperature(String op, Tensor tau, Tensor like) {
         Check.compatible(op, like, tau);
         if (tau.numel() != 1 || tau.rank() > 1)
-            throw new IllegalArgumentException(op + ": the temperature must be a scalar (shape [] or [1]), got " + tau.describe());
+            throw new IllegalArgumentException(
+                    op + ": the temperature must be a scalar (shape [] or [1]), got " + tau.describe());
         double v = tau.item();
         if (!(v > 0) || Double.isInfinite(v))
             throw new IllegalArgumentException(op + ": the temperature must be finite and > 0, got " + v);
@@ -50,7 +50,8 @@ final class LossChecks {
         if (labels.dtype() != DType.I64 && labels.dtype() != DType.I32)
             throw new IllegalArgumentException(op + ": " + what + " must be I32 or I64, got " + labels.describe());
         if (labels.rank() != 1 || labels.dim(0) != n)
-            throw new IllegalArgumentException(op + ": " + what + " must have shape [" + n + "], got " + labels.describe());
+            throw new IllegalArgumentException(
+                    op + ": " + what + " must have shape [" + n + "], got " + labels.describe());
         return labels.dtype() == DType.I64 ? labels.contiguous() : labels.toDType(DType.I64);
     }
 
@@ -59,8 +60,8 @@ final class LossChecks {
         if (m == null) return;
         Check.compatible(op, like, m);
         if (!Arrays.equals(m.shape(), new int[] {rows, cols}))
-            throw new IllegalArgumentException(op + ": " + what + " must have shape [" + rows + ", " + cols + "], got "
-                    + m.describe());
+            throw new IllegalArgumentException(
+                    op + ": " + what + " must have shape [" + rows + ", " + cols + "], got " + m.describe());
     }
 
     /** Logits [N_r, N_c]: open, floating, rank 2, non-empty. */

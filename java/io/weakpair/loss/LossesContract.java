@@ -6,7 +6,6 @@ import io.weakpair.backend.MiningMode;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,23 +19,45 @@ public final class LossesContract {
     private LossesContract() {}
 
     /** Output names, in the order they are written. */
-    public static final String[] OUTPUTS = {"loss", "loss_i2t", "loss_t2i", "grad_image_emb", "grad_text_emb",
-            "grad_temperature", "confidence_i2t", "confidence_t2i", "hard_neg_text", "hard_neg_image", "weak_pos_text"};
+    public static final String[] OUTPUTS = {
+        "loss",
+        "loss_i2t",
+        "loss_t2i",
+        "grad_image_emb",
+        "grad_text_emb",
+        "grad_temperature",
+        "confidence_i2t",
+        "confidence_t2i",
+        "hard_neg_text",
+        "hard_neg_image",
+        "weak_pos_text"
+    };
 
     /**
      * Computes the outputs for image and text embeddings [N, D] (F32 or F64), labels [N] (I32
      * or I64) and a temperature > 0. The returned tensors (dtype of the embeddings, I32 for
      * the mined indices) are owned by the caller, outside any open scope.
      */
-    public static Map<String, Tensor> compute(Tensor imageEmb, Tensor textEmb, Tensor labels, double temperature,
-                                              double alpha, MiningMode mode, long seed) {
+    public static Map<String, Tensor> compute(
+            Tensor imageEmb,
+            Tensor textEmb,
+            Tensor labels,
+            double temperature,
+            double alpha,
+            MiningMode mode,
+            long seed) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        try (Scope scope = Scope.open(); GradMode on = GradMode.on()) {
+        try (Scope scope = Scope.open();
+                GradMode on = GradMode.on()) {
             DType dt = imageEmb.dtype();
             Tensor image = imageEmb.copy().requiresGrad(true);
             Tensor text = textEmb.copy().requiresGrad(true);
             Tensor tau = Tensor.full(temperature, dt, imageEmb.device()).requiresGrad(true);
-            ContrastiveLoss.Result r = ContrastiveLoss.apply(image, text, tau, labels,
+            ContrastiveLoss.Result r = ContrastiveLoss.apply(
+                    image,
+                    text,
+                    tau,
+                    labels,
                     ContrastiveLoss.Options.uncertainty(alpha).withMining(mode, seed));
             Autograd.backward(r.loss());
             Uncertainty.Confidence c;

@@ -31,8 +31,8 @@ public final class NegativeMining {
         LossChecks.logits(op, logits);
         int n = logits.dim(0);
         if (logits.dim(1) != n)
-            throw new IllegalArgumentException(op + ": mining needs square logits (text i written for image i), got "
-                    + logits.describe());
+            throw new IllegalArgumentException(
+                    op + ": mining needs square logits (text i written for image i), got " + logits.describe());
         if (labels == null) throw new IllegalArgumentException(op + ": mining needs identity labels");
         if (mode == null) throw new IllegalArgumentException(op + ": mining mode is null");
         Tensor s = logits.contiguous();
@@ -62,8 +62,9 @@ public final class NegativeMining {
         int cols = contiguousLogits.dim(1);
         for (int i = 0; i < v.length; i++)
             if (!Double.isFinite(v[i]))
-                throw new IllegalArgumentException(op + ": logits " + contiguousLogits.describe() + " hold a non-finite value ("
-                        + v[i] + ") at [" + (i / cols) + ", " + (i % cols) + "]; mining needs finite logits");
+                throw new IllegalArgumentException(
+                        op + ": logits " + contiguousLogits.describe() + " hold a non-finite value (" + v[i] + ") at ["
+                                + (i / cols) + ", " + (i % cols) + "]; mining needs finite logits");
         throw new IllegalArgumentException(op + ": logits " + contiguousLogits.describe() + " hold a non-finite value");
     }
 }

@@ -34,15 +34,17 @@ public final class Similarity {
             normCols.close();
             return s;
         }
-        return Autograd.record(new Node(op, imageFeatures, textFeatures, temperature) {
-            @Override
-            protected Tensor[] backward(Tensor gs) {
-                Tensor gf = needsGrad(0) ? Tensor.empty(dt, gs.device(), nr, d) : null;
-                Tensor gg = needsGrad(1) ? Tensor.empty(dt, gs.device(), nc, d) : null;
-                Tensor gt = needsGrad(2) ? Tensor.empty(dt, gs.device(), temperature.shape()) : null;
-                gs.backend().similarityBackward(unitRows, unitCols, normRows, normCols, tau, s, gs, gf, gg, gt);
-                return new Tensor[] {gf, gg, gt};
-            }
-        }.saving(unitRows, unitCols, normRows, normCols), s);
+        return Autograd.record(
+                new Node(op, imageFeatures, textFeatures, temperature) {
+                    @Override
+                    protected Tensor[] backward(Tensor gs) {
+                        Tensor gf = needsGrad(0) ? Tensor.empty(dt, gs.device(), nr, d) : null;
+                        Tensor gg = needsGrad(1) ? Tensor.empty(dt, gs.device(), nc, d) : null;
+                        Tensor gt = needsGrad(2) ? Tensor.empty(dt, gs.device(), temperature.shape()) : null;
+                        gs.backend().similarityBackward(unitRows, unitCols, normRows, normCols, tau, s, gs, gf, gg, gt);
+                        return new Tensor[] {gf, gg, gt};
+                    }
+                }.saving(unitRows, unitCols, normRows, normCols),
+                s);
     }
 }

@@ -27,7 +27,8 @@ public final class Uncertainty {
         LossChecks.logits(op, logits);
         int nr = logits.dim(0), nc = logits.dim(1);
         if ((rowLabels == null) != (colLabels == null))
-            throw new IllegalArgumentException(op + ": give labels for both rows and columns, or neither (strict pairs)");
+            throw new IllegalArgumentException(
+                    op + ": give labels for both rows and columns, or neither (strict pairs)");
         Tensor s = logits.contiguous();
         Tensor rl = rowLabels == null ? null : LossChecks.labels(op, rowLabels, nr, s, "row labels");
         Tensor cl = colLabels == null ? null : LossChecks.labels(op, colLabels, nc, s, "column labels");

@@ -9,7 +9,6 @@ import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -55,34 +54,50 @@ public final class AlbefModel extends Module {
         this.config = config;
         this.dtype = ctx.dtype();
         this.device = ctx.device();
-        visualEncoder = registerModule("visual_encoder", ctx, in -> new VisionTransformer(config, regularisation, recomputation, in));
-        textEncoder = registerModule("text_encoder", ctx, in -> new TextEncoder(config, regularisation, recomputation, in));
+        visualEncoder = registerModule(
+                "visual_encoder", ctx, in -> new VisionTransformer(config, regularisation, recomputation, in));
+        textEncoder =
+                registerModule("text_encoder", ctx, in -> new TextEncoder(config, regularisation, recomputation, in));
         // ALBEF leaves these three with PyTorch's default Linear initialisation.
-        visionProj = registerModule("vision_proj", ctx, in -> new Linear(config.visionWidth(), config.embedDim(), true, in));
+        visionProj =
+                registerModule("vision_proj", ctx, in -> new Linear(config.visionWidth(), config.embedDim(), true, in));
         textProj = registerModule("text_proj", ctx, in -> new Linear(config.textWidth(), config.embedDim(), true, in));
         itmHead = registerModule("itm_head", ctx, in -> new Linear(config.textWidth(), 2, true, in));
         temp = registerParameter("temp", ctx, Init.constant(Temperature.INITIAL));
     }
 
     private static DType checkDtype(DType dtype) {
-        if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("AlbefModel: dtype must be floating, got " + dtype);
+        if (dtype == null || !dtype.isFloating())
+            throw new IllegalArgumentException("AlbefModel: dtype must be floating, got " + dtype);
         return dtype;
     }
 
-    public ModelConfig config() { return config; }
+    public ModelConfig config() {
+        return config;
+    }
 
-    public DType dtype() { return dtype; }
+    public DType dtype() {
+        return dtype;
+    }
 
-    public Device device() { return device; }
+    public Device device() {
+        return device;
+    }
 
     /** Dropout and drop-path settings (off unless configured; always off in eval mode). */
-    public Regularisation regularisation() { return regularisation; }
+    public Regularisation regularisation() {
+        return regularisation;
+    }
 
     /** Which layers recompute their activations in backward (none unless set): memory for time. */
-    public Recomputation recomputation() { return recomputation; }
+    public Recomputation recomputation() {
+        return recomputation;
+    }
 
     /** The learnable temperature tau, shape []. */
-    public Tensor temperature() { return temp; }
+    public Tensor temperature() {
+        return temp;
+    }
 
     // ---------------------------------------------------------------- parameter sets (what the optimiser treats apart)
 
@@ -104,7 +119,8 @@ public final class AlbefModel extends Module {
      */
     public Set<Tensor> headParameters() {
         Set<Tensor> out = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Module head : List.of(visionProj, textProj, itmHead)) out.addAll(head.namedParameters().values());
+        for (Module head : List.of(visionProj, textProj, itmHead))
+            out.addAll(head.namedParameters().values());
         out.add(temp);
         return Collections.unmodifiableSet(out);
     }
@@ -125,13 +141,19 @@ public final class AlbefModel extends Module {
     }
 
     /** vision_proj of the image CLS token: F of docs/method.md, [B, E] before normalisation. */
-    public Tensor imageProjection(Tensor imageTokens) { return visionProj.forward(TensorPlumbing.first(imageTokens)); }
+    public Tensor imageProjection(Tensor imageTokens) {
+        return visionProj.forward(TensorPlumbing.first(imageTokens));
+    }
 
     /** text_proj of the text CLS token: G, [T, E] before normalisation. */
-    public Tensor textProjection(Tensor textHidden) { return textProj.forward(TensorPlumbing.first(textHidden)); }
+    public Tensor textProjection(Tensor textHidden) {
+        return textProj.forward(TensorPlumbing.first(textHidden));
+    }
 
     /** The CLS token's output, [B, W]. */
-    public static Tensor cls(Tensor tokens) { return TensorPlumbing.first(tokens); }
+    public static Tensor cls(Tensor tokens) {
+        return TensorPlumbing.first(tokens);
+    }
 
     // ---------------------------------------------------------------- features (what retrieval compares)
 
@@ -164,13 +186,15 @@ public final class AlbefModel extends Module {
     public Tensor fuse(Tensor textHidden, Tensor mask, Tensor imageTokens) {
         checkOpen();
         if (textHidden.rank() != 3 || imageTokens.rank() != 3 || textHidden.dim(0) != imageTokens.dim(0))
-            throw new IllegalArgumentException("fusion: text " + textHidden.describe() + " and image tokens " + imageTokens.describe()
-                    + " must be [P, L, W] and [P, N, W_v] with the same P");
+            throw new IllegalArgumentException("fusion: text " + textHidden.describe() + " and image tokens "
+                    + imageTokens.describe() + " must be [P, L, W] and [P, N, W_v] with the same P");
         return textEncoder.fuse(textHidden, mask, imageTokens);
     }
 
     /** itm_head on the fusion CLS: [P, 2] logits (class 1 = match). */
-    public Tensor itmLogits(Tensor fused) { return itmHead.forward(TensorPlumbing.first(fused)); }
+    public Tensor itmLogits(Tensor fused) {
+        return itmHead.forward(TensorPlumbing.first(fused));
+    }
 
     /** ITM logits [P, 2] of P pairs lined up row by row, from their text hidden states (as for {@link #fuse}). */
     public Tensor matchLogits(Tensor textHidden, Tensor mask, Tensor imageTokens) {
@@ -191,7 +215,9 @@ public final class AlbefModel extends Module {
     }
 
     /** MLM logits [..., V] of fused hidden states [..., W_t] (pass only the masked positions to save the decoder's work). */
-    public Tensor mlmLogits(Tensor fusedHidden) { return textEncoder.mlmLogits(fusedHidden); }
+    public Tensor mlmLogits(Tensor fusedHidden) {
+        return textEncoder.mlmLogits(fusedHidden);
+    }
 
     /**
      * Rows {@code index} of x [B, ...] as [P, ...], differentiable (an embedding lookup of the
@@ -206,15 +232,22 @@ public final class AlbefModel extends Module {
     }
 
     private void checkText(Tensor ids, Tensor mask) {
-        if (ids.rank() != 2 || mask == null || mask.rank() != 2 || ids.dim(0) != mask.dim(0) || ids.dim(1) != mask.dim(1))
+        if (ids.rank() != 2
+                || mask == null
+                || mask.rank() != 2
+                || ids.dim(0) != mask.dim(0)
+                || ids.dim(1) != mask.dim(1))
             throw new IllegalArgumentException("text encoder: ids " + ids.describe() + " and mask "
                     + (mask == null ? "null" : mask.describe()) + " must both be I32 [texts, length]");
         if (ids.dim(1) > config.maxPositions())
-            throw new IllegalArgumentException("text encoder: length " + ids.dim(1) + " exceeds the model's " + config.maxPositions()
-                    + " positions");
-        if (ids.dim(1) < 1) throw new IllegalArgumentException("text encoder: ids " + ids.describe() + " have no tokens");
+            throw new IllegalArgumentException("text encoder: length " + ids.dim(1) + " exceeds the model's "
+                    + config.maxPositions() + " positions");
+        if (ids.dim(1) < 1)
+            throw new IllegalArgumentException("text encoder: ids " + ids.describe() + " have no tokens");
     }
 
     @Override
-    protected String kind() { return "AlbefModel(" + config.preset() + ")"; }
+    protected String kind() {
+        return "AlbefModel(" + config.preset() + ")";
+    }
 }

@@ -43,9 +43,11 @@ final class BertParts {
         /** x [B, Lq, W] attends to kv [B, Lk, kvWidth]; keyMask null or I32 [B, Lk]. Returns [B, Lq, W]. */
         Tensor forward(Tensor x, Tensor kv, Tensor keyMask) {
             Tensor qp = query.forward(x), kp = key.forward(kv), vp = value.forward(kv);
-            Tensor q = TensorPlumbing.split(qp, heads), k = TensorPlumbing.split(kp, heads), v = TensorPlumbing.split(vp, heads);
+            Tensor q = TensorPlumbing.split(qp, heads),
+                    k = TensorPlumbing.split(kp, heads),
+                    v = TensorPlumbing.split(vp, heads);
             Tensor attended = F.attention(q, k, v, keyMask);
-            TensorPlumbing.release(qp, kp, vp, q, k, v);  // the linear and view backwards read none of them
+            TensorPlumbing.release(qp, kp, vp, q, k, v); // the linear and view backwards read none of them
             return TensorPlumbing.merge(attended);
         }
     }
@@ -95,6 +97,8 @@ final class BertParts {
             dense = registerModule("dense", ctx, c -> linear(width, hidden, c));
         }
 
-        Tensor forward(Tensor x) { return dense.forwardGelu(x); }
+        Tensor forward(Tensor x) {
+            return dense.forwardGelu(x);
+        }
     }
 }

@@ -7,7 +7,6 @@ import io.weakpair.text.TextBatch;
 import io.weakpair.text.Tokenization;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.WordPieceTokenizer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,8 @@ public final class EmbedFiles {
     /** The captions of a UTF-8 text file, one per line, stripped; blank lines are not captions. */
     public static List<String> readCaptions(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) if (!line.isBlank()) lines.add(line.strip());
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+            if (!line.isBlank()) lines.add(line.strip());
         return lines;
     }
 
@@ -46,7 +46,8 @@ public final class EmbedFiles {
      * not read is an error naming it. The vocabulary must be the checkpoint's own
      * ({@link ModelCheckpoint#loadWithVocabulary}).
      */
-    public static Map<String, Tensor> compute(AlbefModel model, Vocabulary vocabulary, List<Path> images, List<String> captions) {
+    public static Map<String, Tensor> compute(
+            AlbefModel model, Vocabulary vocabulary, List<Path> images, List<String> captions) {
         ImageTransform transform = Preprocessing.images(model.config());
         float[] pixels = new float[images.size() * transform.floatsPerImage()];
         for (int i = 0; i < images.size(); i++) {
@@ -56,10 +57,11 @@ public final class EmbedFiles {
                 throw new IllegalArgumentException("cannot read image " + images.get(i) + ": " + e.getMessage(), e);
             }
         }
-        TextBatch text = Tokenization.batch(new WordPieceTokenizer(vocabulary), captions, model.config().maxTokens());
+        TextBatch text = Tokenization.batch(
+                new WordPieceTokenizer(vocabulary), captions, model.config().maxTokens());
         try (Tensor px = Tensor.of(pixels, images.size(), 3, transform.height(), transform.width());
-             Tensor ids = Tensor.ofInts(text.ids(), text.rows(), text.length());
-             Tensor mask = Tensor.ofInts(text.mask(), text.rows(), text.length())) {
+                Tensor ids = Tensor.ofInts(text.ids(), text.rows(), text.length());
+                Tensor mask = Tensor.ofInts(text.mask(), text.rows(), text.length())) {
             return EmbedContract.compute(model, px, ids, mask, null);
         }
     }

@@ -6,7 +6,6 @@ import io.weakpair.data.BatchPlan;
 import io.weakpair.data.Prefetcher;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.List;
 
 /**
@@ -36,12 +35,15 @@ public final class ImageEncoder {
     }
 
     /** The assembler of the model's image transform (to assemble a batch apart, e.g. image by image). */
-    public BatchAssembler assembler() { return assembler; }
+    public BatchAssembler assembler() {
+        return assembler;
+    }
 
     /** One assembled batch: its images to the model's device, encoded, handed to {@code sink}. */
     public <E extends Exception> void encode(Batch batch, Sink<E> sink) throws E {
         try (Scope s = Scope.open()) {
-            Tensor px = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width()).to(model.device());
+            Tensor px = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width())
+                    .to(model.device());
             sink.accept(batch, model.imageFeatures(px));
         }
     }
@@ -62,7 +64,8 @@ public final class ImageEncoder {
     }
 
     /** {@link #encodeAll} asking {@code proceed} after each batch; false when it stopped the pass before the end. */
-    public <E extends Exception> boolean encodeWhile(List<BatchPlan> plans, int workers, int depth, Sink<E> sink, Proceed<E> proceed) throws E {
+    public <E extends Exception> boolean encodeWhile(
+            List<BatchPlan> plans, int workers, int depth, Sink<E> sink, Proceed<E> proceed) throws E {
         try (Prefetcher batches = new Prefetcher(plans, assembler, workers, depth)) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();

@@ -19,7 +19,9 @@ public final class Inference implements AutoCloseable {
         this.gradients = GradMode.off();
     }
 
-    public static Inference on(AlbefModel model) { return new Inference(model); }
+    public static Inference on(AlbefModel model) {
+        return new Inference(model);
+    }
 
     @Override
     public void close() {

@@ -9,7 +9,6 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.text.Vocabulary;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,11 +40,14 @@ public final class ModelCheckpoint {
         Map<String, String> metadata = new HashMap<>(model.config().toMetadata());
         for (Map.Entry<String, String> e : extra.entrySet())
             if (metadata.putIfAbsent(e.getKey(), e.getValue()) != null)
-                throw new IllegalArgumentException("checkpoint metadata: '" + e.getKey() + "' is a model configuration key");
+                throw new IllegalArgumentException(
+                        "checkpoint metadata: '" + e.getKey() + "' is a model configuration key");
         model.save(file, metadata, floatsAs);
     }
 
-    public static void save(AlbefModel model, Path file) throws IOException { save(model, file, Map.of()); }
+    public static void save(AlbefModel model, Path file) throws IOException {
+        save(model, file, Map.of());
+    }
 
     /**
      * Where a checkpoint's vocabulary lives: beside it, named after it ({@code run/model.safetensors}
@@ -61,8 +63,8 @@ public final class ModelCheckpoint {
     public static Path requireVocabulary(Path checkpoint) {
         Path vocabFile = vocabularyPath(checkpoint);
         if (!Files.isRegularFile(vocabFile))
-            throw new IllegalArgumentException("the checkpoint " + checkpoint + " has no vocabulary beside it (" + vocabFile
-                    + "); use the checkpoint of a training run, or write one with 'weakpair init --vocab'");
+            throw new IllegalArgumentException("the checkpoint " + checkpoint + " has no vocabulary beside it ("
+                    + vocabFile + "); use the checkpoint of a training run, or write one with 'weakpair init --vocab'");
         return vocabFile;
     }
 
@@ -80,13 +82,15 @@ public final class ModelCheckpoint {
      * model's table size, is an error naming the files, found before the weights are read.
      * The caller owns the model.
      */
-    public static WithVocabulary loadWithVocabulary(Path file, Device device, int height, int width) throws IOException {
+    public static WithVocabulary loadWithVocabulary(Path file, Device device, int height, int width)
+            throws IOException {
         Path vocabFile = requireVocabulary(file);
         Vocabulary vocabulary = Vocabulary.read(vocabFile);
         int tableSize = readConfig(file).vocabSize();
         if (vocabulary.size() != tableSize)
-            throw new IllegalArgumentException(vocabFile + " has " + vocabulary.size() + " tokens but the checkpoint's vocabulary size is "
-                    + tableSize + "; the vocabulary beside the checkpoint is not its own");
+            throw new IllegalArgumentException(
+                    vocabFile + " has " + vocabulary.size() + " tokens but the checkpoint's vocabulary size is "
+                            + tableSize + "; the vocabulary beside the checkpoint is not its own");
         return new WithVocabulary(load(file, device, height, width), vocabulary);
     }
 
@@ -105,7 +109,9 @@ public final class ModelCheckpoint {
     }
 
     /** Loads a checkpoint at its own image size, F32, on {@code device}. */
-    public static AlbefModel load(Path file, Device device) throws IOException { return load(file, device, 0, 0); }
+    public static AlbefModel load(Path file, Device device) throws IOException {
+        return load(file, device, 0, 0);
+    }
 
     /**
      * Loads a checkpoint for images of {@code height} x {@code width} (0, 0: the checkpoint's
@@ -132,13 +138,15 @@ public final class ModelCheckpoint {
             SafetensorsEntry e = reader.entries().get(POS_EMBED);
             if (e == null) throw new IllegalArgumentException(file + ": missing from the file: " + POS_EMBED);
             try (Tensor p = reader.read(POS_EMBED)) {
-                return PositionEmbeddings.resize(p, stored.patchRows(), stored.patchColumns(), target.patchRows(), target.patchColumns());
+                return PositionEmbeddings.resize(
+                        p, stored.patchRows(), stored.patchColumns(), target.patchRows(), target.patchColumns());
             }
         }
     }
 
     private static SafetensorsReader open(Path file) throws IOException {
-        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a checkpoint file");
+        if (Files.isDirectory(file))
+            throw new IllegalArgumentException(file + ": is a directory, not a checkpoint file");
         if (!Files.exists(file)) throw new IllegalArgumentException(file + ": checkpoint not found");
         return Safetensors.open(file);
     }

@@ -18,14 +18,14 @@ public final class PositionEmbeddings {
     /** posEmbed [1, 1 + rows * cols, W] (any float dtype, CPU) to a new CPU F32 tensor [1, 1 + newRows * newCols, W]. */
     public static Tensor resize(Tensor posEmbed, int rows, int cols, int newRows, int newCols) {
         if (posEmbed.rank() != 3 || posEmbed.dim(0) != 1 || posEmbed.dim(1) != 1 + rows * cols)
-            throw new IllegalArgumentException("pos_embed " + posEmbed.describe() + " does not fit a " + rows + "x" + cols
-                    + " patch grid plus CLS");
+            throw new IllegalArgumentException("pos_embed " + posEmbed.describe() + " does not fit a " + rows + "x"
+                    + cols + " patch grid plus CLS");
         if (newRows < 1 || newCols < 1)
             throw new IllegalArgumentException("pos_embed: cannot resize to a " + newRows + "x" + newCols + " grid");
         int w = posEmbed.dim(2);
         double[] src = posEmbed.toDoubleArray();
         double[] out = new double[(1 + newRows * newCols) * w];
-        System.arraycopy(src, 0, out, 0, w);  // CLS unchanged
+        System.arraycopy(src, 0, out, 0, w); // CLS unchanged
         double[] tmp = new double[rows * newCols * w];
         // Separable: along the columns first, then along the rows (what PyTorch's kernel computes).
         for (int r = 0; r < rows; r++)
@@ -63,8 +63,12 @@ public final class PositionEmbeddings {
     }
 
     /** The cubic convolution kernel for |x| <= 1. */
-    private static double cubicNear(double x) { return ((A + 2) * x - (A + 3)) * x * x + 1; }
+    private static double cubicNear(double x) {
+        return ((A + 2) * x - (A + 3)) * x * x + 1;
+    }
 
     /** ... and for 1 < |x| < 2. */
-    private static double cubicFar(double x) { return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; }
+    private static double cubicFar(double x) {
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+    }
 }

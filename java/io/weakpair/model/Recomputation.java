@@ -2,7 +2,6 @@ package io.weakpair.model;
 
 import io.weakpair.autograd.ActivationCheckpoint;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -31,7 +30,9 @@ public final class Recomputation {
             }
         }
 
-        public String key() { return name().toLowerCase(Locale.ROOT); }
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private final Regularisation regularisation;
@@ -41,7 +42,9 @@ public final class Recomputation {
         this.regularisation = regularisation;
     }
 
-    public Mode mode() { return mode; }
+    public Mode mode() {
+        return mode;
+    }
 
     public void setMode(Mode mode) {
         if (mode == null) throw new IllegalArgumentException("recompute mode is null");
@@ -57,12 +60,16 @@ public final class Recomputation {
         if (!recompute) return ActivationCheckpoint.apply(name, false, block, inputs);
         long start = regularisation.position();
         boolean[] ran = {false};
-        return ActivationCheckpoint.apply(name, true, in -> {
-            if (!ran[0]) {
-                ran[0] = true;
-                return block.apply(in);
-            }
-            return regularisation.replay(start, () -> block.apply(in));
-        }, inputs);
+        return ActivationCheckpoint.apply(
+                name,
+                true,
+                in -> {
+                    if (!ran[0]) {
+                        ran[0] = true;
+                        return block.apply(in);
+                    }
+                    return regularisation.replay(start, () -> block.apply(in));
+                },
+                inputs);
     }
 }

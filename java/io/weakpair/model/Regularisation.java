@@ -3,7 +3,6 @@ package io.weakpair.model;
 import io.weakpair.nn.Seeds;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.Tensor;
-
 import java.util.SplittableRandom;
 
 /**
@@ -40,12 +39,18 @@ public final class Regularisation {
         this.counter = 0;
     }
 
-    public double dropout() { return dropout; }
+    public double dropout() {
+        return dropout;
+    }
 
-    public double dropPath() { return dropPath; }
+    public double dropPath() {
+        return dropPath;
+    }
 
     /** Where the seed stream stands: a recomputed layer rewinds to it with {@link #replay}. */
-    long position() { return counter; }
+    long position() {
+        return counter;
+    }
 
     /** Runs {@code block} with the seed stream at {@code position} (masks as they were drawn there), then puts it back. */
     <T> T replay(long position, java.util.function.Supplier<T> block) {
@@ -58,7 +63,9 @@ public final class Regularisation {
         }
     }
 
-    private long next() { return Seeds.derive(base, Long.toString(counter++)); }
+    private long next() {
+        return Seeds.derive(base, Long.toString(counter++));
+    }
 
     /** Inverted dropout of x (x itself when off or not training). */
     Tensor dropout(Tensor x, boolean training) {
@@ -83,5 +90,4 @@ public final class Regularisation {
         Tensor mask = Tensor.fromDoubles(keep, branch.dtype(), branch.device(), shape);
         return F.mul(branch, mask);
     }
-
 }

@@ -19,6 +19,7 @@ public final class ShippedModels {
     public static final String PRETRAINED = "pretrained";
     /** Its file name in models/ and in the jar. */
     public static final String PRETRAINED_TINY = "tiny-pretrained.safetensors";
+
     private static final String RESOURCE_DIR = "/io/weakpair/models/";
     private static Path extracted;
 
@@ -27,7 +28,9 @@ public final class ShippedModels {
     /** The shipped pre-trained checkpoint as a file (its vocabulary beside it). */
     public static synchronized Path pretrainedTiny() {
         if (extracted != null && Files.isRegularFile(extracted)) return extracted;
-        String vocab = ModelCheckpoint.vocabularyPath(Path.of(PRETRAINED_TINY)).getFileName().toString();
+        String vocab = ModelCheckpoint.vocabularyPath(Path.of(PRETRAINED_TINY))
+                .getFileName()
+                .toString();
         try {
             Path dir = Files.createTempDirectory("weakpair-models");
             Path model = dir.resolve(PRETRAINED_TINY), vocabFile = dir.resolve(vocab);
@@ -37,14 +40,16 @@ public final class ShippedModels {
             extracted = model;
             return model;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the shipped checkpoint " + PRETRAINED_TINY + " out of the jar: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot copy the shipped checkpoint " + PRETRAINED_TINY + " out of the jar: " + e.getMessage(), e);
         }
     }
 
     private static void copy(String name, Path to) throws IOException {
         try (InputStream in = ShippedModels.class.getResourceAsStream(RESOURCE_DIR + name)) {
             if (in == null)
-                throw new IllegalArgumentException("init: pretrained: this build has no shipped " + name + " (models/ was empty when it was built); "
+                throw new IllegalArgumentException("init: pretrained: this build has no shipped " + name
+                        + " (models/ was empty when it was built); "
                         + "give --init none to train from scratch, or --init CK for another checkpoint");
             Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -15,7 +15,7 @@ final class TensorPlumbing {
         int b = x.dim(0), l = x.dim(1), w = x.dim(2);
         Tensor grouped = F.reshape(x, b, l, heads, w / heads);
         Tensor split = F.permute(grouped, 0, 2, 1, 3);
-        grouped.close();  // only a handle: the permuted view keeps the memory, and the permute's backward reads no data
+        grouped.close(); // only a handle: the permuted view keeps the memory, and the permute's backward reads no data
         return split;
     }
 

@@ -47,9 +47,12 @@ public final class TextEncoder extends Module {
             // The one exception to "seeded by the registered name": these three tables have always drawn from
             // the labels "word", "position" and "token_type". Seeding them by their names would change every
             // fresh model's embeddings (InitFingerprintTest pins them), so the old labels stay.
-            wordEmbeddings = registerModule("word_embeddings", new Embedding(c.vocabSize(), w, ctx.child("word"), init));
-            positionEmbeddings = registerModule("position_embeddings", new Embedding(c.maxPositions(), w, ctx.child("position"), init));
-            tokenTypeEmbeddings = registerModule("token_type_embeddings", new Embedding(2, w, ctx.child("token_type"), init));
+            wordEmbeddings =
+                    registerModule("word_embeddings", new Embedding(c.vocabSize(), w, ctx.child("word"), init));
+            positionEmbeddings = registerModule(
+                    "position_embeddings", new Embedding(c.maxPositions(), w, ctx.child("position"), init));
+            tokenTypeEmbeddings =
+                    registerModule("token_type_embeddings", new Embedding(2, w, ctx.child("token_type"), init));
             layerNorm = registerModule("LayerNorm", new LayerNorm(w, BertParts.EPS, ctx.dtype(), ctx.device()));
         }
 
@@ -69,7 +72,11 @@ public final class TextEncoder extends Module {
         final ModuleList<BertLayer> layer;
 
         Encoder(ModelConfig c, Regularisation reg, Recomputation recomputation, InitContext ctx) {
-            layer = registerList("layer", c.totalTextLayers(), ctx, (i, in) -> new BertLayer(c, i >= c.textLayers(), reg, recomputation, in));
+            layer = registerList(
+                    "layer",
+                    c.totalTextLayers(),
+                    ctx,
+                    (i, in) -> new BertLayer(c, i >= c.textLayers(), reg, recomputation, in));
         }
     }
 
@@ -108,7 +115,9 @@ public final class TextEncoder extends Module {
             layerNorm = registerModule("LayerNorm", new LayerNorm(width, BertParts.EPS, ctx.dtype(), ctx.device()));
         }
 
-        Tensor forward(Tensor x) { return layerNorm.forward(dense.forwardGelu(x)); }
+        Tensor forward(Tensor x) {
+            return layerNorm.forward(dense.forwardGelu(x));
+        }
     }
 
     /** The decoder's weight [V, W]: BERT ties it to the word embeddings (one tensor under both names). */
@@ -116,7 +125,8 @@ public final class TextEncoder extends Module {
         final Tensor weight;
 
         Decoder(ModelConfig c, Embedding words, InitContext ctx) {
-            weight = c.mlmTied() ? registerParameter("weight", words.weight())
+            weight = c.mlmTied()
+                    ? registerParameter("weight", words.weight())
                     : registerParameter("weight", ctx, Init.normal(0.02), c.vocabSize(), c.textWidth());
         }
     }
@@ -153,7 +163,11 @@ public final class TextEncoder extends Module {
         return cls.predictions.forward(fusedHidden);
     }
 
-    public Tensor wordEmbeddings() { return bert.embeddings.wordEmbeddings.weight(); }
+    public Tensor wordEmbeddings() {
+        return bert.embeddings.wordEmbeddings.weight();
+    }
 
-    ModelConfig config() { return config; }
+    ModelConfig config() {
+        return config;
+    }
 }

@@ -7,7 +7,6 @@ import io.weakpair.nn.Module;
 import io.weakpair.nn.ModuleList;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.Tensor;
-
 import java.util.List;
 
 /**
@@ -32,23 +31,32 @@ public final class VisionTransformer extends Module {
         clsToken = registerParameter("cls_token", ctx, TRUNC_NORMAL, 1, 1, w);
         posEmbed = registerParameter("pos_embed", ctx, TRUNC_NORMAL, 1, c.imageTokens(), w);
         patchEmbed = registerModule("patch_embed", ctx, in -> new PatchEmbedding(w, c.patchSize(), in));
-        blocks = registerList("blocks", c.visionLayers(), ctx,
+        blocks = registerList(
+                "blocks",
+                c.visionLayers(),
+                ctx,
                 (i, in) -> new VitBlock(w, c.visionHeads(), c.visionMlpRatio(), reg, recomputation, in));
         norm = registerModule("norm", new LayerNorm(w, VitBlock.EPS, ctx.dtype(), ctx.device()));
     }
 
     /** What takes no weight decay beyond the vectors (timm's {@code no_weight_decay()}): the position embeddings and the CLS token. */
-    List<Tensor> noWeightDecay() { return List.of(posEmbed, clsToken); }
+    List<Tensor> noWeightDecay() {
+        return List.of(posEmbed, clsToken);
+    }
 
     /** images [B, 3, H, W] (H and W the configured size) to tokens [B, 1 + patches, width]. */
     public Tensor forward(Tensor images) {
         checkOpen();
-        if (images.rank() != 4 || images.dim(1) != 3 || images.dim(2) != config.imageHeight() || images.dim(3) != config.imageWidth())
+        if (images.rank() != 4
+                || images.dim(1) != 3
+                || images.dim(2) != config.imageHeight()
+                || images.dim(3) != config.imageWidth())
             throw new IllegalArgumentException("visual_encoder: images " + images.describe() + " must be [batch, 3, "
                     + config.imageHeight() + ", " + config.imageWidth() + "]");
         int b = images.dim(0), w = config.visionWidth();
         Tensor patches = patchEmbed.forward(images);
-        Tensor cls = F.add(Tensor.zeros(images.dtype(), images.device(), b, 1, w), clsToken);  // broadcast over the batch
+        Tensor cls =
+                F.add(Tensor.zeros(images.dtype(), images.device(), b, 1, w), clsToken); // broadcast over the batch
         Tensor x = F.add(F.concat(List.of(cls, patches), 1), posEmbed);
         for (VitBlock block : blocks) x = block.forward(x);
         return norm.forward(x);

@@ -35,7 +35,7 @@ final class VitBlock extends Module {
             int b = x.dim(0), n = x.dim(1), w = x.dim(2), dh = w / heads;
             Tensor projected = qkv.forward(x);
             Tensor grouped = F.reshape(projected, b, n, 3, heads, dh);
-            Tensor qkvHeads = F.permute(grouped, 2, 0, 3, 1, 4);  // [3, B, H, N, Dh]
+            Tensor qkvHeads = F.permute(grouped, 2, 0, 3, 1, 4); // [3, B, H, N, Dh]
             Tensor[] slices = new Tensor[3], qkvParts = new Tensor[3];
             for (int i = 0; i < 3; i++) {
                 slices[i] = F.slice(qkvHeads, 0, i, i + 1);
@@ -60,7 +60,9 @@ final class VitBlock extends Module {
             fc2 = registerModule("fc2", ctx, c -> linear(hidden, width, c));
         }
 
-        Tensor forward(Tensor x) { return fc2.forward(fc1.forwardGelu(x)); }
+        Tensor forward(Tensor x) {
+            return fc2.forward(fc1.forwardGelu(x));
+        }
     }
 
     /** timm's ViT initialises every Linear with a truncated normal (std 0.02) and zero bias. */
@@ -80,8 +82,10 @@ final class VitBlock extends Module {
     Tensor forward(Tensor x) {
         boolean training = isTraining();
         // Two recomputation blocks (attention, MLP), as in BertLayer.
-        Tensor h = recomputation.block("vit.attn", false, in -> residual(in[0], attn.forward(norm1.forward(in[0])), training), x);
-        return recomputation.block("vit.mlp", false, in -> residual(in[0], mlp.forward(norm2.forward(in[0])), training), h);
+        Tensor h = recomputation.block(
+                "vit.attn", false, in -> residual(in[0], attn.forward(norm1.forward(in[0])), training), x);
+        return recomputation.block(
+                "vit.mlp", false, in -> residual(in[0], mlp.forward(norm2.forward(in[0])), training), h);
     }
 
     /** x + dropPath(branch); the branch is freed at once when no drop-path mask multiplies it (the sum's backward reads neither operand). */

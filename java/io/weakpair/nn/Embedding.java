@@ -23,12 +23,20 @@ public final class Embedding extends Module {
         return F.embedding(weight, ids);
     }
 
-    public Tensor weight() { return weight; }
+    public Tensor weight() {
+        return weight;
+    }
 
-    public int count() { return count; }
+    public int count() {
+        return count;
+    }
 
-    public int dim() { return dim; }
+    public int dim() {
+        return dim;
+    }
 
     @Override
-    protected String kind() { return "Embedding(" + count + " x " + dim + ")"; }
+    protected String kind() {
+        return "Embedding(" + count + " x " + dim + ")";
+    }
 }

@@ -4,7 +4,6 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
-
 import java.util.SplittableRandom;
 
 /**
@@ -16,11 +15,17 @@ import java.util.SplittableRandom;
 public interface Init {
     Tensor create(long seed, DType dtype, Device device, int... shape);
 
-    static Init constant(double value) { return (seed, dtype, device, shape) -> Tensor.full(value, dtype, device, shape); }
+    static Init constant(double value) {
+        return (seed, dtype, device, shape) -> Tensor.full(value, dtype, device, shape);
+    }
 
-    static Init zeros() { return constant(0); }
+    static Init zeros() {
+        return constant(0);
+    }
 
-    static Init ones() { return constant(1); }
+    static Init ones() {
+        return constant(1);
+    }
 
     /** U(-bound, bound). */
     static Init uniform(double bound) {
@@ -46,7 +51,8 @@ public interface Init {
      */
     static Init truncatedNormal(double std, double lo, double hi) {
         if (!(std > 0)) throw new IllegalArgumentException("Init.truncatedNormal: std must be > 0, got " + std);
-        if (!(lo < 0 && hi > 0)) throw new IllegalArgumentException("Init.truncatedNormal: need lo < 0 < hi, got [" + lo + ", " + hi + "]");
+        if (!(lo < 0 && hi > 0))
+            throw new IllegalArgumentException("Init.truncatedNormal: need lo < 0 < hi, got [" + lo + ", " + hi + "]");
         return (seed, dtype, device, shape) -> {
             Shapes.validate(shape);
             SplittableRandom rng = new SplittableRandom(seed);

@@ -16,15 +16,20 @@ import io.weakpair.tensor.Tensor;
  */
 public record InitContext(long seed, DType dtype, Device device) {
     public InitContext {
-        if (dtype == null || !dtype.isFloating()) throw new IllegalArgumentException("InitContext: dtype must be floating, got " + dtype);
+        if (dtype == null || !dtype.isFloating())
+            throw new IllegalArgumentException("InitContext: dtype must be floating, got " + dtype);
         if (device == null) throw new IllegalArgumentException("InitContext: device is null");
     }
 
     /** F32 on the CPU. */
-    public static InitContext cpu(long seed) { return new InitContext(seed, DType.F32, Device.CPU); }
+    public static InitContext cpu(long seed) {
+        return new InitContext(seed, DType.F32, Device.CPU);
+    }
 
     /** The context of the part labelled {@code label}: its seed derived ({@link Seeds#derive}), dtype and device kept. */
-    public InitContext child(String label) { return new InitContext(Seeds.derive(seed, label), dtype, device); }
+    public InitContext child(String label) {
+        return new InitContext(Seeds.derive(seed, label), dtype, device);
+    }
 
     /** A tensor of {@code shape} drawn by {@code init} from the seed derived for {@code name}. */
     public Tensor create(String name, Init init, int... shape) {

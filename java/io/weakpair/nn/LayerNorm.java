@@ -13,7 +13,9 @@ public final class LayerNorm extends Module {
     private final Tensor bias;
 
     /** F32 on the CPU, weight ones and bias zeros. eps: 1e-6 for ViT, 1e-12 for BERT. */
-    public LayerNorm(int features, double eps) { this(features, eps, DType.F32, Device.CPU); }
+    public LayerNorm(int features, double eps) {
+        this(features, eps, DType.F32, Device.CPU);
+    }
 
     public LayerNorm(int features, double eps, DType dtype, Device device) {
         if (features <= 0) throw new IllegalArgumentException("LayerNorm: features must be positive, got " + features);
@@ -28,14 +30,20 @@ public final class LayerNorm extends Module {
     public Tensor forward(Tensor x) {
         checkOpen();
         if (x.rank() < 1 || x.dim(-1) != features)
-            throw new IllegalArgumentException("LayerNorm(" + features + "): input " + x.describe() + " must end in " + features
-                    + " features");
+            throw new IllegalArgumentException(
+                    "LayerNorm(" + features + "): input " + x.describe() + " must end in " + features + " features");
         return F.layerNorm(x, weight, bias, eps);
     }
 
-    public Tensor weight() { return weight; }
+    public Tensor weight() {
+        return weight;
+    }
 
-    public Tensor bias() { return bias; }
+    public Tensor bias() {
+        return bias;
+    }
 
-    public double eps() { return eps; }
+    public double eps() {
+        return eps;
+    }
 }

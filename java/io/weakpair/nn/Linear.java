@@ -2,7 +2,6 @@ package io.weakpair.nn;
 
 import io.weakpair.ops.F;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /** y = x W^T + b with W [out, in] and b [out], as {@code torch.nn.Linear}. */
@@ -28,7 +27,8 @@ public final class Linear extends Module {
     /** Explicit initialisation, e.g. {@code Init.normal(0.02), Init.zeros()} as BERT does. */
     public Linear(int inFeatures, int outFeatures, boolean bias, InitContext ctx, Init weightInit, Init biasInit) {
         if (inFeatures <= 0 || outFeatures <= 0)
-            throw new IllegalArgumentException("Linear: features must be positive, got in=" + inFeatures + " out=" + outFeatures);
+            throw new IllegalArgumentException(
+                    "Linear: features must be positive, got in=" + inFeatures + " out=" + outFeatures);
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         this.weight = registerParameter("weight", ctx, weightInit, outFeatures, inFeatures);
@@ -59,19 +59,29 @@ public final class Linear extends Module {
     private void checkInput(Tensor x) {
         checkOpen();
         if (x.rank() < 1 || x.dim(-1) != inFeatures)
-            throw new IllegalArgumentException("Linear(" + inFeatures + " -> " + outFeatures + "): input " + x.describe()
-                    + " must end in " + inFeatures + " features, shape " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("Linear(" + inFeatures + " -> " + outFeatures + "): input "
+                    + x.describe() + " must end in " + inFeatures + " features, shape " + Arrays.toString(x.shape()));
     }
 
-    public Tensor weight() { return weight; }
+    public Tensor weight() {
+        return weight;
+    }
 
     /** The bias, or null for a layer built without one. */
-    public Tensor bias() { return bias; }
+    public Tensor bias() {
+        return bias;
+    }
 
-    public int inFeatures() { return inFeatures; }
+    public int inFeatures() {
+        return inFeatures;
+    }
 
-    public int outFeatures() { return outFeatures; }
+    public int outFeatures() {
+        return outFeatures;
+    }
 
     @Override
-    protected String kind() { return "Linear(" + inFeatures + " -> " + outFeatures + ")"; }
+    protected String kind() {
+        return "Linear(" + inFeatures + " -> " + outFeatures + ")";
+    }
 }

@@ -3,7 +3,6 @@ package io.weakpair.nn;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,10 +40,12 @@ public abstract class Module implements AutoCloseable {
         checkNewName(name);
         value.checkOpen("registerParameter");
         if (!value.isLeaf())
-            throw new IllegalArgumentException(kind() + ": parameter '" + name + "' must be a leaf tensor, got the output of "
-                    + value.gradFn().op());
+            throw new IllegalArgumentException(
+                    kind() + ": parameter '" + name + "' must be a leaf tensor, got the output of "
+                            + value.gradFn().op());
         if (!value.dtype().isFloating())
-            throw new IllegalArgumentException(kind() + ": parameter '" + name + "' must be floating, got " + value.describe());
+            throw new IllegalArgumentException(
+                    kind() + ": parameter '" + name + "' must be floating, got " + value.describe());
         Scope.detach(value);
         value.requiresGrad(true);
         if (value.name() == null) value.setName(name);
@@ -94,8 +95,8 @@ public abstract class Module implements AutoCloseable {
      * context {@code ctx} derives for its dotted name {@code name.i} (the list itself has no seed:
      * its items are seeded as if registered here under their full names).
      */
-    protected final <M extends Module> ModuleList<M> registerList(String name, int count, InitContext ctx,
-                                                                  BiFunction<Integer, InitContext, M> build) {
+    protected final <M extends Module> ModuleList<M> registerList(
+            String name, int count, InitContext ctx, BiFunction<Integer, InitContext, M> build) {
         ModuleList<M> list = registerModule(name, new ModuleList<>());
         for (int i = 0; i < count; i++) list.add(build.apply(i, ctx.child(name + "." + i)));
         return list;
@@ -133,16 +134,22 @@ public abstract class Module implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
-    private void collect(String prefix, Map<String, Tensor> out, IdentityHashMap<Tensor, Boolean> seen, boolean withBuffers) {
+    private void collect(
+            String prefix, Map<String, Tensor> out, IdentityHashMap<Tensor, Boolean> seen, boolean withBuffers) {
         checkOpen();
         for (Map.Entry<String, Tensor> e : parameters.entrySet())
-            if (seen == null || seen.put(e.getValue(), Boolean.TRUE) == null) out.put(prefix + e.getKey(), e.getValue());
-        if (withBuffers) for (Map.Entry<String, Tensor> e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
-        for (Map.Entry<String, Module> c : children.entrySet()) c.getValue().collect(prefix + c.getKey() + ".", out, seen, withBuffers);
+            if (seen == null || seen.put(e.getValue(), Boolean.TRUE) == null)
+                out.put(prefix + e.getKey(), e.getValue());
+        if (withBuffers)
+            for (Map.Entry<String, Tensor> e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (Map.Entry<String, Module> c : children.entrySet())
+            c.getValue().collect(prefix + c.getKey() + ".", out, seen, withBuffers);
     }
 
     /** Direct children by name. */
-    public final Map<String, Module> children() { return Collections.unmodifiableMap(children); }
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
 
     /** Number of trainable scalars (tied tensors counted once). */
     public final long parameterCount() {
@@ -155,8 +162,16 @@ public abstract class Module implements AutoCloseable {
     public final String parameterSummary() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Tensor> e : namedParameters().entrySet())
-            sb.append(e.getKey()).append(' ').append(e.getValue().dtype()).append(Arrays.toString(e.getValue().shape())).append('\n');
-        return sb.append(kind()).append(": ").append(parameterCount()).append(" parameters").toString();
+            sb.append(e.getKey())
+                    .append(' ')
+                    .append(e.getValue().dtype())
+                    .append(Arrays.toString(e.getValue().shape()))
+                    .append('\n');
+        return sb.append(kind())
+                .append(": ")
+                .append(parameterCount())
+                .append(" parameters")
+                .toString();
     }
 
     // ---------------------------------------------------------------- modes and gradients
@@ -169,9 +184,13 @@ public abstract class Module implements AutoCloseable {
         return this;
     }
 
-    public final Module eval() { return train(false); }
+    public final Module eval() {
+        return train(false);
+    }
 
-    public final boolean isTraining() { return training; }
+    public final boolean isTraining() {
+        return training;
+    }
 
     /** Frees the gradient of every parameter (the next backward allocates fresh ones). */
     public final void zeroGrad() {
@@ -202,9 +221,13 @@ public abstract class Module implements AutoCloseable {
     // ---------------------------------------------------------------- lifetime
 
     /** A short name for messages: the class name. */
-    protected String kind() { return getClass().getSimpleName(); }
+    protected String kind() {
+        return getClass().getSimpleName();
+    }
 
-    public final boolean isClosed() { return closed; }
+    public final boolean isClosed() {
+        return closed;
+    }
 
     protected final void checkOpen() {
         if (closed) throw new IllegalStateException(kind() + " is closed");

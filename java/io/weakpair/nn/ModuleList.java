@@ -17,14 +17,21 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
 
     public M get(int index) {
         if (index < 0 || index >= items.size())
-            throw new IndexOutOfBoundsException("ModuleList: index " + index + " out of range for size " + items.size());
+            throw new IndexOutOfBoundsException(
+                    "ModuleList: index " + index + " out of range for size " + items.size());
         return items.get(index);
     }
 
-    public int size() { return items.size(); }
+    public int size() {
+        return items.size();
+    }
 
-    public List<M> asList() { return Collections.unmodifiableList(items); }
+    public List<M> asList() {
+        return Collections.unmodifiableList(items);
+    }
 
     @Override
-    public Iterator<M> iterator() { return asList().iterator(); }
+    public Iterator<M> iterator() {
+        return asList().iterator();
+    }
 }

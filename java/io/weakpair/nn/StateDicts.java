@@ -5,7 +5,6 @@ import io.weakpair.io.SafetensorsEntry;
 import io.weakpair.io.SafetensorsReader;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,9 @@ public final class StateDicts {
             metadata = Map.copyOf(metadata);
         }
 
-        public boolean isComplete() { return missing.isEmpty() && unexpected.isEmpty(); }
+        public boolean isComplete() {
+            return missing.isEmpty() && unexpected.isEmpty();
+        }
     }
 
     public static void save(Module module, Path file, Map<String, String> metadata) throws IOException {
@@ -55,13 +56,15 @@ public final class StateDicts {
      * same name (e.g. a position embedding resized for another image size). An override
      * must name an entry the file has.
      */
-    public static LoadReport load(Module module, Path file, boolean strict, Map<String, Tensor> overrides) throws IOException {
+    public static LoadReport load(Module module, Path file, boolean strict, Map<String, Tensor> overrides)
+            throws IOException {
         Map<String, Tensor> targets = module.stateDict();
         try (SafetensorsReader reader = Safetensors.open(file)) {
             Map<String, SafetensorsEntry> entries = reader.entries();
             for (String name : overrides.keySet())
                 if (!entries.containsKey(name))
-                    throw new IllegalArgumentException(file + ": cannot override '" + name + "': the file has no such tensor");
+                    throw new IllegalArgumentException(
+                            file + ": cannot override '" + name + "': the file has no such tensor");
             List<String> missing = new ArrayList<>();
             List<String> unexpected = new ArrayList<>();
             List<String> mismatched = new ArrayList<>();
@@ -71,19 +74,23 @@ public final class StateDicts {
                 if (e == null) {
                     missing.add(t.getKey());
                 } else if (!Arrays.equals(shapeOf(t.getKey(), e, overrides), target.shape())) {
-                    mismatched.add("'" + t.getKey() + "' has shape " + Arrays.toString(shapeOf(t.getKey(), e, overrides)) + " in the file but "
-                            + Arrays.toString(target.shape()) + " in the model");
+                    mismatched.add(
+                            "'" + t.getKey() + "' has shape " + Arrays.toString(shapeOf(t.getKey(), e, overrides))
+                                    + " in the file but " + Arrays.toString(target.shape()) + " in the model");
                 } else if (e.dtype().readAs().isFloating() != target.dtype().isFloating()) {
-                    mismatched.add("'" + t.getKey() + "' is " + e.dtype() + " in the file but " + target.dtype() + " in the model");
+                    mismatched.add("'" + t.getKey() + "' is " + e.dtype() + " in the file but " + target.dtype()
+                            + " in the model");
                 }
             }
             for (String name : entries.keySet()) if (!targets.containsKey(name)) unexpected.add(name);
 
             List<String> problems = new ArrayList<>(mismatched);
             if (strict && !missing.isEmpty()) problems.add("missing from the file: " + describe(missing, targets));
-            if (strict && !unexpected.isEmpty()) problems.add("unexpected in the file: " + describeEntries(unexpected, entries));
+            if (strict && !unexpected.isEmpty())
+                problems.add("unexpected in the file: " + describeEntries(unexpected, entries));
             if (!problems.isEmpty())
-                throw new IllegalArgumentException(file + ": cannot load into " + module.kind() + ": " + String.join("; ", problems));
+                throw new IllegalArgumentException(
+                        file + ": cannot load into " + module.kind() + ": " + String.join("; ", problems));
 
             for (Map.Entry<String, Tensor> t : targets.entrySet()) {
                 if (!entries.containsKey(t.getKey())) continue;
@@ -118,13 +125,17 @@ public final class StateDicts {
 
     private static String describe(List<String> names, Map<String, Tensor> tensors) {
         List<String> out = new ArrayList<>();
-        for (String n : names) out.add(n + " " + tensors.get(n).dtype() + Arrays.toString(tensors.get(n).shape()));
+        for (String n : names)
+            out.add(n + " " + tensors.get(n).dtype()
+                    + Arrays.toString(tensors.get(n).shape()));
         return out.toString();
     }
 
     private static String describeEntries(List<String> names, Map<String, SafetensorsEntry> entries) {
         List<String> out = new ArrayList<>();
-        for (String n : names) out.add(n + " " + entries.get(n).dtype() + Arrays.toString(entries.get(n).shape()));
+        for (String n : names)
+            out.add(n + " " + entries.get(n).dtype()
+                    + Arrays.toString(entries.get(n).shape()));
         return out.toString();
     }
 }

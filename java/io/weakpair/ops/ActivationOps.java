@@ -19,14 +19,16 @@ final class ActivationOps {
         if (Autograd.needed(x)) {
             // The derivative reads x (log, gelu, square, relu) or y (exp, tanh, sqrt); the node
             // keeps the contiguous input until the graph is released.
-            Autograd.record(new Node(name, x) {
-                @Override
-                protected Tensor[] backward(Tensor g) {
-                    Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-                    gx.backend().unaryBackward(op, xc, y, g, gx, 1);
-                    return new Tensor[] {gx};
-                }
-            }.saving(xc), y);
+            Autograd.record(
+                    new Node(name, x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+                            gx.backend().unaryBackward(op, xc, y, g, gx, 1);
+                            return new Tensor[] {gx};
+                        }
+                    }.saving(xc),
+                    y);
         } else {
             xc.close();
         }

@@ -25,7 +25,7 @@ final class ArithmeticOps {
         int[] shape = Shapes.broadcast(a.shape(), b.shape(), op.name().toLowerCase());
         Tensor out = Tensor.empty(a.dtype(), a.device(), shape);
         try (Tensor av = a.view(shape, Shapes.broadcastStrides(a.shape(), a.strides(), shape), a.offset());
-             Tensor bv = b.view(shape, Shapes.broadcastStrides(b.shape(), b.strides(), shape), b.offset())) {
+                Tensor bv = b.view(shape, Shapes.broadcastStrides(b.shape(), b.strides(), shape), b.offset())) {
             out.backend().binary(op, av, bv, out);
         }
         return out;
@@ -98,14 +98,17 @@ final class ArithmeticOps {
         try (Tensor c = x.contiguous()) {
             out.backend().unary(UnaryOp.AFFINE, c, out, alpha, beta);
         }
-        if (Autograd.needed(x)) Autograd.record(new Node("affine", x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-                gx.backend().unaryBackward(UnaryOp.AFFINE, null, null, g, gx, alpha);
-                return new Tensor[] {gx};
-            }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node("affine", x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+                            gx.backend().unaryBackward(UnaryOp.AFFINE, null, null, g, gx, alpha);
+                            return new Tensor[] {gx};
+                        }
+                    },
+                    out);
         return out;
     }
 }

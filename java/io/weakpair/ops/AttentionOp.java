@@ -41,16 +41,20 @@ final class AttentionOp {
             return out;
         }
         // The node keeps the (contiguous) inputs, the output and lse: O(L * Dh) per head.
-        Autograd.record(new Node(OP, q, k, v) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gq = Tensor.empty(g.dtype(), g.device(), qc.shape());
-                Tensor gk = Tensor.empty(g.dtype(), g.device(), kc.shape());
-                Tensor gv = Tensor.empty(g.dtype(), g.device(), vc.shape());
-                g.backend().attentionBackward(qc, kc, vc, mc, scale, out, lse, g, gq, gk, gv);
-                return new Tensor[] {keepIf(needsGrad(0), gq), keepIf(needsGrad(1), gk), keepIf(needsGrad(2), gv)};
-            }
-        }.saving(qc, kc, vc, mc, lse), out);
+        Autograd.record(
+                new Node(OP, q, k, v) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gq = Tensor.empty(g.dtype(), g.device(), qc.shape());
+                        Tensor gk = Tensor.empty(g.dtype(), g.device(), kc.shape());
+                        Tensor gv = Tensor.empty(g.dtype(), g.device(), vc.shape());
+                        g.backend().attentionBackward(qc, kc, vc, mc, scale, out, lse, g, gq, gk, gv);
+                        return new Tensor[] {
+                            keepIf(needsGrad(0), gq), keepIf(needsGrad(1), gk), keepIf(needsGrad(2), gv)
+                        };
+                    }
+                }.saving(qc, kc, vc, mc, lse),
+                out);
         return out;
     }
 

@@ -29,15 +29,17 @@ final class BiasGeluOp {
             return y;
         }
         // The derivative is taken at x + bias: keep both inputs (contiguous handles of our own).
-        return Autograd.record(new Node(op, x, bias) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-                Tensor gb = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), bc.shape()) : null;
-                g.backend().biasGeluBackward(xc, bc, g, gx, gb);
-                return new Tensor[] {needsGrad(0) ? gx : closeAndNull(gx), gb};
-            }
-        }.saving(xc, bc), y);
+        return Autograd.record(
+                new Node(op, x, bias) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+                        Tensor gb = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), bc.shape()) : null;
+                        g.backend().biasGeluBackward(xc, bc, g, gx, gb);
+                        return new Tensor[] {needsGrad(0) ? gx : closeAndNull(gx), gb};
+                    }
+                }.saving(xc, bc),
+                y);
     }
 
     private static Tensor closeAndNull(Tensor t) {

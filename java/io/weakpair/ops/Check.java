@@ -2,7 +2,6 @@ package io.weakpair.ops;
 
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /** Argument checks shared by the ops: each failure names the op and the offending shapes. */
@@ -16,7 +15,8 @@ public final class Check {
 
     public static void sameDevice(String op, Tensor a, Tensor b) {
         if (!a.device().equals(b.device()))
-            throw new IllegalArgumentException(op + ": tensors are on different devices: " + a.describe() + " and " + b.describe());
+            throw new IllegalArgumentException(
+                    op + ": tensors are on different devices: " + a.describe() + " and " + b.describe());
     }
 
     public static void sameDType(String op, Tensor a, Tensor b) {
@@ -37,8 +37,8 @@ public final class Check {
 
     public static void floating(String op, Tensor t) {
         if (t.dtype().isStorageOnly())
-            throw new IllegalArgumentException(op + ": " + t.dtype() + " is not supported (got " + t.describe() + "): " + t.dtype()
-                    + " is a storage dtype; convert with toDType(DType.F32) first");
+            throw new IllegalArgumentException(op + ": " + t.dtype() + " is not supported (got " + t.describe() + "): "
+                    + t.dtype() + " is a storage dtype; convert with toDType(DType.F32) first");
         if (!t.dtype().isFloating())
             throw new IllegalArgumentException(op + ": expected a floating tensor (F32 or F64), got " + t.describe());
     }
@@ -55,13 +55,14 @@ public final class Check {
 
     public static void minRank(String op, Tensor t, int rank, String what) {
         if (t.rank() < rank)
-            throw new IllegalArgumentException(op + ": " + what + " must have rank >= " + rank + ", got " + t.describe());
+            throw new IllegalArgumentException(
+                    op + ": " + what + " must have rank >= " + rank + ", got " + t.describe());
     }
 
     public static void shape(String op, Tensor t, int[] expected, String what) {
         if (!Arrays.equals(t.shape(), expected))
-            throw new IllegalArgumentException(op + ": " + what + " must have shape " + Arrays.toString(expected) + ", got "
-                    + t.describe());
+            throw new IllegalArgumentException(
+                    op + ": " + what + " must have shape " + Arrays.toString(expected) + ", got " + t.describe());
     }
 
     public static void sameDevice(String op, Tensor first, Tensor... others) {

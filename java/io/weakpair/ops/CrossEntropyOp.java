@@ -4,7 +4,6 @@ import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.Node;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /**
@@ -43,7 +42,8 @@ final class CrossEntropyOp {
             if (t < 0 || t >= classes) {
                 tc.close();
                 throw new IllegalArgumentException(op + ": target " + t + " at row " + r + " is outside [0, " + classes
-                        + ") and is not the ignore index " + ignoreIndex + " (logits " + logits.describe() + ", targets "
+                        + ") and is not the ignore index " + ignoreIndex + " (logits " + logits.describe()
+                        + ", targets "
                         + targets.describe() + ")");
             }
             counted++;
@@ -55,12 +55,14 @@ final class CrossEntropyOp {
         Tensor out = Tensor.empty(logits.dtype(), logits.device());
         try (Tensor loss = Tensor.empty(logits.dtype(), logits.device(), rows)) {
             long bad = out.backend().crossEntropyForward(xc, tc, ignoreIndex, loss, lse);
-            if (bad >= 0) {  // the check above makes this unreachable; kept so a kernel never reads out of range silently
+            if (bad >= 0) { // the check above makes this unreachable; kept so a kernel never reads out of range
+                // silently
                 xc.close();
                 tc.close();
                 lse.close();
                 out.close();
-                throw new IllegalArgumentException(op + ": target " + ids[(int) bad] + " at row " + bad + " is out of range");
+                throw new IllegalArgumentException(
+                        op + ": target " + ids[(int) bad] + " at row " + bad + " is out of range");
             }
             out.backend().reduceSum(loss, 1, rows, 1, out, scale);
         }
@@ -70,16 +72,18 @@ final class CrossEntropyOp {
             lse.close();
             return out;
         }
-        return Autograd.record(new Node(op, logits) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.empty(g.dtype(), g.device(), ls);
-                try (Tensor gLoss = ReductionOps.expand(g, new int[] {rows}, scale)) {
-                    g.backend().crossEntropyBackward(xc, tc, ignoreIndex, lse, gLoss, gx);
-                }
-                return new Tensor[] {gx};
-            }
-        }.saving(xc, tc, lse), out);
+        return Autograd.record(
+                new Node(op, logits) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gx = Tensor.empty(g.dtype(), g.device(), ls);
+                        try (Tensor gLoss = ReductionOps.expand(g, new int[] {rows}, scale)) {
+                            g.backend().crossEntropyBackward(xc, tc, ignoreIndex, lse, gLoss, gx);
+                        }
+                        return new Tensor[] {gx};
+                    }
+                }.saving(xc, tc, lse),
+                out);
     }
 
     /**
@@ -112,20 +116,22 @@ final class CrossEntropyOp {
             lse.close();
             return out;
         }
-        return Autograd.record(new Node(op, logits, q) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.empty(g.dtype(), g.device(), ls);
-                Tensor gq = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), ls) : null;
-                try (Tensor gLoss = ReductionOps.expand(g, new int[] {rows}, scale)) {
-                    g.backend().softCrossEntropyBackward(xc, qc, lse, gLoss, gx, gq);
-                }
-                if (!needsGrad(0)) {
-                    gx.close();
-                    gx = null;
-                }
-                return new Tensor[] {gx, gq};
-            }
-        }.saving(xc, qc, lse), out);
+        return Autograd.record(
+                new Node(op, logits, q) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gx = Tensor.empty(g.dtype(), g.device(), ls);
+                        Tensor gq = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), ls) : null;
+                        try (Tensor gLoss = ReductionOps.expand(g, new int[] {rows}, scale)) {
+                            g.backend().softCrossEntropyBackward(xc, qc, lse, gLoss, gx, gq);
+                        }
+                        if (!needsGrad(0)) {
+                            gx.close();
+                            gx = null;
+                        }
+                        return new Tensor[] {gx, gq};
+                    }
+                }.saving(xc, qc, lse),
+                out);
     }
 }

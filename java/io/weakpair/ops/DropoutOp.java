@@ -23,20 +23,23 @@ final class DropoutOp {
         Check.open(op, x);
         Check.floating(op, x);
         if (!(p >= 0 && p <= 1))
-            throw new IllegalArgumentException(op + ": p must be in [0, 1], got " + p + " (input " + x.describe() + ")");
+            throw new IllegalArgumentException(
+                    op + ": p must be in [0, 1], got " + p + " (input " + x.describe() + ")");
         if (!training || p == 0) return x;
         Tensor y = Tensor.empty(x.dtype(), x.device(), x.shape());
         try (Tensor xc = x.contiguous()) {
             y.backend().dropoutForward(xc, y, null, p, seed);
         }
         if (!Autograd.needed(x)) return y;
-        return Autograd.record(new Node(op, x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-                g.backend().dropoutForward(g, gx, null, p, seed);
-                return new Tensor[] {gx};
-            }
-        }, y);
+        return Autograd.record(
+                new Node(op, x) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+                        g.backend().dropoutForward(g, gx, null, p, seed);
+                        return new Tensor[] {gx};
+                    }
+                },
+                y);
     }
 }

@@ -5,7 +5,6 @@ import io.weakpair.autograd.Node;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /** Embedding lookup: rows of a table gathered by integer ids; the backward scatter-adds. */
@@ -44,14 +43,16 @@ final class EmbeddingOp {
             ic.close();
             return out;
         }
-        return Autograd.record(new Node(op, table) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gt = Tensor.zeros(g.dtype(), g.device(), vocab, dim);
-                g.backend().embeddingBackward(ic, g, gt);
-                return new Tensor[] {gt};
-            }
-        }.saving(ic), out);
+        return Autograd.record(
+                new Node(op, table) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gt = Tensor.zeros(g.dtype(), g.device(), vocab, dim);
+                        g.backend().embeddingBackward(ic, g, gt);
+                        return new Tensor[] {gt};
+                    }
+                }.saving(ic),
+                out);
     }
 
     /** Multi-index of a flat row-major position. */

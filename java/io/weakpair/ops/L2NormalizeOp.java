@@ -19,7 +19,8 @@ final class L2NormalizeOp {
         int cols = x.dim(-1);
         if (cols < 1) throw new IllegalArgumentException(op + ": input " + x.describe() + " has an empty last axis");
         if (!(eps > 0) || Double.isInfinite(eps))
-            throw new IllegalArgumentException(op + ": eps must be positive and finite, got " + eps + " (input " + x.describe() + ")");
+            throw new IllegalArgumentException(
+                    op + ": eps must be positive and finite, got " + eps + " (input " + x.describe() + ")");
         int rows = Math.toIntExact(x.numel() / cols);
 
         Tensor y = Tensor.empty(x.dtype(), x.device(), x.shape());
@@ -34,13 +35,15 @@ final class L2NormalizeOp {
         // The backward reads the output and the norms only; its own handle on y keeps the
         // storage alive even if the caller closes the returned tensor first.
         Tensor ySaved = y.contiguous();
-        return Autograd.record(new Node(op, x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-                g.backend().l2NormalizeBackward(ySaved, norms, g, gx, eps);
-                return new Tensor[] {gx};
-            }
-        }.saving(ySaved, norms), y);
+        return Autograd.record(
+                new Node(op, x) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+                        g.backend().l2NormalizeBackward(ySaved, norms, g, gx, eps);
+                        return new Tensor[] {gx};
+                    }
+                }.saving(ySaved, norms),
+                y);
     }
 }

@@ -18,7 +18,8 @@ final class LayerNormOp {
         if (gamma != null) Check.shape(op, gamma, new int[] {cols}, "gamma");
         if (beta != null) Check.shape(op, beta, new int[] {cols}, "beta");
         if (!(eps > 0) || Double.isInfinite(eps))
-            throw new IllegalArgumentException(op + ": eps must be positive and finite, got " + eps + " (input " + x.describe() + ")");
+            throw new IllegalArgumentException(
+                    op + ": eps must be positive and finite, got " + eps + " (input " + x.describe() + ")");
         int rows = Math.toIntExact(x.numel() / cols);
 
         Tensor xc = x.contiguous();
@@ -28,7 +29,7 @@ final class LayerNormOp {
         Tensor mean = Tensor.empty(x.dtype(), x.device(), rows);
         Tensor rstd = Tensor.empty(x.dtype(), x.device(), rows);
         y.backend().layerNormForward(xc, gc, bc, eps, y, mean, rstd);
-        if (bc != null) bc.close();  // the backward never reads beta
+        if (bc != null) bc.close(); // the backward never reads beta
         if (!Autograd.needed(x, gamma, beta)) {
             xc.close();
             if (gc != null) gc.close();
@@ -36,15 +37,17 @@ final class LayerNormOp {
             rstd.close();
             return y;
         }
-        return Autograd.record(new Node(op, x, gamma, beta) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = needsGrad(0) ? Tensor.empty(g.dtype(), g.device(), g.shape()) : null;
-                Tensor ggamma = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), cols) : null;
-                Tensor gbeta = needsGrad(2) ? Tensor.empty(g.dtype(), g.device(), cols) : null;
-                g.backend().layerNormBackward(xc, gc, mean, rstd, g, gx, ggamma, gbeta);
-                return new Tensor[] {gx, ggamma, gbeta};
-            }
-        }.saving(xc, gc, mean, rstd), y);
+        return Autograd.record(
+                new Node(op, x, gamma, beta) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gx = needsGrad(0) ? Tensor.empty(g.dtype(), g.device(), g.shape()) : null;
+                        Tensor ggamma = needsGrad(1) ? Tensor.empty(g.dtype(), g.device(), cols) : null;
+                        Tensor gbeta = needsGrad(2) ? Tensor.empty(g.dtype(), g.device(), cols) : null;
+                        g.backend().layerNormBackward(xc, gc, mean, rstd, g, gx, ggamma, gbeta);
+                        return new Tensor[] {gx, ggamma, gbeta};
+                    }
+                }.saving(xc, gc, mean, rstd),
+                y);
     }
 }

@@ -4,7 +4,6 @@ import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.Node;
 import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /** Matrix products (plain, batched, and the fused linear layer) on the backend's GEMM. */
@@ -16,7 +15,8 @@ final class MatMulOp {
      * stride and its batch stride. A transposed view of a contiguous matrix is passed with the
      * transpose flag instead of being copied.
      */
-    private record Operand(Tensor base, boolean trans, long ld, long batchStride, boolean owned) implements AutoCloseable {
+    private record Operand(Tensor base, boolean trans, long ld, long batchStride, boolean owned)
+            implements AutoCloseable {
         static Operand of(Tensor t) {
             int r = t.rank();
             int[] shape = t.shape();
@@ -46,7 +46,9 @@ final class MatMulOp {
         }
 
         @Override
-        public void close() { if (owned) base.close(); }
+        public void close() {
+            if (owned) base.close();
+        }
     }
 
     /** [.., M, K] @ [.., K, N]; batch dimensions must match, or one side is a plain matrix. */
@@ -65,22 +67,27 @@ final class MatMulOp {
         if (bBatch.length == 0) batchShape = aBatch;
         else if (aBatch.length == 0) batchShape = bBatch;
         else if (Arrays.equals(aBatch, bBatch)) batchShape = aBatch;
-        else throw new IllegalArgumentException("matmul: batch dimensions " + Arrays.toString(aBatch) + " and "
-                    + Arrays.toString(bBatch) + " differ (shapes " + Arrays.toString(as) + " and " + Arrays.toString(bs) + ")");
+        else
+            throw new IllegalArgumentException(
+                    "matmul: batch dimensions " + Arrays.toString(aBatch) + " and " + Arrays.toString(bBatch)
+                            + " differ (shapes " + Arrays.toString(as) + " and " + Arrays.toString(bs) + ")");
         int[] outShape = Arrays.copyOf(batchShape, batchShape.length + 2);
         outShape[batchShape.length] = m;
         outShape[batchShape.length + 1] = n;
         Tensor out = Tensor.empty(a.dtype(), a.device(), outShape);
         gemmInto(a, b, out, false, false, 0.0);
-        if (Autograd.needed(a, b)) Autograd.record(new Node("matmul", a, b) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor ga = null, gb = null;
-                if (needsGrad(0)) ga = productGrad(g, b, a.shape(), false);
-                if (needsGrad(1)) gb = productGrad(a, g, b.shape(), true);
-                return new Tensor[] {ga, gb};
-            }
-        }, out);
+        if (Autograd.needed(a, b))
+            Autograd.record(
+                    new Node("matmul", a, b) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor ga = null, gb = null;
+                            if (needsGrad(0)) ga = productGrad(g, b, a.shape(), false);
+                            if (needsGrad(1)) gb = productGrad(a, g, b.shape(), true);
+                            return new Tensor[] {ga, gb};
+                        }
+                    },
+                    out);
         return out;
     }
 
@@ -96,7 +103,8 @@ final class MatMulOp {
         boolean targetIsMatrix = targetShape.length == 2 && batch.length > 0;
         if (targetIsMatrix && transposeLeft) {
             // gb = sum_i a_i^T g_i = (a as [P*M, K])^T @ (g as [P*M, N]): fold the batch into the rows.
-            try (Tensor xf = flattenBatch(x); Tensor yf = flattenBatch(y)) {
+            try (Tensor xf = flattenBatch(x);
+                    Tensor yf = flattenBatch(y)) {
                 Tensor out = Tensor.empty(x.dtype(), x.device(), rows, cols);
                 gemmInto(xf, yf, out, true, false, 0.0);
                 return out;
@@ -130,11 +138,29 @@ final class MatMulOp {
         int[] as = a.shape();
         int k = transA ? as[as.length - 2] : as[as.length - 1];
         long batch = Shapes.numel(Arrays.copyOf(os, r - 2));
-        try (Operand oa = Operand.of(a); Operand ob = Operand.of(b)) {
+        try (Operand oa = Operand.of(a);
+                Operand ob = Operand.of(b)) {
             boolean ta = oa.trans ^ transA, tb = ob.trans ^ transB;
             long sa = a.rank() > 2 ? oa.batchStride : 0, sb = b.rank() > 2 ? ob.batchStride : 0;
-            out.backend().gemm(ta, tb, batch, m, n, k, 1.0, oa.base, oa.ld, sa, ob.base, ob.ld, sb, beta, out,
-                    Math.max(1, n), (long) m * n);
+            out.backend()
+                    .gemm(
+                            ta,
+                            tb,
+                            batch,
+                            m,
+                            n,
+                            k,
+                            1.0,
+                            oa.base,
+                            oa.ld,
+                            sa,
+                            ob.base,
+                            ob.ld,
+                            sb,
+                            beta,
+                            out,
+                            Math.max(1, n),
+                            (long) m * n);
         }
     }
 
@@ -157,10 +183,12 @@ final class MatMulOp {
         long rows = x.numel() / Math.max(1, in);
         Tensor out = Tensor.empty(x.dtype(), x.device(), outShape);
         Tensor x2 = x.contiguous();
-        try (Tensor x2d = x2.viewAs((int) rows, in); Tensor o2d = out.viewAs((int) rows, outF)) {
+        try (Tensor x2d = x2.viewAs((int) rows, in);
+                Tensor o2d = out.viewAs((int) rows, outF)) {
             double beta = 0.0;
             if (bias != null) {
-                try (Tensor bv = bias.view(new int[] {(int) rows, outF}, new long[] {0, bias.strides()[0]}, bias.offset())) {
+                try (Tensor bv =
+                        bias.view(new int[] {(int) rows, outF}, new long[] {0, bias.strides()[0]}, bias.offset())) {
                     out.backend().copy(bv, o2d);
                 }
                 beta = 1.0;
@@ -168,29 +196,32 @@ final class MatMulOp {
             gemmInto(x2d, w, o2d, false, true, beta);
         }
         if (Autograd.needed(x, w, bias)) {
-            Autograd.record(new Node("linear", x, w, bias) {
-                @Override
-                protected Tensor[] backward(Tensor g) {
-                    Tensor gx = null, gw = null, gb = null;
-                    try (Tensor g2 = g.viewAs((int) rows, outF); Tensor x2d = x2.viewAs((int) rows, in)) {
-                        if (needsGrad(0)) {
-                            gx = Tensor.empty(g.dtype(), g.device(), xs);
-                            try (Tensor gx2 = gx.viewAs((int) rows, in)) {
-                                gemmInto(g2, w, gx2, false, false, 0.0);
+            Autograd.record(
+                    new Node("linear", x, w, bias) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor gx = null, gw = null, gb = null;
+                            try (Tensor g2 = g.viewAs((int) rows, outF);
+                                    Tensor x2d = x2.viewAs((int) rows, in)) {
+                                if (needsGrad(0)) {
+                                    gx = Tensor.empty(g.dtype(), g.device(), xs);
+                                    try (Tensor gx2 = gx.viewAs((int) rows, in)) {
+                                        gemmInto(g2, w, gx2, false, false, 0.0);
+                                    }
+                                }
+                                if (needsGrad(1)) {
+                                    gw = Tensor.empty(g.dtype(), g.device(), outF, in);
+                                    gemmInto(g2, x2d, gw, true, false, 0.0);
+                                }
+                                if (needsGrad(2)) {
+                                    gb = Tensor.empty(g.dtype(), g.device(), outF);
+                                    gb.backend().reduceSum(g2, 1, rows, outF, gb, 1.0);
+                                }
                             }
+                            return new Tensor[] {gx, gw, gb};
                         }
-                        if (needsGrad(1)) {
-                            gw = Tensor.empty(g.dtype(), g.device(), outF, in);
-                            gemmInto(g2, x2d, gw, true, false, 0.0);
-                        }
-                        if (needsGrad(2)) {
-                            gb = Tensor.empty(g.dtype(), g.device(), outF);
-                            gb.backend().reduceSum(g2, 1, rows, outF, gb, 1.0);
-                        }
-                    }
-                    return new Tensor[] {gx, gw, gb};
-                }
-            }.saving(x2), out);
+                    }.saving(x2),
+                    out);
         } else {
             x2.close();
         }

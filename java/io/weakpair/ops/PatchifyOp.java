@@ -30,13 +30,15 @@ final class PatchifyOp {
             out.backend().patchify(ic, out, patch);
         }
         if (!Autograd.needed(images)) return out;
-        return Autograd.record(new Node(op, images) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gi = Tensor.empty(g.dtype(), g.device(), s);
-                g.backend().unpatchify(g, gi, patch);
-                return new Tensor[] {gi};
-            }
-        }, out);
+        return Autograd.record(
+                new Node(op, images) {
+                    @Override
+                    protected Tensor[] backward(Tensor g) {
+                        Tensor gi = Tensor.empty(g.dtype(), g.device(), s);
+                        g.backend().unpatchify(g, gi, patch);
+                        return new Tensor[] {gi};
+                    }
+                },
+                out);
     }
 }

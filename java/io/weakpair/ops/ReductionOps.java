@@ -4,7 +4,6 @@ import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.Node;
 import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /** Sums and means over an axis or everything, and the broadcast-undoing sumTo. */
@@ -28,14 +27,17 @@ final class ReductionOps {
         try (Tensor xc = x.contiguous()) {
             out.backend().reduceSum(xc, outer, len, inner, out, mean ? 1.0 / Math.max(1, len) : 1.0);
         }
-        if (Autograd.needed(x)) Autograd.record(new Node(name, x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                try (Tensor gk = g.viewAs(kept)) {
-                    return new Tensor[] {expand(gk, shape, mean ? 1.0 / Math.max(1, len) : 1.0)};
-                }
-            }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node(name, x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            try (Tensor gk = g.viewAs(kept)) {
+                                return new Tensor[] {expand(gk, shape, mean ? 1.0 / Math.max(1, len) : 1.0)};
+                            }
+                        }
+                    },
+                    out);
         return out;
     }
 
@@ -50,16 +52,19 @@ final class ReductionOps {
         try (Tensor xc = x.contiguous()) {
             out.backend().reduceSum(xc, 1, n, 1, out, mean ? 1.0 / Math.max(1, n) : 1.0);
         }
-        if (Autograd.needed(x)) Autograd.record(new Node(name, x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                int[] ones = new int[shape.length];
-                Arrays.fill(ones, 1);
-                try (Tensor gk = g.viewAs(ones)) {
-                    return new Tensor[] {expand(gk, shape, mean ? 1.0 / Math.max(1, n) : 1.0)};
-                }
-            }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node(name, x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            int[] ones = new int[shape.length];
+                            Arrays.fill(ones, 1);
+                            try (Tensor gk = g.viewAs(ones)) {
+                                return new Tensor[] {expand(gk, shape, mean ? 1.0 / Math.max(1, n) : 1.0)};
+                            }
+                        }
+                    },
+                    out);
         return out;
     }
 
@@ -81,7 +86,8 @@ final class ReductionOps {
         int[] shape = g.shape();
         if (Arrays.equals(shape, target)) return g;
         if (target.length > shape.length)
-            throw new IllegalArgumentException("sumTo: cannot reduce " + Arrays.toString(shape) + " to " + Arrays.toString(target));
+            throw new IllegalArgumentException(
+                    "sumTo: cannot reduce " + Arrays.toString(shape) + " to " + Arrays.toString(target));
         int lead = shape.length - target.length;
         int[] padded = new int[shape.length];
         for (int i = 0; i < shape.length; i++) padded[i] = i < lead ? 1 : target[i - lead];
@@ -106,7 +112,8 @@ final class ReductionOps {
                 i = j;
             } else {
                 if (padded[i] != curShape[i])
-                    throw new IllegalArgumentException("sumTo: cannot reduce " + Arrays.toString(shape) + " to " + Arrays.toString(target));
+                    throw new IllegalArgumentException(
+                            "sumTo: cannot reduce " + Arrays.toString(shape) + " to " + Arrays.toString(target));
                 i++;
             }
         }

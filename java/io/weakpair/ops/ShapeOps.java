@@ -4,7 +4,6 @@ import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.Node;
 import io.weakpair.tensor.Shapes;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,10 +23,15 @@ final class ShapeOps {
             }
         }
         int[] from = x.shape();
-        if (Autograd.needed(x)) Autograd.record(new Node("reshape", x) {
-            @Override
-            protected Tensor[] backward(Tensor g) { return new Tensor[] {g.viewAs(from)}; }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node("reshape", x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            return new Tensor[] {g.viewAs(from)};
+                        }
+                    },
+                    out);
         return out;
     }
 
@@ -35,8 +39,8 @@ final class ShapeOps {
         Check.open("permute", x);
         int r = x.rank();
         if (dims.length != r)
-            throw new IllegalArgumentException("permute: " + Arrays.toString(dims) + " has " + dims.length + " axes, tensor "
-                    + x.describe() + " has " + r);
+            throw new IllegalArgumentException("permute: " + Arrays.toString(dims) + " has " + dims.length
+                    + " axes, tensor " + x.describe() + " has " + r);
         int[] perm = new int[r];
         boolean[] seen = new boolean[r];
         for (int i = 0; i < r; i++) {
@@ -55,22 +59,25 @@ final class ShapeOps {
             inverse[perm[i]] = i;
         }
         Tensor out = x.view(ns, nst, x.offset());
-        if (Autograd.needed(x)) Autograd.record(new Node("permute", x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                int[] gs = g.shape();
-                long[] gst = g.strides();
-                int[] bs = new int[r];
-                long[] bst = new long[r];
-                for (int i = 0; i < r; i++) {
-                    bs[i] = gs[inverse[i]];
-                    bst[i] = gst[inverse[i]];
-                }
-                try (Tensor v = g.view(bs, bst, g.offset())) {
-                    return new Tensor[] {v.copy()};
-                }
-            }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node("permute", x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            int[] gs = g.shape();
+                            long[] gst = g.strides();
+                            int[] bs = new int[r];
+                            long[] bst = new long[r];
+                            for (int i = 0; i < r; i++) {
+                                bs[i] = gs[inverse[i]];
+                                bst[i] = gst[inverse[i]];
+                            }
+                            try (Tensor v = g.view(bs, bst, g.offset())) {
+                                return new Tensor[] {v.copy()};
+                            }
+                        }
+                    },
+                    out);
         return out;
     }
 
@@ -91,23 +98,26 @@ final class ShapeOps {
         int[] shape = x.shape();
         int a = Shapes.axis(axis, shape.length, "slice");
         if (start < 0 || end > shape[a] || start > end)
-            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside axis " + axis + " of "
-                    + x.describe());
+            throw new IllegalArgumentException(
+                    "slice: range [" + start + ", " + end + ") is outside axis " + axis + " of " + x.describe());
         int[] ns = shape.clone();
         ns[a] = end - start;
         long[] st = x.strides();
         Tensor out = x.view(ns, st, x.offset() + (long) start * st[a]);
-        if (Autograd.needed(x)) Autograd.record(new Node("slice", x) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor gx = Tensor.zeros(g.dtype(), g.device(), shape);
-                long[] gst = gx.strides();
-                try (Tensor region = gx.view(ns, gst, (long) start * gst[a])) {
-                    gx.backend().copy(g, region);
-                }
-                return new Tensor[] {gx};
-            }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node("slice", x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor gx = Tensor.zeros(g.dtype(), g.device(), shape);
+                            long[] gst = gx.strides();
+                            try (Tensor region = gx.view(ns, gst, (long) start * gst[a])) {
+                                gx.backend().copy(g, region);
+                            }
+                            return new Tensor[] {gx};
+                        }
+                    },
+                    out);
         return out;
     }
 
@@ -124,7 +134,8 @@ final class ShapeOps {
             Check.compatible("concat", first, p);
             int[] ps = p.shape();
             if (ps.length != shape.length)
-                throw new IllegalArgumentException("concat: ranks differ: " + first.describe() + " and " + p.describe());
+                throw new IllegalArgumentException(
+                        "concat: ranks differ: " + first.describe() + " and " + p.describe());
             for (int d = 0; d < ps.length; d++)
                 if (d != a && ps[d] != shape[d])
                     throw new IllegalArgumentException("concat: shapes " + first.describe() + " and " + p.describe()
@@ -146,25 +157,28 @@ final class ShapeOps {
             offset += sizes[i];
         }
         Tensor[] inputs = parts.toArray(new Tensor[0]);
-        if (Autograd.needed(inputs)) Autograd.record(new Node("concat", inputs) {
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor[] grads = new Tensor[inputs.length];
-                long[] gst = g.strides();
-                int off = 0;
-                for (int i = 0; i < inputs.length; i++) {
-                    if (needsGrad(i)) {
-                        int[] ps = outShape.clone();
-                        ps[a] = sizes[i];
-                        try (Tensor v = g.view(ps, gst, g.offset() + (long) off * gst[a])) {
-                            grads[i] = v.copy();
+        if (Autograd.needed(inputs))
+            Autograd.record(
+                    new Node("concat", inputs) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor[] grads = new Tensor[inputs.length];
+                            long[] gst = g.strides();
+                            int off = 0;
+                            for (int i = 0; i < inputs.length; i++) {
+                                if (needsGrad(i)) {
+                                    int[] ps = outShape.clone();
+                                    ps[a] = sizes[i];
+                                    try (Tensor v = g.view(ps, gst, g.offset() + (long) off * gst[a])) {
+                                        grads[i] = v.copy();
+                                    }
+                                }
+                                off += sizes[i];
+                            }
+                            return grads;
                         }
-                    }
-                    off += sizes[i];
-                }
-                return grads;
-            }
-        }, out);
+                    },
+                    out);
         return out;
     }
 
@@ -172,10 +186,15 @@ final class ShapeOps {
     static Tensor contiguous(Tensor x) {
         Check.open("contiguous", x);
         Tensor out = x.contiguous();
-        if (Autograd.needed(x)) Autograd.record(new Node("contiguous", x) {
-            @Override
-            protected Tensor[] backward(Tensor g) { return new Tensor[] {g}; }
-        }, out);
+        if (Autograd.needed(x))
+            Autograd.record(
+                    new Node("contiguous", x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            return new Tensor[] {g};
+                        }
+                    },
+                    out);
         return out;
     }
 }

@@ -37,14 +37,16 @@ final class SoftmaxOp {
         if (Autograd.needed(x)) {
             // Both derivatives read only the output: gx = y (g - sum(g y)) for softmax and
             // gx = g - exp(y) sum(g) for log-softmax.
-            Autograd.record(new Node(op, x) {
-                @Override
-                protected Tensor[] backward(Tensor g) {
-                    Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-                    gx.backend().softmaxBackward(y, g, gx, log);
-                    return new Tensor[] {gx};
-                }
-            }, y);
+            Autograd.record(
+                    new Node(op, x) {
+                        @Override
+                        protected Tensor[] backward(Tensor g) {
+                            Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+                            gx.backend().softmaxBackward(y, g, gx, log);
+                            return new Tensor[] {gx};
+                        }
+                    },
+                    y);
         }
         return y;
     }

@@ -5,7 +5,6 @@ import io.weakpair.io.SafetensorsEntry;
 import io.weakpair.io.SafetensorsReader;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,22 +31,35 @@ public final class AdamW implements AutoCloseable {
     public record Config(double lr, double beta1, double beta2, double eps, double weightDecay) {
         public Config {
             requireRate(lr);
-            if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("AdamW: beta1 must be in [0, 1), got " + beta1);
-            if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("AdamW: beta2 must be in [0, 1), got " + beta2);
-            if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("AdamW: eps must be finite and > 0, got " + eps);
+            if (!(beta1 >= 0 && beta1 < 1))
+                throw new IllegalArgumentException("AdamW: beta1 must be in [0, 1), got " + beta1);
+            if (!(beta2 >= 0 && beta2 < 1))
+                throw new IllegalArgumentException("AdamW: beta2 must be in [0, 1), got " + beta2);
+            if (!(eps > 0) || Double.isInfinite(eps))
+                throw new IllegalArgumentException("AdamW: eps must be finite and > 0, got " + eps);
             if (!(weightDecay >= 0) || Double.isInfinite(weightDecay))
                 throw new IllegalArgumentException("AdamW: weight decay must be finite and >= 0, got " + weightDecay);
         }
 
-        public static Config defaults() { return new Config(1e-3, 0.9, 0.999, 1e-8, 1e-2); }
+        public static Config defaults() {
+            return new Config(1e-3, 0.9, 0.999, 1e-8, 1e-2);
+        }
 
-        public Config withLr(double value) { return new Config(value, beta1, beta2, eps, weightDecay); }
+        public Config withLr(double value) {
+            return new Config(value, beta1, beta2, eps, weightDecay);
+        }
 
-        public Config withWeightDecay(double value) { return new Config(lr, beta1, beta2, eps, value); }
+        public Config withWeightDecay(double value) {
+            return new Config(lr, beta1, beta2, eps, value);
+        }
 
-        public Config withBetas(double b1, double b2) { return new Config(lr, b1, b2, eps, weightDecay); }
+        public Config withBetas(double b1, double b2) {
+            return new Config(lr, b1, b2, eps, weightDecay);
+        }
 
-        public Config withEps(double value) { return new Config(lr, beta1, beta2, value, weightDecay); }
+        public Config withEps(double value) {
+            return new Config(lr, beta1, beta2, value, weightDecay);
+        }
     }
 
     /** Per-parameter state: first and second moments and the number of steps taken. */
@@ -80,10 +92,13 @@ public final class AdamW implements AutoCloseable {
                 if (t == null) throw new IllegalArgumentException(where + " is null");
                 t.checkOpen("AdamW");
                 if (!t.dtype().isFloating() || !t.requiresGrad() || !t.isLeaf())
-                    throw new IllegalArgumentException(where + " must be a floating leaf that requires a gradient, got " + t.describe());
-                if (!t.isContiguous()) throw new IllegalArgumentException(where + " is not contiguous: " + t.describe());
+                    throw new IllegalArgumentException(
+                            where + " must be a floating leaf that requires a gradient, got " + t.describe());
+                if (!t.isContiguous())
+                    throw new IllegalArgumentException(where + " is not contiguous: " + t.describe());
                 String before = seen.put(t, p.getKey());
-                if (before != null) throw new IllegalArgumentException(where + " is the same tensor as '" + before + "'");
+                if (before != null)
+                    throw new IllegalArgumentException(where + " is the same tensor as '" + before + "'");
             }
         }
     }
@@ -103,7 +118,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** The two groups of {@link #withDecayExclusions}, empty ones left out. */
-    public static List<ParamGroup> decayGroups(Map<String, Tensor> params, double weightDecay, Predicate<String> alsoExclude) {
+    public static List<ParamGroup> decayGroups(
+            Map<String, Tensor> params, double weightDecay, Predicate<String> alsoExclude) {
         Map<String, Tensor> decay = new LinkedHashMap<>(), noDecay = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> p : params.entrySet()) {
             boolean exclude = p.getValue().rank() <= 1 || (alsoExclude != null && alsoExclude.test(p.getKey()));
@@ -115,12 +131,18 @@ public final class AdamW implements AutoCloseable {
         return out;
     }
 
-    public List<ParamGroup> groups() { return groups; }
+    public List<ParamGroup> groups() {
+        return groups;
+    }
 
-    public Config config() { return config; }
+    public Config config() {
+        return config;
+    }
 
     /** The global learning rate (a schedule sets it before each step). */
-    public double lr() { return lr; }
+    public double lr() {
+        return lr;
+    }
 
     public void setLr(double lr) {
         requireRate(lr);
@@ -149,8 +171,18 @@ public final class AdamW implements AutoCloseable {
                 s.steps++;
                 Tensor gc = grad.isContiguous() ? grad : grad.contiguous();
                 try {
-                    param.backend().adamw(param, gc, s.m, s.v, lr * g.lrScale(), config.beta1(), config.beta2(), config.eps(),
-                            g.weightDecay(), s.steps);
+                    param.backend()
+                            .adamw(
+                                    param,
+                                    gc,
+                                    s.m,
+                                    s.v,
+                                    lr * g.lrScale(),
+                                    config.beta1(),
+                                    config.beta2(),
+                                    config.eps(),
+                                    g.weightDecay(),
+                                    s.steps);
                 } finally {
                     if (gc != grad) gc.close();
                 }
@@ -159,13 +191,16 @@ public final class AdamW implements AutoCloseable {
     }
 
     private static void checkGrad(String name, Tensor param, Tensor grad) {
-        if (!Arrays.equals(grad.shape(), param.shape()) || grad.dtype() != param.dtype() || !grad.device().equals(param.device()))
-            throw new IllegalStateException("AdamW: gradient " + grad.describe() + " of parameter '" + name + "' does not match "
-                    + param.describe() + " (shape, dtype and device must agree)");
+        if (!Arrays.equals(grad.shape(), param.shape())
+                || grad.dtype() != param.dtype()
+                || !grad.device().equals(param.device()))
+            throw new IllegalStateException("AdamW: gradient " + grad.describe() + " of parameter '" + name
+                    + "' does not match " + param.describe() + " (shape, dtype and device must agree)");
     }
 
     private static void requireRate(double lr) {
-        if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("AdamW: learning rate must be finite and >= 0, got " + lr);
+        if (!(lr >= 0) || Double.isInfinite(lr))
+            throw new IllegalArgumentException("AdamW: learning rate must be finite and >= 0, got " + lr);
     }
 
     // ---------------------------------------------------------------- checkpoints (resuming training)
@@ -222,13 +257,14 @@ public final class AdamW implements AutoCloseable {
                         SafetensorsEntry e = reader.entries().get(name + suffix);
                         if (e == null) problems.add("'" + name + suffix + "' is missing");
                         else if (!Arrays.equals(e.shape(), param.shape()))
-                            problems.add("'" + name + suffix + "' has shape " + Arrays.toString(e.shape()) + " in the file but the parameter is "
-                                    + Arrays.toString(param.shape()));
+                            problems.add("'" + name + suffix + "' has shape " + Arrays.toString(e.shape())
+                                    + " in the file but the parameter is " + Arrays.toString(param.shape()));
                     }
                 }
             }
             for (String entry : reader.entries().keySet()) {
-                String name = entry.endsWith(".exp_avg") ? entry.substring(0, entry.length() - 8)
+                String name = entry.endsWith(".exp_avg")
+                        ? entry.substring(0, entry.length() - 8)
                         : entry.endsWith(".exp_avg_sq") ? entry.substring(0, entry.length() - 11) : null;
                 if (name == null || !steps.containsKey(name) && !byName.containsKey(name))
                     problems.add("unexpected tensor '" + entry + "'");
@@ -248,7 +284,8 @@ public final class AdamW implements AutoCloseable {
     }
 
     private static void copyInto(SafetensorsReader reader, String name, Tensor dst) throws IOException {
-        try (Tensor host = reader.read(name); Tensor cast = host.toDType(dst.dtype())) {
+        try (Tensor host = reader.read(name);
+                Tensor cast = host.toDType(dst.dtype())) {
             if (dst.device().isCpu()) dst.backend().copy(cast, dst);
             else dst.backend().upload(dst, cast);
         }

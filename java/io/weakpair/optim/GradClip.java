@@ -3,7 +3,6 @@ package io.weakpair.optim;
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.UnaryOp;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,8 @@ public final class GradClip {
                 byBackend.computeIfAbsent(g.backend(), b -> new ArrayList<>()).add(g);
             }
             double sumSquares = 0;
-            for (Map.Entry<Backend, List<Tensor>> e : byBackend.entrySet()) sumSquares += e.getKey().sumSquares(e.getValue());
+            for (Map.Entry<Backend, List<Tensor>> e : byBackend.entrySet())
+                sumSquares += e.getKey().sumSquares(e.getValue());
             return Math.sqrt(sumSquares);
         } finally {
             for (Tensor c : copies) c.close();

@@ -5,5 +5,7 @@ package io.weakpair.optim;
 public interface LrSchedule {
     double lr(long step);
 
-    static LrSchedule constant(double lr) { return step -> lr; }
+    static LrSchedule constant(double lr) {
+        return step -> lr;
+    }
 }

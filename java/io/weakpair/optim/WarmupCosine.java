@@ -11,11 +11,13 @@ package io.weakpair.optim;
  */
 public record WarmupCosine(double peak, double floor, long warmupSteps, long totalSteps) implements LrSchedule {
     public WarmupCosine {
-        if (!(peak >= 0) || Double.isInfinite(peak)) throw new IllegalArgumentException("WarmupCosine: peak must be finite and >= 0, got " + peak);
+        if (!(peak >= 0) || Double.isInfinite(peak))
+            throw new IllegalArgumentException("WarmupCosine: peak must be finite and >= 0, got " + peak);
         if (!(floor >= 0 && floor <= peak))
             throw new IllegalArgumentException("WarmupCosine: floor must be in [0, peak=" + peak + "], got " + floor);
         if (warmupSteps < 0 || totalSteps < warmupSteps)
-            throw new IllegalArgumentException("WarmupCosine: need 0 <= warmup (" + warmupSteps + ") <= total (" + totalSteps + ")");
+            throw new IllegalArgumentException(
+                    "WarmupCosine: need 0 <= warmup (" + warmupSteps + ") <= total (" + totalSteps + ")");
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 public final class ProgressBars {
     /** Plain lines: silent for the first two seconds, then one line every five. */
     static final long QUIET_NANOS = 2_000_000_000L;
+
     static final long INTERVAL_NANOS = 5_000_000_000L;
 
     /** The real standard output at start-up, before anything (a test) redirects System.out. */

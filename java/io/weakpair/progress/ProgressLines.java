@@ -23,7 +23,8 @@ final class ProgressLines implements TaskProgress {
     private boolean printed;
 
     ProgressLines(PrintStream out, String task, long total, String unit, long quietNanos, long intervalNanos) {
-        if (total < 0) throw new IllegalArgumentException("progress of '" + task + "': total must not be negative, got " + total);
+        if (total < 0)
+            throw new IllegalArgumentException("progress of '" + task + "': total must not be negative, got " + total);
         this.out = out;
         this.task = task;
         this.unit = unit;
@@ -42,10 +43,14 @@ final class ProgressLines implements TaskProgress {
     }
 
     @Override
-    public void message(String text) { message = text == null ? "" : text; }
+    public void message(String text) {
+        message = text == null ? "" : text;
+    }
 
     @Override
-    public long done() { return done; }
+    public long done() {
+        return done;
+    }
 
     @Override
     public void close() {
@@ -56,10 +61,18 @@ final class ProgressLines implements TaskProgress {
         lastPrint = now;
         printed = true;
         double elapsed = (now - start) / 1e9;
-        String counts = String.format(Locale.ROOT, "%s: %d/%d %s (%.0f%%)", task, done, total, unit,
+        String counts = String.format(
+                Locale.ROOT,
+                "%s: %d/%d %s (%.0f%%)",
+                task,
+                done,
+                total,
+                unit,
                 total == 0 ? 100.0 : 100.0 * done / total);
-        String timing = last ? " done in " + Durations.format(elapsed)
-                : ", " + Durations.format(elapsed) + " elapsed, ETA " + (done == 0 ? "?" : Durations.format(elapsed / done * (total - done)));
+        String timing = last
+                ? " done in " + Durations.format(elapsed)
+                : ", " + Durations.format(elapsed) + " elapsed, ETA "
+                        + (done == 0 ? "?" : Durations.format(elapsed / done * (total - done)));
         out.println(counts + timing + (message.isEmpty() ? "" : "  " + message));
     }
 }

@@ -25,13 +25,17 @@ public interface TaskProgress extends AutoCloseable {
             private long done;
 
             @Override
-            public void advance(long n) { done += n; }
+            public void advance(long n) {
+                done += n;
+            }
 
             @Override
             public void message(String text) {}
 
             @Override
-            public long done() { return done; }
+            public long done() {
+                return done;
+            }
 
             @Override
             public void close() {}

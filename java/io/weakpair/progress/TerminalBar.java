@@ -23,14 +23,22 @@ final class TerminalBar implements TaskProgress {
     }
 
     @Override
-    public void advance(long n) { bar.stepBy(n); }
+    public void advance(long n) {
+        bar.stepBy(n);
+    }
 
     @Override
-    public void message(String text) { bar.setExtraMessage(text == null ? "" : text); }
+    public void message(String text) {
+        bar.setExtraMessage(text == null ? "" : text);
+    }
 
     @Override
-    public long done() { return bar.getCurrent(); }
+    public long done() {
+        return bar.getCurrent();
+    }
 
     @Override
-    public void close() { bar.close(); }
+    public void close() {
+        bar.close();
+    }
 }

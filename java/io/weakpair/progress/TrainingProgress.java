@@ -29,20 +29,34 @@ public final class TrainingProgress implements AutoCloseable {
      * One step done: {@code epoch} counts from 0; {@code loss} is the total, {@code itc},
      * {@code matching} and {@code mlm} its terms; {@code batchSize} the samples of the step.
      */
-    public void step(int epoch, double loss, double itc, double matching, double mlm, double temperature, int batchSize) {
+    public void step(
+            int epoch, double loss, double itc, double matching, double mlm, double temperature, int batchSize) {
         samples += batchSize;
         // An exponential moving average: a single batch's loss is too noisy to read.
         smoothed = Double.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
         double seconds = (System.nanoTime() - start) / 1e9;
         // Most telling first: a narrow terminal cuts the end of the line.
-        bar.message(String.format(Locale.ROOT, "loss %.4f  %.1f samples/s  epoch %d/%d  (itc %.3f, match %.3f, mlm %.3f, tau %.4f)",
-                smoothed, seconds > 0 ? samples / seconds : 0.0, epoch + 1, epochs, itc, matching, mlm, temperature));
+        bar.message(String.format(
+                Locale.ROOT,
+                "loss %.4f  %.1f samples/s  epoch %d/%d  (itc %.3f, match %.3f, mlm %.3f, tau %.4f)",
+                smoothed,
+                seconds > 0 ? samples / seconds : 0.0,
+                epoch + 1,
+                epochs,
+                itc,
+                matching,
+                mlm,
+                temperature));
         bar.advance(1);
     }
 
     /** The smoothed loss so far (NaN before the first step). */
-    public double smoothedLoss() { return smoothed; }
+    public double smoothedLoss() {
+        return smoothed;
+    }
 
     @Override
-    public void close() { bar.close(); }
+    public void close() {
+        bar.close();
+    }
 }

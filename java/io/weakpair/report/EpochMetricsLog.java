@@ -2,7 +2,6 @@ package io.weakpair.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weakpair.eval.TextToImageEvaluation;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,14 +22,19 @@ public final class EpochMetricsLog {
     private EpochMetricsLog() {}
 
     /** Appends the evaluation after epoch {@code epoch} (1-based) on {@code split} to {@code runDir}/{@value #FILE}. */
-    public static void append(Path runDir, int epoch, String split, TextToImageEvaluation.Result result) throws IOException {
+    public static void append(Path runDir, int epoch, String split, TextToImageEvaluation.Result result)
+            throws IOException {
         if (epoch < 1) throw new IllegalArgumentException("epoch metrics: epoch counts from 1, got " + epoch);
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("epoch", epoch);
         context.put("split", split);
         ObjectNode line = MetricsTable.json(result, context);
         Files.createDirectories(runDir);
-        Files.writeString(runDir.resolve(FILE), MetricsTable.JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                runDir.resolve(FILE),
+                MetricsTable.JSON.writeValueAsString(line) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.eval.TextToImageEvaluation;
 import io.weakpair.io.AtomicFile;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -27,10 +26,17 @@ public final class MetricsTable {
 
     /** The summary line (split, counts, timing), then the table: a header and one row per ranking. */
     public static void print(PrintStream out, String split, TextToImageEvaluation.Result result) {
-        out.printf(Locale.ROOT, "text-to-image retrieval on the %s split: %d queries, %d images (embedding %.1f s, re-ranking %.1f s)%n",
-                split, result.queries(), result.gallery(), result.embedSeconds(), result.rerankSeconds());
+        out.printf(
+                Locale.ROOT,
+                "text-to-image retrieval on the %s split: %d queries, %d images (embedding %.1f s, re-ranking %.1f s)%n",
+                split,
+                result.queries(),
+                result.gallery(),
+                result.embedSeconds(),
+                result.rerankSeconds());
         out.println(RetrievalMetrics.header());
-        for (Map.Entry<String, RetrievalMetrics> e : result.metrics().entrySet()) out.println(e.getValue().row(e.getKey()));
+        for (Map.Entry<String, RetrievalMetrics> e : result.metrics().entrySet())
+            out.println(e.getValue().row(e.getKey()));
     }
 
     /**
@@ -38,7 +44,8 @@ public final class MetricsTable {
      * them the same way in every process ({@code Map.of}'s order changes from one JVM to the next).
      */
     public static Map<String, Object> context(Object... keysAndValues) {
-        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("metrics context: keys and values must pair up");
+        if (keysAndValues.length % 2 != 0)
+            throw new IllegalArgumentException("metrics context: keys and values must pair up");
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
         return m;
@@ -57,13 +64,15 @@ public final class MetricsTable {
         o.put("rerank_seconds", round(result.rerankSeconds(), 2));
         for (Map.Entry<String, RetrievalMetrics> e : result.metrics().entrySet()) {
             ObjectNode ranking = o.putObject(e.getKey());
-            for (Map.Entry<String, Double> m : e.getValue().asMap().entrySet()) ranking.put(m.getKey(), round(m.getValue(), 4));
+            for (Map.Entry<String, Double> m : e.getValue().asMap().entrySet())
+                ranking.put(m.getKey(), round(m.getValue(), 4));
         }
         return o;
     }
 
     /** Writes {@link #json} to {@code file} (pretty-printed, replaced atomically). */
-    public static void write(Path file, TextToImageEvaluation.Result result, Map<String, ?> context) throws IOException {
+    public static void write(Path file, TextToImageEvaluation.Result result, Map<String, ?> context)
+            throws IOException {
         byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json(result, context)) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(file, bytes);
@@ -71,6 +80,10 @@ public final class MetricsTable {
 
     // Percentages to 4 decimals are exact enough for any comparison and keep the file readable.
     private static double round(double v, int decimals) {
-        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_EVEN).doubleValue() : v;
+        return Double.isFinite(v)
+                ? BigDecimal.valueOf(v)
+                        .setScale(decimals, RoundingMode.HALF_EVEN)
+                        .doubleValue()
+                : v;
     }
 }

@@ -20,8 +20,15 @@ final class PairConfidence {
      * @param queries       the chosen query indices
      * @return [queries.length][G]: the confidence of each positive pair, 0 for the other images
      */
-    static float[][] of(float[] similarity, int gallery, double temperature, int[] galleryLabels, int[] queryLabels, int[] queries) {
-        if (!(temperature > 0)) throw new IllegalArgumentException("pair confidence: the temperature must be positive, got " + temperature);
+    static float[][] of(
+            float[] similarity,
+            int gallery,
+            double temperature,
+            int[] galleryLabels,
+            int[] queryLabels,
+            int[] queries) {
+        if (!(temperature > 0))
+            throw new IllegalArgumentException("pair confidence: the temperature must be positive, got " + temperature);
         int n = queries.length;
         float[][] out = new float[n][gallery];
         if (n == 0) return out;
@@ -34,8 +41,8 @@ final class PairConfidence {
             for (int g = 0; g < gallery; g++) logits[g * n + j] = (float) (similarity[q * gallery + g] / temperature);
         }
         try (Scope s = Scope.open()) {
-            Uncertainty.Confidence c = Uncertainty.confidence(Tensor.of(logits, gallery, n), Tensor.ofInts(galleryLabels, gallery),
-                    Tensor.ofInts(colLabels, n));
+            Uncertainty.Confidence c = Uncertainty.confidence(
+                    Tensor.of(logits, gallery, n), Tensor.ofInts(galleryLabels, gallery), Tensor.ofInts(colLabels, n));
             float[] t2i = c.t2i().toFloatArray();
             for (int j = 0; j < n; j++) for (int g = 0; g < gallery; g++) out[j][g] = t2i[g * n + j];
         }

@@ -8,7 +8,6 @@ import io.weakpair.eval.Ranking;
 import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.eval.TextToImageEvaluation;
 import io.weakpair.io.AtomicDirectory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +29,7 @@ import java.util.Map;
 public final class RetrievalReport {
     /** The page; also the mark of a folder this class may replace. */
     public static final String INDEX = "index.html";
+
     public static final String THUMBS = "thumbs";
 
     /**
@@ -42,14 +42,21 @@ public final class RetrievalReport {
         public Options {
             if (queries < 1) throw new IllegalArgumentException("report: queries must be at least 1, got " + queries);
             if (top < 1) throw new IllegalArgumentException("report: top must be at least 1, got " + top);
-            if (thumbHeight < 8) throw new IllegalArgumentException("report: thumbnail height must be at least 8, got " + thumbHeight);
+            if (thumbHeight < 8)
+                throw new IllegalArgumentException("report: thumbnail height must be at least 8, got " + thumbHeight);
         }
 
-        public static Options defaults() { return new Options(24, 10, 0, 128); }
+        public static Options defaults() {
+            return new Options(24, 10, 0, 128);
+        }
 
-        public Options withQueries(int n) { return new Options(n, top, seed, thumbHeight); }
+        public Options withQueries(int n) {
+            return new Options(n, top, seed, thumbHeight);
+        }
 
-        public Options withSeed(long s) { return new Options(queries, top, s, thumbHeight); }
+        public Options withSeed(long s) {
+            return new Options(queries, top, s, thumbHeight);
+        }
     }
 
     /** What the report's heading says about the evaluation (free text; escaped). */
@@ -61,14 +68,16 @@ public final class RetrievalReport {
      * Writes the report folder {@code dir} for an evaluation of {@code split} ({@code result}
      * of {@link TextToImageEvaluation#run} on that split).
      */
-    public static void write(Path dir, DatasetSplit split, TextToImageEvaluation.Result result, Context context, Options options)
+    public static void write(
+            Path dir, DatasetSplit split, TextToImageEvaluation.Result result, Context context, Options options)
             throws IOException {
         List<Instance> queries = BatchPlans.queries(split);
         List<DataRecord> gallery = split.records();
         int q = queries.size(), g = gallery.size();
         if (q != result.queries() || g != result.gallery())
-            throw new IllegalArgumentException("report: the evaluation has " + result.queries() + " queries and " + result.gallery()
-                    + " images but the split has " + q + " and " + g + "; pass the split that was evaluated");
+            throw new IllegalArgumentException(
+                    "report: the evaluation has " + result.queries() + " queries and " + result.gallery()
+                            + " images but the split has " + q + " and " + g + "; pass the split that was evaluated");
         Map<DataRecord, Integer> galleryIndex = new HashMap<>();
         int[] galleryLabels = new int[g], queryLabels = new int[q], ownImage = new int[q];
         for (int i = 0; i < g; i++) {
@@ -80,12 +89,14 @@ public final class RetrievalReport {
         for (int i = 0; i < q; i++) {
             queryLabels[i] = queries.get(i).record().label();
             ownImage[i] = galleryIndex.get(queries.get(i).record());
-            top[i] = result.rankings() != null ? Arrays.copyOf(result.rankings()[i], Math.min(options.top(), g))
+            top[i] = result.rankings() != null
+                    ? Arrays.copyOf(result.rankings()[i], Math.min(options.top(), g))
                     : Ranking.topK(Arrays.copyOfRange(result.similarity(), i * g, (i + 1) * g), options.top());
             hit[i] = galleryLabels[top[i][0]] == queryLabels[i];
         }
         int[] chosen = QuerySample.choose(hit, options.queries(), options.seed());
-        float[][] confidence = PairConfidence.of(result.similarity(), g, context.temperature(), galleryLabels, queryLabels, chosen);
+        float[][] confidence =
+                PairConfidence.of(result.similarity(), g, context.temperature(), galleryLabels, queryLabels, chosen);
 
         AtomicDirectory.write(dir, INDEX, out -> {
             Path thumbs = Files.createDirectory(out.resolve(THUMBS));
@@ -95,23 +106,42 @@ public final class RetrievalReport {
             for (int j = 0; j < chosen.length; j++) {
                 int qi = chosen[j];
                 Instance query = queries.get(qi);
-                html.append("<section class=\"query ").append(hit[qi] ? "hit" : "miss").append("\">\n");
-                html.append(String.format(Locale.ROOT, "<h2>Query %d &middot; person %d &middot; %s</h2>%n", qi, query.record().id(),
+                html.append("<section class=\"query ")
+                        .append(hit[qi] ? "hit" : "miss")
+                        .append("\">\n");
+                html.append(String.format(
+                        Locale.ROOT,
+                        "<h2>Query %d &middot; person %d &middot; %s</h2>%n",
+                        qi,
+                        query.record().id(),
                         firstCorrect(galleryLabels, queryLabels[qi], top[qi])));
-                html.append("<p class=\"caption\">").append(Html.escape(query.captionText())).append("</p>\n<div class=\"row\">\n");
-                html.append(figure(thumb(thumbs, gallery, written, ownImage[qi], options), "own", "the caption's image",
+                html.append("<p class=\"caption\">")
+                        .append(Html.escape(query.captionText()))
+                        .append("</p>\n<div class=\"row\">\n");
+                html.append(figure(
+                        thumb(thumbs, gallery, written, ownImage[qi], options),
+                        "own",
+                        "the caption's image",
                         Html.escape(query.record().path())));
                 html.append("<div class=\"sep\"></div>\n");
                 for (int r = 0; r < top[qi].length; r++) {
                     int gi = top[qi][r];
                     String kind = gi == ownImage[qi] ? "own" : galleryLabels[gi] == queryLabels[qi] ? "weak" : "wrong";
-                    String mark = switch (kind) {
-                        case "own" -> String.format(Locale.ROOT, "&#10003; own image, c = %.2f", confidence[j][gi]);
-                        case "weak" -> String.format(Locale.ROOT, "&#10003; weak pair, c = %.2f", confidence[j][gi]);
-                        default -> "&#10007; person " + gallery.get(gi).id();
-                    };
-                    String label = String.format(Locale.ROOT, "#%d &middot; sim %.3f<br>%s", r + 1, result.similarity()[qi * g + gi], mark);
-                    html.append(figure(thumb(thumbs, gallery, written, gi, options), kind, label, Html.escape(gallery.get(gi).path())));
+                    String mark =
+                            switch (kind) {
+                                case "own" ->
+                                    String.format(Locale.ROOT, "&#10003; own image, c = %.2f", confidence[j][gi]);
+                                case "weak" ->
+                                    String.format(Locale.ROOT, "&#10003; weak pair, c = %.2f", confidence[j][gi]);
+                                default -> "&#10007; person " + gallery.get(gi).id();
+                            };
+                    String label = String.format(
+                            Locale.ROOT, "#%d &middot; sim %.3f<br>%s", r + 1, result.similarity()[qi * g + gi], mark);
+                    html.append(figure(
+                            thumb(thumbs, gallery, written, gi, options),
+                            kind,
+                            label,
+                            Html.escape(gallery.get(gi).path())));
                 }
                 html.append("</div>\n</section>\n");
             }
@@ -122,31 +152,45 @@ public final class RetrievalReport {
 
     private static void head(StringBuilder html, Context context, TextToImageEvaluation.Result result, int shown) {
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(Html.escape(context.title())).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append(Html.escape(context.title()))
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n");
         html.append("<h1>").append(Html.escape(context.title())).append("</h1>\n");
-        html.append(String.format(Locale.ROOT, "<p>Text-to-image retrieval on the %s split: %d queries, %d images. "
+        html.append(String.format(
+                Locale.ROOT,
+                "<p>Text-to-image retrieval on the %s split: %d queries, %d images. "
                         + "Below, %d sample queries with the top images of the <b>%s</b> ranking.</p>%n",
-                Html.escape(context.split()), result.queries(), result.gallery(), shown, Html.escape(context.ranking())));
-        html.append("<table class=\"metrics\">\n<tr><th>ranking</th><th>R@1</th><th>R@5</th><th>R@10</th><th>mAP</th><th>mINP</th><th>queries</th></tr>\n");
+                Html.escape(context.split()),
+                result.queries(),
+                result.gallery(),
+                shown,
+                Html.escape(context.ranking())));
+        html.append(
+                "<table class=\"metrics\">\n<tr><th>ranking</th><th>R@1</th><th>R@5</th><th>R@10</th><th>mAP</th><th>mINP</th><th>queries</th></tr>\n");
         for (Map.Entry<String, RetrievalMetrics> e : result.metrics().entrySet()) {
             html.append("<tr><td>").append(Html.escape(e.getKey())).append("</td>");
             for (double v : e.getValue().asMap().values()) html.append(String.format(Locale.ROOT, "<td>%.2f</td>", v));
             html.append("<td>").append(e.getValue().queries()).append("</td></tr>\n");
         }
-        html.append("</table>\n<p class=\"legend\"><span class=\"own\">own image</span> the caption was written for it; "
-                + "<span class=\"weak\">weak pair</span> the same person in another image, with c the method's confidence "
-                + "(docs/method.md section 1: the pair's share of the caption's positive probability mass, temperature "
-                + String.format(Locale.ROOT, "%.4f", context.temperature()) + "); <span class=\"wrong\">wrong</span> another person. "
-                + "sim: the ITC cosine similarity.</p>\n");
+        html.append(
+                "</table>\n<p class=\"legend\"><span class=\"own\">own image</span> the caption was written for it; "
+                        + "<span class=\"weak\">weak pair</span> the same person in another image, with c the method's confidence "
+                        + "(docs/method.md section 1: the pair's share of the caption's positive probability mass, temperature "
+                        + String.format(Locale.ROOT, "%.4f", context.temperature())
+                        + "); <span class=\"wrong\">wrong</span> another person. "
+                        + "sim: the ITC cosine similarity.</p>\n");
     }
 
     /** Where the first image of the query's person is among the shown ones. */
     private static String firstCorrect(int[] galleryLabels, int label, int[] top) {
-        for (int r = 0; r < top.length; r++) if (galleryLabels[top[r]] == label) return r == 0 ? "top image correct" : "first correct at #" + (r + 1);
+        for (int r = 0; r < top.length; r++)
+            if (galleryLabels[top[r]] == label) return r == 0 ? "top image correct" : "first correct at #" + (r + 1);
         return "no correct image in the top " + top.length;
     }
 
-    private static String thumb(Path thumbs, List<DataRecord> gallery, boolean[] written, int index, Options options) throws IOException {
+    private static String thumb(Path thumbs, List<DataRecord> gallery, boolean[] written, int index, Options options)
+            throws IOException {
         String name = "g" + index + ".jpg";
         if (!written[index]) {
             Thumbnails.write(gallery.get(index).image(), thumbs.resolve(name), options.thumbHeight());
@@ -156,8 +200,8 @@ public final class RetrievalReport {
     }
 
     private static String figure(String src, String kind, String label, String escapedPath) {
-        return "<figure class=\"" + kind + "\"><img src=\"" + src + "\" alt=\"" + escapedPath + "\" title=\"" + escapedPath
-                + "\"><figcaption>" + label + "</figcaption></figure>\n";
+        return "<figure class=\"" + kind + "\"><img src=\"" + src + "\" alt=\"" + escapedPath + "\" title=\""
+                + escapedPath + "\"><figcaption>" + label + "</figcaption></figure>\n";
     }
 
     private static final String CSS = """

@@ -1,13 +1,12 @@
 package io.weakpair.report;
 
 import io.weakpair.data.ImageFiles;
-
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 
 /** Small JPEG copies of gallery images, so a report folder is self-contained and light. */
 final class Thumbnails {
@@ -33,6 +32,7 @@ final class Thumbnails {
         } finally {
             g.dispose();
         }
-        if (!ImageIO.write(small, "jpg", target.toFile())) throw new IOException("report thumbnail: no JPEG writer for " + target);
+        if (!ImageIO.write(small, "jpg", target.toFile()))
+            throw new IOException("report thumbnail: no JPEG writer for " + target);
     }
 }

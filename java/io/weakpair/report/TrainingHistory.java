@@ -2,7 +2,6 @@ package io.weakpair.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,8 @@ import java.util.TreeMap;
  * that {@code log.jsonl} interleaves with the steps. A malformed line is an error
  * naming the file and line, never skipped.
  */
-public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<String, Double>>> epochMetrics,
-                              List<Evaluation> evaluations) {
+public record TrainingHistory(
+        List<Step> steps, Map<Integer, Map<String, Map<String, Double>>> epochMetrics, List<Evaluation> evaluations) {
     /** The step log's file name in a run folder. */
     public static final String STEP_LOG = "log.jsonl";
     /** The final metrics' file name in a run folder. */
@@ -44,7 +43,8 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
     /** Reads a run folder; the step log must exist, the metrics files are optional. */
     public static TrainingHistory read(Path runDir) throws IOException {
         Path log = runDir.resolve(STEP_LOG);
-        if (!Files.isRegularFile(log)) throw new IllegalArgumentException(runDir + ": no training log (" + STEP_LOG + ") in this folder");
+        if (!Files.isRegularFile(log))
+            throw new IllegalArgumentException(runDir + ": no training log (" + STEP_LOG + ") in this folder");
         List<Step> steps = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -52,12 +52,18 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
             if (lines.get(i).isBlank()) continue;
             JsonNode o = parse(log, i, lines.get(i));
             if (o.has("eval")) {
-                evaluations.add(new Evaluation((long) number(log, i, o, "step"), o.get("eval").asText(), rankings(o)));
+                evaluations.add(new Evaluation(
+                        (long) number(log, i, o, "step"), o.get("eval").asText(), rankings(o)));
                 continue;
             }
             double[] terms = new double[TERMS.size()];
-            for (int t = 0; t < terms.length; t++) terms[t] = o.has(TERMS.get(t)) ? number(log, i, o, TERMS.get(t)) : Double.NaN;
-            steps.add(new Step((int) number(log, i, o, "epoch"), (long) number(log, i, o, "step"), number(log, i, o, "loss"), terms));
+            for (int t = 0; t < terms.length; t++)
+                terms[t] = o.has(TERMS.get(t)) ? number(log, i, o, TERMS.get(t)) : Double.NaN;
+            steps.add(new Step(
+                    (int) number(log, i, o, "epoch"),
+                    (long) number(log, i, o, "step"),
+                    number(log, i, o, "loss"),
+                    terms));
         }
         Map<Integer, Map<String, Map<String, Double>>> metrics = new TreeMap<>();
         Path perEpoch = runDir.resolve(EpochMetricsLog.FILE), last = runDir.resolve(FINAL_METRICS);
@@ -91,7 +97,8 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
     private static JsonNode parse(Path file, int line, String text) {
         try {
             JsonNode o = MetricsTable.JSON.readTree(text);
-            if (o == null || !o.isObject()) throw new IllegalArgumentException(where(file, line) + ": not a JSON object");
+            if (o == null || !o.isObject())
+                throw new IllegalArgumentException(where(file, line) + ": not a JSON object");
             return o;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(where(file, line) + ": not valid JSON (" + e.getOriginalMessage() + ")");
@@ -100,7 +107,9 @@ public record TrainingHistory(List<Step> steps, Map<Integer, Map<String, Map<Str
 
     private static double number(Path file, int line, JsonNode o, String field) {
         JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) throw new IllegalArgumentException(where(file, line) + ": field '" + field + "' is missing or not a number");
+        if (v == null || !v.isNumber())
+            throw new IllegalArgumentException(
+                    where(file, line) + ": field '" + field + "' is missing or not a number");
         return v.asDouble();
     }
 

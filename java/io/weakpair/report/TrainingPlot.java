@@ -1,14 +1,6 @@
 package io.weakpair.report;
 
 import io.weakpair.io.AtomicFile;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -18,6 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The end-of-training plot ({@code RUN/plot.png}): the loss and its terms per step (a moving
@@ -43,10 +42,12 @@ public final class TrainingPlot {
 
     /** Writes the plot of {@code history} to {@code out} (PNG, replaced atomically). */
     public static void write(TrainingHistory history, Path out) throws IOException {
-        if (history.steps().isEmpty()) throw new IllegalArgumentException("training plot: the step log has no step to plot");
+        if (history.steps().isEmpty())
+            throw new IllegalArgumentException("training plot: the step log has no step to plot");
         List<BufferedImage> panels = new ArrayList<>();
         panels.add(BitmapEncoder.getBufferedImage(losses(history.steps())));
-        if (!history.epochMetrics().isEmpty()) panels.add(BitmapEncoder.getBufferedImage(retrieval(history.epochMetrics())));
+        if (!history.epochMetrics().isEmpty())
+            panels.add(BitmapEncoder.getBufferedImage(retrieval(history.epochMetrics())));
         BufferedImage sheet = new BufferedImage(WIDTH, PANEL_HEIGHT * panels.size(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         try {
@@ -62,14 +63,18 @@ public final class TrainingPlot {
     private static XYChart losses(List<TrainingHistory.Step> steps) {
         int n = steps.size();
         int window = n <= RAW_STEPS ? 1 : Math.max(2, n / 100);
-        XYChart chart = chart(window == 1 ? "Training loss per step" : "Training loss per step (moving average of " + window + " steps)",
-                "step", "loss");
+        XYChart chart = chart(
+                window == 1
+                        ? "Training loss per step"
+                        : "Training loss per step (moving average of " + window + " steps)",
+                "step",
+                "loss");
         double[] x = new double[n];
         for (int i = 0; i < n; i++) x[i] = steps.get(i).step() + 1;
         line(chart, "loss", x, movingAverage(steps, -1, window));
         for (int t = 0; t < TrainingHistory.TERMS.size(); t++) {
             double[] y = movingAverage(steps, t, window);
-            if (java.util.Arrays.stream(y).allMatch(Double::isNaN)) continue;  // a term this run did not log
+            if (java.util.Arrays.stream(y).allMatch(Double::isNaN)) continue; // a term this run did not log
             line(chart, TrainingHistory.TERMS.get(t), x, y);
         }
         // Each epoch's mean total loss, at the epoch's last step.
@@ -117,7 +122,13 @@ public final class TrainingPlot {
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(PANEL_HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(WIDTH)
+                .height(PANEL_HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         Styler st = chart.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setChartBackgroundColor(Color.WHITE);

@@ -6,7 +6,6 @@ import io.weakpair.io.SafetensorsEntry;
 import io.weakpair.io.SafetensorsReader;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -43,12 +42,15 @@ public final class FeatureFile {
         Path abs = file.toAbsolutePath().normalize();
         try (SafetensorsReader reader = Safetensors.open(file)) {
             SafetensorsEntry e = reader.entries().get(FEATURES);
-            if (e == null) throw new IllegalArgumentException(file + ": no '" + FEATURES + "' tensor (has " + reader.entries().keySet() + ")");
-            if (e.dtype() != SafetensorsDType.F32) throw new IllegalArgumentException(file + ": " + FEATURES + " must be F32, got " + e.dtype());
+            if (e == null)
+                throw new IllegalArgumentException(file + ": no '" + FEATURES + "' tensor (has "
+                        + reader.entries().keySet() + ")");
+            if (e.dtype() != SafetensorsDType.F32)
+                throw new IllegalArgumentException(file + ": " + FEATURES + " must be F32, got " + e.dtype());
             int[] shape = e.shape();
             if (shape.length != 2 || shape[1] != embedDim)
-                throw new IllegalArgumentException(file + ": " + FEATURES + " must be [N, " + embedDim + "] (the checkpoint's embed dim), got "
-                        + java.util.Arrays.toString(shape));
+                throw new IllegalArgumentException(file + ": " + FEATURES + " must be [N, " + embedDim
+                        + "] (the checkpoint's embed dim), got " + java.util.Arrays.toString(shape));
             int n = shape[0];
             long[] identity = identities(reader, file, n);
             try (Tensor all = reader.read(FEATURES)) {
@@ -72,13 +74,16 @@ public final class FeatureFile {
     private static long[] identities(SafetensorsReader reader, Path file, int n) throws IOException {
         SafetensorsEntry e = reader.entries().get(IDENTITY);
         if (e == null) return null;
-        if ((e.dtype() != SafetensorsDType.I32 && e.dtype() != SafetensorsDType.I64) || e.rank() != 1 || e.shape()[0] != n)
+        if ((e.dtype() != SafetensorsDType.I32 && e.dtype() != SafetensorsDType.I64)
+                || e.rank() != 1
+                || e.shape()[0] != n)
             throw new IllegalArgumentException(file + ": " + IDENTITY + " must be I32 or I64 [" + n + "], got " + e);
         try (Tensor t = reader.read(IDENTITY)) {
             long[] v = t.toLongArray();
             for (int i = 0; i < n; i++)
                 if (v[i] < -1 || v[i] > Integer.MAX_VALUE)
-                    throw new IllegalArgumentException(file + ": " + IDENTITY + " value " + v[i] + " at row " + i + " is out of range");
+                    throw new IllegalArgumentException(
+                            file + ": " + IDENTITY + " value " + v[i] + " at row " + i + " is out of range");
             return v;
         }
     }

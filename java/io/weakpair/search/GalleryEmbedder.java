@@ -9,7 +9,6 @@ import io.weakpair.data.Progress;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ImageEncoder;
 import io.weakpair.model.Inference;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -56,25 +55,33 @@ public final class GalleryEmbedder {
         return embed(images, sink, log, () -> true);
     }
 
-    public Outcome embed(List<DataRecord> images, Sink sink, PrintStream log, AfterBatch afterBatch) throws IOException {
+    public Outcome embed(List<DataRecord> images, Sink sink, PrintStream log, AfterBatch afterBatch)
+            throws IOException {
         List<BatchPlan> plans = plans(images);
         List<String> skipped = new ArrayList<>();
         int[] embedded = {0}, next = {0};
         boolean stopped = false;
-        try (Inference on = Inference.on(model); Progress progress = new Progress(log, "embedding images", "images", images.size())) {
+        try (Inference on = Inference.on(model);
+                Progress progress = new Progress(log, "embedding images", "images", images.size())) {
             while (next[0] < plans.size() && !stopped) {
                 try {
-                    stopped = !encoder.encodeWhile(plans.subList(next[0], plans.size()), 2, 3, (b, encoded) -> {
-                        embedded[0] += emit(b, encoded, sink);
-                        progress.advance(b.size());
-                        next[0]++;
-                    }, b -> afterBatch.proceed());
+                    stopped = !encoder.encodeWhile(
+                            plans.subList(next[0], plans.size()),
+                            2,
+                            3,
+                            (b, encoded) -> {
+                                embedded[0] += emit(b, encoded, sink);
+                                progress.advance(b.size());
+                                next[0]++;
+                            },
+                            b -> afterBatch.proceed());
                 } catch (DataException e) {
                     // The batch at `next` holds an unreadable image: keep the readable ones, name the others.
                     BatchPlan bad = plans.get(next[0]++);
                     for (Instance in : bad.instances()) {
                         try {
-                            encoder.encode(encoder.assembler().assemble(new BatchPlan(0, List.of(in))),
+                            encoder.encode(
+                                    encoder.assembler().assemble(new BatchPlan(0, List.of(in))),
                                     (b, encoded) -> embedded[0] += emit(b, encoded, sink));
                         } catch (DataException unreadable) {
                             skipped.add(unreadable.getMessage());
@@ -100,7 +107,8 @@ public final class GalleryEmbedder {
         List<BatchPlan> plans = new ArrayList<>();
         for (int start = 0; start < images.size(); start += batchSize) {
             List<Instance> batch = new ArrayList<>();
-            for (DataRecord r : images.subList(start, Math.min(images.size(), start + batchSize))) batch.add(new Instance(r, -1, false));
+            for (DataRecord r : images.subList(start, Math.min(images.size(), start + batchSize)))
+                batch.add(new Instance(r, -1, false));
             plans.add(new BatchPlan(plans.size(), batch));
         }
         return plans;

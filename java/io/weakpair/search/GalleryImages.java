@@ -9,7 +9,6 @@ import io.weakpair.data.ImageCheck;
 import io.weakpair.data.ImageFiles;
 import io.weakpair.data.ReadOptions;
 import io.weakpair.data.Split;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -35,7 +34,9 @@ public final class GalleryImages {
             Path abs = p.toAbsolutePath().normalize();
             out.add(new DataRecord(out.size(), -1, -1, Split.TEST, abs.toString(), abs, List.of()));
         }
-        if (out.isEmpty()) throw new IllegalArgumentException("--gallery " + dir + ": no .jpg, .jpeg or .png file found (searched recursively)");
+        if (out.isEmpty())
+            throw new IllegalArgumentException(
+                    "--gallery " + dir + ": no .jpg, .jpeg or .png file found (searched recursively)");
         return out;
     }
 
@@ -46,14 +47,20 @@ public final class GalleryImages {
 
     /** A dataset's records; the header check skips missing and broken files up front, the embedder catches the rest. */
     private static List<DataRecord> fromDataset(Path dir, PrintStream log) {
-        Dataset d = DatasetReader.read(dir, ReadOptions.defaults().withImageCheck(ImageCheck.HEADER).withProgress(log));
+        Dataset d = DatasetReader.read(
+                dir, ReadOptions.defaults().withImageCheck(ImageCheck.HEADER).withProgress(log));
         for (DataIssue issue : d.report().issues()) log.println("  skipped: " + issue);
         List<DataRecord> out = new ArrayList<>();
         for (DataRecord r : d.records()) {
             Path abs = r.image().toAbsolutePath().normalize();
             out.add(new DataRecord(r.index(), r.id(), r.label(), r.split(), abs.toString(), abs, r.captions()));
         }
-        log.printf(Locale.ROOT, "%s dataset in %s: %s%n", d.format(), dir, d.report().summary());
+        log.printf(
+                Locale.ROOT,
+                "%s dataset in %s: %s%n",
+                d.format(),
+                dir,
+                d.report().summary());
         return out;
     }
 }

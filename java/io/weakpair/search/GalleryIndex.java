@@ -1,5 +1,15 @@
 package io.weakpair.search;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
@@ -19,17 +29,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.VectorUtil;
-
-import java.io.Closeable;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
-import java.util.PriorityQueue;
 
 /**
  * A gallery index opened for queries. Both rankings order by Lucene's dot-product score and
@@ -61,14 +60,17 @@ public final class GalleryIndex implements Closeable {
 
     /** Opens an existing index; a folder that holds none is a one-line error naming it. */
     public static GalleryIndex open(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("--index " + dir + ": no such folder (build one with 'weakpair index')");
+        if (!Files.isDirectory(dir))
+            throw new IllegalArgumentException("--index " + dir + ": no such folder (build one with 'weakpair index')");
         Directory d = FSDirectory.open(dir);
         try {
             if (!DirectoryReader.indexExists(d))
-                throw new IllegalArgumentException("--index " + dir + " holds no index (build one with 'weakpair index')");
+                throw new IllegalArgumentException(
+                        "--index " + dir + " holds no index (build one with 'weakpair index')");
             DirectoryReader r = DirectoryReader.open(d);
             try {
-                return new GalleryIndex(dir, d, r, IndexMetadata.fromMap(r.getIndexCommit().getUserData(), dir));
+                return new GalleryIndex(
+                        dir, d, r, IndexMetadata.fromMap(r.getIndexCommit().getUserData(), dir));
             } catch (RuntimeException e) {
                 r.close();
                 throw e;
@@ -79,12 +81,18 @@ public final class GalleryIndex implements Closeable {
         }
     }
 
-    public Path folder() { return dir; }
+    public Path folder() {
+        return dir;
+    }
 
-    public IndexMetadata metadata() { return metadata; }
+    public IndexMetadata metadata() {
+        return metadata;
+    }
 
     /** Number of images in the index. */
-    public int size() { return reader.numDocs(); }
+    public int size() {
+        return reader.numDocs();
+    }
 
     /**
      * The approximate top {@code k}: HNSW explores {@code candidates} (>= k) neighbours per
@@ -92,7 +100,9 @@ public final class GalleryIndex implements Closeable {
      */
     public List<Hit> search(float[] query, int k, int candidates) throws IOException {
         checkQuery(query, k);
-        if (candidates < k) throw new IllegalArgumentException("search: candidates (" + candidates + ") must be at least k (" + k + ")");
+        if (candidates < k)
+            throw new IllegalArgumentException(
+                    "search: candidates (" + candidates + ") must be at least k (" + k + ")");
         TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, candidates), candidates);
         List<Scored> scored = new ArrayList<>(top.scoreDocs.length);
         ScoreDoc[] byDoc = top.scoreDocs.clone();
@@ -102,7 +112,8 @@ public final class GalleryIndex implements Closeable {
         // An int8 graph scores with quantised vectors: the candidates are scored again with their floats (the
         // exact scan's function), so only which candidates were found is approximate, not their order.
         for (ScoreDoc s : byDoc)
-            scored.add(new Scored(floats == null ? s.score : SIMILARITY.compare(query, floats.vector(s.doc)), ids.id(s.doc), s.doc));
+            scored.add(new Scored(
+                    floats == null ? s.score : SIMILARITY.compare(query, floats.vector(s.doc)), ids.id(s.doc), s.doc));
         scored.sort(Scored.ORDER);
         return hits(scored.subList(0, Math.min(k, scored.size())), query);
     }
@@ -121,7 +132,8 @@ public final class GalleryIndex implements Closeable {
                 if (live != null && !live.get(doc)) continue;
                 float score = SIMILARITY.compare(query, vectors.vectorValue());
                 if (worst.size() == k && score < worst.peek().score) continue;
-                if (!ids.advanceExact(doc)) throw new IllegalStateException(dir + ": document " + doc + " has no image id");
+                if (!ids.advanceExact(doc))
+                    throw new IllegalStateException(dir + ": document " + doc + " has no image id");
                 worst.add(new Scored(score, (int) ids.longValue(), leaf.docBase + doc));
                 if (worst.size() > k) worst.poll();
             }
@@ -160,8 +172,8 @@ public final class GalleryIndex implements Closeable {
 
     private void checkQuery(float[] query, int k) {
         if (query == null || query.length != metadata.embedDim())
-            throw new IllegalArgumentException("search: the query vector must have " + metadata.embedDim() + " values, got "
-                    + (query == null ? "none" : query.length));
+            throw new IllegalArgumentException("search: the query vector must have " + metadata.embedDim()
+                    + " values, got " + (query == null ? "none" : query.length));
         if (k < 1) throw new IllegalArgumentException("search: k must be at least 1, got " + k);
     }
 
@@ -187,7 +199,11 @@ public final class GalleryIndex implements Closeable {
     private static Hit stored(StoredFields fields, int doc, float score) throws IOException {
         var d = fields.document(doc);
         var identity = d.getField(IDENTITY);
-        return new Hit(Integer.parseInt(d.get(ID)), d.get(PATH), identity == null ? -1 : identity.numericValue().intValue(), score,
+        return new Hit(
+                Integer.parseInt(d.get(ID)),
+                d.get(PATH),
+                identity == null ? -1 : identity.numericValue().intValue(),
+                score,
                 Float.NaN);
     }
 
@@ -234,7 +250,8 @@ public final class GalleryIndex implements Closeable {
 
     /** A candidate: higher score first, then lower image id. */
     private record Scored(float score, int id, int doc) {
-        static final Comparator<Scored> ORDER = Comparator.comparingDouble((Scored s) -> -s.score).thenComparingInt(s -> s.id);
+        static final Comparator<Scored> ORDER =
+                Comparator.comparingDouble((Scored s) -> -s.score).thenComparingInt(s -> s.id);
     }
 
     @Override

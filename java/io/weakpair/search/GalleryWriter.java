@@ -1,5 +1,16 @@
 package io.weakpair.search;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
@@ -18,18 +29,6 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
-
-import java.io.Closeable;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Adds images to a gallery index, creating it if the folder holds none. An existing index
@@ -55,13 +54,21 @@ public final class GalleryWriter implements Closeable {
     private int added;
     /** Null with one build thread: documents are then added on the caller's thread. */
     private final ExecutorService adders;
+
     private final ExecutorService mergeWorkers;
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private GalleryWriter(Path dir, Directory directory, IndexWriter writer, IndexMetadata metadata, Set<String> paths,
-                          ExecutorService adders, ExecutorService mergeWorkers, int maxInFlight) {
+    private GalleryWriter(
+            Path dir,
+            Directory directory,
+            IndexWriter writer,
+            IndexMetadata metadata,
+            Set<String> paths,
+            ExecutorService adders,
+            ExecutorService mergeWorkers,
+            int maxInFlight) {
         this.dir = dir;
         this.directory = directory;
         this.writer = writer;
@@ -85,8 +92,10 @@ public final class GalleryWriter implements Closeable {
      * @param ramBufferMb  how much Lucene buffers (vectors and graph) before writing a segment
      * @param buildThreads threads that add documents and workers that merge graphs (>= 1)
      */
-    public static GalleryWriter open(Path dir, IndexMetadata wanted, double ramBufferMb, int buildThreads) throws IOException {
-        if (buildThreads < 1 || buildThreads > 256) throw new IllegalArgumentException("--build-threads must be in [1, 256], got " + buildThreads);
+    public static GalleryWriter open(Path dir, IndexMetadata wanted, double ramBufferMb, int buildThreads)
+            throws IOException {
+        if (buildThreads < 1 || buildThreads > 256)
+            throw new IllegalArgumentException("--build-threads must be in [1, 256], got " + buildThreads);
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new IllegalArgumentException("--out " + dir + " is a file, not an index folder");
         Files.createDirectories(dir);
@@ -101,10 +110,13 @@ public final class GalleryWriter implements Closeable {
                     readPaths(r, known);
                 }
             } else if (hasFiles(dir)) {
-                throw new IllegalArgumentException("--out " + dir + " is a folder that holds other files, not an index; choose a new folder");
+                throw new IllegalArgumentException(
+                        "--out " + dir + " is a folder that holds other files, not an index; choose a new folder");
             }
-            ExecutorService mergeWorkers = buildThreads > 1 ? Executors.newFixedThreadPool(buildThreads, daemon("hnsw-merge")) : null;
-            ExecutorService adders = buildThreads > 1 ? Executors.newFixedThreadPool(buildThreads, daemon("index-add")) : null;
+            ExecutorService mergeWorkers =
+                    buildThreads > 1 ? Executors.newFixedThreadPool(buildThreads, daemon("hnsw-merge")) : null;
+            ExecutorService adders =
+                    buildThreads > 1 ? Executors.newFixedThreadPool(buildThreads, daemon("index-add")) : null;
             try {
                 IndexWriterConfig cfg = new IndexWriterConfig()
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -138,7 +150,8 @@ public final class GalleryWriter implements Closeable {
      */
     private static Lucene912Codec codec(IndexMetadata meta, int workers, ExecutorService mergeWorkers) {
         KnnVectorsFormat format = meta.quantized()
-                ? new Lucene99HnswScalarQuantizedVectorsFormat(meta.maxConn(), meta.beamWidth(), workers, 7, false, null, mergeWorkers)
+                ? new Lucene99HnswScalarQuantizedVectorsFormat(
+                        meta.maxConn(), meta.beamWidth(), workers, 7, false, null, mergeWorkers)
                 : new Lucene99HnswVectorsFormat(meta.maxConn(), meta.beamWidth(), workers, mergeWorkers);
         return new Lucene912Codec() {
             @Override
@@ -150,13 +163,16 @@ public final class GalleryWriter implements Closeable {
 
     private static void checkSameModel(Path dir, IndexMetadata have, IndexMetadata wanted) {
         if (!have.checkpointSha256().equals(wanted.checkpointSha256()))
-            throw new IllegalArgumentException("the index " + dir + " was built with checkpoint " + have.checkpointPath() + " (SHA-256 "
-                    + have.checkpointSha256().substring(0, 12) + "...), not with " + wanted.checkpointPath() + " (SHA-256 "
-                    + wanted.checkpointSha256().substring(0, 12) + "...): features of different models cannot be mixed; "
-                    + "index into a new --out folder");
+            throw new IllegalArgumentException(
+                    "the index " + dir + " was built with checkpoint " + have.checkpointPath() + " (SHA-256 "
+                            + have.checkpointSha256().substring(0, 12) + "...), not with " + wanted.checkpointPath()
+                            + " (SHA-256 "
+                            + wanted.checkpointSha256().substring(0, 12)
+                            + "...): features of different models cannot be mixed; "
+                            + "index into a new --out folder");
         if (have.embedDim() != wanted.embedDim())
-            throw new IllegalArgumentException("the index " + dir + " holds " + have.embedDim() + "-d vectors, the checkpoint makes "
-                    + wanted.embedDim() + "-d ones");
+            throw new IllegalArgumentException("the index " + dir + " holds " + have.embedDim()
+                    + "-d vectors, the checkpoint makes " + wanted.embedDim() + "-d ones");
     }
 
     private static void readPaths(DirectoryReader r, Set<String> out) throws IOException {
@@ -164,7 +180,9 @@ public final class GalleryWriter implements Closeable {
         for (LeafReaderContext leaf : r.leaves()) {
             Bits live = leaf.reader().getLiveDocs();
             for (int doc = 0; doc < leaf.reader().maxDoc(); doc++)
-                if (live == null || live.get(doc)) out.add(fields.document(leaf.docBase + doc, Set.of(GalleryIndex.PATH)).get(GalleryIndex.PATH));
+                if (live == null || live.get(doc))
+                    out.add(fields.document(leaf.docBase + doc, Set.of(GalleryIndex.PATH))
+                            .get(GalleryIndex.PATH));
         }
     }
 
@@ -174,13 +192,19 @@ public final class GalleryWriter implements Closeable {
         }
     }
 
-    public IndexMetadata metadata() { return metadata; }
+    public IndexMetadata metadata() {
+        return metadata;
+    }
 
     /** Whether an image with this path is already in the index (or was added since opening). */
-    public boolean contains(String path) { return paths.contains(path); }
+    public boolean contains(String path) {
+        return paths.contains(path);
+    }
 
     /** Images added since opening. */
-    public int added() { return added; }
+    public int added() {
+        return added;
+    }
 
     /**
      * Adds one image and returns its id.
@@ -250,15 +274,16 @@ public final class GalleryWriter implements Closeable {
     private void rethrowFailure() throws IOException {
         Throwable t = failure.get();
         if (t == null) return;
-        if (t instanceof IOException io) throw new IOException("index: adding to " + dir + " failed: " + io.getMessage(), io);
+        if (t instanceof IOException io)
+            throw new IOException("index: adding to " + dir + " failed: " + io.getMessage(), io);
         if (t instanceof RuntimeException re) throw re;
         throw new IllegalStateException("index: adding to " + dir + " failed: " + t, t);
     }
 
     private void checkVector(String path, float[] v) {
         if (v == null || v.length != metadata.embedDim())
-            throw new IllegalArgumentException("index: the vector of " + path + " must have " + metadata.embedDim() + " values, got "
-                    + (v == null ? "none" : v.length));
+            throw new IllegalArgumentException("index: the vector of " + path + " must have " + metadata.embedDim()
+                    + " values, got " + (v == null ? "none" : v.length));
         double n = 0;
         for (float x : v) {
             if (!Float.isFinite(x)) throw new IllegalArgumentException("index: the vector of " + path + " holds " + x);

@@ -10,7 +10,11 @@ package io.weakpair.search;
  * @param match    the ITM match score (match minus no-match logit) when re-ranked, else NaN
  */
 public record Hit(int imageId, String path, int identity, float score, float match) {
-    public Hit withMatch(float m) { return new Hit(imageId, path, identity, score, m); }
+    public Hit withMatch(float m) {
+        return new Hit(imageId, path, identity, score, m);
+    }
 
-    public boolean reranked() { return !Float.isNaN(match); }
+    public boolean reranked() {
+        return !Float.isNaN(match);
+    }
 }

@@ -12,24 +12,38 @@ import java.util.Map;
  * @param encoding how the graph stores vectors: {@link #FLOAT32}, or {@link #INT8} (Lucene's scalar
  *                 quantisation; the float vectors are kept beside it for exact scores)
  */
-public record IndexMetadata(String checkpointSha256, String checkpointPath, String preset, int embedDim, int maxConn,
-                            int beamWidth, String encoding, int nextId) {
+public record IndexMetadata(
+        String checkpointSha256,
+        String checkpointPath,
+        String preset,
+        int embedDim,
+        int maxConn,
+        int beamWidth,
+        String encoding,
+        int nextId) {
     static final String FORMAT = "weakpair-search/1";
     public static final String FLOAT32 = "float32";
     public static final String INT8 = "int8";
 
     public IndexMetadata {
         if (checkpointSha256 == null || checkpointSha256.length() != 64)
-            throw new IllegalArgumentException("index metadata: checkpoint fingerprint must be 64 hex digits, got " + checkpointSha256);
-        if (embedDim < 1) throw new IllegalArgumentException("index metadata: embed dim must be at least 1, got " + embedDim);
-        if (maxConn < 2 || maxConn > 512) throw new IllegalArgumentException("--max-conn must be in [2, 512], got " + maxConn);
-        if (beamWidth < 1 || beamWidth > 3200) throw new IllegalArgumentException("--beam-width must be in [1, 3200], got " + beamWidth);
+            throw new IllegalArgumentException(
+                    "index metadata: checkpoint fingerprint must be 64 hex digits, got " + checkpointSha256);
+        if (embedDim < 1)
+            throw new IllegalArgumentException("index metadata: embed dim must be at least 1, got " + embedDim);
+        if (maxConn < 2 || maxConn > 512)
+            throw new IllegalArgumentException("--max-conn must be in [2, 512], got " + maxConn);
+        if (beamWidth < 1 || beamWidth > 3200)
+            throw new IllegalArgumentException("--beam-width must be in [1, 3200], got " + beamWidth);
         if (!FLOAT32.equals(encoding) && !INT8.equals(encoding))
-            throw new IllegalArgumentException("--quantize: expected none or int8, got vector encoding '" + encoding + "'");
+            throw new IllegalArgumentException(
+                    "--quantize: expected none or int8, got vector encoding '" + encoding + "'");
         if (nextId < 0) throw new IllegalArgumentException("index metadata: next id must be >= 0, got " + nextId);
     }
 
-    boolean quantized() { return INT8.equals(encoding); }
+    boolean quantized() {
+        return INT8.equals(encoding);
+    }
 
     IndexMetadata withNextId(int id) {
         return new IndexMetadata(checkpointSha256, checkpointPath, preset, embedDim, maxConn, beamWidth, encoding, id);
@@ -52,12 +66,18 @@ public record IndexMetadata(String checkpointSha256, String checkpointPath, Stri
     /** Reads the commit data of {@code where}; a missing or malformed field is an error naming the index. */
     static IndexMetadata fromMap(Map<String, String> m, Object where) {
         if (!FORMAT.equals(m.get("format")))
-            throw new IllegalArgumentException(where + " is not a weakpair search index (format '" + m.get("format") + "', expected '"
-                    + FORMAT + "')");
+            throw new IllegalArgumentException(where + " is not a weakpair search index (format '" + m.get("format")
+                    + "', expected '" + FORMAT + "')");
         try {
-            return new IndexMetadata(m.get("checkpoint_sha256"), m.get("checkpoint_path"), m.get("preset"),
-                    Integer.parseInt(m.get("embed_dim")), Integer.parseInt(m.get("hnsw_max_conn")),
-                    Integer.parseInt(m.get("hnsw_beam_width")), m.getOrDefault("vector_encoding", FLOAT32), Integer.parseInt(m.get("next_id")));
+            return new IndexMetadata(
+                    m.get("checkpoint_sha256"),
+                    m.get("checkpoint_path"),
+                    m.get("preset"),
+                    Integer.parseInt(m.get("embed_dim")),
+                    Integer.parseInt(m.get("hnsw_max_conn")),
+                    Integer.parseInt(m.get("hnsw_beam_width")),
+                    m.getOrDefault("vector_encoding", FLOAT32),
+                    Integer.parseInt(m.get("next_id")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + ": malformed index metadata " + m + ": " + e.getMessage());
         }

@@ -9,7 +9,6 @@ import io.weakpair.model.Preprocessing;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,19 +50,24 @@ final class MatchReranker {
             Hit h = candidates.get(i);
             Path file = Path.of(h.path());
             if (!Files.isRegularFile(file))
-                throw new IllegalArgumentException("cannot re-rank: image " + h.imageId() + " has no image file (" + h.path()
-                        + "); re-ranking needs an index built from images, not from --features");
+                throw new IllegalArgumentException("cannot re-rank: image " + h.imageId() + " has no image file ("
+                        + h.path() + "); re-ranking needs an index built from images, not from --features");
             try {
                 transform.apply(ImageFiles.read(file), false, pixels, i * transform.floatsPerImage());
             } catch (IOException | RuntimeException e) {
-                throw new IOException("cannot re-rank: image " + h.imageId() + " (" + h.path() + ") does not read: " + e.getMessage(), e);
+                throw new IOException(
+                        "cannot re-rank: image " + h.imageId() + " (" + h.path() + ") does not read: " + e.getMessage(),
+                        e);
             }
         }
-        try (GradMode off = GradMode.off(); Scope s = Scope.open()) {
-            Tensor px = Tensor.of(pixels, k, 3, transform.height(), transform.width()).to(model.device());
+        try (GradMode off = GradMode.off();
+                Scope s = Scope.open()) {
+            Tensor px = Tensor.of(pixels, k, 3, transform.height(), transform.width())
+                    .to(model.device());
             Tensor imageTokens = model.encodeImages(px);
             int[] rows = new int[k]; // the query's one row, once per candidate
-            Tensor ids = text.idRows(rows).to(model.device()), mask = text.maskRows(rows).to(model.device());
+            Tensor ids = text.idRows(rows).to(model.device()),
+                    mask = text.maskRows(rows).to(model.device());
             return model.matchScores(ids, mask, imageTokens);
         }
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weakpair.io.AtomicFile;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +33,8 @@ public final class OpenSearchExport {
     /** Writes both files atomically; returns the number of documents. */
     public static int write(GalleryIndex index, String indexName, Path bulkFile) throws IOException {
         if (!indexName.matches("[a-z0-9][a-z0-9_\\-]*"))
-            throw new IllegalArgumentException("--opensearch-index '" + indexName + "': OpenSearch index names are lowercase letters, digits, - and _");
+            throw new IllegalArgumentException("--opensearch-index '" + indexName
+                    + "': OpenSearch index names are lowercase letters, digits, - and _");
         byte[] mapping = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(mapping(index.metadata()));
         AtomicFile.write(mappingPath(bulkFile), ch -> ch.write(java.nio.ByteBuffer.wrap(mapping)));
         int[] count = {0};
@@ -86,9 +86,11 @@ public final class OpenSearchExport {
         method.put("engine", "lucene");
         method.put("space_type", "innerproduct");
         method.putObject("parameters").put("m", meta.maxConn()).put("ef_construction", meta.beamWidth());
-        ((ObjectNode) body.get("mappings")).putObject("_meta").put("checkpoint_sha256", meta.checkpointSha256()).put("checkpoint_path", meta.checkpointPath())
+        ((ObjectNode) body.get("mappings"))
+                .putObject("_meta")
+                .put("checkpoint_sha256", meta.checkpointSha256())
+                .put("checkpoint_path", meta.checkpointPath())
                 .put("preset", meta.preset());
         return body;
     }
-
 }

@@ -9,7 +9,6 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
 import io.weakpair.text.Tokenization;
 import io.weakpair.text.WordPieceTokenizer;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,14 +35,18 @@ public final class QueryEncoder implements AutoCloseable {
         return new QueryEncoder(loaded.model(), new WordPieceTokenizer(loaded.vocabulary()));
     }
 
-    public AlbefModel model() { return model; }
+    public AlbefModel model() {
+        return model;
+    }
 
     /** The caption's unit-length text feature [E]. */
     public synchronized float[] encode(String caption) {
         TextBatch text = tokens(caption);
-        try (GradMode off = GradMode.off(); Scope s = Scope.open()) {
+        try (GradMode off = GradMode.off();
+                Scope s = Scope.open()) {
             int[] row = {0};
-            Tensor ids = text.idRows(row).to(model.device()), mask = text.maskRows(row).to(model.device());
+            Tensor ids = text.idRows(row).to(model.device()),
+                    mask = text.maskRows(row).to(model.device());
             return model.textFeatures(ids, mask).features().toFloatArray();
         }
     }
@@ -59,5 +62,7 @@ public final class QueryEncoder implements AutoCloseable {
     }
 
     @Override
-    public void close() { model.close(); }
+    public void close() {
+        model.close();
+    }
 }

@@ -13,8 +13,9 @@ final class SearchPage {
     private SearchPage() {}
 
     /** Only this page's own inline script and style, and images and requests from this server. */
-    static final String CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-            + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    static final String CSP =
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+                    + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     static final String HTML = """
             <!doctype html>

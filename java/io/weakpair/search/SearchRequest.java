@@ -37,9 +37,12 @@ record SearchRequest(String q, int k, int rerank, boolean exact) {
     }
 
     static int integer(String name, String v, int min, int max) {
-        if (!v.matches("\\d{1,9}")) throw new ApiError(400, name + ": expected a whole number in [" + min + ", " + max + "], got '" + clip(v) + "'");
+        if (!v.matches("\\d{1,9}"))
+            throw new ApiError(
+                    400, name + ": expected a whole number in [" + min + ", " + max + "], got '" + clip(v) + "'");
         int x = Integer.parseInt(v);
-        if (x < min || x > max) throw new ApiError(400, name + ": " + x + " is out of range [" + min + ", " + max + "]");
+        if (x < min || x > max)
+            throw new ApiError(400, name + ": " + x + " is out of range [" + min + ", " + max + "]");
         return x;
     }
 

@@ -3,7 +3,6 @@ package io.weakpair.search;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.weakpair.data.ImageFiles;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -40,14 +39,16 @@ public final class SearchServer implements AutoCloseable {
         this.log = log;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
-            // Jetty refuses some URLs itself (ambiguous encoded separators such as ..%2F): the same JSON shape for those.
+            // Jetty refuses some URLs itself (ambiguous encoded separators such as ..%2F): the same JSON shape for
+            // those.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
         });
         app.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Referrer-Policy", "no-referrer");
         });
-        app.get("/", ctx -> ctx.header("Content-Security-Policy", SearchPage.CSP).html(SearchPage.HTML));
+        app.get("/", ctx -> ctx.header("Content-Security-Policy", SearchPage.CSP)
+                .html(SearchPage.HTML));
         app.get("/api/search", this::search);
         app.get("/api/image/{id}", this::image);
         app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(error(e.getMessage())));
@@ -63,16 +64,23 @@ public final class SearchServer implements AutoCloseable {
     }
 
     /** Starts serving on host:port (port 0: a free port, see {@link #port()}). */
-    public static SearchServer start(SearchService service, String host, int port, int candidates, int defaultRerank, PrintStream log) {
+    public static SearchServer start(
+            SearchService service, String host, int port, int candidates, int defaultRerank, PrintStream log) {
         SearchServer s = new SearchServer(service, candidates, defaultRerank, log);
         s.app.start(host, port);
         return s;
     }
 
-    public int port() { return app.port(); }
+    public int port() {
+        return app.port();
+    }
 
     private void search(Context ctx) throws IOException {
-        SearchRequest r = SearchRequest.parse(ctx.queryParam("q"), ctx.queryParam("k"), ctx.queryParam("rerank"), ctx.queryParam("exact"),
+        SearchRequest r = SearchRequest.parse(
+                ctx.queryParam("q"),
+                ctx.queryParam("k"),
+                ctx.queryParam("rerank"),
+                ctx.queryParam("exact"),
                 defaultRerank);
         SearchService.Result result;
         try {
@@ -116,19 +124,28 @@ public final class SearchServer implements AutoCloseable {
         if (hit.isEmpty()) throw new ApiError(404, "no image with id " + id + " in the index");
         Path file = Path.of(hit.get().path());
         if (!ImageFiles.isImage(file) || !Files.isRegularFile(file))
-            throw new ApiError(404, "image " + id + " has no image file here (indexed from features, or moved since indexing)");
+            throw new ApiError(
+                    404, "image " + id + " has no image file here (indexed from features, or moved since indexing)");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ctx.contentType(name.endsWith(".png") ? "image/png" : "image/jpeg");
         ctx.header("Cache-Control", "max-age=3600");
         ctx.result(Files.readAllBytes(file));
     }
 
-    private static Map<String, String> error(String message) { return Map.of("error", message); }
+    private static Map<String, String> error(String message) {
+        return Map.of("error", message);
+    }
 
-    private static double round(double ms) { return Math.round(ms * 100) / 100.0; }
+    private static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
 
-    private static String clip(String s) { return s.length() <= 80 ? s : s.substring(0, 80) + "..."; }
+    private static String clip(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
 
     @Override
-    public void close() { app.stop(); }
+    public void close() {
+        app.stop();
+    }
 }

@@ -1,7 +1,6 @@
 package io.weakpair.search;
 
 import io.weakpair.tensor.Device;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,9 @@ public final class SearchService implements AutoCloseable {
 
     /** The hits and how long each stage took. */
     public record Result(List<Hit> hits, double encodeMs, double searchMs, double rerankMs) {
-        public double totalMs() { return encodeMs + searchMs + rerankMs; }
+        public double totalMs() {
+            return encodeMs + searchMs + rerankMs;
+        }
     }
 
     private final GalleryIndex index;
@@ -38,12 +39,16 @@ public final class SearchService implements AutoCloseable {
             IndexMetadata meta = index.metadata();
             Path ck = checkpoint != null ? checkpoint : Path.of(meta.checkpointPath());
             if (!Files.isRegularFile(ck))
-                throw new IllegalArgumentException(checkpoint != null ? "--checkpoint file not found: " + ck
-                        : "the index's checkpoint " + ck + " is gone; pass the same checkpoint with --checkpoint");
+                throw new IllegalArgumentException(
+                        checkpoint != null
+                                ? "--checkpoint file not found: " + ck
+                                : "the index's checkpoint " + ck
+                                        + " is gone; pass the same checkpoint with --checkpoint");
             String sha = CheckpointFingerprint.of(ck);
             if (!sha.equals(meta.checkpointSha256()))
-                throw new IllegalArgumentException("checkpoint " + ck + " (SHA-256 " + sha.substring(0, 12) + "...) is not the one that built "
-                        + indexDir + " (SHA-256 " + meta.checkpointSha256().substring(0, 12) + "...); use that checkpoint or re-index");
+                throw new IllegalArgumentException("checkpoint " + ck + " (SHA-256 " + sha.substring(0, 12)
+                        + "...) is not the one that built " + indexDir + " (SHA-256 "
+                        + meta.checkpointSha256().substring(0, 12) + "...); use that checkpoint or re-index");
             return new SearchService(index, QueryEncoder.load(ck, device), ck);
         } catch (IOException | RuntimeException e) {
             index.close();
@@ -51,11 +56,17 @@ public final class SearchService implements AutoCloseable {
         }
     }
 
-    public GalleryIndex index() { return index; }
+    public GalleryIndex index() {
+        return index;
+    }
 
-    public QueryEncoder encoder() { return encoder; }
+    public QueryEncoder encoder() {
+        return encoder;
+    }
 
-    public Path checkpoint() { return checkpoint; }
+    public Path checkpoint() {
+        return checkpoint;
+    }
 
     /**
      * The top {@code k} for a caption: HNSW exploring {@code candidates} neighbours (or the
@@ -63,7 +74,8 @@ public final class SearchService implements AutoCloseable {
      */
     public Result search(String caption, int k, int candidates, int rerank, boolean exact) throws IOException {
         if (k < 1 || k > MAX_K) throw new IllegalArgumentException("k must be in [1, " + MAX_K + "], got " + k);
-        if (rerank < 0 || rerank > MAX_K) throw new IllegalArgumentException("rerank must be in [0, " + MAX_K + "], got " + rerank);
+        if (rerank < 0 || rerank > MAX_K)
+            throw new IllegalArgumentException("rerank must be in [0, " + MAX_K + "], got " + rerank);
         long t0 = System.nanoTime();
         float[] query = encoder.encode(caption);
         long t1 = System.nanoTime();
@@ -72,7 +84,11 @@ public final class SearchService implements AutoCloseable {
         long t2 = System.nanoTime();
         if (rerank > 0) hits = encoder.rerank(caption, hits, rerank);
         long t3 = System.nanoTime();
-        return new Result(List.copyOf(hits.subList(0, Math.min(k, hits.size()))), (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+        return new Result(
+                List.copyOf(hits.subList(0, Math.min(k, hits.size()))),
+                (t1 - t0) / 1e6,
+                (t2 - t1) / 1e6,
+                (t3 - t2) / 1e6);
     }
 
     @Override

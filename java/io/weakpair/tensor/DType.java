@@ -28,16 +28,26 @@ public enum DType {
         this.storageOnly = storageOnly;
     }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
-    public int byteSize() { return byteSize; }
+    public int byteSize() {
+        return byteSize;
+    }
 
     /** A floating-point type (F32, F64 and the storage type BF16). */
-    public boolean isFloating() { return floating; }
+    public boolean isFloating() {
+        return floating;
+    }
 
     /** Stored, converted and copied, but not computed in: no op or autograd takes it (BF16). */
-    public boolean isStorageOnly() { return storageOnly; }
+    public boolean isStorageOnly() {
+        return storageOnly;
+    }
 
     /** A floating type the kernels compute in (F32, F64): what ops and gradients need. */
-    public boolean isComputeFloating() { return floating && !storageOnly; }
+    public boolean isComputeFloating() {
+        return floating && !storageOnly;
+    }
 }

@@ -24,12 +24,20 @@ public final class MemoryStats {
     }
 
     /** Bytes of storage currently allocated on devices of this kind. */
-    public static long liveBytes(Device.Kind kind) { return LIVE[kind.ordinal()].get(); }
+    public static long liveBytes(Device.Kind kind) {
+        return LIVE[kind.ordinal()].get();
+    }
 
     /** Number of storages currently allocated on devices of this kind. */
-    public static long liveStorages(Device.Kind kind) { return COUNT[kind.ordinal()].get(); }
+    public static long liveStorages(Device.Kind kind) {
+        return COUNT[kind.ordinal()].get();
+    }
 
-    public static long peakBytes(Device.Kind kind) { return PEAK[kind.ordinal()].get(); }
+    public static long peakBytes(Device.Kind kind) {
+        return PEAK[kind.ordinal()].get();
+    }
 
-    public static void resetPeak(Device.Kind kind) { PEAK[kind.ordinal()].set(LIVE[kind.ordinal()].get()); }
+    public static void resetPeak(Device.Kind kind) {
+        PEAK[kind.ordinal()].set(LIVE[kind.ordinal()].get());
+    }
 }

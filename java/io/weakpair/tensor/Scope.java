@@ -38,7 +38,9 @@ public final class Scope implements AutoCloseable {
     }
 
     /** The innermost open scope of this thread, or null. */
-    public static Scope current() { return CURRENT.get(); }
+    public static Scope current() {
+        return CURRENT.get();
+    }
 
     static void register(Tensor t) {
         Scope s = CURRENT.get();
@@ -78,7 +80,8 @@ public final class Scope implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
-        if (Thread.currentThread() != thread) throw new IllegalStateException("a scope must be closed on the thread that opened it");
+        if (Thread.currentThread() != thread)
+            throw new IllegalStateException("a scope must be closed on the thread that opened it");
         if (CURRENT.get() != this) throw new IllegalStateException("scopes must be closed innermost first");
         closed = true;
         for (int i = owned.size() - 1; i >= 0; i--) {

@@ -41,15 +41,16 @@ public final class Shapes {
      */
     public static void checkView(int[] shape, long[] strides, long offset, long capacity, String from) {
         if (strides.length != shape.length)
-            throw new IllegalArgumentException("view of " + from + ": " + strides.length + " strides for shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "view of " + from + ": " + strides.length + " strides for shape " + Arrays.toString(shape));
         validate(shape);
         if (offset < 0) throw new IllegalArgumentException("view of " + from + ": negative offset " + offset);
         long last = offset;
         boolean empty = numel(shape) == 0;
         for (int i = 0; i < shape.length; i++) {
             if (strides[i] < 0)
-                throw new IllegalArgumentException("view of " + from + ": negative stride in " + Arrays.toString(strides)
-                        + " (not supported)");
+                throw new IllegalArgumentException(
+                        "view of " + from + ": negative stride in " + Arrays.toString(strides) + " (not supported)");
             if (!empty) {
                 try {
                     last = Math.addExact(last, Math.multiplyExact((long) shape[i] - 1, strides[i]));
@@ -60,15 +61,17 @@ public final class Shapes {
         }
         if (!empty && last >= capacity)
             throw new IllegalArgumentException("view of " + from + ": shape " + Arrays.toString(shape) + ", strides "
-                    + Arrays.toString(strides) + " and offset " + offset + " reach element " + last + " of a storage of "
+                    + Arrays.toString(strides) + " and offset " + offset + " reach element " + last
+                    + " of a storage of "
                     + capacity + " elements");
     }
 
     public static void validate(int[] shape) {
-        if (shape.length > MAX_RANK) throw new IllegalArgumentException("rank " + shape.length + " is above the maximum " + MAX_RANK);
+        if (shape.length > MAX_RANK)
+            throw new IllegalArgumentException("rank " + shape.length + " is above the maximum " + MAX_RANK);
         for (int d : shape)
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
-        numel(shape);  // throws when the element count overflows
+        numel(shape); // throws when the element count overflows
     }
 
     public static long[] contiguousStrides(int[] shape) {
@@ -82,7 +85,7 @@ public final class Shapes {
     }
 
     public static boolean isContiguous(int[] shape, long[] strides) {
-        if (numel(shape) == 0) return true;  // no element to misplace
+        if (numel(shape) == 0) return true; // no element to misplace
         long expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;
@@ -94,7 +97,8 @@ public final class Shapes {
     /** Normalises a possibly negative axis, naming the op when it is out of range. */
     public static int axis(int axis, int rank, String op) {
         int a = axis < 0 ? axis + rank : axis;
-        if (a < 0 || a >= rank) throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for rank " + rank);
+        if (a < 0 || a >= rank)
+            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for rank " + rank);
         return a;
     }
 
@@ -105,7 +109,8 @@ public final class Shapes {
         long known = 1;
         for (int i = 0; i < out.length; i++) {
             if (out[i] == -1) {
-                if (infer >= 0) throw new IllegalArgumentException(op + ": more than one -1 in " + Arrays.toString(target));
+                if (infer >= 0)
+                    throw new IllegalArgumentException(op + ": more than one -1 in " + Arrays.toString(target));
                 infer = i;
             } else if (out[i] < 0) {
                 throw new IllegalArgumentException(op + ": negative size in " + Arrays.toString(target));
@@ -115,12 +120,13 @@ public final class Shapes {
         }
         if (infer >= 0) {
             if (known == 0 || numel % known != 0)
-                throw new IllegalArgumentException(op + ": cannot reshape " + Arrays.toString(from) + " to " + Arrays.toString(target));
+                throw new IllegalArgumentException(
+                        op + ": cannot reshape " + Arrays.toString(from) + " to " + Arrays.toString(target));
             out[infer] = Math.toIntExact(numel / known);
         }
         if (numel(out) != numel)
-            throw new IllegalArgumentException(op + ": cannot reshape " + Arrays.toString(from) + " (" + numel + " elements) to "
-                    + Arrays.toString(target));
+            throw new IllegalArgumentException(op + ": cannot reshape " + Arrays.toString(from) + " (" + numel
+                    + " elements) to " + Arrays.toString(target));
         validate(out);
         return out;
     }
@@ -151,5 +157,7 @@ public final class Shapes {
         return out;
     }
 
-    public static String str(int[] shape) { return Arrays.toString(shape); }
+    public static String str(int[] shape) {
+        return Arrays.toString(shape);
+    }
 }

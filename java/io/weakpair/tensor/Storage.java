@@ -11,7 +11,7 @@ public final class Storage {
     private final Backend backend;
     private final long address;
     private final long bytes;
-    private final boolean unowned;  // allocated with no scope open: counts towards the cleaner's collection trigger
+    private final boolean unowned; // allocated with no scope open: counts towards the cleaner's collection trigger
     private int references = 1;
 
     private Storage(Backend backend, long address, long bytes, boolean unowned) {
@@ -29,14 +29,22 @@ public final class Storage {
         return new Storage(backend, address, bytes, unowned);
     }
 
-    public Backend backend() { return backend; }
+    public Backend backend() {
+        return backend;
+    }
 
-    public Device device() { return backend.device(); }
+    public Device device() {
+        return backend.device();
+    }
 
     /** Base address (host or device pointer). */
-    public long address() { return address; }
+    public long address() {
+        return address;
+    }
 
-    public long bytes() { return bytes; }
+    public long bytes() {
+        return bytes;
+    }
 
     synchronized void retain() {
         if (references <= 0) throw new IllegalStateException("storage already freed");
@@ -52,8 +60,12 @@ public final class Storage {
         }
     }
 
-    synchronized boolean isLive() { return references > 0; }
+    synchronized boolean isLive() {
+        return references > 0;
+    }
 
     /** True when exactly one tensor handle refers to this storage (no other view can see a write). */
-    public synchronized boolean isExclusive() { return references == 1; }
+    public synchronized boolean isExclusive() {
+        return references == 1;
+    }
 }

@@ -2,7 +2,6 @@ package io.weakpair.tensor;
 
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.Backends;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -25,7 +24,7 @@ public final class Tensor implements AutoCloseable {
     private final long numel;
     private boolean closed;
     Scope owner;
-    private UnownedTensors.Hold unowned;  // the cleaner's registration while no scope owns this tensor
+    private UnownedTensors.Hold unowned; // the cleaner's registration while no scope owns this tensor
 
     private boolean requiresGrad;
     private Tensor grad;
@@ -53,7 +52,9 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(s, 0, shape.clone(), Shapes.contiguousStrides(shape), dtype);
     }
 
-    public static Tensor empty(DType dtype, int... shape) { return empty(dtype, Device.CPU, shape); }
+    public static Tensor empty(DType dtype, int... shape) {
+        return empty(dtype, Device.CPU, shape);
+    }
 
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
         Tensor t = empty(dtype, device, shape);
@@ -61,17 +62,27 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    public static Tensor zeros(DType dtype, Device device, int... shape) { return full(0, dtype, device, shape); }
+    public static Tensor zeros(DType dtype, Device device, int... shape) {
+        return full(0, dtype, device, shape);
+    }
 
-    public static Tensor zeros(DType dtype, int... shape) { return full(0, dtype, Device.CPU, shape); }
+    public static Tensor zeros(DType dtype, int... shape) {
+        return full(0, dtype, Device.CPU, shape);
+    }
 
-    public static Tensor ones(DType dtype, Device device, int... shape) { return full(1, dtype, device, shape); }
+    public static Tensor ones(DType dtype, Device device, int... shape) {
+        return full(1, dtype, device, shape);
+    }
 
     /** A tensor of the same shape, dtype and device as {@code like}, filled with zeros. */
-    public static Tensor zerosLike(Tensor like) { return zeros(like.dtype, like.device(), like.shape); }
+    public static Tensor zerosLike(Tensor like) {
+        return zeros(like.dtype, like.device(), like.shape);
+    }
 
     /** A scalar (shape []) on the CPU. */
-    public static Tensor scalar(double value, DType dtype) { return full(value, dtype, Device.CPU); }
+    public static Tensor scalar(double value, DType dtype) {
+        return full(value, dtype, Device.CPU);
+    }
 
     public static Tensor of(float[] data, int... shape) {
         checkLength(data.length, shape);
@@ -129,7 +140,8 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies doubles into a new tensor of a floating dtype on a device. */
     public static Tensor fromDoubles(double[] data, DType dtype, Device device, int... shape) {
-        if (!dtype.isFloating()) throw new IllegalArgumentException("fromDoubles: dtype must be F32, F64 or BF16, got " + dtype);
+        if (!dtype.isFloating())
+            throw new IllegalArgumentException("fromDoubles: dtype must be F32, F64 or BF16, got " + dtype);
         try (Tensor host = of(data, shape)) {
             Tensor cast = dtype == DType.F64 ? host.copy() : host.toDType(dtype);
             if (device.isCpu()) return cast;
@@ -155,30 +167,54 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- metadata
 
-    public int[] shape() { return shape.clone(); }
+    public int[] shape() {
+        return shape.clone();
+    }
 
-    public int dim(int axis) { return shape[Shapes.axis(axis, shape.length, "dim")]; }
+    public int dim(int axis) {
+        return shape[Shapes.axis(axis, shape.length, "dim")];
+    }
 
-    public int rank() { return shape.length; }
+    public int rank() {
+        return shape.length;
+    }
 
-    public long numel() { return numel; }
+    public long numel() {
+        return numel;
+    }
 
-    public DType dtype() { return dtype; }
+    public DType dtype() {
+        return dtype;
+    }
 
-    public Device device() { return storage.device(); }
+    public Device device() {
+        return storage.device();
+    }
 
-    public Backend backend() { return storage.backend(); }
+    public Backend backend() {
+        return storage.backend();
+    }
 
-    public long[] strides() { return strides.clone(); }
+    public long[] strides() {
+        return strides.clone();
+    }
 
     /** Element offset of this view into its storage. */
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 
-    public Storage storage() { return storage; }
+    public Storage storage() {
+        return storage;
+    }
 
-    public boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
+    public boolean isContiguous() {
+        return Shapes.isContiguous(shape, strides);
+    }
 
-    public boolean isClosed() { return closed; }
+    public boolean isClosed() {
+        return closed;
+    }
 
     /** Address of the first element (host or device pointer); throws if the tensor is closed. */
     public long address() {
@@ -192,7 +228,9 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     public Tensor setName(String name) {
         this.name = name;
@@ -205,7 +243,9 @@ public final class Tensor implements AutoCloseable {
     }
 
     @Override
-    public String toString() { return "Tensor(" + describe() + ")"; }
+    public String toString() {
+        return "Tensor(" + describe() + ")";
+    }
 
     // ---------------------------------------------------------------- raw views (no autograd)
 
@@ -215,7 +255,8 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor view(int[] newShape, long[] newStrides, long newOffset) {
         checkOpen("view");
-        if (newShape == null || newStrides == null) throw new IllegalArgumentException("view of " + describe() + ": null shape or strides");
+        if (newShape == null || newStrides == null)
+            throw new IllegalArgumentException("view of " + describe() + ": null shape or strides");
         Shapes.checkView(newShape, newStrides, newOffset, storage.bytes() / dtype.byteSize(), describe());
         storage.retain();
         return new Tensor(storage, newOffset, newShape.clone(), newStrides.clone(), dtype);
@@ -226,7 +267,8 @@ public final class Tensor implements AutoCloseable {
         checkOpen("view");
         newShape = Shapes.inferReshape(newShape, numel, "view", shape);
         if (!isContiguous())
-            throw new IllegalStateException("view: tensor " + describe() + " is not contiguous; call contiguous() first");
+            throw new IllegalStateException(
+                    "view: tensor " + describe() + " is not contiguous; call contiguous() first");
         return view(newShape, Shapes.contiguousStrides(newShape), offset);
     }
 
@@ -308,13 +350,15 @@ public final class Tensor implements AutoCloseable {
     /** numel as a Java array length, or an error naming the op and the tensor when it is too large for one. */
     private int arrayLength(String op) {
         if (numel > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException(op + ": tensor " + describe() + " has " + numel + " elements, more than a Java array holds");
+            throw new IllegalArgumentException(
+                    op + ": tensor " + describe() + " has " + numel + " elements, more than a Java array holds");
         return (int) numel;
     }
 
     /** The value of a one-element tensor. */
     public double item() {
-        if (numel != 1) throw new IllegalStateException("item: tensor " + describe() + " has " + numel + " elements, not 1");
+        if (numel != 1)
+            throw new IllegalStateException("item: tensor " + describe() + " has " + numel + " elements, not 1");
         return toDoubleArray()[0];
     }
 
@@ -330,21 +374,28 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- autograd bookkeeping
 
-    public boolean requiresGrad() { return requiresGrad; }
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
 
     /** Marks a leaf tensor as needing a gradient. Returns this. */
     public Tensor requiresGrad(boolean value) {
-        if (!value && gradFn != null) throw new IllegalStateException("cannot clear requiresGrad on a non-leaf tensor " + describe());
+        if (!value && gradFn != null)
+            throw new IllegalStateException("cannot clear requiresGrad on a non-leaf tensor " + describe());
         if (value && dtype.isStorageOnly())
-            throw new IllegalArgumentException(dtype + " tensors cannot require gradients (" + describe() + "): autograd computes in F32 or"
-                    + " F64; " + dtype + " is a storage dtype (keep F32 master weights)");
-        if (value && !dtype.isFloating()) throw new IllegalArgumentException("only floating tensors can require gradients, not " + describe());
+            throw new IllegalArgumentException(
+                    dtype + " tensors cannot require gradients (" + describe() + "): autograd computes in F32 or"
+                            + " F64; " + dtype + " is a storage dtype (keep F32 master weights)");
+        if (value && !dtype.isFloating())
+            throw new IllegalArgumentException("only floating tensors can require gradients, not " + describe());
         this.requiresGrad = value;
         return this;
     }
 
     /** The accumulated gradient of a leaf, or null. Owned by this tensor. */
-    public Tensor grad() { return grad; }
+    public Tensor grad() {
+        return grad;
+    }
 
     /** Replaces the gradient (the old one is closed). The new one becomes owned by this tensor. */
     public void setGrad(Tensor g) {
@@ -361,10 +412,14 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** Drops the accumulated gradient. */
-    public void zeroGrad() { setGrad(null); }
+    public void zeroGrad() {
+        setGrad(null);
+    }
 
     /** The node that produced this tensor, or null for a leaf. It stays after close, so a backward can still pass through. */
-    public GradFn gradFn() { return gradFn; }
+    public GradFn gradFn() {
+        return gradFn;
+    }
 
     /** Called by the autograd recorder when an op output is attached to its node. */
     public void attachGradFn(GradFn node) {
@@ -372,12 +427,16 @@ public final class Tensor implements AutoCloseable {
         this.requiresGrad = true;
     }
 
-    public boolean isLeaf() { return gradFn == null; }
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
 
     // ---------------------------------------------------------------- lifetime
 
     /** Whether the cleaner is this tensor's safety net (no scope owns it and it is open). */
-    boolean hasCleaner() { return unowned != null; }
+    boolean hasCleaner() {
+        return unowned != null;
+    }
 
     /** Hands this tensor to the cleaner: no scope owns it (any more). */
     void becomeUnowned() {
@@ -391,7 +450,7 @@ public final class Tensor implements AutoCloseable {
         if (closed) return;
         closed = true;
         if (unowned != null) {
-            unowned.closeByOwner();  // releases the storage once and unregisters the cleaner
+            unowned.closeByOwner(); // releases the storage once and unregisters the cleaner
             unowned = null;
         } else {
             storage.release();

@@ -1,7 +1,6 @@
 package io.weakpair.tensor;
 
 import io.weakpair.config.Environment;
-
 import java.lang.ref.Cleaner;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,26 +34,32 @@ public final class UnownedTensors {
         t.setDaemon(true);
         return t;
     });
-    private static volatile Boolean trace;  // read from the environment on first use, like the backends' settings
+    private static volatile Boolean trace; // read from the environment on first use, like the backends' settings
 
-    private static final AtomicLong LIVE = new AtomicLong();        // bytes of live storage allocated with no scope open
-    private static final AtomicLong LOW_WATER = new AtomicLong();   // the least LIVE since the last collection
-    private static final AtomicLong COLLECTED = new AtomicLong();   // handles the cleaner released (never closed)
+    private static final AtomicLong LIVE = new AtomicLong(); // bytes of live storage allocated with no scope open
+    private static final AtomicLong LOW_WATER = new AtomicLong(); // the least LIVE since the last collection
+    private static final AtomicLong COLLECTED = new AtomicLong(); // handles the cleaner released (never closed)
     private static final AtomicLong COLLECTIONS = new AtomicLong(); // collections requested for native memory
     private static final Object COLLECTING = new Object();
-    private static final Set<String> RECORDING_CLASSES = Set.of(UnownedTensors.class.getName(), Scope.class.getName(),
-            Tensor.class.getName());
+    private static final Set<String> RECORDING_CLASSES =
+            Set.of(UnownedTensors.class.getName(), Scope.class.getName(), Tensor.class.getName());
 
     private UnownedTensors() {}
 
     /** Tensor handles the cleaner has freed because they were dropped without being closed. */
-    public static long collectedHandles() { return COLLECTED.get(); }
+    public static long collectedHandles() {
+        return COLLECTED.get();
+    }
 
     /** Collections this process requested because unowned tensor memory grew. */
-    public static long requestedCollections() { return COLLECTIONS.get(); }
+    public static long requestedCollections() {
+        return COLLECTIONS.get();
+    }
 
     /** Bytes of live storage that was allocated with no scope open. */
-    public static long liveBytes() { return LIVE.get(); }
+    public static long liveBytes() {
+        return LIVE.get();
+    }
 
     /** Whether creation sites are recorded and leaks reported. */
     public static boolean tracing() {
@@ -72,13 +77,17 @@ public final class UnownedTensors {
 
     /** Before storage is allocated with no scope open: collect first if unowned memory has grown too much. */
     static void beforeAllocating(long bytes) {
-        tracing();  // a bad WEAKPAIR_LEAK_TRACE fails here, before anything is allocated
+        tracing(); // a bad WEAKPAIR_LEAK_TRACE fails here, before anything is allocated
         if (overLimit(bytes)) collect(bytes);
     }
 
-    private static boolean overLimit(long bytes) { return LIVE.get() + bytes > Math.max(COLLECT_FLOOR, 2 * LOW_WATER.get()); }
+    private static boolean overLimit(long bytes) {
+        return LIVE.get() + bytes > Math.max(COLLECT_FLOOR, 2 * LOW_WATER.get());
+    }
 
-    static void allocated(long bytes) { LIVE.addAndGet(bytes); }
+    static void allocated(long bytes) {
+        LIVE.addAndGet(bytes);
+    }
 
     static void freed(long bytes) {
         long now = LIVE.addAndGet(-bytes);
@@ -91,7 +100,7 @@ public final class UnownedTensors {
      */
     private static void collect(long bytes) {
         synchronized (COLLECTING) {
-            if (!overLimit(bytes)) return;  // another thread has just collected
+            if (!overLimit(bytes)) return; // another thread has just collected
             COLLECTIONS.incrementAndGet();
             System.gc();
             long deadline = System.nanoTime() + CLEANER_WAIT_MS * 1_000_000;
@@ -104,7 +113,7 @@ public final class UnownedTensors {
                     break;
                 }
                 long now = COLLECTED.get();
-                if (now == seen) break;  // the cleaner has gone quiet
+                if (now == seen) break; // the cleaner has gone quiet
                 seen = now;
             }
             LOW_WATER.set(LIVE.get());
@@ -117,8 +126,8 @@ public final class UnownedTensors {
      */
     static final class Hold implements Runnable {
         private final Storage storage;
-        private final String what;        // tracing only
-        private final Throwable created;  // tracing only
+        private final String what; // tracing only
+        private final Throwable created; // tracing only
         private Cleaner.Cleanable cleanable;
         private volatile boolean closedByOwner;
 
@@ -143,7 +152,8 @@ public final class UnownedTensors {
         }
 
         private void report() {
-            StringBuilder sb = new StringBuilder("weakpair: freed tensor ").append(what)
+            StringBuilder sb = new StringBuilder("weakpair: freed tensor ")
+                    .append(what)
                     .append(" that was never closed (no scope owned it); it was created");
             boolean recording = true;
             for (StackTraceElement e : created.getStackTrace()) {

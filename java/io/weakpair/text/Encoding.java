@@ -12,22 +12,31 @@ package io.weakpair.text;
 public record Encoding(int[][] ids, int[][] attentionMask) {
     /** Checks that both arrays are rectangular, of the same shape, with at least one row. */
     public Encoding {
-        if (ids == null || attentionMask == null) throw new IllegalArgumentException("Encoding: ids and attentionMask must not be null");
+        if (ids == null || attentionMask == null)
+            throw new IllegalArgumentException("Encoding: ids and attentionMask must not be null");
         if (ids.length == 0) throw new IllegalArgumentException("Encoding: needs at least one row");
         if (attentionMask.length != ids.length) {
-            throw new IllegalArgumentException("Encoding: ids has " + ids.length + " rows but attentionMask " + attentionMask.length);
+            throw new IllegalArgumentException(
+                    "Encoding: ids has " + ids.length + " rows but attentionMask " + attentionMask.length);
         }
         int length = ids[0] == null ? -1 : ids[0].length;
         for (int r = 0; r < ids.length; r++) {
-            if (ids[r] == null || attentionMask[r] == null || ids[r].length != length || attentionMask[r].length != length) {
+            if (ids[r] == null
+                    || attentionMask[r] == null
+                    || ids[r].length != length
+                    || attentionMask[r].length != length) {
                 throw new IllegalArgumentException("Encoding: row " + r + " is null or not of length " + length);
             }
         }
     }
 
     /** The number of texts. */
-    public int rows() { return ids.length; }
+    public int rows() {
+        return ids.length;
+    }
 
     /** The length of every row (maxLen). */
-    public int length() { return ids[0].length; }
+    public int length() {
+        return ids[0].length;
+    }
 }

@@ -65,14 +65,31 @@ final class PythonLowerCase {
      */
     static boolean isCaseIgnorable(int cp) {
         int type = Character.getType(cp);
-        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT
-                || type == Character.MODIFIER_LETTER || type == Character.MODIFIER_SYMBOL) {
+        if (type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.FORMAT
+                || type == Character.MODIFIER_LETTER
+                || type == Character.MODIFIER_SYMBOL) {
             return true;
         }
         return switch (cp) {
-            case 0x0027,                                                          // Single_Quote
-                    0x002E, 0x2018, 0x2019, 0x2024, 0xFE52, 0xFF07, 0xFF0E,         // MidNumLet
-                    0x003A, 0x00B7, 0x0387, 0x055F, 0x05F4, 0x2027, 0xFE13, 0xFE55, 0xFF1A -> true; // MidLetter
+            case 0x0027, // Single_Quote
+                    0x002E,
+                    0x2018,
+                    0x2019,
+                    0x2024,
+                    0xFE52,
+                    0xFF07,
+                    0xFF0E, // MidNumLet
+                    0x003A,
+                    0x00B7,
+                    0x0387,
+                    0x055F,
+                    0x05F4,
+                    0x2027,
+                    0xFE13,
+                    0xFE55,
+                    0xFF1A -> true; // MidLetter
             default -> false;
         };
     }

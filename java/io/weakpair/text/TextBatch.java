@@ -9,15 +9,19 @@ import io.weakpair.tensor.Tensor;
 public record TextBatch(int[] ids, int[] mask, int rows, int length, int padId, int clsId, int maskId, int vocabSize) {
     public TextBatch {
         if (rows < 1 || length < 1 || ids.length != rows * length || mask.length != ids.length)
-            throw new IllegalArgumentException("text batch: ids " + ids.length + " and mask " + mask.length + " values do not fill "
-                    + rows + " x " + length);
+            throw new IllegalArgumentException("text batch: ids " + ids.length + " and mask " + mask.length
+                    + " values do not fill " + rows + " x " + length);
     }
 
     /** The ids of the given rows (any order, repeats allowed) as an I32 [rows.length, length] CPU tensor. */
-    public Tensor idRows(int[] rows) { return pick(ids, rows); }
+    public Tensor idRows(int[] rows) {
+        return pick(ids, rows);
+    }
 
     /** The attention mask of the given rows, likewise. */
-    public Tensor maskRows(int[] rows) { return pick(mask, rows); }
+    public Tensor maskRows(int[] rows) {
+        return pick(mask, rows);
+    }
 
     /** Rows start .. start + n - 1. */
     public static int[] range(int start, int n) {

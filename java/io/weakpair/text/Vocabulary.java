@@ -81,7 +81,8 @@ public final class Vocabulary {
                 throw new IllegalArgumentException("token " + i + " contains a line break: " + t.strip());
             }
             if (t.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
-                throw new IllegalArgumentException("token " + i + " contains an unpaired surrogate (not encodable as UTF-8)");
+                throw new IllegalArgumentException(
+                        "token " + i + " contains an unpaired surrogate (not encodable as UTF-8)");
             }
         }
         // A first token starting with a byte order mark would lose it on the way through vocab.txt.
@@ -102,7 +103,9 @@ public final class Vocabulary {
     }
 
     /** The number of ids (lines), duplicates included. */
-    public int size() { return tokens.size(); }
+    public int size() {
+        return tokens.size();
+    }
 
     /** The id of {@code token} (its first occurrence), or -1 if it is not in the vocabulary. */
     public int id(String token) {
@@ -119,18 +122,30 @@ public final class Vocabulary {
         return tokens.get(id);
     }
 
-    public int padId() { return padId; }
+    public int padId() {
+        return padId;
+    }
 
-    public int unkId() { return unkId; }
+    public int unkId() {
+        return unkId;
+    }
 
-    public int clsId() { return clsId; }
+    public int clsId() {
+        return clsId;
+    }
 
-    public int sepId() { return sepId; }
+    public int sepId() {
+        return sepId;
+    }
 
-    public int maskId() { return maskId; }
+    public int maskId() {
+        return maskId;
+    }
 
     /** The length in code points of the longest token: WordPiece never needs to try a longer piece. */
-    int maxTokenCodePoints() { return maxTokenCodePoints; }
+    int maxTokenCodePoints() {
+        return maxTokenCodePoints;
+    }
 
     /** Two vocabularies are equal when they list the same tokens in the same order. */
     @Override
@@ -139,7 +154,9 @@ public final class Vocabulary {
     }
 
     @Override
-    public int hashCode() { return tokens.hashCode(); }
+    public int hashCode() {
+        return tokens.hashCode();
+    }
 
     @Override
     public String toString() {

@@ -40,7 +40,8 @@ public final class VocabularyBuilder {
      */
     public static Vocabulary build(Iterable<String> captions, int maxSize, int minCount) {
         if (captions == null) throw new IllegalArgumentException("VocabularyBuilder: captions is null");
-        if (minCount < 1) throw new IllegalArgumentException("VocabularyBuilder: minCount must be at least 1, got " + minCount);
+        if (minCount < 1)
+            throw new IllegalArgumentException("VocabularyBuilder: minCount must be at least 1, got " + minCount);
         Map<String, Integer> wordCounts = new HashMap<>();
         Set<Integer> chars = new TreeSet<>();
         int index = 0;
@@ -71,7 +72,8 @@ public final class VocabularyBuilder {
                 words.add(e);
             }
         }
-        words.sort(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue).reversed()
+        words.sort(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
+                .reversed()
                 .thenComparing(Map.Entry::getKey, VocabularyBuilder::compareCodePoints));
         for (Map.Entry<String, Integer> e : words) {
             if (tokens.size() >= maxSize) break;

@@ -1,7 +1,6 @@
 package io.weakpair.text;
 
 import io.weakpair.io.AtomicFile;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,7 +31,8 @@ final class VocabularyFiles {
         if (bytes.length == 0) throw new IllegalArgumentException("vocabulary file " + file + " is empty");
         // Decode line by line (split on the byte '\n', which never occurs inside a UTF-8 sequence)
         // so that an invalid byte is reported with its line number.
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         List<String> lines = new ArrayList<>();
@@ -42,10 +42,11 @@ final class VocabularyFiles {
             while (end < bytes.length && bytes[end] != '\n') end++;
             int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
             try {
-                lines.add(utf8.decode(ByteBuffer.wrap(bytes, start, stop - start)).toString());
+                lines.add(
+                        utf8.decode(ByteBuffer.wrap(bytes, start, stop - start)).toString());
             } catch (CharacterCodingException e) {
-                throw new IllegalArgumentException("vocabulary file " + file + ": line " + (lines.size() + 1)
-                        + " is not valid UTF-8", e);
+                throw new IllegalArgumentException(
+                        "vocabulary file " + file + ": line " + (lines.size() + 1) + " is not valid UTF-8", e);
             }
             start = end + 1; // past the '\n'; a final newline does not start another line
         }

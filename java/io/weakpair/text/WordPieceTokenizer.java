@@ -18,6 +18,7 @@ import java.util.List;
 public final class WordPieceTokenizer {
     /** BERT's {@code max_input_chars_per_word}: longer words are [UNK] without trying. */
     static final int MAX_WORD_CODE_POINTS = 100;
+
     private static final String CONTINUATION = "##";
 
     private final Vocabulary vocab;
@@ -27,7 +28,9 @@ public final class WordPieceTokenizer {
         this.vocab = vocab;
     }
 
-    public Vocabulary vocabulary() { return vocab; }
+    public Vocabulary vocabulary() {
+        return vocab;
+    }
 
     /** The word pieces of {@code text}, without [CLS] and [SEP]; empty for blank text. */
     public List<String> tokenize(String text) {
@@ -75,7 +78,8 @@ public final class WordPieceTokenizer {
 
     private static void checkMaxLen(int maxLen) {
         if (maxLen < 2) {
-            throw new IllegalArgumentException("encode: maxLen must be at least 2 (room for [CLS] and [SEP]), got " + maxLen);
+            throw new IllegalArgumentException(
+                    "encode: maxLen must be at least 2 (room for [CLS] and [SEP]), got " + maxLen);
         }
     }
 

@@ -3,10 +3,8 @@ package io.weakpair.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.weakpair.data.Dataset;
-import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.io.AtomicFile;
 import io.weakpair.tensor.Device;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -29,8 +27,8 @@ import java.util.Map;
  */
 public final class Ablation {
     /** The keys the study sets itself, per variant and seed: the base configuration's values of these are not used. */
-    public static final java.util.Set<ConfigKey> VARIED = java.util.Collections.unmodifiableSet(
-            java.util.EnumSet.of(ConfigKey.STAGE, ConfigKey.TARGETS, ConfigKey.ALPHA, ConfigKey.MATCHING, ConfigKey.SEED));
+    public static final java.util.Set<ConfigKey> VARIED = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            ConfigKey.STAGE, ConfigKey.TARGETS, ConfigKey.ALPHA, ConfigKey.MATCHING, ConfigKey.SEED));
 
     /** One row of the study: a name, the keys it sets over the base, and the variant it is compared with. */
     public record Variant(String name, Map<ConfigKey, Object> settings, String reference) {}
@@ -40,10 +38,22 @@ public final class Ablation {
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("itc-strict", Map.of(ConfigKey.TARGETS, "strict", ConfigKey.MATCHING, "none"), "itc-id"));
         v.add(new Variant("itc-id", Map.of(ConfigKey.TARGETS, "id", ConfigKey.MATCHING, "none"), null));
-        v.add(new Variant("uitc-0.3", Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.3, ConfigKey.MATCHING, "none"), "itc-id"));
-        v.add(new Variant("uitc-0.6", Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.6, ConfigKey.MATCHING, "none"), "itc-id"));
-        v.add(new Variant("uitc+itm", Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.6, ConfigKey.MATCHING, "itm"), null));
-        v.add(new Variant("uitc+gitm", Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.6, ConfigKey.MATCHING, "gitm"), "uitc+itm"));
+        v.add(new Variant(
+                "uitc-0.3",
+                Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.3, ConfigKey.MATCHING, "none"),
+                "itc-id"));
+        v.add(new Variant(
+                "uitc-0.6",
+                Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.6, ConfigKey.MATCHING, "none"),
+                "itc-id"));
+        v.add(new Variant(
+                "uitc+itm",
+                Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.6, ConfigKey.MATCHING, "itm"),
+                null));
+        v.add(new Variant(
+                "uitc+gitm",
+                Map.of(ConfigKey.TARGETS, "uncertainty", ConfigKey.ALPHA, 0.6, ConfigKey.MATCHING, "gitm"),
+                "uitc+itm"));
         return v;
     }
 
@@ -71,9 +81,12 @@ public final class Ablation {
     private final Device device;
     private final PrintStream log;
 
-    public Ablation(TrainConfig base, List<Variant> variants, List<Long> seeds, Path out, Device device, PrintStream log) {
+    public Ablation(
+            TrainConfig base, List<Variant> variants, List<Long> seeds, Path out, Device device, PrintStream log) {
         if (variants.isEmpty()) throw new IllegalArgumentException("ablation: no variant to run");
-        if (seeds.size() < 2) throw new IllegalArgumentException("ablation: paired statistics need at least 2 seeds, got " + seeds.size());
+        if (seeds.size() < 2)
+            throw new IllegalArgumentException(
+                    "ablation: paired statistics need at least 2 seeds, got " + seeds.size());
         this.base = base;
         this.variants = List.copyOf(variants);
         this.seeds = List.copyOf(seeds);
@@ -93,22 +106,45 @@ public final class Ablation {
                 done++;
                 Path runDir = out.resolve(v.name()).resolve("seed-" + seed);
                 Path metrics = runDir.resolve("metrics.json");
-                TrainConfig cfg = base.withAll(v.settings(), "variant " + v.name()).with(ConfigKey.SEED, seed);
+                TrainConfig cfg =
+                        base.withAll(v.settings(), "variant " + v.name()).with(ConfigKey.SEED, seed);
                 if (cfg.objective().matching() == Objective.Matching.NONE) cfg = cfg.with(ConfigKey.K_TEST, 0);
                 // A run left by an earlier study is reused (finished) or resumed (stopped) only if it
                 // was made with this study's settings: otherwise the table would mix two studies.
                 requireSameSettings(runDir, cfg);
                 if (!Files.isRegularFile(metrics)) {
-                    log.printf(Locale.ROOT, "[%d/%d] %s, seed %d (%s elapsed)%n", done, total, v.name(), seed,
+                    log.printf(
+                            Locale.ROOT,
+                            "[%d/%d] %s, seed %d (%s elapsed)%n",
+                            done,
+                            total,
+                            v.name(),
+                            seed,
                             io.weakpair.progress.Durations.format((System.nanoTime() - start) / 1e9));
                     RunFolder run = RunFolder.prepare(runDir);
                     boolean resume = run.latest() != null;
-                    Trainer.Outcome o = new Trainer(cfg, device, run, new PrintStream(OutputStream.nullOutputStream()),
-                            List.of(new JsonLinesLog())).run(dataset, resume);
-                    if (o.evaluation() == null) throw new IllegalArgumentException("ablation: the dataset has no test or val split to evaluate on");
-                    io.weakpair.report.MetricsTable.write(metrics, o.evaluation(), io.weakpair.report.MetricsTable.context("variant", v.name(), "seed", seed, "train_seconds", o.trainSeconds()));
-                    log.printf(Locale.ROOT, "    %s: ITC R@1 %.2f mAP %.2f (%.0f s)%n", v.name(), 100 * o.evaluation().metrics().get("itc").r1(),
-                            100 * o.evaluation().metrics().get("itc").mAP(), o.trainSeconds());
+                    Trainer.Outcome o = new Trainer(
+                                    cfg,
+                                    device,
+                                    run,
+                                    new PrintStream(OutputStream.nullOutputStream()),
+                                    List.of(new JsonLinesLog()))
+                            .run(dataset, resume);
+                    if (o.evaluation() == null)
+                        throw new IllegalArgumentException(
+                                "ablation: the dataset has no test or val split to evaluate on");
+                    io.weakpair.report.MetricsTable.write(
+                            metrics,
+                            o.evaluation(),
+                            io.weakpair.report.MetricsTable.context(
+                                    "variant", v.name(), "seed", seed, "train_seconds", o.trainSeconds()));
+                    log.printf(
+                            Locale.ROOT,
+                            "    %s: ITC R@1 %.2f mAP %.2f (%.0f s)%n",
+                            v.name(),
+                            100 * o.evaluation().metrics().get("itc").r1(),
+                            100 * o.evaluation().metrics().get("itc").mAP(),
+                            o.trainSeconds());
                 }
                 results.add(read(v.name(), seed, metrics));
             }
@@ -126,11 +162,14 @@ public final class Ablation {
     static void requireSameSettings(Path runDir, TrainConfig cfg) throws IOException {
         Path saved = runDir.resolve(RunFolder.CONFIG);
         if (!Files.isRegularFile(saved)) return;
-        Map<ConfigKey, Object> before = ConfigFile.read(saved, TrainConfig.defaults()).effective(), now = cfg.effective();
+        Map<ConfigKey, Object>
+                before = ConfigFile.read(saved, TrainConfig.defaults()).effective(),
+                now = cfg.effective();
         for (ConfigKey k : ConfigKey.values()) {
             if (k.changeableOnResume() || java.util.Objects.equals(before.get(k), now.get(k))) continue;
-            throw new IllegalArgumentException("ablation: " + runDir + " was trained with " + k.key() + "=" + before.get(k)
-                    + ", this study asks for " + now.get(k) + "; use a new --out folder (or delete that run to redo it)");
+            throw new IllegalArgumentException("ablation: " + runDir + " was trained with " + k.key() + "="
+                    + before.get(k) + ", this study asks for " + now.get(k)
+                    + "; use a new --out folder (or delete that run to redo it)");
         }
     }
 
@@ -140,7 +179,9 @@ public final class Ablation {
         for (String ranking : new String[] {"itc", "itm", "itc+itm"}) {
             if (!n.has(ranking)) continue;
             Map<String, Double> values = new LinkedHashMap<>();
-            n.get(ranking).fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asDouble()));
+            n.get(ranking)
+                    .fields()
+                    .forEachRemaining(e -> values.put(e.getKey(), e.getValue().asDouble()));
             m.put(ranking, values);
         }
         return new RunResult(variant, seed, m, n.path("train_seconds").asDouble());
@@ -149,18 +190,26 @@ public final class Ablation {
     /** The markdown report: per variant and ranking, mean +- std of R@1, mAP, mINP; the paired difference to the reference and the wins. */
     String table(List<RunResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Seeds %s; per seed every variant has the same data, initial weights and batch order (%s).%n%n",
-                seeds, base.describe()));
-        sb.append("| variant | ranking | R@1 | mAP | mINP | vs | paired d mAP (mean ± sd, wins, sign p, t p) | paired d R@1 | train s |\n");
+        sb.append(String.format(
+                Locale.ROOT,
+                "Seeds %s; per seed every variant has the same data, initial weights and batch order (%s).%n%n",
+                seeds,
+                base.describe()));
+        sb.append(
+                "| variant | ranking | R@1 | mAP | mINP | vs | paired d mAP (mean ± sd, wins, sign p, t p) | paired d R@1 | train s |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Variant v : variants) {
             for (String ranking : new String[] {"itc", "itm", "itc+itm"}) {
-                List<RunResult> mine = results.stream().filter(r -> r.variant().equals(v.name()) && r.metrics().containsKey(ranking)).toList();
+                List<RunResult> mine = results.stream()
+                        .filter(r -> r.variant().equals(v.name()) && r.metrics().containsKey(ranking))
+                        .toList();
                 if (mine.isEmpty()) continue;
                 sb.append("| ").append(v.name()).append(" | ").append(ranking);
-                for (String metric : new String[] {"R@1", "mAP", "mINP"}) sb.append(" | ").append(meanStd(values(mine, ranking, metric)));
+                for (String metric : new String[] {"R@1", "mAP", "mINP"})
+                    sb.append(" | ").append(meanStd(values(mine, ranking, metric)));
                 String vs = "", diffMap = "", diffR1 = "";
-                if (v.reference() != null && variants.stream().anyMatch(x -> x.name().equals(v.reference()))) {
+                if (v.reference() != null
+                        && variants.stream().anyMatch(x -> x.name().equals(v.reference()))) {
                     double[] dm = paired(results, v.name(), v.reference(), ranking, "mAP");
                     double[] dr = paired(results, v.name(), v.reference(), ranking, "R@1");
                     if (dm.length > 0) {
@@ -169,15 +218,30 @@ public final class Ablation {
                         diffR1 = PairedTest.of(dr).describe();
                     }
                 }
-                sb.append(" | ").append(vs).append(" | ").append(diffMap).append(" | ").append(diffR1).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.0f", mine.stream().mapToDouble(RunResult::trainSeconds).average().orElse(0))).append(" |\n");
+                sb.append(" | ")
+                        .append(vs)
+                        .append(" | ")
+                        .append(diffMap)
+                        .append(" | ")
+                        .append(diffR1)
+                        .append(" | ")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "%.0f",
+                                mine.stream()
+                                        .mapToDouble(RunResult::trainSeconds)
+                                        .average()
+                                        .orElse(0)))
+                        .append(" |\n");
             }
         }
         return sb.toString();
     }
 
     private static double[] values(List<RunResult> rs, String ranking, String metric) {
-        return rs.stream().mapToDouble(r -> r.metrics().get(ranking).get(metric)).toArray();
+        return rs.stream()
+                .mapToDouble(r -> r.metrics().get(ranking).get(metric))
+                .toArray();
     }
 
     /** Differences variant - reference, per seed where both have the ranking. */
@@ -186,8 +250,11 @@ public final class Ablation {
         for (RunResult a : results) {
             if (!a.variant().equals(variant) || !a.metrics().containsKey(ranking)) continue;
             for (RunResult b : results)
-                if (b.variant().equals(reference) && b.seed() == a.seed() && b.metrics().containsKey(ranking))
-                    d.add(a.metrics().get(ranking).get(metric) - b.metrics().get(ranking).get(metric));
+                if (b.variant().equals(reference)
+                        && b.seed() == a.seed()
+                        && b.metrics().containsKey(ranking))
+                    d.add(a.metrics().get(ranking).get(metric)
+                            - b.metrics().get(ranking).get(metric));
         }
         return d.stream().mapToDouble(Double::doubleValue).toArray();
     }
@@ -215,16 +282,26 @@ public final class Ablation {
         // The paired tests of each variant against its reference, per ranking and metric.
         var tests = root.putArray("paired");
         for (Variant v : variants) {
-            if (v.reference() == null || variants.stream().noneMatch(x -> x.name().equals(v.reference()))) continue;
+            if (v.reference() == null
+                    || variants.stream().noneMatch(x -> x.name().equals(v.reference()))) continue;
             for (String ranking : new String[] {"itc", "itm", "itc+itm"}) {
                 for (String metric : new String[] {"R@1", "mAP"}) {
                     double[] d = paired(results, v.name(), v.reference(), ranking, metric);
                     if (d.length == 0) continue;
                     PairedTest t = PairedTest.of(d);
                     ObjectNode n = tests.addObject();
-                    n.put("variant", v.name()).put("reference", v.reference()).put("ranking", ranking).put("metric", metric)
-                            .put("pairs", t.n()).put("mean", t.mean()).put("sd", t.sd()).put("wins", t.wins()).put("losses", t.losses())
-                            .put("sign_p", t.signP()).put("t", t.t()).put("t_p", t.tP());
+                    n.put("variant", v.name())
+                            .put("reference", v.reference())
+                            .put("ranking", ranking)
+                            .put("metric", metric)
+                            .put("pairs", t.n())
+                            .put("mean", t.mean())
+                            .put("sd", t.sd())
+                            .put("wins", t.wins())
+                            .put("losses", t.losses())
+                            .put("sign_p", t.signP())
+                            .put("t", t.t())
+                            .put("t_p", t.tP());
                 }
             }
         }

@@ -1,17 +1,6 @@
 package io.weakpair.train;
 
 import io.weakpair.io.AtomicFile;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -22,6 +11,16 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The training configuration as a YAML file: one flat mapping of {@link ConfigKey} names to
@@ -45,16 +44,20 @@ public final class ConfigFile {
     private record Located(String text, String where) {}
 
     private static Map<ConfigKey, Located> entries(Path file) throws IOException {
-        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + ": is a directory, not a configuration file");
+        if (Files.isDirectory(file))
+            throw new IllegalArgumentException(file + ": is a directory, not a configuration file");
         long size;
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": configuration file not found");
         }
-        if (size > MAX_BYTES) throw new IllegalArgumentException(file + ": a configuration file of " + size + " bytes is too large (at most 1 MiB)");
+        if (size > MAX_BYTES)
+            throw new IllegalArgumentException(
+                    file + ": a configuration file of " + size + " bytes is too large (at most 1 MiB)");
         Node root;
-        try (Reader in = new java.io.InputStreamReader(Files.newInputStream(file),
+        try (Reader in = new java.io.InputStreamReader(
+                Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT))) {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
@@ -67,18 +70,21 @@ public final class ConfigFile {
             throw new IllegalArgumentException(file + ": not UTF-8 text");
         }
         Map<ConfigKey, Located> entries = new EnumMap<>(ConfigKey.class);
-        if (root == null) return entries;   // an empty file: nothing set
+        if (root == null) return entries; // an empty file: nothing set
         if (!(root instanceof MappingNode mapping))
-            throw new IllegalArgumentException(at(file, root) + ": the configuration must be a mapping of keys to values (key: value per line)");
+            throw new IllegalArgumentException(
+                    at(file, root) + ": the configuration must be a mapping of keys to values (key: value per line)");
         for (NodeTuple t : mapping.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode keyNode))
                 throw new IllegalArgumentException(at(file, t.getKeyNode()) + ": a key must be a plain name");
             ConfigKey key = ConfigKey.of(keyNode.getValue(), at(file, keyNode));
             if (entries.containsKey(key))
-                throw new IllegalArgumentException(at(file, keyNode) + ": key '" + key.key() + "' is set twice (first " + entries.get(key).where + ")");
+                throw new IllegalArgumentException(at(file, keyNode) + ": key '" + key.key() + "' is set twice (first "
+                        + entries.get(key).where + ")");
             Node v = t.getValueNode();
             if (!(v instanceof ScalarNode scalar))
-                throw new IllegalArgumentException(at(file, v) + ": " + key.key() + " must be a single value, not a list or mapping");
+                throw new IllegalArgumentException(
+                        at(file, v) + ": " + key.key() + " must be a single value, not a list or mapping");
             String text = scalar.getTag().equals(Tag.NULL) ? "" : scalar.getValue();
             entries.put(key, new Located(text, at(file, v)));
         }
@@ -91,14 +97,18 @@ public final class ConfigFile {
                 + "# Edit and pass with --config FILE; command-line flags override it.\n");
         for (Map.Entry<ConfigKey, Object> e : cfg.effective().entrySet()) {
             sb.append("\n# ").append(e.getKey().help()).append('\n');
-            sb.append(e.getKey().key()).append(": ").append(scalar(e.getValue())).append('\n');
+            sb.append(e.getKey().key())
+                    .append(": ")
+                    .append(scalar(e.getValue()))
+                    .append('\n');
         }
         AtomicFile.writeString(file, sb.toString());
     }
 
     /** A YAML scalar: numbers as they are, text double-quoted (paths may hold ':' or '#'). */
     private static String scalar(Object v) {
-        if (v instanceof Double d) return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%.1f", d) : Double.toString(d);
+        if (v instanceof Double d)
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%.1f", d) : Double.toString(d);
         if (v instanceof Number) return v.toString();
         String s = v.toString();
         StringBuilder sb = new StringBuilder("\"");

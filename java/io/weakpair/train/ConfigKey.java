@@ -4,7 +4,6 @@ import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.model.ModelConfig;
 import io.weakpair.model.Recomputation;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,58 +23,161 @@ import java.util.Locale;
  * names, help and defaults come from here, so {@code --help} cannot drift from a run.
  */
 public enum ConfigKey {
-    STAGE("stage", TrainConfig.Stage.class, "finetune",
+    STAGE(
+            "stage",
+            TrainConfig.Stage.class,
+            "finetune",
             "finetune (uITC + GITM + MLM) or pretrain (itc-id + ITM + MLM): sets the defaults of targets and matching"),
-    PRESET("preset", Kind.CHOICE, "tiny", "model preset for a fresh start (ignored with init): " + String.join(", ", ModelConfig.PRESETS),
+    PRESET(
+            "preset",
+            Kind.CHOICE,
+            "tiny",
+            "model preset for a fresh start (ignored with init): " + String.join(", ", ModelConfig.PRESETS),
             ModelConfig.PRESETS.toArray(new String[0])),
-    INIT("init", Kind.TEXT, "pretrained", "start from this checkpoint (its vocabulary beside it; a run or checkpoint folder: its "
-            + "model.safetensors); pretrained: the shipped pre-trained tiny model (models/README.md); none: a fresh preset. A preset "
-            + "given without init trains from scratch"),
-    IMAGE_SIZE("image_size", Kind.SIZE, "preset", "input image size HxW; preset: the starting checkpoint's own, else the preset's "
-            + "(tiny: 128x48); a smaller size trains faster from scratch (64x32: a quarter of the pixels)"),
-    DATASET("dataset", Kind.TEXT, "", "dataset folder (CUHK-PEDES, ICFG-PEDES or RSTPReid layout); empty: the built-in synthetic benchmark"),
-    DATASET_FORMAT("dataset_format", Kind.CHOICE, "auto", "dataset layout; auto: from the annotation file present",
-            "auto", "cuhk-pedes", "icfg-pedes", "rstpreid"),
-    BATCH("batch", Kind.BATCH, "16x4", "P identities x K instances per identity per batch (K >= 2: weak pairs need company)"),
+    INIT(
+            "init",
+            Kind.TEXT,
+            "pretrained",
+            "start from this checkpoint (its vocabulary beside it; a run or checkpoint folder: its "
+                    + "model.safetensors); pretrained: the shipped pre-trained tiny model (models/README.md); none: a fresh preset. A preset "
+                    + "given without init trains from scratch"),
+    IMAGE_SIZE(
+            "image_size",
+            Kind.SIZE,
+            "preset",
+            "input image size HxW; preset: the starting checkpoint's own, else the preset's "
+                    + "(tiny: 128x48); a smaller size trains faster from scratch (64x32: a quarter of the pixels)"),
+    DATASET(
+            "dataset",
+            Kind.TEXT,
+            "",
+            "dataset folder (CUHK-PEDES, ICFG-PEDES or RSTPReid layout); empty: the built-in synthetic benchmark"),
+    DATASET_FORMAT(
+            "dataset_format",
+            Kind.CHOICE,
+            "auto",
+            "dataset layout; auto: from the annotation file present",
+            "auto",
+            "cuhk-pedes",
+            "icfg-pedes",
+            "rstpreid"),
+    BATCH(
+            "batch",
+            Kind.BATCH,
+            "16x4",
+            "P identities x K instances per identity per batch (K >= 2: weak pairs need company)"),
     EPOCHS("epochs", Kind.INT, "6", "passes over the training pairs", 1, 100_000),
     MAX_STEPS("max_steps", Kind.INT, "0", "stop after this many steps; 0: no limit", 0, Integer.MAX_VALUE),
-    LR("lr", Kind.REAL, null, "peak learning rate of the encoders; default 1e-4 when fine-tuning a checkpoint (init), 1e-3 from scratch",
-            1e-12, 10),
-    LR_HEADS("lr_heads", Kind.REAL, null, "peak learning rate of the projections, the ITM head and the temperature; default 5e-4 when "
-            + "fine-tuning a checkpoint (init), 1e-3 from scratch", 1e-12, 10),
+    LR(
+            "lr",
+            Kind.REAL,
+            null,
+            "peak learning rate of the encoders; default 1e-4 when fine-tuning a checkpoint (init), 1e-3 from scratch",
+            1e-12,
+            10),
+    LR_HEADS(
+            "lr_heads",
+            Kind.REAL,
+            null,
+            "peak learning rate of the projections, the ITM head and the temperature; default 5e-4 when "
+                    + "fine-tuning a checkpoint (init), 1e-3 from scratch",
+            1e-12,
+            10),
     MIN_LR("min_lr", Kind.REAL, "1e-6", "learning rate at the end of the cosine (at most lr)", 0, 10),
-    WEIGHT_DECAY("weight_decay", Kind.REAL, "0.02", "AdamW decoupled weight decay (biases, LayerNorm, embeddings and temp excluded)", 0, 10),
+    WEIGHT_DECAY(
+            "weight_decay",
+            Kind.REAL,
+            "0.02",
+            "AdamW decoupled weight decay (biases, LayerNorm, embeddings and temp excluded)",
+            0,
+            10),
     WARMUP_STEPS("warmup_steps", Kind.INT, "50", "linear warm-up steps", 0, Integer.MAX_VALUE),
     GRAD_CLIP("grad_clip", Kind.REAL, "5.0", "global gradient-norm clip; 0: off", 0, 1e12),
-    TARGETS("targets", ContrastiveLoss.Targets.class, null,
+    TARGETS(
+            "targets",
+            ContrastiveLoss.Targets.class,
+            null,
             "contrastive targets: strict (itc-strict), id (itc-id), uncertainty (uITC); default from stage"),
     ALPHA("alpha", Kind.REAL, "0.6", "uncertainty weight of uITC, in [0, 1]", 0, 1),
     MATCHING("matching", Objective.Matching.class, null, "matching loss: none, itm or gitm; default from stage"),
-    MATCHING_EPOCHS("matching_epochs", Kind.INT, "3", "the matching loss trains in the run's last N epochs (counted from the step "
-            + "budget); earlier ones train the contrastive loss and MLM alone, several times faster; 0: every epoch", 0, 100_000),
+    MATCHING_EPOCHS(
+            "matching_epochs",
+            Kind.INT,
+            "3",
+            "the matching loss trains in the run's last N epochs (counted from the step "
+                    + "budget); earlier ones train the contrastive loss and MLM alone, several times faster; 0: every epoch",
+            0,
+            100_000),
     MINING("mining", MiningMode.class, "topk", "GITM's hard-negative mining: topk or sample"),
     BETA("beta", Kind.REAL, "1.0", "weight of the matching loss", 0, 1e6),
     LAMBDA_MLM("lambda_mlm", Kind.REAL, "1.0", "weight of masked language modelling; 0: off", 0, 1e6),
     FLIP("flip", Kind.REAL, "0.5", "augmentation: probability of mirroring a training image", 0, 1),
-    K_TEST("k_test", Kind.INT, "32", "candidates re-ranked by the ITM head at evaluation; 0: similarity only", 0, 1_000_000),
-    VOCAB_SIZE("vocab_size", Kind.INT, "4096", "largest vocabulary built from the training captions (fresh start only)", 16, 10_000_000),
-    SEED("seed", Kind.WHOLE, "0", "seed of initialisation, batch order, augmentation, masks and negatives", Long.MIN_VALUE, Long.MAX_VALUE),
+    K_TEST(
+            "k_test",
+            Kind.INT,
+            "32",
+            "candidates re-ranked by the ITM head at evaluation; 0: similarity only",
+            0,
+            1_000_000),
+    VOCAB_SIZE(
+            "vocab_size",
+            Kind.INT,
+            "4096",
+            "largest vocabulary built from the training captions (fresh start only)",
+            16,
+            10_000_000),
+    SEED(
+            "seed",
+            Kind.WHOLE,
+            "0",
+            "seed of initialisation, batch order, augmentation, masks and negatives",
+            Long.MIN_VALUE,
+            Long.MAX_VALUE),
     EVAL_BATCH("eval_batch", Kind.INT, "128", "images or captions per forward pass at evaluation", 1, 1_000_000),
     MAX_BAD_STEPS("max_bad_steps", Kind.INT, "20", "stop after this many NaN/Inf losses in a row", 1, 1_000_000),
-    KEEP_CHECKPOINTS("keep_checkpoints", Kind.INT, "2", "checkpoints kept in the run folder (the newest ones)", 1, 1_000_000),
-    CHECKPOINT_EVERY("checkpoint_every", Kind.INT, "0", "also write a checkpoint every N steps (for long runs); 0: at each epoch's "
-            + "end, at the end and on Ctrl-C only", 0, Integer.MAX_VALUE),
-    EVAL_EVERY("eval_every", Kind.INT, "0", "evaluate on eval_dataset's val split every N steps (ITC and the top k_test re-ranked), "
-            + "one line in log.jsonl each; 0: off", 0, Integer.MAX_VALUE),
-    EVAL_DATASET("eval_dataset", Kind.TEXT, "", "dataset of the periodic evaluation (its val split, else test); empty: the built-in "
-            + "synthetic benchmark (zero-shot when pre-training on another corpus)"),
-    RECOMPUTE("recompute", Recomputation.Mode.class, "none", "layers that recompute their activations in backward instead of holding "
-            + "them: none (fastest), fusion (the matching loss's layers) or all (least memory, one more forward); docs/memory.md"),
+    KEEP_CHECKPOINTS(
+            "keep_checkpoints", Kind.INT, "2", "checkpoints kept in the run folder (the newest ones)", 1, 1_000_000),
+    CHECKPOINT_EVERY(
+            "checkpoint_every",
+            Kind.INT,
+            "0",
+            "also write a checkpoint every N steps (for long runs); 0: at each epoch's "
+                    + "end, at the end and on Ctrl-C only",
+            0,
+            Integer.MAX_VALUE),
+    EVAL_EVERY(
+            "eval_every",
+            Kind.INT,
+            "0",
+            "evaluate on eval_dataset's val split every N steps (ITC and the top k_test re-ranked), "
+                    + "one line in log.jsonl each; 0: off",
+            0,
+            Integer.MAX_VALUE),
+    EVAL_DATASET(
+            "eval_dataset",
+            Kind.TEXT,
+            "",
+            "dataset of the periodic evaluation (its val split, else test); empty: the built-in "
+                    + "synthetic benchmark (zero-shot when pre-training on another corpus)"),
+    RECOMPUTE(
+            "recompute",
+            Recomputation.Mode.class,
+            "none",
+            "layers that recompute their activations in backward instead of holding "
+                    + "them: none (fastest), fusion (the matching loss's layers) or all (least memory, one more forward); docs/memory.md"),
     DEVICE("device", Kind.TEXT, "auto", io.weakpair.backend.Backends.DEVICE_HELP),
     THREADS("threads", Kind.INT, "0", "CPU threads; 0: WEAKPAIR_THREADS, else all cores", 0, 4096);
 
     /** How a value is written and checked. */
-    public enum Kind { INT, WHOLE, REAL, CHOICE, TEXT, SIZE, BATCH }
+    public enum Kind {
+        INT,
+        WHOLE,
+        REAL,
+        CHOICE,
+        TEXT,
+        SIZE,
+        BATCH
+    }
 
     private final String key;
     private final Kind kind;
@@ -96,12 +198,26 @@ public enum ConfigKey {
 
     /** A choice among the constants of an enum, written lower-cased. */
     ConfigKey(String key, Class<? extends Enum<?>> type, String defaultText, String help) {
-        this(key, Kind.CHOICE, defaultText, help, 0, 0, type,
+        this(
+                key,
+                Kind.CHOICE,
+                defaultText,
+                help,
+                0,
+                0,
+                type,
                 Arrays.stream(type.getEnumConstants()).map(ConfigKey::canonical).toArray(String[]::new));
     }
 
-    ConfigKey(String key, Kind kind, String defaultText, String help, double min, double max, Class<? extends Enum<?>> choiceType,
-              String... choices) {
+    ConfigKey(
+            String key,
+            Kind kind,
+            String defaultText,
+            String help,
+            double min,
+            double max,
+            Class<? extends Enum<?>> choiceType,
+            String... choices) {
         this.key = key;
         this.kind = kind;
         this.defaultText = defaultText;
@@ -112,17 +228,27 @@ public enum ConfigKey {
         this.max = max;
     }
 
-    public String key() { return key; }
+    public String key() {
+        return key;
+    }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
 
-    public String help() { return help; }
+    public String help() {
+        return help;
+    }
 
     /** The accepted values of a choice (empty for the other kinds). */
-    public List<String> choices() { return choices; }
+    public List<String> choices() {
+        return choices;
+    }
 
     /** The enum whose constants are this choice's values, or null (not a choice, or plain text choices). */
-    public Class<? extends Enum<?>> choiceType() { return choiceType; }
+    public Class<? extends Enum<?>> choiceType() {
+        return choiceType;
+    }
 
     /**
      * The command-line flags of this key, in train and ablate: {@code --} and the key with
@@ -134,7 +260,7 @@ public enum ConfigKey {
         String derived = "--" + key.replace('_', '-');
         return switch (this) {
             case WARMUP_STEPS -> List.of("--warmup", derived);
-            case THREADS -> List.of("--cpu-threads");   // --threads: the dataset reader's threads (DatasetOptions)
+            case THREADS -> List.of("--cpu-threads"); // --threads: the dataset reader's threads (DatasetOptions)
             default -> List.of(derived);
         };
     }
@@ -163,17 +289,23 @@ public enum ConfigKey {
     }
 
     /** The default as written in a config file; null where another key decides it (targets, matching: the stage; lr, lr_heads: init). */
-    public String defaultText() { return defaultText; }
+    public String defaultText() {
+        return defaultText;
+    }
 
     /** The default in its Java form ({@link #parse}); null where another key decides it. */
-    public Object defaultValue() { return defaultText == null ? null : parse(defaultText, "default"); }
+    public Object defaultValue() {
+        return defaultText == null ? null : parse(defaultText, "default");
+    }
 
     /** The key of that name, or an error that lists the close ones. */
     public static ConfigKey of(String name, String where) {
         for (ConfigKey k : values()) if (k.key.equals(name)) return k;
         String close = closest(name);
         throw new IllegalArgumentException(where + ": unknown key '" + name + "'"
-                + (close != null ? " (did you mean '" + close + "'?)" : "; the keys are listed by weakpair train --help"));
+                + (close != null
+                        ? " (did you mean '" + close + "'?)"
+                        : "; the keys are listed by weakpair train --help"));
     }
 
     /**
@@ -202,13 +334,15 @@ public enum ConfigKey {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(at + " must be a number, got '" + t + "'");
                 }
-                if (!(v >= min && v <= max)) throw new IllegalArgumentException(at + " must be " + range(false) + ", got " + t);
+                if (!(v >= min && v <= max))
+                    throw new IllegalArgumentException(at + " must be " + range(false) + ", got " + t);
                 return v;
             }
             case CHOICE -> {
                 String v = t.toLowerCase(Locale.ROOT);
                 if (!choices.contains(v))
-                    throw new IllegalArgumentException(at + " must be one of " + String.join(", ", choices) + ", got '" + t + "'");
+                    throw new IllegalArgumentException(
+                            at + " must be one of " + String.join(", ", choices) + ", got '" + t + "'");
                 return v;
             }
             case SIZE -> {
@@ -238,7 +372,8 @@ public enum ConfigKey {
                 throw new IllegalArgumentException(at + " must be " + expected + ", got '" + text + "'");
             }
             if (v[i] < lo || v[i] > hi)
-                throw new IllegalArgumentException(at + " must be " + expected + " with each number in [" + lo + ", " + hi + "], got '" + text + "'");
+                throw new IllegalArgumentException(at + " must be " + expected + " with each number in [" + lo + ", "
+                        + hi + "], got '" + text + "'");
         }
         return v;
     }
@@ -273,7 +408,9 @@ public enum ConfigKey {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                cur[j] = Math.min(
+                        Math.min(cur[j - 1] + 1, prev[j] + 1),
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
             int[] t = prev;
             prev = cur;
             cur = t;

@@ -21,9 +21,12 @@ final class ItmSampling {
         return new int[][] {negText, negImage};
     }
 
-    private interface Logit { float at(int row, int col); }
+    private interface Logit {
+        float at(int row, int col);
+    }
 
-    private static int draw(int anchor, int n, int[] labels, double[] w, SplittableRandom rng, Logit s, boolean imageAnchor) {
+    private static int draw(
+            int anchor, int n, int[] labels, double[] w, SplittableRandom rng, Logit s, boolean imageAnchor) {
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < n; k++) {
             w[k] = Double.NaN;

@@ -1,7 +1,6 @@
 package io.weakpair.train;
 
 import io.weakpair.eval.RetrievalMetrics;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,10 +43,20 @@ public final class JsonLinesLog implements TrainingListener {
 
     @Override
     public void onStep(StepRecord r) throws IOException {
-        out.write(String.format(Locale.ROOT,
+        out.write(String.format(
+                Locale.ROOT,
                 "{\"epoch\":%d,\"step\":%d,\"lr\":%.6g,\"loss\":%.6f,\"itc\":%.6f,\"matching\":%.6f,\"mlm\":%.6f,\"grad_norm\":%.4f,"
-                        + "\"temperature\":%.5f,\"pairs\":%d}%n", r.epoch(), r.step(), r.lr(), r.loss(), r.itc(), r.matching(), r.mlm(),
-                r.gradNorm(), r.temperature(), r.pairs()));
+                        + "\"temperature\":%.5f,\"pairs\":%d}%n",
+                r.epoch(),
+                r.step(),
+                r.lr(),
+                r.loss(),
+                r.itc(),
+                r.matching(),
+                r.mlm(),
+                r.gradNorm(),
+                r.temperature(),
+                r.pairs()));
         out.flush();
     }
 
@@ -56,12 +65,21 @@ public final class JsonLinesLog implements TrainingListener {
      * steps after its checkpoint), with R@1/5/10, mAP and mINP of each ranking, in percent.
      */
     @Override
-    public void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds) throws IOException {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "{\"step\":%d,\"eval\":\"%s\",\"seconds\":%.1f", step, split, seconds));
+    public void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds)
+            throws IOException {
+        StringBuilder b = new StringBuilder(
+                String.format(Locale.ROOT, "{\"step\":%d,\"eval\":\"%s\",\"seconds\":%.1f", step, split, seconds));
         for (Map.Entry<String, RetrievalMetrics> e : metrics.entrySet()) {
             RetrievalMetrics m = e.getValue();
-            b.append(String.format(Locale.ROOT, ",\"%s\":{\"r1\":%.2f,\"r5\":%.2f,\"r10\":%.2f,\"map\":%.2f,\"minp\":%.2f}", e.getKey(),
-                    100 * m.r1(), 100 * m.r5(), 100 * m.r10(), 100 * m.mAP(), 100 * m.mINP()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    ",\"%s\":{\"r1\":%.2f,\"r5\":%.2f,\"r10\":%.2f,\"map\":%.2f,\"minp\":%.2f}",
+                    e.getKey(),
+                    100 * m.r1(),
+                    100 * m.r5(),
+                    100 * m.r10(),
+                    100 * m.mAP(),
+                    100 * m.mINP()));
         }
         out.write(b.append("}\n").toString());
         out.flush();

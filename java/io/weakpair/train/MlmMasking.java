@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 record MlmMasking(int[] ids, int[] positions, int[] targets) {
     static final double PROBABILITY = 0.15;
 
-    static MlmMasking draw(int[] ids, int[] mask, int padId, int clsId, int maskId, int vocabSize, SplittableRandom rng) {
+    static MlmMasking draw(
+            int[] ids, int[] mask, int padId, int clsId, int maskId, int vocabSize, SplittableRandom rng) {
         int[] out = ids.clone();
         int[] pos = new int[ids.length], tgt = new int[ids.length];
         int n = 0;
@@ -30,5 +31,7 @@ record MlmMasking(int[] ids, int[] positions, int[] targets) {
         return new MlmMasking(out, java.util.Arrays.copyOf(pos, n), java.util.Arrays.copyOf(tgt, n));
     }
 
-    int count() { return positions.length; }
+    int count() {
+        return positions.length;
+    }
 }

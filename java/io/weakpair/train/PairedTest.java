@@ -1,9 +1,8 @@
 package io.weakpair.train;
 
+import java.util.Locale;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
-
-import java.util.Locale;
 
 /**
  * Whether one variant beats another across seeds, from the paired differences (variant minus
@@ -37,7 +36,8 @@ public record PairedTest(int n, double mean, double sd, int wins, int losses, do
             else if (d < 0) losses++;
         }
         double sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-        return new PairedTest(n, mean, sd, wins, losses, signTest(wins, losses), tStatistic(mean, sd, n), tP(mean, sd, n));
+        return new PairedTest(
+                n, mean, sd, wins, losses, signTest(wins, losses), tStatistic(mean, sd, n), tP(mean, sd, n));
     }
 
     /** Two-sided exact binomial test of wins against losses at one half; 1 when every pair ties. */

@@ -1,7 +1,6 @@
 package io.weakpair.train;
 
 import io.weakpair.progress.TrainingProgress;
-
 import java.io.PrintStream;
 
 /**
@@ -28,18 +27,28 @@ public final class ProgressLine implements TrainingListener {
 
     @Override
     public void onSkippedStep(long step, double loss, int inARow) {
-        out.printf(java.util.Locale.ROOT, "warning: step %d: loss is %s; the step is skipped (%d in a row)%n", step, loss, inARow);
+        out.printf(
+                java.util.Locale.ROOT,
+                "warning: step %d: loss is %s; the step is skipped (%d in a row)%n",
+                step,
+                loss,
+                inARow);
     }
 
     @Override
-    public void onEvaluation(long step, String split, java.util.Map<String, io.weakpair.eval.RetrievalMetrics> metrics, double seconds) {
-        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "step %d, %s split (%.1f s):", step, split, seconds));
-        metrics.forEach((name, m) -> b.append(String.format(java.util.Locale.ROOT, "  %s R@1 %.2f mAP %.2f", name, 100 * m.r1(), 100 * m.mAP())));
+    public void onEvaluation(
+            long step, String split, java.util.Map<String, io.weakpair.eval.RetrievalMetrics> metrics, double seconds) {
+        StringBuilder b = new StringBuilder(
+                String.format(java.util.Locale.ROOT, "step %d, %s split (%.1f s):", step, split, seconds));
+        metrics.forEach((name, m) -> b.append(
+                String.format(java.util.Locale.ROOT, "  %s R@1 %.2f mAP %.2f", name, 100 * m.r1(), 100 * m.mAP())));
         out.println(b);
     }
 
     @Override
-    public void onEnd(RunState state, boolean interrupted) { close(); }
+    public void onEnd(RunState state, boolean interrupted) {
+        close();
+    }
 
     @Override
     public void close() {

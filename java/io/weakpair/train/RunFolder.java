@@ -5,7 +5,6 @@ import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelCheckpoint;
 import io.weakpair.optim.AdamW;
 import io.weakpair.text.Vocabulary;
-
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -55,9 +54,13 @@ public final class RunFolder {
 
     /** A saved step of this run: its folder (the model and optimizer checkpoints) and its state. */
     public record SavedStep(Path folder, RunState state) {
-        public Path model() { return folder.resolve(MODEL); }
+        public Path model() {
+            return folder.resolve(MODEL);
+        }
 
-        public Path optimizer() { return folder.resolve(OPTIMIZER); }
+        public Path optimizer() {
+            return folder.resolve(OPTIMIZER);
+        }
     }
 
     /**
@@ -66,14 +69,16 @@ public final class RunFolder {
      * checkpoint.
      */
     public static RunFolder prepare(Path root) throws IOException {
-        if (Files.exists(root) && !Files.isDirectory(root)) throw new IOException("run folder " + root + " is a file, not a folder");
+        if (Files.exists(root) && !Files.isDirectory(root))
+            throw new IOException("run folder " + root + " is a file, not a folder");
         try {
             Files.createDirectories(root.resolve(CHECKPOINTS));
             Path probe = root.resolve(".write-probe");
             AtomicFile.writeString(probe, "probe\n");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new IOException("run folder " + root + " is not writable: " + reason(e) + "; choose another with --run-dir", e);
+            throw new IOException(
+                    "run folder " + root + " is not writable: " + reason(e) + "; choose another with --run-dir", e);
         }
         return new RunFolder(root);
     }
@@ -85,20 +90,31 @@ public final class RunFolder {
             throw new IllegalArgumentException("--resume " + root + ": not a run folder (no " + CONFIG + ")");
         RunFolder run = prepare(root);
         if (run.latest() == null)
-            throw new IllegalArgumentException("--resume " + root + ": the run has no complete checkpoint yet; start it again instead");
+            throw new IllegalArgumentException(
+                    "--resume " + root + ": the run has no complete checkpoint yet; start it again instead");
         return run;
     }
 
-    void setWriteHook(WriteHook h) { this.hook = h; }
+    void setWriteHook(WriteHook h) {
+        this.hook = h;
+    }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
-    public Path config() { return root.resolve(CONFIG); }
+    public Path config() {
+        return root.resolve(CONFIG);
+    }
 
-    public Path log() { return root.resolve(LOG); }
+    public Path log() {
+        return root.resolve(LOG);
+    }
 
     /** The newest model (a link to or copy of the newest checkpoint's). */
-    public Path model() { return root.resolve(MODEL); }
+    public Path model() {
+        return root.resolve(MODEL);
+    }
 
     /**
      * Fails early when the file system has less room than a few checkpoints need (the
@@ -111,8 +127,13 @@ public final class RunFolder {
         FileStore store = Files.getFileStore(root);
         long free = store.getUsableSpace();
         if (free < needed)
-            throw new IOException(String.format(Locale.ROOT, "run folder %s: %s free on its disk, but checkpoints need about %s; free space or "
-                    + "choose another --run-dir", root, mib(free), mib(needed)));
+            throw new IOException(String.format(
+                    Locale.ROOT,
+                    "run folder %s: %s free on its disk, but checkpoints need about %s; free space or "
+                            + "choose another --run-dir",
+                    root,
+                    mib(free),
+                    mib(needed)));
     }
 
     /** The newest complete checkpoint, or null before the first. */
@@ -123,9 +144,12 @@ public final class RunFolder {
         if (!name.matches("step-[0-9]{8,}"))
             throw new IllegalArgumentException(pointer + ": names '" + name + "', not a checkpoint folder");
         Path folder = root.resolve(CHECKPOINTS).resolve(name);
-        for (String f : new String[] {MODEL, ModelCheckpoint.vocabularyPath(Path.of(MODEL)).toString(), OPTIMIZER, STATE})
+        for (String f : new String[] {
+            MODEL, ModelCheckpoint.vocabularyPath(Path.of(MODEL)).toString(), OPTIMIZER, STATE
+        })
             if (!Files.isRegularFile(folder.resolve(f)))
-                throw new IllegalArgumentException(folder + ": the checkpoint lacks " + f + "; it was damaged after it was written");
+                throw new IllegalArgumentException(
+                        folder + ": the checkpoint lacks " + f + "; it was damaged after it was written");
         return new SavedStep(folder, RunState.read(folder.resolve(STATE)));
     }
 
@@ -134,13 +158,19 @@ public final class RunFolder {
      * state), makes it the latest, points {@link #model()} at it, and keeps the newest
      * {@code keep}. On failure the previous checkpoint is untouched and the error says so.
      */
-    public SavedStep save(AlbefModel model, Vocabulary vocabulary, AdamW optimizer, RunState state, Map<String, String> metadata, int keep)
+    public SavedStep save(
+            AlbefModel model,
+            Vocabulary vocabulary,
+            AdamW optimizer,
+            RunState state,
+            Map<String, String> metadata,
+            int keep)
             throws IOException {
         Path dir = root.resolve(CHECKPOINTS);
         String name = String.format(Locale.ROOT, "step-%08d", state.step());
         Path target = dir.resolve(name);
         SavedStep previous = latest();
-        if (previous != null && previous.folder().equals(target)) return previous;   // already saved at this step
+        if (previous != null && previous.folder().equals(target)) return previous; // already saved at this step
         Path tmp = dir.resolve("." + name + ".tmp");
         try {
             deleteTree(tmp);
@@ -159,9 +189,14 @@ public final class RunFolder {
             } catch (IOException ignored) {
                 // the original error matters more; a leftover hidden folder is removed by the next save
             }
-            throw new IOException("cannot write the checkpoint at step " + state.step() + " in " + dir + ": " + reason(e) + "; "
-                    + (previous != null ? "the previous checkpoint " + previous.folder().getFileName() + " is intact; free space and continue "
-                    + "with weakpair train --resume " + root : "no checkpoint was written"), e);
+            throw new IOException(
+                    "cannot write the checkpoint at step " + state.step() + " in " + dir + ": " + reason(e) + "; "
+                            + (previous != null
+                                    ? "the previous checkpoint "
+                                            + previous.folder().getFileName() + " is intact; free space and continue "
+                                            + "with weakpair train --resume " + root
+                                    : "no checkpoint was written"),
+                    e);
         }
         SavedStep saved = new SavedStep(target, state);
         publish(saved);

@@ -3,7 +3,6 @@ package io.weakpair.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +26,23 @@ public record RunState(long step, int epoch, int batchInEpoch, int badInARow, do
 
     public RunState {
         if (step < 0 || epoch < 0 || batchInEpoch < 0 || badInARow < 0 || !(trainSeconds >= 0))
-            throw new IllegalArgumentException("run state: negative or invalid value (step " + step + ", epoch " + epoch + ", batch "
-                    + batchInEpoch + ", bad " + badInARow + ", seconds " + trainSeconds + ")");
+            throw new IllegalArgumentException("run state: negative or invalid value (step " + step + ", epoch " + epoch
+                    + ", batch " + batchInEpoch + ", bad " + badInARow + ", seconds " + trainSeconds + ")");
     }
 
-    public static RunState start() { return new RunState(0, 0, 0, 0, 0); }
+    public static RunState start() {
+        return new RunState(0, 0, 0, 0, 0);
+    }
 
     String toJson() {
         ObjectNode n = JSON.createObjectNode();
-        n.put("format", FORMAT).put("version", 1).put("step", step).put("epoch", epoch).put("batch_in_epoch", batchInEpoch)
-                .put("bad_in_a_row", badInARow).put("train_seconds", trainSeconds);
+        n.put("format", FORMAT)
+                .put("version", 1)
+                .put("step", step)
+                .put("epoch", epoch)
+                .put("batch_in_epoch", batchInEpoch)
+                .put("bad_in_a_row", badInARow)
+                .put("train_seconds", trainSeconds);
         return n.toPrettyString() + "\n";
     }
 
@@ -50,9 +56,14 @@ public record RunState(long step, int epoch, int batchInEpoch, int badInARow, do
         if (n == null || !FORMAT.equals(n.path("format").asText()))
             throw new IllegalArgumentException(file + ": not a run state (format is not " + FORMAT + ")");
         for (String key : new String[] {"step", "epoch", "batch_in_epoch", "bad_in_a_row", "train_seconds"})
-            if (!n.path(key).isNumber()) throw new IllegalArgumentException(file + ": run state lacks a number '" + key + "'");
+            if (!n.path(key).isNumber())
+                throw new IllegalArgumentException(file + ": run state lacks a number '" + key + "'");
         try {
-            return new RunState(n.get("step").asLong(), n.get("epoch").asInt(), n.get("batch_in_epoch").asInt(), n.get("bad_in_a_row").asInt(),
+            return new RunState(
+                    n.get("step").asLong(),
+                    n.get("epoch").asInt(),
+                    n.get("batch_in_epoch").asInt(),
+                    n.get("bad_in_a_row").asInt(),
                     n.get("train_seconds").asDouble());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());

@@ -41,32 +41,52 @@ public final class StepTrace {
     }
 
     /** vision_proj of the image CLS tokens, [N, E] (null before a step filled it). */
-    public Tensor imageProjection() { return imageProjection; }
+    public Tensor imageProjection() {
+        return imageProjection;
+    }
 
     /** text_proj of the text CLS tokens, [N, E]. */
-    public Tensor textProjection() { return textProjection; }
+    public Tensor textProjection() {
+        return textProjection;
+    }
 
     /** The fusion encoder's ITM logits of the matching pairs, [P, 2] (null when matching is off). */
-    public Tensor itmLogits() { return itmLogits; }
+    public Tensor itmLogits() {
+        return itmLogits;
+    }
 
     /** The MLM logits of the masked positions, [M, V] (null when MLM is off or nothing was masked). */
-    public Tensor mlmLogits() { return mlmLogits; }
+    public Tensor mlmLogits() {
+        return mlmLogits;
+    }
 
     /** Image index of each matching pair. */
-    public int[] pairImages() { return pairImages.clone(); }
+    public int[] pairImages() {
+        return pairImages.clone();
+    }
 
     /** Text index of each matching pair. */
-    public int[] pairTexts() { return pairTexts.clone(); }
+    public int[] pairTexts() {
+        return pairTexts.clone();
+    }
 
     /** 1 = match, 0 = not, per matching pair. */
-    public int[] pairLabels() { return pairLabels.clone(); }
+    public int[] pairLabels() {
+        return pairLabels.clone();
+    }
 
     /** The masked caption ids [N * L] row-major (empty when MLM is off). */
-    public int[] mlmIds() { return mlmIds.clone(); }
+    public int[] mlmIds() {
+        return mlmIds.clone();
+    }
 
     /** The flat positions chosen for MLM, ascending. */
-    public int[] mlmPositions() { return mlmPositions.clone(); }
+    public int[] mlmPositions() {
+        return mlmPositions.clone();
+    }
 
     /** The original id at each chosen position. */
-    public int[] mlmTargets() { return mlmTargets.clone(); }
+    public int[] mlmTargets() {
+        return mlmTargets.clone();
+    }
 }

@@ -1,11 +1,10 @@
 package io.weakpair.train;
 
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM during training: the first one asks the loop to finish its step,
@@ -37,14 +36,19 @@ final class StopRequest implements AutoCloseable {
     private void onSignal(Signal s) {
         if (requested.compareAndSet(false, true)) {
             signalName = "SIG" + s.getName();
-            System.err.println("\nweakpair: " + signalName + ": finishing this step, then saving a checkpoint (again to stop at once)");
+            System.err.println("\nweakpair: " + signalName
+                    + ": finishing this step, then saving a checkpoint (again to stop at once)");
             restore();
         }
     }
 
-    boolean requested() { return requested.get(); }
+    boolean requested() {
+        return requested.get();
+    }
 
-    String signalName() { return signalName; }
+    String signalName() {
+        return signalName;
+    }
 
     private synchronized void restore() {
         for (int i = 0; i < signals.size(); i++) {
@@ -59,5 +63,7 @@ final class StopRequest implements AutoCloseable {
     }
 
     @Override
-    public void close() { restore(); }
+    public void close() {
+        restore();
+    }
 }

@@ -29,7 +29,6 @@ import io.weakpair.text.Tokenization;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.VocabularyBuilder;
 import io.weakpair.text.WordPieceTokenizer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,27 +49,40 @@ import java.util.function.Supplier;
  */
 public final class Trainer {
     /** What a run produced. */
-    public record Outcome(Path checkpoint, TextToImageEvaluation.Result evaluation, DatasetSplit evaluated, long steps, double trainSeconds,
-                          boolean interrupted, double temperature) {}
+    public record Outcome(
+            Path checkpoint,
+            TextToImageEvaluation.Result evaluation,
+            DatasetSplit evaluated,
+            long steps,
+            double trainSeconds,
+            boolean interrupted,
+            double temperature) {}
 
     private final TrainConfig cfg;
     private final Device device;
     private final RunFolder run;
     private final PrintStream out;
     private final List<TrainingListener> listeners;
-    private final PeriodicEvaluation periodic;  // null: none
+    private final PeriodicEvaluation periodic; // null: none
 
     /** An evaluation on {@code split} after every {@code every} steps. */
     private record PeriodicEvaluation(DatasetSplit split, int every) {
-        boolean due(long step) { return step % every == 0; }
+        boolean due(long step) {
+            return step % every == 0;
+        }
     }
 
     public Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners) {
         this(cfg, device, run, out, listeners, null);
     }
 
-    private Trainer(TrainConfig cfg, Device device, RunFolder run, PrintStream out, List<TrainingListener> listeners,
-                    PeriodicEvaluation periodic) {
+    private Trainer(
+            TrainConfig cfg,
+            Device device,
+            RunFolder run,
+            PrintStream out,
+            List<TrainingListener> listeners,
+            PeriodicEvaluation periodic) {
         this.cfg = cfg;
         this.device = device;
         this.run = run;
@@ -87,15 +99,18 @@ public final class Trainer {
      * do not depend on it.
      */
     public Trainer withPeriodicEvaluation(Supplier<DatasetSplit> split) {
-        int every = cfg.evalEvery();  // the one place the cadence is read
+        int every = cfg.evalEvery(); // the one place the cadence is read
         if (every <= 0) return this;
         DatasetSplit s = split.get();
-        if (s == null || s.isEmpty()) throw new IllegalArgumentException("periodic evaluation: the split holds no image");
+        if (s == null || s.isEmpty())
+            throw new IllegalArgumentException("periodic evaluation: the split holds no image");
         return new Trainer(cfg, device, run, out, listeners, new PeriodicEvaluation(s, every));
     }
 
     /** {@link #withPeriodicEvaluation(Supplier)} with a split at hand. */
-    public Trainer withPeriodicEvaluation(DatasetSplit split) { return withPeriodicEvaluation(() -> split); }
+    public Trainer withPeriodicEvaluation(DatasetSplit split) {
+        return withPeriodicEvaluation(() -> split);
+    }
 
     /** The usual listeners: the JSON-lines log and a progress line on {@code out}. */
     public static List<TrainingListener> standardListeners(PrintStream out) {
@@ -106,10 +121,21 @@ public final class Trainer {
      * What a run is about to do, fixed before the model is built: the splits, where it starts
      * ({@code from} null for a fresh start), the sampler and the step counts.
      */
-    private record Plan(DatasetSplit train, DatasetSplit test, RunFolder.SavedStep from, RunState state, IdentitySampler sampler,
-                        List<BatchPlan> firstPlans, long perEpoch, long total, int runEpochs, int matchingFrom) {
+    private record Plan(
+            DatasetSplit train,
+            DatasetSplit test,
+            RunFolder.SavedStep from,
+            RunState state,
+            IdentitySampler sampler,
+            List<BatchPlan> firstPlans,
+            long perEpoch,
+            long total,
+            int runEpochs,
+            int matchingFrom) {
         /** Steps already taken when this session started. */
-        long stepsBefore() { return from != null ? from.state().step() : 0; }
+        long stepsBefore() {
+            return from != null ? from.state().step() : 0;
+        }
     }
 
     /**
@@ -122,8 +148,9 @@ public final class Trainer {
         ModelCheckpoint.WithVocabulary saved = saved(plan.from());
         Vocabulary vocab = saved != null ? saved.vocabulary() : vocabulary(plan.train());
         WordPieceTokenizer tokenizer = new WordPieceTokenizer(vocab);
-        try (AlbefModel model = saved != null ? saved.model() : model(vocab); AdamW opt = new AdamW(groups(model), AdamW.Config.defaults()
-                .withLr(cfg.lr()).withWeightDecay(cfg.weightDecay()))) {
+        try (AlbefModel model = saved != null ? saved.model() : model(vocab);
+                AdamW opt = new AdamW(
+                        groups(model), AdamW.Config.defaults().withLr(cfg.lr()).withWeightDecay(cfg.weightDecay()))) {
             prepare(model, opt, plan.from());
             printStart(model, plan);
             for (TrainingListener l : listeners) l.onStart(cfg, plan.state(), plan.total(), run);
@@ -135,10 +162,26 @@ public final class Trainer {
             for (TrainingListener l : listeners) l.onEnd(state, loop.interrupted);
             printEnd(loop, state, plan);
             if (loop.interrupted)
-                return new Outcome(run.model(), null, null, state.step(), state.trainSeconds(), true, model.temperature().item());
-            TextToImageEvaluation.Result eval = plan.test() == null || plan.test().isEmpty() ? null
+                return new Outcome(
+                        run.model(),
+                        null,
+                        null,
+                        state.step(),
+                        state.trainSeconds(),
+                        true,
+                        model.temperature().item());
+            TextToImageEvaluation.Result eval = plan.test() == null
+                            || plan.test().isEmpty()
+                    ? null
                     : TextToImageEvaluation.run(model, tokenizer, plan.test(), cfg.kTest(), cfg.evalBatch(), out);
-            return new Outcome(run.model(), eval, plan.test(), state.step(), state.trainSeconds(), false, model.temperature().item());
+            return new Outcome(
+                    run.model(),
+                    eval,
+                    plan.test(),
+                    state.step(),
+                    state.trainSeconds(),
+                    false,
+                    model.temperature().item());
         } finally {
             for (TrainingListener l : listeners) l.close();
         }
@@ -147,7 +190,8 @@ public final class Trainer {
     /** The splits, the starting point and the step counts; a batch shape the split cannot fill is an error naming it. */
     private Plan plan(Dataset dataset, boolean resume) throws IOException {
         DatasetSplit train = dataset.split(Split.TRAIN);
-        if (train == null || train.isEmpty()) throw new IllegalArgumentException(dataset.root() + ": the dataset has no training split");
+        if (train == null || train.isEmpty())
+            throw new IllegalArgumentException(dataset.root() + ": the dataset has no training split");
         DatasetSplit test = dataset.split(Split.TEST);
         if (test == null || test.isEmpty()) test = dataset.split(Split.VAL);
         RunFolder.SavedStep from = resume ? run.latest() : null;
@@ -162,8 +206,9 @@ public final class Trainer {
             throw new IllegalArgumentException("batch " + cfg.p() + "x" + cfg.k() + ": " + e.getMessage());
         }
         if (firstPlans.isEmpty())
-            throw new IllegalArgumentException("batch " + cfg.p() + "x" + cfg.k() + ": the training split (" + train.numIdentities()
-                    + " identities) cannot fill one batch of " + cfg.p() + " identities x " + cfg.k() + " instances");
+            throw new IllegalArgumentException("batch " + cfg.p() + "x" + cfg.k() + ": the training split ("
+                    + train.numIdentities() + " identities) cannot fill one batch of " + cfg.p() + " identities x "
+                    + cfg.k() + " instances");
         long perEpoch = firstPlans.size();
         long total = cfg.maxSteps() > 0 ? Math.min(cfg.maxSteps(), perEpoch * cfg.epochs()) : perEpoch * cfg.epochs();
         int runEpochs = (int) ((total + perEpoch - 1) / perEpoch);
@@ -185,23 +230,45 @@ public final class Trainer {
     /** The run's one-line summary: model, device, objective, batches and steps, where it resumes, what it evaluates when. */
     private void printStart(AlbefModel model, Plan plan) {
         String matching = plan.matchingFrom() > 0
-                ? " (matching in epochs " + (plan.matchingFrom() + 1) + "-" + plan.runEpochs() + " of " + plan.runEpochs() + ")" : "";
-        String resuming = plan.from() != null ? "; resuming at step " + plan.state().step() + " from " + plan.from().folder() : "";
-        String evaluating = periodic != null ? "; evaluating on " + periodic.split().split().fileName() + " every " + periodic.every() + " steps" : "";
-        out.printf(Locale.ROOT, "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%s%n",
-                model.config().summary(), model.parameterCount(), device, cfg.objective().describe() + matching, cfg.p(), cfg.k(), plan.total(),
-                plan.perEpoch(), resuming, evaluating);
+                ? " (matching in epochs " + (plan.matchingFrom() + 1) + "-" + plan.runEpochs() + " of "
+                        + plan.runEpochs() + ")"
+                : "";
+        String resuming = plan.from() != null
+                ? "; resuming at step " + plan.state().step() + " from "
+                        + plan.from().folder()
+                : "";
+        String evaluating = periodic != null
+                ? "; evaluating on " + periodic.split().split().fileName() + " every " + periodic.every() + " steps"
+                : "";
+        out.printf(
+                Locale.ROOT,
+                "model %s, %,d parameters on %s; objective %s; %d identities x %d per batch, %d steps (%d per epoch)%s%s%n",
+                model.config().summary(),
+                model.parameterCount(),
+                device,
+                cfg.objective().describe() + matching,
+                cfg.p(),
+                cfg.k(),
+                plan.total(),
+                plan.perEpoch(),
+                resuming,
+                evaluating);
     }
 
     /** Steps and speed of this session; after an interruption, how to continue. */
     private void printEnd(Loop loop, RunState state, Plan plan) {
         long taken = state.step() - plan.stepsBefore();
-        out.printf(Locale.ROOT, "%s %d steps in %.1f s of training (%.1f samples/s this session)%n",
-                loop.interrupted ? "stopped after" : "trained", state.step(), state.trainSeconds(),
+        out.printf(
+                Locale.ROOT,
+                "%s %d steps in %.1f s of training (%.1f samples/s this session)%n",
+                loop.interrupted ? "stopped after" : "trained",
+                state.step(),
+                state.trainSeconds(),
                 taken * cfg.p() * cfg.k() / Math.max(1e-9, loop.sessionSeconds));
         if (loop.interrupted)
-            out.printf("interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n", loop.stopSignal,
-                    loop.last.folder(), run.root());
+            out.printf(
+                    "interrupted by %s: checkpoint %s; continue with: weakpair train --resume %s%n",
+                    loop.stopSignal, loop.last.folder(), run.root());
     }
 
     /** The training loop proper, with the little state it carries between steps. */
@@ -246,10 +313,12 @@ public final class Trainer {
             // Where this session starts; `state` itself moves on at every epoch's end.
             int startEpoch = state.epoch(), startBatch = state.batchInEpoch();
             for (int epoch = startEpoch; epoch < cfg.epochs() && step < total; epoch++) {
-                List<BatchPlan> plans = epoch == startEpoch ? firstPlans : sampler.epoch(epoch).batches();
+                List<BatchPlan> plans =
+                        epoch == startEpoch ? firstPlans : sampler.epoch(epoch).batches();
                 int skip = epoch == startEpoch ? startBatch : 0;
                 int index = skip;
-                try (Prefetcher batches = new Prefetcher(plans.subList(Math.min(skip, plans.size()), plans.size()), assembler, 1, 3)) {
+                try (Prefetcher batches =
+                        new Prefetcher(plans.subList(Math.min(skip, plans.size()), plans.size()), assembler, 1, 3)) {
                     while (batches.hasNext() && step < total) {
                         bad = step(batches.next(), epoch, step, bad);
                         step++;
@@ -257,10 +326,15 @@ public final class Trainer {
                         if (periodic != null && periodic.due(step)) evaluate(step);
                         boolean stopping = stop.requested();
                         // A checkpoint at the epoch's last batch waits for the epoch's own one below.
-                        boolean periodic = cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && index < plans.size();
+                        boolean periodic =
+                                cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && index < plans.size();
                         if (stopping || periodic) {
                             sessionSeconds = (System.nanoTime() - sessionStart) / 1e9 - evalSeconds;
-                            state = new RunState(step, index == plans.size() ? epoch + 1 : epoch, index == plans.size() ? 0 : index, bad,
+                            state = new RunState(
+                                    step,
+                                    index == plans.size() ? epoch + 1 : epoch,
+                                    index == plans.size() ? 0 : index,
+                                    bad,
                                     secondsBefore + sessionSeconds);
                             checkpoint(epoch, false);
                         }
@@ -273,7 +347,12 @@ public final class Trainer {
                 }
                 sessionSeconds = (System.nanoTime() - sessionStart) / 1e9 - evalSeconds;
                 boolean epochDone = index == plans.size();
-                state = new RunState(step, epochDone ? epoch + 1 : epoch, epochDone ? 0 : index, bad, secondsBefore + sessionSeconds);
+                state = new RunState(
+                        step,
+                        epochDone ? epoch + 1 : epoch,
+                        epochDone ? 0 : index,
+                        bad,
+                        secondsBefore + sessionSeconds);
                 checkpoint(epoch, epochDone);
             }
             return state;
@@ -282,11 +361,12 @@ public final class Trainer {
         /** The periodic evaluation after {@code step} steps; its time is not training time. */
         private void evaluate(long step) throws IOException {
             long t0 = System.nanoTime();
-            TextToImageEvaluation.Result r = TextToImageEvaluation.run(model, tokenizer, periodic.split(), cfg.kTest(), cfg.evalBatch(),
-                    (PrintStream) null);
+            TextToImageEvaluation.Result r = TextToImageEvaluation.run(
+                    model, tokenizer, periodic.split(), cfg.kTest(), cfg.evalBatch(), (PrintStream) null);
             double seconds = (System.nanoTime() - t0) / 1e9;
             evalSeconds += seconds;
-            for (TrainingListener l : listeners) l.onEvaluation(step, periodic.split().split().fileName(), r.metrics(), seconds);
+            for (TrainingListener l : listeners)
+                l.onEvaluation(step, periodic.split().split().fileName(), r.metrics(), seconds);
         }
 
         /** One step; returns the NaN streak after it. */
@@ -295,37 +375,76 @@ public final class Trainer {
             try (Scope s = Scope.open()) {
                 long stepSeed = Seeds.derive(cfg.seed(), "step " + step);
                 model.regularisation().reseed(stepSeed);
-                Tensor images = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width()).to(device);
-                StepLosses losses = StepLosses.compute(model, images, Tokenization.batch(tokenizer, batch.captions(),
-                        model.config().maxTokens()), batch.labels(), cfg.objective(epoch, runEpochs), stepSeed);
+                Tensor images = Tensor.of(batch.images(), batch.size(), 3, batch.height(), batch.width())
+                        .to(device);
+                StepLosses losses = StepLosses.compute(
+                        model,
+                        images,
+                        Tokenization.batch(
+                                tokenizer, batch.captions(), model.config().maxTokens()),
+                        batch.labels(),
+                        cfg.objective(epoch, runEpochs),
+                        stepSeed);
                 double value = losses.total().item();
                 if (!Double.isFinite(value)) {
                     bad++;
                     for (TrainingListener l : listeners) l.onSkippedStep(step, value, bad);
                     if (bad >= cfg.maxBadSteps())
-                        throw new IllegalStateException("the loss was NaN or infinite in " + bad + " steps in a row (step " + step
-                                + "); lower the learning rate or check the data");
+                        throw new IllegalStateException("the loss was NaN or infinite in " + bad
+                                + " steps in a row (step " + step + "); lower the learning rate or check the data");
                     model.zeroGrad();
                     return bad;
                 }
                 Autograd.backward(losses.total());
-                double norm = cfg.gradClip() > 0 ? GradClip.clipGradNorm(model.namedParameters().values(), cfg.gradClip()) : 0;
+                double norm = cfg.gradClip() > 0
+                        ? GradClip.clipGradNorm(model.namedParameters().values(), cfg.gradClip())
+                        : 0;
                 opt.setLr(lr);
                 opt.step();
                 Temperature.clamp(model.temperature());
                 model.zeroGrad();
-                TrainingListener.StepRecord r = new TrainingListener.StepRecord(epoch, step, total, lr, value, losses.itc(), losses.matching(),
-                        losses.mlm(), norm, model.temperature().item(), losses.pairs(), batch.size());
+                TrainingListener.StepRecord r = new TrainingListener.StepRecord(
+                        epoch,
+                        step,
+                        total,
+                        lr,
+                        value,
+                        losses.itc(),
+                        losses.matching(),
+                        losses.mlm(),
+                        norm,
+                        model.temperature().item(),
+                        losses.pairs(),
+                        batch.size());
                 for (TrainingListener l : listeners) l.onStep(r);
                 return 0;
             }
         }
 
         private void checkpoint(int epoch, boolean endOfEpoch) throws IOException {
-            last = run.save(model, vocab, opt, state, Map.of("epoch", Integer.toString(epoch + 1), "step", Long.toString(state.step()),
-                    "objective", cfg.objective().describe(), ConfigKey.K_TEST.key(), Integer.toString(cfg.kTest())), cfg.keepCheckpoints());
+            last = run.save(
+                    model,
+                    vocab,
+                    opt,
+                    state,
+                    Map.of(
+                            "epoch",
+                            Integer.toString(epoch + 1),
+                            "step",
+                            Long.toString(state.step()),
+                            "objective",
+                            cfg.objective().describe(),
+                            ConfigKey.K_TEST.key(),
+                            Integer.toString(cfg.kTest())),
+                    cfg.keepCheckpoints());
             for (TrainingListener l : listeners) l.onCheckpoint(last, endOfEpoch);
-            if (endOfEpoch) out.printf(Locale.ROOT, "epoch %d done (step %d): checkpoint %s%n", epoch + 1, state.step(), last.folder());
+            if (endOfEpoch)
+                out.printf(
+                        Locale.ROOT,
+                        "epoch %d done (step %d): checkpoint %s%n",
+                        epoch + 1,
+                        state.step(),
+                        last.folder());
         }
     }
 
@@ -337,7 +456,8 @@ public final class Trainer {
         if (from != null) return ModelCheckpoint.loadWithVocabulary(from.model(), device);
         int[] size = cfg.imageSize();
         if (cfg.init() != null)
-            return ModelCheckpoint.loadWithVocabulary(cfg.init(), device, size == null ? 0 : size[0], size == null ? 0 : size[1]);
+            return ModelCheckpoint.loadWithVocabulary(
+                    cfg.init(), device, size == null ? 0 : size[0], size == null ? 0 : size[1]);
         return null;
     }
 
@@ -362,7 +482,9 @@ public final class Trainer {
      * model's parameter order.
      */
     private List<ParamGroup> groups(AlbefModel model) {
-        Map<String, Tensor> encDecay = new LinkedHashMap<>(), encNo = new LinkedHashMap<>(), headDecay = new LinkedHashMap<>(),
+        Map<String, Tensor> encDecay = new LinkedHashMap<>(),
+                encNo = new LinkedHashMap<>(),
+                headDecay = new LinkedHashMap<>(),
                 headNo = new LinkedHashMap<>();
         Set<Tensor> heads = model.headParameters(), noWeightDecay = model.noWeightDecay();
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {

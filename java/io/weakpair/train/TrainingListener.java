@@ -1,10 +1,8 @@
 package io.weakpair.train;
 
 import io.weakpair.eval.RetrievalMetrics;
-
 import java.io.IOException;
 import java.util.Map;
-
 
 /**
  * What happens around the training loop (logging, progress, reports) plugs in here, so the
@@ -25,7 +23,8 @@ public interface TrainingListener extends AutoCloseable {
      * After a periodic evaluation ({@code eval_every}): the metrics of each ranking by name
      * ("itc", "itm", "itc+itm") on {@code split} of the evaluation dataset, after {@code step} steps.
      */
-    default void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds) throws IOException {}
+    default void onEvaluation(long step, String split, Map<String, RetrievalMetrics> metrics, double seconds)
+            throws IOException {}
 
     /** After a checkpoint was written. */
     default void onCheckpoint(RunFolder.SavedStep saved, boolean endOfEpoch) throws IOException {}
@@ -37,7 +36,17 @@ public interface TrainingListener extends AutoCloseable {
     default void close() throws IOException {}
 
     /** One training step as the listeners see it. */
-    record StepRecord(int epoch, long step, long totalSteps, double lr, double loss, double itc, double matching, double mlm,
-                      double gradNorm, double temperature, int pairs, int batchSize) {}
-
+    record StepRecord(
+            int epoch,
+            long step,
+            long totalSteps,
+            double lr,
+            double loss,
+            double itc,
+            double matching,
+            double mlm,
+            double gradNorm,
+            double temperature,
+            int pairs,
+            int batchSize) {}
 }

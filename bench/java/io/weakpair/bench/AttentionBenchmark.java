@@ -8,6 +8,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fused attention (F.attention) against the same attention composed from matmul, softmax and
@@ -88,7 +87,8 @@ public class AttentionBenchmark {
 
     @Benchmark
     public long forward() {
-        try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
+        try (Scope s = Scope.open();
+                GradMode off = GradMode.off()) {
             return attend().address();
         }
     }

@@ -25,14 +25,15 @@ public final class AttentionMemory {
 
     public static void main(String[] args) {
         String[] shapes = args.length > 0 ? args : new String[] {"8x4x197x197x64", "32x12x50x50x64", "32x12x50x193x64"};
-        System.out.printf("%-18s %-8s %16s %16s %8s%n", "shape BxHxLqxLkxDh", "pass", "fused bytes", "composed bytes",
-                "ratio");
+        System.out.printf(
+                "%-18s %-8s %16s %16s %8s%n", "shape BxHxLqxLkxDh", "pass", "fused bytes", "composed bytes", "ratio");
         for (String shape : shapes) {
             for (boolean backward : new boolean[] {false, true}) {
                 long fused = peakExtra(shape, true, backward);
                 long composed = peakExtra(shape, false, backward);
-                System.out.printf("%-18s %-8s %16d %16d %7.1fx%n", shape, backward ? "fwd+bwd" : "forward", fused, composed,
-                        (double) composed / fused);
+                System.out.printf(
+                        "%-18s %-8s %16d %16d %7.1fx%n",
+                        shape, backward ? "fwd+bwd" : "forward", fused, composed, (double) composed / fused);
             }
         }
     }
@@ -40,13 +41,17 @@ public final class AttentionMemory {
     static long peakExtra(String shape, boolean fused, boolean backward) {
         int[] s = AttentionBenchmark.parse(shape);
         try (Scope outer = Scope.open()) {
-            Tensor q = Tensor.randn(1, 1.0, DType.F32, Device.CPU, s[0], s[1], s[2], s[4]).requiresGrad(backward);
-            Tensor k = Tensor.randn(2, 1.0, DType.F32, Device.CPU, s[0], s[1], s[3], s[4]).requiresGrad(backward);
-            Tensor v = Tensor.randn(3, 1.0, DType.F32, Device.CPU, s[0], s[1], s[3], s[4]).requiresGrad(backward);
+            Tensor q = Tensor.randn(1, 1.0, DType.F32, Device.CPU, s[0], s[1], s[2], s[4])
+                    .requiresGrad(backward);
+            Tensor k = Tensor.randn(2, 1.0, DType.F32, Device.CPU, s[0], s[1], s[3], s[4])
+                    .requiresGrad(backward);
+            Tensor v = Tensor.randn(3, 1.0, DType.F32, Device.CPU, s[0], s[1], s[3], s[4])
+                    .requiresGrad(backward);
             Tensor gradOut = Tensor.randn(4, 1.0, DType.F32, Device.CPU, s[0], s[1], s[2], s[4]);
             long before = MemoryStats.liveBytes(Device.Kind.CPU);
             MemoryStats.resetPeak(Device.Kind.CPU);
-            try (Scope step = Scope.open(); GradMode mode = backward ? GradMode.on() : GradMode.off()) {
+            try (Scope step = Scope.open();
+                    GradMode mode = backward ? GradMode.on() : GradMode.off()) {
                 Tensor out = fused ? F.attention(q, k, v, null) : ComposedAttention.apply(q, k, v, null);
                 if (backward) Autograd.backward(out, gradOut);
             }

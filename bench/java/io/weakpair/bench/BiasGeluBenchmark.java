@@ -6,6 +6,7 @@ import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The MLP's first half (fc1 or BERT's intermediate dense, then GELU), F32, fused against
@@ -39,7 +38,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 7, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class BiasGeluBenchmark {
     /** rows x width x n. */
     @Param({"1600x128x512", "2048x128x512", "2048x256x1024"})
@@ -71,14 +72,14 @@ public class BiasGeluBenchmark {
 
     private Tensor run() {
         boolean fused = impl.equals("fused");
-        if (part.equals("layer"))
-            return fused ? F.biasGelu(F.linear(x, w, null), b) : F.gelu(F.linear(x, w, b));
+        if (part.equals("layer")) return fused ? F.biasGelu(F.linear(x, w, null), b) : F.gelu(F.linear(x, w, b));
         return fused ? F.biasGelu(h, b) : F.gelu(F.add(h, b));
     }
 
     @Benchmark
     public float forward() {
-        try (GradMode off = GradMode.off(); io.weakpair.tensor.Scope step = io.weakpair.tensor.Scope.open()) {
+        try (GradMode off = GradMode.off();
+                io.weakpair.tensor.Scope step = io.weakpair.tensor.Scope.open()) {
             return run().numel();
         }
     }

@@ -18,8 +18,8 @@ public final class ComposedContrastive {
         Tensor f = F.l2Normalize(image), g = F.l2Normalize(text);
         Tensor s = F.div(F.matmul(f, F.transpose(g, 0, 1)), tau);
         Tensor qI2t, qT2i;
-        try (GradMode off = GradMode.off()) {  // the confidence is a stop-gradient constant
-            Tensor masked = F.add(s, F.affine(mask, 1e30, -1e30));  // -1e30 outside the positives
+        try (GradMode off = GradMode.off()) { // the confidence is a stop-gradient constant
+            Tensor masked = F.add(s, F.affine(mask, 1e30, -1e30)); // -1e30 outside the positives
             Tensor uI2t = F.div(mask, F.sum(mask, 1, true)), uT2i = F.div(mask, F.sum(mask, 0, true));
             qI2t = F.add(F.scale(uI2t, 1 - alpha), F.scale(F.softmax(masked, 1), alpha));
             qT2i = F.add(F.scale(uT2i, 1 - alpha), F.scale(F.softmax(masked, 0), alpha));

@@ -5,6 +5,7 @@ import io.weakpair.loss.ContrastiveLoss;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * uITC forward + backward (F32, D = 256, 4 samples per identity, tau = 0.07, alpha = 0.6):
  * the fused kernel (ContrastiveLoss, automatic path) against the same loss composed from the
@@ -34,7 +33,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class ContrastiveLossBenchmark {
     @Param({"256", "1024", "4096", "16384"})
     public int n;
@@ -57,8 +58,7 @@ public class ContrastiveLossBenchmark {
     private Tensor mask() {
         if (mask == null) {
             float[] m = new float[n * n];
-            for (int i = 0; i < n; i++)
-                for (int j = i / 4 * 4; j < Math.min(n, i / 4 * 4 + 4); j++) m[i * n + j] = 1;
+            for (int i = 0; i < n; i++) for (int j = i / 4 * 4; j < Math.min(n, i / 4 * 4 + 4); j++) m[i * n + j] = 1;
             mask = Tensor.of(m, n, n);
         }
         return mask;
@@ -78,7 +78,8 @@ public class ContrastiveLossBenchmark {
     @Benchmark
     public double fused() {
         try (io.weakpair.tensor.Scope s = io.weakpair.tensor.Scope.open()) {
-            Tensor loss = ContrastiveLoss.apply(image, text, tau, labels, ContrastiveLoss.Options.uncertainty(0.6)).loss();
+            Tensor loss = ContrastiveLoss.apply(image, text, tau, labels, ContrastiveLoss.Options.uncertainty(0.6))
+                    .loss();
             Autograd.backward(loss);
             double v = tau.grad().item();
             clearGrads();

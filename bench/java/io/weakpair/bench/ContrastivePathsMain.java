@@ -6,7 +6,6 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 
 /**
@@ -24,7 +23,10 @@ public final class ContrastivePathsMain {
     public static void main(String[] args) {
         int d = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 7;
-        int[] sizes = args.length > 2 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+        int[] sizes = args.length > 2
+                ? Arrays.stream(args, 2, args.length)
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
                 : new int[] {256, 512, 1024, 2048, 4096, 8192};
         int blockRows = Integer.getInteger("weakpair.blockRows", 0);
         System.out.println("N,D,materialised_ms,tiled_ms,tiled/materialised");
@@ -35,7 +37,8 @@ public final class ContrastivePathsMain {
             long[] y = new long[n];
             for (int i = 0; i < n; i++) y[i] = i / 4;
             Tensor labels = Tensor.ofLongs(y, n);
-            ContrastiveLoss.Options base = ContrastiveLoss.Options.uncertainty(0.6).withBlockRows(blockRows);
+            ContrastiveLoss.Options base =
+                    ContrastiveLoss.Options.uncertainty(0.6).withBlockRows(blockRows);
             ContrastiveLoss.Options mat = base.withPath(ContrastiveLoss.Path.MATERIALISED);
             ContrastiveLoss.Options til = base.withPath(ContrastiveLoss.Path.TILED);
             for (int w = 0; w < 2; w++) {

@@ -6,7 +6,6 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,16 @@ public final class ContrastiveScaleMain {
     public static void main(String[] args) throws IOException {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 32768;
         int d = args.length > 1 ? Integer.parseInt(args[1]) : 256;
-        ContrastiveLoss.Path path = args.length > 2 && args[2].equalsIgnoreCase("auto") ? ContrastiveLoss.Path.AUTO
+        ContrastiveLoss.Path path = args.length > 2 && args[2].equalsIgnoreCase("auto")
+                ? ContrastiveLoss.Path.AUTO
                 : ContrastiveLoss.Path.TILED;
-        System.out.printf(Locale.ROOT, "contrastive scale: N=%d D=%d F32 uITC alpha=0.6 path=%s; a materialised S would be %.2f GiB%n",
-                n, d, path, (double) n * n * 4 / (1L << 30));
+        System.out.printf(
+                Locale.ROOT,
+                "contrastive scale: N=%d D=%d F32 uITC alpha=0.6 path=%s; a materialised S would be %.2f GiB%n",
+                n,
+                d,
+                path,
+                (double) n * n * 4 / (1L << 30));
         System.out.printf(Locale.ROOT, "before: VmHWM %s, VmRSS %s%n", status("VmHWM"), status("VmRSS"));
         try (Scope scope = Scope.open()) {
             Tensor image = Tensor.randn(1, 1, DType.F32, Device.CPU, n, d).requiresGrad(true);
@@ -40,21 +45,34 @@ public final class ContrastiveScaleMain {
             Tensor labels = Tensor.ofLongs(y, n);
             System.out.printf(Locale.ROOT, "inputs ready: VmHWM %s, VmRSS %s%n", status("VmHWM"), status("VmRSS"));
             long t0 = System.nanoTime();
-            ContrastiveLoss.Result r = ContrastiveLoss.apply(image, text, tau, labels,
+            ContrastiveLoss.Result r = ContrastiveLoss.apply(
+                    image,
+                    text,
+                    tau,
+                    labels,
                     ContrastiveLoss.Options.uncertainty(0.6).withPath(path));
             Autograd.backward(r.loss());
             double seconds = (System.nanoTime() - t0) / 1e9;
             double gradNorm = Math.sqrt(image.grad().backend().sumSquares(image.grad()));
-            System.out.printf(Locale.ROOT, "forward+backward: %.2f s; loss %.6f (i2t %.6f, t2i %.6f), |dL/dF| %.4e, dL/dtau %.6f%n",
-                    seconds, r.loss().item(), r.lossI2t().item(), r.lossT2i().item(), gradNorm, tau.grad().item());
+            System.out.printf(
+                    Locale.ROOT,
+                    "forward+backward: %.2f s; loss %.6f (i2t %.6f, t2i %.6f), |dL/dF| %.4e, dL/dtau %.6f%n",
+                    seconds,
+                    r.loss().item(),
+                    r.lossI2t().item(),
+                    r.lossT2i().item(),
+                    gradNorm,
+                    tau.grad().item());
         }
         String hwm = status("VmHWM");
-        System.out.printf(Locale.ROOT, "peak resident memory (VmHWM): %s (%.2f GiB)%n", hwm, kib(hwm) / (1024.0 * 1024.0));
+        System.out.printf(
+                Locale.ROOT, "peak resident memory (VmHWM): %s (%.2f GiB)%n", hwm, kib(hwm) / (1024.0 * 1024.0));
     }
 
     private static String status(String key) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-            if (line.startsWith(key + ":")) return line.substring(key.length() + 1).trim();
+            if (line.startsWith(key + ":"))
+                return line.substring(key.length() + 1).trim();
         return "?";
     }
 

@@ -5,6 +5,7 @@ import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * F32 matrix products through the engine (F.matmul: validation, output allocation, OpenBLAS).
  * Shapes: the contrastive similarity (N x D by D x N), a square product, and a ViT qkv
@@ -31,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class GemmBenchmark {
     /** M x K x N. */
     @Param({"4096x256x4096", "1024x1024x1024", "1576x768x2304"})
@@ -55,7 +56,8 @@ public class GemmBenchmark {
 
     @Benchmark
     public void matmul() {
-        try (GradMode off = GradMode.off(); Tensor c = F.matmul(a, b)) {
+        try (GradMode off = GradMode.off();
+                Tensor c = F.matmul(a, b)) {
             if (c.numel() == 0) throw new AssertionError();
         }
     }

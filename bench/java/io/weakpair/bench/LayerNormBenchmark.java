@@ -6,6 +6,7 @@ import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,8 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * F32 layer normalisation over the last axis through the engine (F.layerNorm: validation,
  * allocation, the fused kernel), with gamma and beta, eps 1e-6 as in the ViT; the same cases
@@ -33,7 +32,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx4g"})
 public class LayerNormBenchmark {
     /** rows x features. */
     @Param({"4096x256", "8192x768"})
@@ -61,7 +62,8 @@ public class LayerNormBenchmark {
 
     @Benchmark
     public float forward() {
-        try (GradMode off = GradMode.off(); Tensor y = F.layerNorm(x, gamma, beta, 1e-6)) {
+        try (GradMode off = GradMode.off();
+                Tensor y = F.layerNorm(x, gamma, beta, 1e-6)) {
             return y.numel();
         }
     }

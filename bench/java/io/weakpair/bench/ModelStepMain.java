@@ -2,22 +2,21 @@ package io.weakpair.bench;
 
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
+import io.weakpair.backend.KernelProfile;
 import io.weakpair.loss.Temperature;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelConfig;
+import io.weakpair.model.Recomputation;
 import io.weakpair.optim.AdamW;
 import io.weakpair.optim.GradClip;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
-import io.weakpair.backend.KernelProfile;
 import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
-import io.weakpair.model.Recomputation;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,10 @@ public final class ModelStepMain {
         if (!preset.equals("base")) c = c.withVocabSize(2000);
         int l = Math.min(c.maxTokens(), 24);
         try (AlbefModel model = new AlbefModel(c, 1, DType.F32, Device.CPU);
-             Tensor images = Scope.detach(Tensor.randn(2, 1, DType.F32, Device.CPU, n, 3, c.imageHeight(), c.imageWidth()));
-             AdamW opt = AdamW.withDecayExclusions(model.namedParameters(), AdamW.Config.defaults().withLr(1e-4), null)) {
+                Tensor images =
+                        Scope.detach(Tensor.randn(2, 1, DType.F32, Device.CPU, n, 3, c.imageHeight(), c.imageWidth()));
+                AdamW opt = AdamW.withDecayExclusions(
+                        model.namedParameters(), AdamW.Config.defaults().withLr(1e-4), null)) {
             model.recomputation().setMode(recompute);
             MemoryStats.resetPeak(Device.Kind.CPU);
             TextBatch text = captions(n, l, c.vocabSize());
@@ -73,14 +74,28 @@ public final class ModelStepMain {
                     }
                 }
                 if (s >= 0) times[s] = (System.nanoTime() - t0) / 1e6;
-                if (s == -1) KernelProfile.reset();  // WEAKPAIR_PROFILE=1: the table covers the measured steps only
+                if (s == -1) KernelProfile.reset(); // WEAKPAIR_PROFILE=1: the table covers the measured steps only
             }
             double[] sorted = times.clone();
             Arrays.sort(sorted);
             double median = sorted[steps / 2];
-            System.out.printf(Locale.ROOT, "%s %s batch %d (%dx%d), %d tokens, %,d parameters, recompute %s: median %.1f ms/step, %.1f samples/s, "
-                            + "peak RSS %.0f MiB, peak tensors %.0f MiB (steps: %s)%n", preset, what, n, p, k, l, model.parameterCount(),
-                    recompute.key(), median, n / (median / 1e3), peakRssMiB(), MemoryStats.peakBytes(Device.Kind.CPU) / 1048576.0, Arrays.toString(Arrays.stream(times).mapToLong(Math::round).toArray()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %s batch %d (%dx%d), %d tokens, %,d parameters, recompute %s: median %.1f ms/step, %.1f samples/s, "
+                            + "peak RSS %.0f MiB, peak tensors %.0f MiB (steps: %s)%n",
+                    preset,
+                    what,
+                    n,
+                    p,
+                    k,
+                    l,
+                    model.parameterCount(),
+                    recompute.key(),
+                    median,
+                    n / (median / 1e3),
+                    peakRssMiB(),
+                    MemoryStats.peakBytes(Device.Kind.CPU) / 1048576.0,
+                    Arrays.toString(Arrays.stream(times).mapToLong(Math::round).toArray()));
         }
     }
 

@@ -6,6 +6,7 @@ import io.weakpair.backend.UnaryOp;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * The cost of crossing into native code for a kernel that does almost nothing: a 16-element
  * F32 unary op and fill through the CPU backend (its argument checks, the JavaCPP binding, the
@@ -32,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 7, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dweakpair.threads=1"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-Dweakpair.threads=1"})
 public class NativeCallBenchmark {
     private Backend cpu;
     private Tensor x, y;

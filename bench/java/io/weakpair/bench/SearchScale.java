@@ -5,7 +5,6 @@ import io.weakpair.io.SafetensorsReader;
 import io.weakpair.search.GalleryIndex;
 import io.weakpair.search.Hit;
 import io.weakpair.tensor.Tensor;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,7 +19,8 @@ import java.util.Set;
  */
 public final class SearchScale {
     public static void main(String[] args) throws Exception {
-        if (args.length < 4) throw new IllegalArgumentException("usage: SearchScale INDEX QUERIES.safetensors K CANDIDATES...");
+        if (args.length < 4)
+            throw new IllegalArgumentException("usage: SearchScale INDEX QUERIES.safetensors K CANDIDATES...");
         Path indexDir = Path.of(args[0]);
         float[][] queries = readQueries(Path.of(args[1]));
         int k = Integer.parseInt(args[2]);
@@ -36,8 +36,15 @@ public final class SearchScale {
                 for (Hit h : hits) ids.add(h.imageId());
                 truth.add(ids);
             }
-            System.out.printf(Locale.ROOT, "index %s: %d vectors; %d queries, k=%d; exact scan p50 %.1f ms, p95 %.1f ms%n", indexDir,
-                    index.size(), q, k, pct(exactNanos, 50), pct(exactNanos, 95));
+            System.out.printf(
+                    Locale.ROOT,
+                    "index %s: %d vectors; %d queries, k=%d; exact scan p50 %.1f ms, p95 %.1f ms%n",
+                    indexDir,
+                    index.size(),
+                    q,
+                    k,
+                    pct(exactNanos, 50),
+                    pct(exactNanos, 95));
             System.out.printf("%10s  %8s  %8s  %9s%n", "candidates", "p50 ms", "p95 ms", "recall@" + k);
             for (int a = 3; a < args.length; a++) {
                 int cands = Integer.parseInt(args[a]);
@@ -50,13 +57,20 @@ public final class SearchScale {
                     nanos[i] = System.nanoTime() - t;
                     for (Hit h : hits) if (truth.get(i).contains(h.imageId())) found++;
                 }
-                System.out.printf(Locale.ROOT, "%10d  %8.2f  %8.2f  %9.4f%n", cands, pct(nanos, 50), pct(nanos, 95), found / (double) (q * k));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%10d  %8.2f  %8.2f  %9.4f%n",
+                        cands,
+                        pct(nanos, 50),
+                        pct(nanos, 95),
+                        found / (double) (q * k));
             }
         }
     }
 
     private static float[][] readQueries(Path file) throws Exception {
-        try (SafetensorsReader r = Safetensors.open(file); Tensor t = r.read("queries")) {
+        try (SafetensorsReader r = Safetensors.open(file);
+                Tensor t = r.read("queries")) {
             int q = t.dim(0), d = t.dim(1);
             float[] all = t.toFloatArray();
             float[][] out = new float[q][];
@@ -65,5 +79,7 @@ public final class SearchScale {
         }
     }
 
-    private static double pct(long[] nanos, int p) { return Latencies.percentileMs(nanos, p); }
+    private static double pct(long[] nanos, int p) {
+        return Latencies.percentileMs(nanos, p);
+    }
 }

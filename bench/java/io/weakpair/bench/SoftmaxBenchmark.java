@@ -7,6 +7,7 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,8 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Row softmax / log-softmax over the last axis through F (op overhead included): forward,
@@ -61,11 +60,14 @@ public class SoftmaxBenchmark {
         gradOut.close();
     }
 
-    private Tensor apply(Tensor t) { return op.equals("softmax") ? F.softmax(t) : F.logSoftmax(t); }
+    private Tensor apply(Tensor t) {
+        return op.equals("softmax") ? F.softmax(t) : F.logSoftmax(t);
+    }
 
     @Benchmark
     public long forward() {
-        try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
+        try (Scope s = Scope.open();
+                GradMode off = GradMode.off()) {
             return apply(x).address();
         }
     }

@@ -16,7 +16,6 @@ import io.weakpair.text.TextBatch;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
 import io.weakpair.train.StepTrace;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +38,21 @@ public final class StepDumpMain {
 
     public static void main(String[] args) throws IOException {
         if (args.length == 3 && args[0].equals("--init")) {
-            try (AlbefModel model = new AlbefModel(ModelConfig.preset(args[1]).withVocabSize(2000), 7, DType.F32, Device.CPU)) {
+            try (AlbefModel model =
+                    new AlbefModel(ModelConfig.preset(args[1]).withVocabSize(2000), 7, DType.F32, Device.CPU)) {
                 ModelCheckpoint.save(model, Path.of(args[2]));
             }
             return;
         }
         if (args.length != 2 && args.length != 4 && args.length != 5) {
-            System.err.println("usage: StepDumpMain CK.safetensors OUT.safetensors [P K] [seed] | --init PRESET CK.safetensors");
+            System.err.println(
+                    "usage: StepDumpMain CK.safetensors OUT.safetensors [P K] [seed] | --init PRESET CK.safetensors");
             System.exit(2);
         }
         Path ck = Path.of(args[0]), out = Path.of(args[1]);
         if (!Files.isRegularFile(ck)) {
-            System.err.println("StepDumpMain: checkpoint " + ck + " does not exist; write one with `weakpair init` or albef_torch.py --init");
+            System.err.println("StepDumpMain: checkpoint " + ck
+                    + " does not exist; write one with `weakpair init` or albef_torch.py --init");
             System.exit(1);
         }
         int p = args.length >= 4 ? Integer.parseInt(args[2]) : 4, k = args.length >= 4 ? Integer.parseInt(args[3]) : 4;
@@ -58,8 +60,11 @@ public final class StepDumpMain {
         int n = p * k;
         Objective objective = Objective.finetune();
         try (AlbefModel model = ModelCheckpoint.load(ck, Device.CPU);
-             AdamW opt = AdamW.withDecayExclusions(model.namedParameters(), AdamW.Config.defaults().withLr(LR).withWeightDecay(WEIGHT_DECAY), null);
-             Scope scope = Scope.open()) {
+                AdamW opt = AdamW.withDecayExclusions(
+                        model.namedParameters(),
+                        AdamW.Config.defaults().withLr(LR).withWeightDecay(WEIGHT_DECAY),
+                        null);
+                Scope scope = Scope.open()) {
             model.train(true);
             ModelConfig c = model.config();
             Map<String, Tensor> dump = new LinkedHashMap<>();
@@ -95,13 +100,15 @@ public final class StepDumpMain {
             Autograd.backward(losses.total());
             for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
                 Tensor g = e.getValue().grad();
-                if (g == null) throw new IllegalStateException("parameter " + e.getKey() + " got no gradient from the step");
+                if (g == null)
+                    throw new IllegalStateException("parameter " + e.getKey() + " got no gradient from the step");
                 dump.put("grad." + e.getKey(), copy(g));
             }
             double norm = GradClip.clipGradNorm(model.namedParameters().values(), CLIP);
             opt.step();
             Temperature.clamp(model.temperature());
-            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) dump.put("after." + e.getKey(), copy(e.getValue()));
+            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet())
+                dump.put("after." + e.getKey(), copy(e.getValue()));
 
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("producer", "bench/java/io/weakpair/bench/StepDumpMain.java");
@@ -117,11 +124,14 @@ public final class StepDumpMain {
             meta.put("grad_norm", Double.toString(norm));
             meta.put("temperature_range", Temperature.MIN + "," + Temperature.MAX);
             Safetensors.write(out, dump, meta);
-            System.out.printf("StepDumpMain: %d pairs, %d pairs for GITM, %d masked tokens, loss %.6f, gradient norm %.4f -> %s%n",
+            System.out.printf(
+                    "StepDumpMain: %d pairs, %d pairs for GITM, %d masked tokens, loss %.6f, gradient norm %.4f -> %s%n",
                     n, m, masked, losses.total().item(), norm, out);
         }
     }
 
     /** A detached host copy (the parameter itself changes in place). */
-    private static Tensor copy(Tensor t) { return Tensor.of(t.toFloatArray(), t.shape()); }
+    private static Tensor copy(Tensor t) {
+        return Tensor.of(t.toFloatArray(), t.shape());
+    }
 }

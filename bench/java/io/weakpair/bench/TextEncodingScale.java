@@ -9,7 +9,6 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.VocabularyBuilder;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,21 +29,60 @@ import java.util.stream.Stream;
  * Usage: TextEncodingScale PRESET [CAPTIONS=200] [WARMUP=50]
  */
 public final class TextEncodingScale {
-    private static final String[] SUBJECT = {"A young woman", "The man", "A middle-aged man", "This girl", "The lady", "A tall man",
-            "An elderly woman", "The boy", "A short woman", "The person"};
-    private static final String[] COLOUR = {"black", "white", "red", "blue", "navy", "grey", "green", "yellow", "pink", "brown",
-            "beige", "purple", "orange", "dark", "light blue"};
-    private static final String[] UPPER = {"jacket", "t-shirt", "coat", "sweater", "hoodie", "shirt", "blouse", "vest",
-            "down jacket", "cardigan"};
-    private static final String[] LOWER = {"jeans", "trousers", "shorts", "skirt", "pants", "leggings", "dress", "sweatpants"};
+    private static final String[] SUBJECT = {
+        "A young woman",
+        "The man",
+        "A middle-aged man",
+        "This girl",
+        "The lady",
+        "A tall man",
+        "An elderly woman",
+        "The boy",
+        "A short woman",
+        "The person"
+    };
+    private static final String[] COLOUR = {
+        "black",
+        "white",
+        "red",
+        "blue",
+        "navy",
+        "grey",
+        "green",
+        "yellow",
+        "pink",
+        "brown",
+        "beige",
+        "purple",
+        "orange",
+        "dark",
+        "light blue"
+    };
+    private static final String[] UPPER = {
+        "jacket", "t-shirt", "coat", "sweater", "hoodie", "shirt", "blouse", "vest", "down jacket", "cardigan"
+    };
+    private static final String[] LOWER = {
+        "jeans", "trousers", "shorts", "skirt", "pants", "leggings", "dress", "sweatpants"
+    };
     private static final String[] SHOES = {"sneakers", "boots", "sandals", "shoes", "high heels", "slippers"};
-    private static final String[] EXTRA = {"carrying a backpack on the back", "holding a phone in the right hand",
-            "with a shoulder bag on the left side", "pushing a bicycle", "wearing glasses", "with a ponytail",
-            "with short black hair", "wearing a cap", "carrying a plastic bag", "walking with an umbrella",
-            "with long curly hair", "holding a cup of coffee"};
+    private static final String[] EXTRA = {
+        "carrying a backpack on the back",
+        "holding a phone in the right hand",
+        "with a shoulder bag on the left side",
+        "pushing a bicycle",
+        "wearing glasses",
+        "with a ponytail",
+        "with short black hair",
+        "wearing a cap",
+        "carrying a plastic bag",
+        "walking with an umbrella",
+        "with long curly hair",
+        "holding a cup of coffee"
+    };
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 3) throw new IllegalArgumentException("usage: TextEncodingScale PRESET [CAPTIONS=200] [WARMUP=50]");
+        if (args.length < 1 || args.length > 3)
+            throw new IllegalArgumentException("usage: TextEncodingScale PRESET [CAPTIONS=200] [WARMUP=50]");
         String preset = args[0];
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 50;
@@ -70,9 +108,19 @@ public final class TextEncodingScale {
                     encoder.encode(c);
                     nanos[i] = System.nanoTime() - t;
                 }
-                System.out.printf(Locale.ROOT, "text encoding, preset %s (max %d tokens, %d-d), %d CPU threads, %d captions of %.1f words on average "
-                                + "after %d warm-up: p50 %.1f ms, p95 %.1f ms%n", preset, config.maxTokens(), config.embedDim(), CpuBackend.threads(), count,
-                        words / (double) count, warmup, Latencies.percentileMs(nanos, 50), Latencies.percentileMs(nanos, 95));
+                System.out.printf(
+                        Locale.ROOT,
+                        "text encoding, preset %s (max %d tokens, %d-d), %d CPU threads, %d captions of %.1f words on average "
+                                + "after %d warm-up: p50 %.1f ms, p95 %.1f ms%n",
+                        preset,
+                        config.maxTokens(),
+                        config.embedDim(),
+                        CpuBackend.threads(),
+                        count,
+                        words / (double) count,
+                        warmup,
+                        Latencies.percentileMs(nanos, 50),
+                        Latencies.percentileMs(nanos, 95));
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -85,15 +133,20 @@ public final class TextEncodingScale {
     static List<String> captions(int n, SplittableRandom rng) {
         java.util.Set<String> seen = new java.util.LinkedHashSet<>();
         while (seen.size() < n) {
-            String s = pick(SUBJECT, rng) + " is wearing a " + pick(COLOUR, rng) + " " + pick(UPPER, rng) + " over a " + pick(COLOUR, rng)
-                    + " " + pick(UPPER, rng) + ", " + pick(COLOUR, rng) + " " + pick(LOWER, rng) + " and " + pick(COLOUR, rng) + " "
+            String s = pick(SUBJECT, rng) + " is wearing a " + pick(COLOUR, rng) + " " + pick(UPPER, rng) + " over a "
+                    + pick(COLOUR, rng)
+                    + " " + pick(UPPER, rng) + ", " + pick(COLOUR, rng) + " " + pick(LOWER, rng) + " and "
+                    + pick(COLOUR, rng) + " "
                     + pick(SHOES, rng) + ". The person is " + pick(EXTRA, rng) + " and " + pick(EXTRA, rng) + ".";
-            if (rng.nextBoolean()) s += " They are walking " + (rng.nextBoolean() ? "towards" : "away from") + " the camera "
-                    + pick(EXTRA, rng) + ".";
+            if (rng.nextBoolean())
+                s += " They are walking " + (rng.nextBoolean() ? "towards" : "away from") + " the camera "
+                        + pick(EXTRA, rng) + ".";
             seen.add(s);
         }
         return new ArrayList<>(seen);
     }
 
-    private static String pick(String[] words, SplittableRandom rng) { return words[rng.nextInt(words.length)]; }
+    private static String pick(String[] words, SplittableRandom rng) {
+        return words[rng.nextInt(words.length)];
+    }
 }

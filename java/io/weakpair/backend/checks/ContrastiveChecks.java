@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /**
  * wp/contrastive.h: the uITC loss, on materialised logits [nr, nc] or fused with the
@@ -15,11 +15,26 @@ public final class ContrastiveChecks {
     private ContrastiveChecks() {}
 
     /** The loss on materialised logits; confI2t, confT2i and gradLogits are optional, losses required. */
-    public static void logits(Device device, Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i,
-                              Tensor losses, Tensor gradLogits) {
+    public static void logits(
+            Device device,
+            Tensor logits,
+            Tensor rowLabels,
+            Tensor colLabels,
+            Tensor confI2t,
+            Tensor confT2i,
+            Tensor losses,
+            Tensor gradLogits) {
         String op = "contrastiveLogits";
-        resident(op, device, required(op, logits, "logits"), rowLabels, colLabels, confI2t, confT2i,
-                required(op, losses, "losses"), gradLogits);
+        resident(
+                op,
+                device,
+                required(op, logits, "logits"),
+                rowLabels,
+                colLabels,
+                confI2t,
+                confT2i,
+                required(op, losses, "losses"),
+                gradLogits);
         floating(op, logits);
         long nr = matrixRows(op, logits, "logits"), nc = logits.dim(1);
         labels(op, rowLabels, nr);
@@ -29,12 +44,34 @@ public final class ContrastiveChecks {
     }
 
     /** The fused loss, on either path (materialised or tiled); blockRows 0 picks the block size. */
-    public static void fused(Device device, Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
-                             Tensor confI2t, Tensor confT2i, long blockRows, Tensor losses, Tensor gradRows, Tensor gradCols,
-                             Tensor gradTau) {
+    public static void fused(
+            Device device,
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            Tensor confI2t,
+            Tensor confT2i,
+            long blockRows,
+            Tensor losses,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
         String op = "contrastiveFused";
-        resident(op, device, required(op, featRows, "featRows"), required(op, featCols, "featCols"), rowLabels, colLabels,
-                confI2t, confT2i, required(op, losses, "losses"), gradRows, gradCols, gradTau);
+        resident(
+                op,
+                device,
+                required(op, featRows, "featRows"),
+                required(op, featCols, "featCols"),
+                rowLabels,
+                colLabels,
+                confI2t,
+                confT2i,
+                required(op, losses, "losses"),
+                gradRows,
+                gradCols,
+                gradTau);
         SimilarityChecks.features(op, featRows, "featRows", featCols, "featCols");
         SimilarityChecks.tau(op, tau);
         if (blockRows < 0) throw new IllegalArgumentException(op + ": blockRows must be >= 0, got " + blockRows);

@@ -1,10 +1,10 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /**
  * wp/cross_entropy.h: floating logits [rows, classes] with at least one class; hard targets
@@ -17,7 +17,12 @@ public final class CrossEntropyChecks {
     /** Returns the number of classes. */
     public static long forward(Device device, Tensor logits, Tensor targets, Tensor loss, Tensor logSumExp) {
         String op = "crossEntropyForward";
-        resident(op, device, required(op, logits, "logits"), required(op, targets, "targets"), required(op, loss, "loss"),
+        resident(
+                op,
+                device,
+                required(op, logits, "logits"),
+                required(op, targets, "targets"),
+                required(op, loss, "loss"),
                 required(op, logSumExp, "logSumExp"));
         long classes = classes(op, logits), rows = rows(logits, classes);
         sized(op, targets, rows, DType.I32, "targets");
@@ -27,10 +32,17 @@ public final class CrossEntropyChecks {
     }
 
     /** Returns the number of classes. */
-    public static long backward(Device device, Tensor logits, Tensor targets, Tensor logSumExp, Tensor gLoss, Tensor glogits) {
+    public static long backward(
+            Device device, Tensor logits, Tensor targets, Tensor logSumExp, Tensor gLoss, Tensor glogits) {
         String op = "crossEntropyBackward";
-        resident(op, device, required(op, logits, "logits"), required(op, targets, "targets"),
-                required(op, logSumExp, "logSumExp"), required(op, gLoss, "gLoss"), required(op, glogits, "glogits"));
+        resident(
+                op,
+                device,
+                required(op, logits, "logits"),
+                required(op, targets, "targets"),
+                required(op, logSumExp, "logSumExp"),
+                required(op, gLoss, "gLoss"),
+                required(op, glogits, "glogits"));
         long classes = classes(op, logits), rows = rows(logits, classes);
         sized(op, targets, rows, DType.I32, "targets");
         sized(op, logSumExp, rows, logits.dtype(), "logSumExp");
@@ -42,7 +54,12 @@ public final class CrossEntropyChecks {
     /** Returns the number of classes. */
     public static long softForward(Device device, Tensor logits, Tensor q, Tensor loss, Tensor logSumExp) {
         String op = "softCrossEntropyForward";
-        resident(op, device, required(op, logits, "logits"), required(op, q, "q"), required(op, loss, "loss"),
+        resident(
+                op,
+                device,
+                required(op, logits, "logits"),
+                required(op, q, "q"),
+                required(op, loss, "loss"),
                 required(op, logSumExp, "logSumExp"));
         long classes = classes(op, logits), rows = rows(logits, classes);
         sameSize(op, logits, q);
@@ -52,11 +69,18 @@ public final class CrossEntropyChecks {
     }
 
     /** gq is optional. Returns the number of classes. */
-    public static long softBackward(Device device, Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits,
-                                    Tensor gq) {
+    public static long softBackward(
+            Device device, Tensor logits, Tensor q, Tensor logSumExp, Tensor gLoss, Tensor glogits, Tensor gq) {
         String op = "softCrossEntropyBackward";
-        resident(op, device, required(op, logits, "logits"), required(op, q, "q"), required(op, logSumExp, "logSumExp"),
-                required(op, gLoss, "gLoss"), required(op, glogits, "glogits"), gq);
+        resident(
+                op,
+                device,
+                required(op, logits, "logits"),
+                required(op, q, "q"),
+                required(op, logSumExp, "logSumExp"),
+                required(op, gLoss, "gLoss"),
+                required(op, glogits, "glogits"),
+                gq);
         long classes = classes(op, logits), rows = rows(logits, classes);
         sameSize(op, logits, q, glogits, gq);
         sized(op, logSumExp, rows, logits.dtype(), "logSumExp");

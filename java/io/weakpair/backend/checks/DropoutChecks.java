@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /** wp/dropout.h: a floating input, the output and the optional mask of one size; p in [0, 1] (the kernel checks it too). */
 public final class DropoutChecks {

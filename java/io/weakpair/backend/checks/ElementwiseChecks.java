@@ -1,37 +1,40 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.backend.BinaryOp;
 import io.weakpair.backend.UnaryOp;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.util.Arrays;
 import java.util.Locale;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /** wp/runtime.h and wp/elementwise.h: fills, strided copies, casts, binary and unary ops, reductions. */
 public final class ElementwiseChecks {
     private ElementwiseChecks() {}
 
-    public static void fill(Device device, Tensor dst) { residentStorage("fill", device, required("fill", dst, "destination")); }
+    public static void fill(Device device, Tensor dst) {
+        residentStorage("fill", device, required("fill", dst, "destination"));
+    }
 
     /** Strided on both sides (their views are inside their storage by construction), so residency, dtype and shape. */
     public static void copy(Device device, Tensor src, Tensor dst) {
         onDeviceStorage("copy", device, required("copy", src, "source"), required("copy", dst, "destination"));
         if (src.dtype() != dst.dtype() || !Arrays.equals(src.shape(), dst.shape()))
-            throw new IllegalArgumentException("copy: " + src.describe() + " and " + dst.describe() + " differ in dtype or shape");
+            throw new IllegalArgumentException(
+                    "copy: " + src.describe() + " and " + dst.describe() + " differ in dtype or shape");
     }
 
     /** Same size; BF16 converts to and from F32, F64 and itself only (the kernel has no integer path for it). */
     public static void cast(Device device, Tensor src, Tensor dst) {
         residentStorage("cast", device, required("cast", src, "source"), required("cast", dst, "destination"));
         if (src.numel() != dst.numel())
-            throw new IllegalArgumentException("cast: " + src.describe() + " and " + dst.describe() + " differ in size");
+            throw new IllegalArgumentException(
+                    "cast: " + src.describe() + " and " + dst.describe() + " differ in size");
         boolean storage = src.dtype().isStorageOnly() || dst.dtype().isStorageOnly();
         if (storage && (!src.dtype().isFloating() || !dst.dtype().isFloating()))
-            throw new IllegalArgumentException("cast: " + src.dtype() + " to " + dst.dtype() + " is not supported (" + src.describe()
-                    + " -> " + dst.describe() + "): BF16 converts to and from F32 and F64 only");
+            throw new IllegalArgumentException("cast: " + src.dtype() + " to " + dst.dtype() + " is not supported ("
+                    + src.describe() + " -> " + dst.describe() + "): BF16 converts to and from F32 and F64 only");
     }
 
     /**
@@ -47,7 +50,8 @@ public final class ElementwiseChecks {
             throw new IllegalArgumentException(op + ": operands " + a.describe() + " and " + b.describe()
                     + " must be views broadcast to the output's shape " + out.describe());
         if (a.dtype() != out.dtype() || b.dtype() != out.dtype())
-            throw new IllegalArgumentException(op + ": dtypes differ: " + a.describe() + ", " + b.describe() + " -> " + out.describe());
+            throw new IllegalArgumentException(
+                    op + ": dtypes differ: " + a.describe() + ", " + b.describe() + " -> " + out.describe());
         if (kind == BinaryOp.DIV && !out.dtype().isFloating())
             throw new IllegalArgumentException(op + ": integer division is not supported (" + out.describe() + ")");
     }
@@ -70,7 +74,7 @@ public final class ElementwiseChecks {
         switch (kind) {
             case LOG, GELU, SQUARE, RELU -> required(op, x, "the forward input x (needed by " + kind + ")");
             case EXP, TANH, SQRT -> required(op, y, "the forward output y (needed by " + kind + ")");
-            default -> { }
+            default -> {}
         }
     }
 
@@ -87,8 +91,14 @@ public final class ElementwiseChecks {
     /** Its backward: gy and gx like x, bias and gbias (optional) [n]. Returns n. */
     public static long biasGeluBackward(Device device, Tensor x, Tensor bias, Tensor gy, Tensor gx, Tensor gbias) {
         String op = "biasGeluBackward";
-        resident(op, device, required(op, x, "x"), required(op, bias, "bias"), required(op, gy, "gy"),
-                required(op, gx, "gx"), gbias);
+        resident(
+                op,
+                device,
+                required(op, x, "x"),
+                required(op, bias, "bias"),
+                required(op, gy, "gy"),
+                required(op, gx, "gx"),
+                gbias);
         long n = lastDim(op, x);
         sized(op, bias, n, x.dtype());
         sized(op, gbias, n, x.dtype());
@@ -105,7 +115,10 @@ public final class ElementwiseChecks {
             throw new IllegalArgumentException(op + ": dtypes differ: " + x.describe() + " -> " + out.describe());
         boolean fits;
         try {
-            fits = outer >= 0 && axis >= 0 && inner >= 0 && Math.multiplyExact(Math.multiplyExact(outer, axis), inner) == x.numel()
+            fits = outer >= 0
+                    && axis >= 0
+                    && inner >= 0
+                    && Math.multiplyExact(Math.multiplyExact(outer, axis), inner) == x.numel()
                     && Math.multiplyExact(outer, inner) == out.numel();
         } catch (ArithmeticException overflow) {
             fits = false;

@@ -24,8 +24,8 @@ public final class KernelArgs {
         onDeviceStorage(op, device, ts);
         for (Tensor t : ts)
             if (t != null && t.dtype().isStorageOnly())
-                throw new IllegalArgumentException(op + ": " + t.dtype() + " is not supported (tensor " + t.describe() + "): "
-                        + t.dtype() + " is a storage dtype; convert with toDType(DType.F32) first");
+                throw new IllegalArgumentException(op + ": " + t.dtype() + " is not supported (tensor " + t.describe()
+                        + "): " + t.dtype() + " is a storage dtype; convert with toDType(DType.F32) first");
     }
 
     /**
@@ -39,8 +39,9 @@ public final class KernelArgs {
             if (!t.device().equals(device))
                 throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not on " + device);
             if (t.dtype().isStorageOnly() && !device.isCpu())
-                throw new IllegalArgumentException(op + ": " + t.dtype() + " tensors are supported on the CPU only, not on "
-                        + device + " (tensor " + t.describe() + ")");
+                throw new IllegalArgumentException(
+                        op + ": " + t.dtype() + " tensors are supported on the CPU only, not on " + device + " (tensor "
+                                + t.describe() + ")");
         }
     }
 
@@ -58,7 +59,8 @@ public final class KernelArgs {
 
     public static void contiguous(String op, Tensor... ts) {
         for (Tensor t : ts)
-            if (t != null && !t.isContiguous()) throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
+            if (t != null && !t.isContiguous())
+                throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is not contiguous");
     }
 
     /** Every tensor holds as many elements of the same dtype as {@code like}. */
@@ -72,19 +74,21 @@ public final class KernelArgs {
     /** {@code t} holds exactly {@code numel} elements of {@code dtype}. */
     public static void sized(String op, Tensor t, long numel, DType dtype) {
         if (t != null && (t.numel() != numel || t.dtype() != dtype))
-            throw new IllegalArgumentException(op + ": " + t.describe() + " must hold " + numel + " " + dtype + " elements");
+            throw new IllegalArgumentException(
+                    op + ": " + t.describe() + " must hold " + numel + " " + dtype + " elements");
     }
 
     /** {@code t} holds exactly {@code numel} elements of {@code dtype}; the message names the argument. */
     public static void sized(String op, Tensor t, long numel, DType dtype, String what) {
         if (t != null && (t.numel() != numel || t.dtype() != dtype))
-            throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must hold " + numel + " " + dtype
-                    + " elements");
+            throw new IllegalArgumentException(
+                    op + ": " + what + " " + t.describe() + " must hold " + numel + " " + dtype + " elements");
     }
 
     /** A floating tensor (the kernels have no integer version). */
     public static void floating(String op, Tensor t) {
-        if (!t.dtype().isComputeFloating()) throw new IllegalArgumentException(op + ": " + t.describe() + " must be F32 or F64");
+        if (!t.dtype().isComputeFloating())
+            throw new IllegalArgumentException(op + ": " + t.describe() + " must be F32 or F64");
     }
 
     /** The length of the last axis, which a row-wise kernel works along. */
@@ -101,11 +105,14 @@ public final class KernelArgs {
     }
 
     /** Rows of the [rows, cols] view of {@code t} (0 when a row is empty). */
-    public static long rows(Tensor t, long cols) { return cols == 0 ? 0 : t.numel() / cols; }
+    public static long rows(Tensor t, long cols) {
+        return cols == 0 ? 0 : t.numel() / cols;
+    }
 
     /** Rows of a tensor that must be a matrix. */
     public static long matrixRows(String op, Tensor t, String what) {
-        if (t.rank() != 2) throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must have rank 2");
+        if (t.rank() != 2)
+            throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " must have rank 2");
         return t.dim(0);
     }
 

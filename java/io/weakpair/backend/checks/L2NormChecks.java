@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /** wp/l2norm.h: floating rows of a non-empty last axis, one norm per row (the kernel checks eps). */
 public final class L2NormChecks {
@@ -23,7 +23,12 @@ public final class L2NormChecks {
     /** Returns cols. */
     public static long backward(Device device, Tensor y, Tensor norms, Tensor gy, Tensor gx) {
         String op = "l2NormalizeBackward";
-        resident(op, device, required(op, y, "y"), required(op, norms, "norms"), required(op, gy, "gy"),
+        resident(
+                op,
+                device,
+                required(op, y, "y"),
+                required(op, norms, "norms"),
+                required(op, gy, "gy"),
                 required(op, gx, "gx"));
         floating(op, y);
         long cols = nonEmptyLastDim(op, y);

@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /**
  * wp/layernorm.h: x is a floating [rows, cols] with a non-empty last axis (the kernel divides
@@ -15,7 +15,14 @@ public final class LayerNormChecks {
     /** Returns cols. */
     public static long forward(Device device, Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor mean, Tensor rstd) {
         String op = "layerNormForward";
-        resident(op, device, required(op, x, "x"), gamma, beta, required(op, y, "y"), required(op, mean, "mean"),
+        resident(
+                op,
+                device,
+                required(op, x, "x"),
+                gamma,
+                beta,
+                required(op, y, "y"),
+                required(op, mean, "mean"),
                 required(op, rstd, "rstd"));
         floating(op, x);
         long cols = nonEmptyLastDim(op, x), rows = rows(x, cols);
@@ -28,11 +35,28 @@ public final class LayerNormChecks {
     }
 
     /** gx, gamma and its gradient and gbeta are optional. Returns cols. */
-    public static long backward(Device device, Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor gx,
-                                Tensor ggamma, Tensor gbeta) {
+    public static long backward(
+            Device device,
+            Tensor x,
+            Tensor gamma,
+            Tensor mean,
+            Tensor rstd,
+            Tensor gy,
+            Tensor gx,
+            Tensor ggamma,
+            Tensor gbeta) {
         String op = "layerNormBackward";
-        resident(op, device, required(op, x, "x"), gamma, required(op, mean, "mean"), required(op, rstd, "rstd"),
-                required(op, gy, "gy"), gx, ggamma, gbeta);
+        resident(
+                op,
+                device,
+                required(op, x, "x"),
+                gamma,
+                required(op, mean, "mean"),
+                required(op, rstd, "rstd"),
+                required(op, gy, "gy"),
+                gx,
+                ggamma,
+                gbeta);
         floating(op, x);
         long cols = nonEmptyLastDim(op, x), rows = rows(x, cols);
         sameSize(op, x, gy, gx);

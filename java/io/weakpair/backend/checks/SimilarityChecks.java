@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /**
  * wp/similarity.h: floating features [nr, dim] and [nc, dim] of one width and dtype (or their
@@ -12,12 +12,27 @@ import static io.weakpair.backend.checks.KernelArgs.*;
 public final class SimilarityChecks {
     private SimilarityChecks() {}
 
-    public static void forward(Device device, Tensor featRows, Tensor featCols, double tau, Tensor unitRows, Tensor unitCols,
-                               Tensor normRows, Tensor normCols, Tensor logits) {
+    public static void forward(
+            Device device,
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor unitRows,
+            Tensor unitCols,
+            Tensor normRows,
+            Tensor normCols,
+            Tensor logits) {
         String op = "similarityForward";
-        resident(op, device, required(op, featRows, "featRows"), required(op, featCols, "featCols"),
-                required(op, unitRows, "unitRows"), required(op, unitCols, "unitCols"), required(op, normRows, "normRows"),
-                required(op, normCols, "normCols"), required(op, logits, "logits"));
+        resident(
+                op,
+                device,
+                required(op, featRows, "featRows"),
+                required(op, featCols, "featCols"),
+                required(op, unitRows, "unitRows"),
+                required(op, unitCols, "unitCols"),
+                required(op, normRows, "normRows"),
+                required(op, normCols, "normCols"),
+                required(op, logits, "logits"));
         features(op, featRows, "featRows", featCols, "featCols");
         tau(op, tau);
         long nr = featRows.dim(0), nc = featCols.dim(0);
@@ -29,12 +44,31 @@ public final class SimilarityChecks {
     }
 
     /** The gradients (gradRows, gradCols, gradTau) are optional. */
-    public static void backward(Device device, Tensor unitRows, Tensor unitCols, Tensor normRows, Tensor normCols, double tau,
-                                Tensor logits, Tensor gradLogits, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+    public static void backward(
+            Device device,
+            Tensor unitRows,
+            Tensor unitCols,
+            Tensor normRows,
+            Tensor normCols,
+            double tau,
+            Tensor logits,
+            Tensor gradLogits,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
         String op = "similarityBackward";
-        resident(op, device, required(op, unitRows, "unitRows"), required(op, unitCols, "unitCols"),
-                required(op, normRows, "normRows"), required(op, normCols, "normCols"), required(op, logits, "logits"),
-                required(op, gradLogits, "gradLogits"), gradRows, gradCols, gradTau);
+        resident(
+                op,
+                device,
+                required(op, unitRows, "unitRows"),
+                required(op, unitCols, "unitCols"),
+                required(op, normRows, "normRows"),
+                required(op, normCols, "normCols"),
+                required(op, logits, "logits"),
+                required(op, gradLogits, "gradLogits"),
+                gradRows,
+                gradCols,
+                gradTau);
         features(op, unitRows, "unitRows", unitCols, "unitCols");
         tau(op, tau);
         long nr = unitRows.dim(0), nc = unitCols.dim(0);
@@ -53,9 +87,11 @@ public final class SimilarityChecks {
         matrixRows(op, rows, rowsWhat);
         matrixRows(op, cols, colsWhat);
         if (cols.dim(1) != rows.dim(1))
-            throw new IllegalArgumentException(op + ": feature widths differ: " + rows.describe() + ", " + cols.describe());
+            throw new IllegalArgumentException(
+                    op + ": feature widths differ: " + rows.describe() + ", " + cols.describe());
         if (cols.dtype() != rows.dtype())
-            throw new IllegalArgumentException(op + ": feature dtypes differ: " + rows.describe() + ", " + cols.describe());
+            throw new IllegalArgumentException(
+                    op + ": feature dtypes differ: " + rows.describe() + ", " + cols.describe());
     }
 
     /** The temperature divides the logits. */

@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /**
  * wp/softmax.h: floating rows of the last axis (a scalar has none: the op makes it [1] first);

@@ -1,9 +1,9 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.backend.checks.KernelArgs.*;
+
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
-import static io.weakpair.backend.checks.KernelArgs.*;
 
 /**
  * wp/uncertainty.h: floating logits [nr, nc], optional I64 identity labels [nr] and [nc]
@@ -12,8 +12,8 @@ import static io.weakpair.backend.checks.KernelArgs.*;
 public final class UncertaintyChecks {
     private UncertaintyChecks() {}
 
-    public static void confidence(Device device, Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t,
-                                  Tensor confT2i) {
+    public static void confidence(
+            Device device, Tensor logits, Tensor rowLabels, Tensor colLabels, Tensor confI2t, Tensor confT2i) {
         String op = "uncertaintyConfidence";
         resident(op, device, required(op, logits, "logits"), rowLabels, colLabels, confI2t, confT2i);
         floating(op, logits);

@@ -6,16 +6,55 @@ import io.weakpair.nativ.cuda.CudaKernels;
 final class BuiltinGemm implements GemmEngine {
     private final CudaMemory backend;
 
-    BuiltinGemm(CudaMemory backend) { this.backend = backend; }
+    BuiltinGemm(CudaMemory backend) {
+        this.backend = backend;
+    }
 
     @Override
-    public String name() { return "built-in kernel"; }
+    public String name() {
+        return "built-in kernel";
+    }
 
     @Override
-    public void gemm(int dtype, boolean transA, boolean transB, long batch, long m, long n, long k, double alpha, long a,
-                     long lda, long strideA, long b, long ldb, long strideB, double beta, long c, long ldc, long strideC) {
-        CudaKernels.wpc_gemm_batched(dtype, transA ? 1 : 0, transB ? 1 : 0, batch, m, n, k, alpha, a, lda, strideA, b, ldb,
-                strideB, beta, c, ldc, strideC, backend.stream());
+    public void gemm(
+            int dtype,
+            boolean transA,
+            boolean transB,
+            long batch,
+            long m,
+            long n,
+            long k,
+            double alpha,
+            long a,
+            long lda,
+            long strideA,
+            long b,
+            long ldb,
+            long strideB,
+            double beta,
+            long c,
+            long ldc,
+            long strideC) {
+        CudaKernels.wpc_gemm_batched(
+                dtype,
+                transA ? 1 : 0,
+                transB ? 1 : 0,
+                batch,
+                m,
+                n,
+                k,
+                alpha,
+                a,
+                lda,
+                strideA,
+                b,
+                ldb,
+                strideB,
+                beta,
+                c,
+                ldc,
+                strideC,
+                backend.stream());
     }
 
     @Override

@@ -20,14 +20,14 @@ import java.util.function.LongUnaryOperator;
  * the pooled blocks to the device (also done once, then retried, when cudaMalloc runs out).
  */
 final class CachingAllocator {
-    private final LongUnaryOperator deviceMalloc;  // bytes -> address, 0 when out of memory
+    private final LongUnaryOperator deviceMalloc; // bytes -> address, 0 when out of memory
     private final LongConsumer deviceFree;
     private final Runnable synchronize;
     private final String deviceName;
     private final TreeMap<Long, ArrayDeque<Long>> pools = new TreeMap<>();
-    private final Map<Long, Long> live = new HashMap<>();  // address -> block size
+    private final Map<Long, Long> live = new HashMap<>(); // address -> block size
     private long deviceAllocations, deviceFrees, liveBytes, cachedBytes, peakReserved, cacheHits;
-    private long peakLive;  // since the last resetPeakLive: what a computation needed at once
+    private long peakLive; // since the last resetPeakLive: what a computation needed at once
 
     CachingAllocator(String deviceName, LongUnaryOperator deviceMalloc, LongConsumer deviceFree, Runnable synchronize) {
         this.deviceName = deviceName;
@@ -39,12 +39,14 @@ final class CachingAllocator {
     /** The block size a request of {@code bytes} gets. */
     static long sizeClass(long bytes) {
         long b = Math.max(bytes, 1);
-        if (b <= (1L << 20)) return roundUp(b, 512);          // small: 512-byte steps
-        if (b <= (32L << 20)) return roundUp(b, 64L << 10);   // medium: 64 KiB steps
-        return roundUp(b, 2L << 20);                          // large: 2 MiB steps
+        if (b <= (1L << 20)) return roundUp(b, 512); // small: 512-byte steps
+        if (b <= (32L << 20)) return roundUp(b, 64L << 10); // medium: 64 KiB steps
+        return roundUp(b, 2L << 20); // large: 2 MiB steps
     }
 
-    private static long roundUp(long v, long step) { return (v + step - 1) / step * step; }
+    private static long roundUp(long v, long step) {
+        return (v + step - 1) / step * step;
+    }
 
     synchronized long allocate(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException(deviceName + ": cannot allocate " + bytes + " bytes");
@@ -65,7 +67,8 @@ final class CachingAllocator {
             emptyCache();
             address = deviceMalloc.applyAsLong(size);
             if (address == 0)
-                throw new OutOfMemoryError(deviceName + ": out of device memory allocating " + bytes + " bytes (" + stats() + ")");
+                throw new OutOfMemoryError(
+                        deviceName + ": out of device memory allocating " + bytes + " bytes (" + stats() + ")");
         }
         deviceAllocations++;
         live.put(address, size);
@@ -78,7 +81,8 @@ final class CachingAllocator {
     synchronized void free(long address) {
         Long size = live.remove(address);
         if (size == null)
-            throw new IllegalStateException(deviceName + ": free of address 0x" + Long.toHexString(address) + " that this allocator does not hold");
+            throw new IllegalStateException(deviceName + ": free of address 0x" + Long.toHexString(address)
+                    + " that this allocator does not hold");
         liveBytes -= size;
         cachedBytes += size;
         pools.computeIfAbsent(size, s -> new ArrayDeque<>()).push(address);
@@ -99,9 +103,12 @@ final class CachingAllocator {
     }
 
     /** Restarts the peak of live bytes at the bytes live now. */
-    synchronized void resetPeakLive() { peakLive = liveBytes; }
+    synchronized void resetPeakLive() {
+        peakLive = liveBytes;
+    }
 
     synchronized CudaMemoryStats stats() {
-        return new CudaMemoryStats(deviceAllocations, deviceFrees, liveBytes, cachedBytes, peakReserved, peakLive, cacheHits);
+        return new CudaMemoryStats(
+                deviceAllocations, deviceFrees, liveBytes, cachedBytes, peakReserved, peakLive, cacheHits);
     }
 }

@@ -1,5 +1,7 @@
 package io.weakpair.backend.cuda;
 
+import static org.bytedeco.cuda.global.cublas.*;
+
 import io.weakpair.tensor.DType;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
@@ -8,8 +10,6 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
-
-import static org.bytedeco.cuda.global.cublas.*;
 
 /**
  * GEMM through cuBLAS (JavaCPP presets, which load the system's libcublas.so.13 and
@@ -24,9 +24,11 @@ final class CublasGemm implements GemmEngine {
     private final cublasContext handle = new cublasContext();
     private final FloatPointer alphaF = new FloatPointer(1), betaF = new FloatPointer(1);
     private final DoublePointer alphaD = new DoublePointer(1), betaD = new DoublePointer(1);
-    private final DevicePointers.Floats fa = new DevicePointers.Floats(), fb = new DevicePointers.Floats(),
+    private final DevicePointers.Floats fa = new DevicePointers.Floats(),
+            fb = new DevicePointers.Floats(),
             fc = new DevicePointers.Floats();
-    private final DevicePointers.Doubles da = new DevicePointers.Doubles(), db = new DevicePointers.Doubles(),
+    private final DevicePointers.Doubles da = new DevicePointers.Doubles(),
+            db = new DevicePointers.Doubles(),
             dc = new DevicePointers.Doubles();
 
     /** Loads cuBLAS and creates a handle on the backend's stream; throws (a LinkageError or IllegalStateException) when it cannot. */
@@ -44,7 +46,8 @@ final class CublasGemm implements GemmEngine {
         if (status != 0) {
             String text;
             try {
-                text = what.startsWith("cuda") ? cudart.cudaGetErrorString(status).getString()
+                text = what.startsWith("cuda")
+                        ? cudart.cudaGetErrorString(status).getString()
                         : cublasGetStatusString(status).getString();
             } catch (RuntimeException | LinkageError e) {
                 text = "status " + status;
@@ -54,23 +57,44 @@ final class CublasGemm implements GemmEngine {
     }
 
     @Override
-    public String name() { return "cuBLAS"; }
+    public String name() {
+        return "cuBLAS";
+    }
 
     @Override
     public synchronized void setTf32(boolean enabled) {
-        check(cublasSetMathMode(handle, enabled ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+        check(
+                cublasSetMathMode(handle, enabled ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+                "cublasSetMathMode");
     }
 
     private static int i32(long v, String what) {
-        if (v > Integer.MAX_VALUE) throw new IllegalArgumentException("gemm: " + what + " " + v + " exceeds cuBLAS's 32-bit range");
+        if (v > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("gemm: " + what + " " + v + " exceeds cuBLAS's 32-bit range");
         return (int) v;
     }
 
     @Override
-    public synchronized void gemm(int dtype, boolean transA, boolean transB, long batch, long m, long n, long k,
-                                  double alpha, long a, long lda, long strideA, long b, long ldb, long strideB,
-                                  double beta, long c, long ldc, long strideC) {
-        backend.stream();  // makes the device current where there are several
+    public synchronized void gemm(
+            int dtype,
+            boolean transA,
+            boolean transB,
+            long batch,
+            long m,
+            long n,
+            long k,
+            double alpha,
+            long a,
+            long lda,
+            long strideA,
+            long b,
+            long ldb,
+            long strideB,
+            double beta,
+            long c,
+            long ldc,
+            long strideC) {
+        backend.stream(); // makes the device current where there are several
         // Column-major view: C^T (n x m) = op(B)^T (n x k) * op(A)^T (k x m).
         int opB = transB ? CUBLAS_OP_T : CUBLAS_OP_N, opA = transA ? CUBLAS_OP_T : CUBLAS_OP_N;
         int cm = i32(n, "n"), cn = i32(m, "m"), ck = i32(k, "k");
@@ -80,16 +104,20 @@ final class CublasGemm implements GemmEngine {
             alphaF.put((float) alpha);
             betaF.put((float) beta);
             status = batch == 1
-                    ? cublasSgemm_v2(handle, opB, opA, cm, cn, ck, alphaF, fb.at(b), ldB, fa.at(a), ldA, betaF, fc.at(c), ldC)
-                    : cublasSgemmStridedBatched(handle, opB, opA, cm, cn, ck, alphaF, fb.at(b), ldB, strideB, fa.at(a), ldA,
-                            strideA, betaF, fc.at(c), ldC, strideC, count);
+                    ? cublasSgemm_v2(
+                            handle, opB, opA, cm, cn, ck, alphaF, fb.at(b), ldB, fa.at(a), ldA, betaF, fc.at(c), ldC)
+                    : cublasSgemmStridedBatched(
+                            handle, opB, opA, cm, cn, ck, alphaF, fb.at(b), ldB, strideB, fa.at(a), ldA, strideA, betaF,
+                            fc.at(c), ldC, strideC, count);
         } else if (dtype == DType.F64.code()) {
             alphaD.put(alpha);
             betaD.put(beta);
             status = batch == 1
-                    ? cublasDgemm_v2(handle, opB, opA, cm, cn, ck, alphaD, db.at(b), ldB, da.at(a), ldA, betaD, dc.at(c), ldC)
-                    : cublasDgemmStridedBatched(handle, opB, opA, cm, cn, ck, alphaD, db.at(b), ldB, strideB, da.at(a), ldA,
-                            strideA, betaD, dc.at(c), ldC, strideC, count);
+                    ? cublasDgemm_v2(
+                            handle, opB, opA, cm, cn, ck, alphaD, db.at(b), ldB, da.at(a), ldA, betaD, dc.at(c), ldC)
+                    : cublasDgemmStridedBatched(
+                            handle, opB, opA, cm, cn, ck, alphaD, db.at(b), ldB, strideB, da.at(a), ldA, strideA, betaD,
+                            dc.at(c), ldC, strideC, count);
         } else {
             throw new IllegalArgumentException("gemm: dtype code " + dtype + " is not F32 or F64");
         }

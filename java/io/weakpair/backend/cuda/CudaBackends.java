@@ -14,10 +14,14 @@ public final class CudaBackends {
     private CudaBackends() {}
 
     /** True when cuda:0 can be used. */
-    public static boolean isAvailable() { return CudaProbe.result().available(); }
+    public static boolean isAvailable() {
+        return CudaProbe.result().available();
+    }
 
     /** Why CUDA cannot be used here, or null when it can. */
-    public static String unavailableReason() { return CudaProbe.result().reason(); }
+    public static String unavailableReason() {
+        return CudaProbe.result().reason();
+    }
 
     /** CUDA devices this process can use (0 when unavailable). */
     public static int deviceCount() {
@@ -26,13 +30,16 @@ public final class CudaBackends {
     }
 
     /** True when cuda:0 is the CPU emulator (a test set {@code weakpair.cuda.emulator} on a build without nvcc). */
-    public static boolean isEmulated() { return CudaProbe.result().emulated(); }
+    public static boolean isEmulated() {
+        return CudaProbe.result().emulated();
+    }
 
     /** The backend of cuda:{@code index}; throws with the reason when it cannot be used. */
     public static CudaBackend get(int index) {
         CudaProbe.Result r = CudaProbe.result();
         if (!r.available())
-            throw new IllegalStateException("CUDA backend unavailable for cuda:" + index + ": " + r.reason() + "; use --device cpu");
+            throw new IllegalStateException(
+                    "CUDA backend unavailable for cuda:" + index + ": " + r.reason() + "; use --device cpu");
         if (index < 0 || index >= r.deviceCount())
             throw new IllegalStateException("cuda:" + index + " does not exist: this machine has " + r.deviceCount()
                     + " CUDA device" + (r.deviceCount() == 1 ? "" : "s"));

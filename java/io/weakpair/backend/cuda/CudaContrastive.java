@@ -34,38 +34,78 @@ final class CudaContrastive {
         this.gemm = gemm;
     }
 
-    void fused(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels, double alpha,
-               Tensor confI2t, Tensor confT2i, boolean keepLogits, long blockRows, Tensor losses, Tensor gradRows,
-               Tensor gradCols, Tensor gradTau) {
-        ContrastiveChecks.fused(backend.device(), featRows, featCols, tau, rowLabels, colLabels, confI2t, confT2i, blockRows,
-                losses, gradRows, gradCols, gradTau);
+    void fused(
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            boolean keepLogits,
+            long blockRows,
+            Tensor losses,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
+        ContrastiveChecks.fused(
+                backend.device(),
+                featRows,
+                featCols,
+                tau,
+                rowLabels,
+                colLabels,
+                confI2t,
+                confT2i,
+                blockRows,
+                losses,
+                gradRows,
+                gradCols,
+                gradTau);
         if (keepLogits) {
-            materialised(featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, losses, gradRows, gradCols, gradTau);
+            materialised(
+                    featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, losses, gradRows, gradCols,
+                    gradTau);
             return;
         }
         DType dt = featRows.dtype();
         long nr = featRows.dim(0), nc = featCols.dim(0), dim = featRows.dim(1);
         if (nr == 0 || nc == 0 || dim == 0) return;
-        tiled(dt, nr, nc, dim, featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, blockRows,
+        tiled(
+                dt, nr, nc, dim, featRows, featCols, tau, rowLabels, colLabels, alpha, confI2t, confT2i, blockRows,
                 losses, gradRows, gradCols, gradTau);
     }
 
     /** S and dS whole: the backend's similarity kernels around the loss on materialised logits. */
-    private void materialised(Tensor featRows, Tensor featCols, double tau, Tensor rowLabels, Tensor colLabels,
-                              double alpha, Tensor confI2t, Tensor confT2i, Tensor losses, Tensor gradRows,
-                              Tensor gradCols, Tensor gradTau) {
+    private void materialised(
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            Tensor losses,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
         DType dt = featRows.dtype();
         Device d = backend.device();
         int nr = (int) featRows.dim(0), nc = (int) featCols.dim(0), dim = (int) featRows.dim(1);
-        try (Tensor unitRows = Tensor.empty(dt, d, nr, dim); Tensor unitCols = Tensor.empty(dt, d, nc, dim);
-             Tensor normRows = Tensor.empty(dt, d, nr); Tensor normCols = Tensor.empty(dt, d, nc);
-             Tensor logits = Tensor.empty(dt, d, nr, nc)) {
+        try (Tensor unitRows = Tensor.empty(dt, d, nr, dim);
+                Tensor unitCols = Tensor.empty(dt, d, nc, dim);
+                Tensor normRows = Tensor.empty(dt, d, nr);
+                Tensor normCols = Tensor.empty(dt, d, nc);
+                Tensor logits = Tensor.empty(dt, d, nr, nc)) {
             backend.similarityForward(featRows, featCols, tau, unitRows, unitCols, normRows, normCols, logits);
             boolean grads = gradRows != null || gradCols != null || gradTau != null;
             try (Tensor dS = grads ? Tensor.empty(dt, d, nr, nc) : null) {
                 backend.contrastiveLogits(logits, rowLabels, colLabels, alpha, confI2t, confT2i, losses, dS);
                 if (grads)
-                    backend.similarityBackward(unitRows, unitCols, normRows, normCols, tau, logits, dS, gradRows, gradCols, gradTau);
+                    backend.similarityBackward(
+                            unitRows, unitCols, normRows, normCols, tau, logits, dS, gradRows, gradCols, gradTau);
             }
         }
     }
@@ -76,12 +116,28 @@ final class CudaContrastive {
      * dF[block] = (1/tau) dS g and dG += (1/tau) dS^T f[block]; dtau from the rows' sums of
      * dS * S; dF, dG through the normalisation at the end.
      */
-    private void tiled(DType dt, long nr, long nc, long dim, Tensor featRows, Tensor featCols, double tau,
-                       Tensor rowLabels, Tensor colLabels, double alpha, Tensor confI2t, Tensor confT2i,
-                       long blockRows, Tensor losses, Tensor gradRows, Tensor gradCols, Tensor gradTau) {
+    private void tiled(
+            DType dt,
+            long nr,
+            long nc,
+            long dim,
+            Tensor featRows,
+            Tensor featCols,
+            double tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            double alpha,
+            Tensor confI2t,
+            Tensor confT2i,
+            long blockRows,
+            Tensor losses,
+            Tensor gradRows,
+            Tensor gradCols,
+            Tensor gradTau) {
         int code = dt.code();
         long t = dt.byteSize();
-        long br = Math.min(nr, blockRows > 0 ? blockRows : CudaKernels.wpc_contrastive_auto_block_rows(code, nr, nc, dim));
+        long br = Math.min(
+                nr, blockRows > 0 ? blockRows : CudaKernels.wpc_contrastive_auto_block_rows(code, nr, nc, dim));
         long rl = addr(rowLabels), cl = addr(colLabels), ci = addr(confI2t), ct = addr(confT2i);
         double invTau = dt == DType.F32 ? (float) (1.0 / tau) : 1.0 / tau;
         long s = backend.stream();
@@ -95,8 +151,27 @@ final class CudaContrastive {
             CudaKernels.wpc_contrastive_tiled_begin(code, nr, nc, ws, s);
             for (long i0 = 0; i0 < nr; i0 += br) {
                 long rows = Math.min(br, nr - i0);
-                gemm.gemm(code, false, true, 1, rows, nc, dim, invTau, f + t * i0 * dim, dim, 0, g, dim, 0, 0, block, nc, 0);
-                CudaKernels.wpc_contrastive_tiled_add_block(code, nr, nc, i0, rows, block, rl, cl, alpha, ci, ct, ws, s);
+                gemm.gemm(
+                        code,
+                        false,
+                        true,
+                        1,
+                        rows,
+                        nc,
+                        dim,
+                        invTau,
+                        f + t * i0 * dim,
+                        dim,
+                        0,
+                        g,
+                        dim,
+                        0,
+                        0,
+                        block,
+                        nc,
+                        0);
+                CudaKernels.wpc_contrastive_tiled_add_block(
+                        code, nr, nc, i0, rows, block, rl, cl, alpha, ci, ct, ws, s);
             }
             CudaKernels.wpc_contrastive_tiled_finish(code, nr, nc, rl, cl, alpha, ct, losses.address(), ws, s);
             if (gradRows == null && gradCols == null && gradTau == null) return;
@@ -104,32 +179,81 @@ final class CudaContrastive {
                 long rows = Math.min(br, nr - i0);
                 long fBlock = f + t * i0 * dim;
                 gemm.gemm(code, false, true, 1, rows, nc, dim, invTau, fBlock, dim, 0, g, dim, 0, 0, block, nc, 0);
-                CudaKernels.wpc_contrastive_tiled_grad_block(code, nr, nc, i0, rows, block, rl, cl, alpha, ci, ct, ws, s);
+                CudaKernels.wpc_contrastive_tiled_grad_block(
+                        code, nr, nc, i0, rows, block, rl, cl, alpha, ci, ct, ws, s);
                 if (gradRows != null)
-                    gemm.gemm(code, false, false, 1, rows, dim, nc, invTau, block, nc, 0, g, dim, 0, 0,
-                            gradRows.address() + t * i0 * dim, dim, 0);
+                    gemm.gemm(
+                            code,
+                            false,
+                            false,
+                            1,
+                            rows,
+                            dim,
+                            nc,
+                            invTau,
+                            block,
+                            nc,
+                            0,
+                            g,
+                            dim,
+                            0,
+                            0,
+                            gradRows.address() + t * i0 * dim,
+                            dim,
+                            0);
                 if (gradCols != null)
-                    gemm.gemm(code, true, false, 1, nc, dim, rows, invTau, block, nc, 0, fBlock, dim, 0, i0 == 0 ? 0 : 1,
-                            gradCols.address(), dim, 0);
+                    gemm.gemm(
+                            code,
+                            true,
+                            false,
+                            1,
+                            nc,
+                            dim,
+                            rows,
+                            invTau,
+                            block,
+                            nc,
+                            0,
+                            fBlock,
+                            dim,
+                            0,
+                            i0 == 0 ? 0 : 1,
+                            gradCols.address(),
+                            dim,
+                            0);
             }
-            if (gradTau != null) CudaKernels.wpc_contrastive_tiled_grad_tau(code, nr, nc, tau, gradTau.address(), ws, s);
+            if (gradTau != null)
+                CudaKernels.wpc_contrastive_tiled_grad_tau(code, nr, nc, tau, gradTau.address(), ws, s);
             if (gradRows != null)
-                CudaKernels.wpc_similarity_normalize_backward(code, nr, dim, f, normR, gradRows.address(), gradRows.address(), s);
+                CudaKernels.wpc_similarity_normalize_backward(
+                        code, nr, dim, f, normR, gradRows.address(), gradRows.address(), s);
             if (gradCols != null)
-                CudaKernels.wpc_similarity_normalize_backward(code, nc, dim, g, normC, gradCols.address(), gradCols.address(), s);
-        } finally {  // freed in stream order: the allocator reuses them only for later work on this stream
+                CudaKernels.wpc_similarity_normalize_backward(
+                        code, nc, dim, g, normC, gradCols.address(), gradCols.address(), s);
+        } finally { // freed in stream order: the allocator reuses them only for later work on this stream
             for (long p : new long[] {f, g, normR, normC, ws, block}) allocator.free(p);
         }
     }
 
-    void mineHardNegatives(Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText, Tensor hardNegImage) {
+    void mineHardNegatives(
+            Tensor logits, Tensor labels, MiningMode mode, long seed, Tensor hardNegText, Tensor hardNegImage) {
         long n = MiningChecks.hardNegatives(backend.device(), logits, labels, mode, hardNegText, hardNegImage);
         int code = logits.dtype().code();
         long bytes = CudaKernels.wpc_mining_hard_negatives_workspace_bytes(code, n);
         long ws = bytes > 0 ? allocator.allocate(bytes) : 0;
         try {
-            CudaKernels.wpc_mining_hard_negatives(code, n, logits.address(), labels.address(), mode.code(), seed,
-                    hardNegText.address(), hardNegImage.address(), ws, bytes, backend.stream());
+            CudaKernels.wpc_mining_hard_negatives(
+                    code,
+                    n,
+                    logits.address(),
+                    labels.address(),
+                    mode.code(),
+                    seed,
+                    hardNegText.address(),
+                    hardNegImage.address(),
+                    ws,
+                    bytes,
+                    backend.stream());
         } finally {
             if (ws != 0) allocator.free(ws);
         }
@@ -141,12 +265,23 @@ final class CudaContrastive {
         long bytes = CudaKernels.wpc_mining_weak_positives_workspace_bytes(code, n);
         long ws = bytes > 0 ? allocator.allocate(bytes) : 0;
         try {
-            CudaKernels.wpc_mining_weak_positives(code, n, logits.address(), labels.address(), mode.code(), seed,
-                    weakPosText.address(), ws, bytes, backend.stream());
+            CudaKernels.wpc_mining_weak_positives(
+                    code,
+                    n,
+                    logits.address(),
+                    labels.address(),
+                    mode.code(),
+                    seed,
+                    weakPosText.address(),
+                    ws,
+                    bytes,
+                    backend.stream());
         } finally {
             if (ws != 0) allocator.free(ws);
         }
     }
 
-    private static long addr(Tensor t) { return t == null ? 0 : t.address(); }
+    private static long addr(Tensor t) {
+        return t == null ? 0 : t.address();
+    }
 }

@@ -20,8 +20,12 @@ final class CudaGemms {
 
     CudaGemms(CudaMemory device) {
         this.builtin = new BuiltinGemm(device);
-        Choice c = choose(device.device().toString(), device.isEmulated(), System.getProperty(GEMM_PROPERTY, ""),
-                () -> new CublasGemm(device, device.allocator.allocate(CUBLAS_WORKSPACE_BYTES), CUBLAS_WORKSPACE_BYTES));
+        Choice c = choose(
+                device.device().toString(),
+                device.isEmulated(),
+                System.getProperty(GEMM_PROPERTY, ""),
+                () -> new CublasGemm(
+                        device, device.allocator.allocate(CUBLAS_WORKSPACE_BYTES), CUBLAS_WORKSPACE_BYTES));
         this.chosen = c.cublas() == null ? builtin : c.cublas();
         this.note = c.note();
     }
@@ -36,34 +40,49 @@ final class CudaGemms {
      * the emulator or when {@code property} is "builtin"; otherwise cuBLAS, and an
      * IllegalStateException naming the cause and the way out when it cannot be loaded.
      */
-    static Choice choose(String device, boolean emulated, String property, java.util.function.Supplier<GemmEngine> cublas) {
+    static Choice choose(
+            String device, boolean emulated, String property, java.util.function.Supplier<GemmEngine> cublas) {
         if (emulated) return new Choice(null, "built-in kernel (CPU emulator: no cuBLAS)");
-        if ("builtin".equalsIgnoreCase(property)) return new Choice(null, "built-in kernel (" + GEMM_PROPERTY + "=builtin)");
+        if ("builtin".equalsIgnoreCase(property))
+            return new Choice(null, "built-in kernel (" + GEMM_PROPERTY + "=builtin)");
         if (!property.isEmpty() && !"cublas".equalsIgnoreCase(property))
             throw new IllegalArgumentException(GEMM_PROPERTY + "=" + property + ": expected cublas or builtin");
         try {
             return new Choice(cublas.get(), "cuBLAS");
         } catch (LinkageError | RuntimeException e) {
-            throw new IllegalStateException(device + ": cuBLAS cannot be used (" + e + "); install libcublas.so.13 where the "
-                    + "loader finds it, or run with -D" + GEMM_PROPERTY + "=builtin for the (slow) built-in GEMM", e);
+            throw new IllegalStateException(
+                    device + ": cuBLAS cannot be used (" + e + "); install libcublas.so.13 where the "
+                            + "loader finds it, or run with -D" + GEMM_PROPERTY
+                            + "=builtin for the (slow) built-in GEMM",
+                    e);
         }
     }
 
     /** The engine for a product of inner size k: k = 0 is C = beta * C, the built-in kernel's BLAS semantics. */
-    GemmEngine forInner(long k) { return k == 0 ? builtin : chosen; }
+    GemmEngine forInner(long k) {
+        return k == 0 ? builtin : chosen;
+    }
 
     /** The chosen engine (for the method kernels' products, whose inner size is never 0). */
-    GemmEngine chosen() { return chosen; }
+    GemmEngine chosen() {
+        return chosen;
+    }
 
-    GemmEngine builtin() { return builtin; }
+    GemmEngine builtin() {
+        return builtin;
+    }
 
     /** "cuBLAS" or "built-in kernel (why)". */
-    String note() { return note; }
+    String note() {
+        return note;
+    }
 
     void setTf32(boolean enabled) {
         chosen.setTf32(enabled);
         tf32 = enabled;
     }
 
-    boolean tf32() { return tf32; }
+    boolean tf32() {
+        return tf32;
+    }
 }

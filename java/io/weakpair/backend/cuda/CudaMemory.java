@@ -7,7 +7,6 @@ import io.weakpair.nativ.cuda.CudaKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +25,7 @@ abstract class CudaMemory implements Backend {
     final CachingAllocator allocator;
     /** 256 device bytes for results read back (sums, flags, indices). */
     final long scratch;
+
     private final String deviceName;
     /** wpc_device_info: memory bytes, -, SMs, major, minor, driver version, -. */
     final long[] info = new long[7];
@@ -34,7 +34,9 @@ abstract class CudaMemory implements Backend {
      * scratch read-backs of sums, flags and indices) and explicit stream synchronisations; and,
      * apart, uploads from Java arrays (wpc_memcpy waits for them too, the array being pageable).
      */
-    private final AtomicLong hostReads = new AtomicLong(), streamSyncs = new AtomicLong(), blockingUploads = new AtomicLong();
+    private final AtomicLong hostReads = new AtomicLong(),
+            streamSyncs = new AtomicLong(),
+            blockingUploads = new AtomicLong();
 
     CudaMemory(int index, boolean emulated, boolean multiDevice) {
         this.index = index;
@@ -48,12 +50,17 @@ abstract class CudaMemory implements Backend {
         while (len < name.length && name[len] != 0) len++;
         this.deviceName = new String(name, 0, len, StandardCharsets.UTF_8);
         this.stream = CudaKernels.wpc_stream_create();
-        this.allocator = new CachingAllocator(device.toString(), CudaKernels::wpc_malloc, CudaKernels::wpc_free,
+        this.allocator = new CachingAllocator(
+                device.toString(),
+                CudaKernels::wpc_malloc,
+                CudaKernels::wpc_free,
                 () -> CudaKernels.wpc_stream_synchronize(stream));
         this.scratch = allocator.allocate(256);
     }
 
-    public int index() { return index; }
+    public int index() {
+        return index;
+    }
 
     /** The cudaStream_t every kernel of this device runs on (makes the device current first). */
     public long stream() {
@@ -62,15 +69,21 @@ abstract class CudaMemory implements Backend {
     }
 
     /** True when this is the CPU emulator standing in for a GPU (tests only). */
-    public boolean isEmulated() { return emulated; }
+    public boolean isEmulated() {
+        return emulated;
+    }
 
-    public CudaMemoryStats memoryStats() { return allocator.stats(); }
+    public CudaMemoryStats memoryStats() {
+        return allocator.stats();
+    }
 
     /**
      * The synchronising calls this device has made so far (they only grow): a step's count is
      * the difference of two snapshots. What a training step should keep small (docs/gpu.md).
      */
-    public SyncCount syncCount() { return new SyncCount(hostReads.get(), streamSyncs.get(), blockingUploads.get()); }
+    public SyncCount syncCount() {
+        return new SyncCount(hostReads.get(), streamSyncs.get(), blockingUploads.get());
+    }
 
     /**
      * @param hostReads       device-to-host copies (downloads, item(), the kernels' read-back values)
@@ -79,10 +92,15 @@ abstract class CudaMemory implements Backend {
      */
     public record SyncCount(long hostReads, long streamSyncs, long blockingUploads) {
         /** Host reads plus stream syncs: the round trips that stall the device's queue. */
-        public long syncs() { return hostReads + streamSyncs; }
+        public long syncs() {
+            return hostReads + streamSyncs;
+        }
 
         public SyncCount minus(SyncCount before) {
-            return new SyncCount(hostReads - before.hostReads, streamSyncs - before.streamSyncs, blockingUploads - before.blockingUploads);
+            return new SyncCount(
+                    hostReads - before.hostReads,
+                    streamSyncs - before.streamSyncs,
+                    blockingUploads - before.blockingUploads);
         }
     }
 
@@ -95,23 +113,34 @@ abstract class CudaMemory implements Backend {
         if (TRACE_SYNCS) {
             StringBuilder where = new StringBuilder("weakpair: host read");
             StackWalker.getInstance().forEach(f -> {
-                if (!f.getClassName().startsWith("io.weakpair.backend") && !f.getClassName().startsWith("io.weakpair.tensor")
+                if (!f.getClassName().startsWith("io.weakpair.backend")
+                        && !f.getClassName().startsWith("io.weakpair.tensor")
                         && where.length() < 300)
-                    where.append(" < ").append(f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1))
-                            .append('.').append(f.getMethodName()).append(':').append(f.getLineNumber());
+                    where.append(" < ")
+                            .append(f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1))
+                            .append('.')
+                            .append(f.getMethodName())
+                            .append(':')
+                            .append(f.getLineNumber());
             });
             System.err.println(where);
         }
     }
 
     /** Returns the allocator's cached blocks to the device. */
-    public void emptyCache() { allocator.emptyCache(); }
+    public void emptyCache() {
+        allocator.emptyCache();
+    }
 
     /** Device name, e.g. "NVIDIA H100 80GB HBM3". */
-    public String deviceName() { return deviceName; }
+    public String deviceName() {
+        return deviceName;
+    }
 
     @Override
-    public Device device() { return device; }
+    public Device device() {
+        return device;
+    }
 
     @Override
     public long allocate(long bytes) {
@@ -120,7 +149,9 @@ abstract class CudaMemory implements Backend {
     }
 
     @Override
-    public void free(long address, long bytes) { allocator.free(address); }
+    public void free(long address, long bytes) {
+        allocator.free(address);
+    }
 
     /** Reads the int64 a kernel left in the scratch buffer (waits for the stream). */
     long readScratchLong(long stream) {
@@ -131,34 +162,40 @@ abstract class CudaMemory implements Backend {
     }
 
     /** A host pointer handed to a kernel would be a device fault that kills the context, not an exception. */
-    void here(String op, Tensor... ts) { KernelArgs.resident(op, device, ts); }
+    void here(String op, Tensor... ts) {
+        KernelArgs.resident(op, device, ts);
+    }
 
     @Override
     public void upload(Tensor dst, float[] src) {
         blockingUploads.incrementAndGet();
         here("upload", dst);
-        CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"), stream());
+        CudaKernels.wpc_memcpy(
+                dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F32, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, double[] src) {
         blockingUploads.incrementAndGet();
         here("upload", dst);
-        CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"), stream());
+        CudaKernels.wpc_memcpy(
+                dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.F64, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, int[] src) {
         blockingUploads.incrementAndGet();
         here("upload", dst);
-        CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"), stream());
+        CudaKernels.wpc_memcpy(
+                dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I32, "upload"), stream());
     }
 
     @Override
     public void upload(Tensor dst, long[] src) {
         blockingUploads.incrementAndGet();
         here("upload", dst);
-        CudaKernels.wpc_memcpy(dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"), stream());
+        CudaKernels.wpc_memcpy(
+                dst.address(), src, HostArrays.checkedBytes(dst, src.length, DType.I64, "upload"), stream());
     }
 
     @Override
@@ -173,28 +210,32 @@ abstract class CudaMemory implements Backend {
     public void download(Tensor src, float[] dst) {
         countHostRead();
         here("download", src);
-        CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"), stream());
+        CudaKernels.wpc_memcpy(
+                dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F32, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, double[] dst) {
         countHostRead();
         here("download", src);
-        CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"), stream());
+        CudaKernels.wpc_memcpy(
+                dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.F64, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, int[] dst) {
         countHostRead();
         here("download", src);
-        CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"), stream());
+        CudaKernels.wpc_memcpy(
+                dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I32, "download"), stream());
     }
 
     @Override
     public void download(Tensor src, long[] dst) {
         countHostRead();
         here("download", src);
-        CudaKernels.wpc_memcpy(dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"), stream());
+        CudaKernels.wpc_memcpy(
+                dst, src.address(), HostArrays.checkedBytes(src, dst.length, DType.I64, "download"), stream());
     }
 
     @Override
@@ -216,9 +257,11 @@ abstract class CudaMemory implements Backend {
         blockingUploads.incrementAndGet();
         here("upload", dst);
         hostSrc.checkOpen("upload");
-        if (!hostSrc.device().isCpu()) throw new IllegalArgumentException("upload: source " + hostSrc.describe() + " is not on the cpu");
+        if (!hostSrc.device().isCpu())
+            throw new IllegalArgumentException("upload: source " + hostSrc.describe() + " is not on the cpu");
         sameLayout("upload", hostSrc, dst);
-        CudaKernels.wpc_memcpy(dst.address(), hostSrc.address(), dst.numel() * dst.dtype().byteSize(), stream());
+        CudaKernels.wpc_memcpy(
+                dst.address(), hostSrc.address(), dst.numel() * dst.dtype().byteSize(), stream());
     }
 
     /** Copies to a host tensor, or to a tensor of another CUDA device (unified addressing). */
@@ -228,7 +271,8 @@ abstract class CudaMemory implements Backend {
         here("download", src);
         hostDst.checkOpen("download");
         sameLayout("download", src, hostDst);
-        CudaKernels.wpc_memcpy(hostDst.address(), src.address(), src.numel() * src.dtype().byteSize(), stream());
+        CudaKernels.wpc_memcpy(
+                hostDst.address(), src.address(), src.numel() * src.dtype().byteSize(), stream());
     }
 
     @Override

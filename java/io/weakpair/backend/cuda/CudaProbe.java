@@ -33,8 +33,12 @@ final class CudaProbe {
         if (!r.loaded()) return new Result(false, false, 0, r.reason());
         if (!r.gpuBuild()) {
             if (Boolean.getBoolean(EMULATOR_PROPERTY)) return new Result(true, true, 1, null);
-            return new Result(false, false, 0, "this build has no GPU code: libweakpair_cuda.so was compiled without nvcc "
-                    + "(the CPU-emulator build); rebuild where the CUDA toolkit (nvcc) is installed");
+            return new Result(
+                    false,
+                    false,
+                    0,
+                    "this build has no GPU code: libweakpair_cuda.so was compiled without nvcc "
+                            + "(the CPU-emulator build); rebuild where the CUDA toolkit (nvcc) is installed");
         }
         if (r.deviceCount() <= 0) return new Result(false, false, 0, r.reason());
         return new Result(true, false, r.deviceCount(), null);
@@ -45,8 +49,12 @@ final class CudaProbe {
         try {
             gpuBuild = CudaKernels.wpc_is_gpu_build() != 0;
         } catch (LinkageError e) {
-            return new Raw(false, false, 0, "the CUDA kernel library (libweakpair_cuda.so and its JNI glue) could not be "
-                    + "loaded: " + rootMessage(e));
+            return new Raw(
+                    false,
+                    false,
+                    0,
+                    "the CUDA kernel library (libweakpair_cuda.so and its JNI glue) could not be " + "loaded: "
+                            + rootMessage(e));
         }
         if (!gpuBuild) return new Raw(true, false, 0, null);
         int count = CudaKernels.wpc_device_count();
@@ -59,9 +67,11 @@ final class CudaProbe {
     static String describeError(int code) {
         String runtime = CudaKernels.wpc_error_string(code).getString();
         return switch (code) {
-            case 35 -> "no usable NVIDIA driver: the driver library libcuda.so.1 is missing, or older than the CUDA 13 "
-                    + "runtime this build uses (cudaErrorInsufficientDriver: " + runtime + ")";
-            case 34 -> "the driver library libcuda.so.1 is only a stub: no NVIDIA driver is installed (" + runtime + ")";
+            case 35 ->
+                "no usable NVIDIA driver: the driver library libcuda.so.1 is missing, or older than the CUDA 13 "
+                        + "runtime this build uses (cudaErrorInsufficientDriver: " + runtime + ")";
+            case 34 ->
+                "the driver library libcuda.so.1 is only a stub: no NVIDIA driver is installed (" + runtime + ")";
             case 100 -> "no CUDA device is present (" + runtime + ")";
             case 3 -> "the CUDA driver failed to initialise (" + runtime + ")";
             default -> "CUDA initialisation failed: " + runtime + " (error " + code + ")";

@@ -22,7 +22,9 @@ final class DevicePointers {
     }
 
     static final class Floats extends FloatPointer {
-        Floats() { super((Pointer) null); }
+        Floats() {
+            super((Pointer) null);
+        }
 
         Floats at(long address) {
             this.address = address;
@@ -31,7 +33,9 @@ final class DevicePointers {
     }
 
     static final class Doubles extends DoublePointer {
-        Doubles() { super((Pointer) null); }
+        Doubles() {
+            super((Pointer) null);
+        }
 
         Doubles at(long address) {
             this.address = address;

@@ -5,8 +5,25 @@ interface GemmEngine {
     /** "cuBLAS" or "built-in kernel". */
     String name();
 
-    void gemm(int dtype, boolean transA, boolean transB, long batch, long m, long n, long k, double alpha,
-              long a, long lda, long strideA, long b, long ldb, long strideB, double beta, long c, long ldc, long strideC);
+    void gemm(
+            int dtype,
+            boolean transA,
+            boolean transB,
+            long batch,
+            long m,
+            long n,
+            long k,
+            double alpha,
+            long a,
+            long lda,
+            long strideA,
+            long b,
+            long ldb,
+            long strideB,
+            double beta,
+            long c,
+            long ldc,
+            long strideC);
 
     /** Lets F32 products use TF32 tensor cores (no effect where the engine has none). */
     void setTf32(boolean enabled);

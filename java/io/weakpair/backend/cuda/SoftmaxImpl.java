@@ -7,4 +7,7 @@ package io.weakpair.backend.cuda;
  * (bench/gpu) times both so the default can follow the measurement. Select with
  * {@link CudaBackend#setSoftmaxImpl} or {@code -Dweakpair.cuda.softmax=cudnn}.
  */
-public enum SoftmaxImpl { BUILTIN, CUDNN }
+public enum SoftmaxImpl {
+    BUILTIN,
+    CUDNN
+}

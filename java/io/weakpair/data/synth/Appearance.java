@@ -24,11 +24,17 @@ public final class Appearance {
             this.nouns = List.of(nouns);
         }
 
-        public String subject() { return subject; }
+        public String subject() {
+            return subject;
+        }
 
-        public String possessive() { return possessive; }
+        public String possessive() {
+            return possessive;
+        }
 
-        public List<String> nouns() { return nouns; }
+        public List<String> nouns() {
+            return nouns;
+        }
     }
 
     public enum Build {
@@ -45,19 +51,29 @@ public final class Appearance {
         }
 
         /** Torso width relative to an average build. */
-        public double widthFactor() { return widthFactor; }
+        public double widthFactor() {
+            return widthFactor;
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum HairLength {
-        SHORT("short"), MEDIUM("medium-length", "shoulder-length"), LONG("long");
+        SHORT("short"),
+        MEDIUM("medium-length", "shoulder-length"),
+        LONG("long");
 
         private final List<String> words;
 
-        HairLength(String... words) { this.words = List.of(words); }
+        HairLength(String... words) {
+            this.words = List.of(words);
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum HairColour {
@@ -75,19 +91,30 @@ public final class Appearance {
             this.words = List.of(words);
         }
 
-        public int rgb() { return rgb; }
+        public int rgb() {
+            return rgb;
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum Headwear {
-        NONE, CAP("cap", "baseball cap"), HAT("hat", "sun hat"), BEANIE("beanie", "knit hat", "woolly hat");
+        NONE,
+        CAP("cap", "baseball cap"),
+        HAT("hat", "sun hat"),
+        BEANIE("beanie", "knit hat", "woolly hat");
 
         private final List<String> words;
 
-        Headwear(String... words) { this.words = List.of(words); }
+        Headwear(String... words) {
+            this.words = List.of(words);
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum UpperType {
@@ -105,19 +132,29 @@ public final class Appearance {
             this.words = List.of(words);
         }
 
-        public boolean shortSleeves() { return shortSleeves; }
+        public boolean shortSleeves() {
+            return shortSleeves;
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum Pattern {
-        PLAIN, STRIPED("striped", "stripy"), CHECKED("checked", "plaid", "checkered");
+        PLAIN,
+        STRIPED("striped", "stripy"),
+        CHECKED("checked", "plaid", "checkered");
 
         private final List<String> words;
 
-        Pattern(String... words) { this.words = List.of(words); }
+        Pattern(String... words) {
+            this.words = List.of(words);
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum LowerType {
@@ -135,40 +172,62 @@ public final class Appearance {
         }
 
         /** "black trousers" vs "a black skirt". */
-        public boolean plural() { return plural; }
+        public boolean plural() {
+            return plural;
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     public enum ShoeType {
-        SNEAKERS("sneakers", "trainers", "running shoes"), BOOTS("boots"), SHOES("shoes", "leather shoes");
+        SNEAKERS("sneakers", "trainers", "running shoes"),
+        BOOTS("boots"),
+        SHOES("shoes", "leather shoes");
 
         private final List<String> words;
 
-        ShoeType(String... words) { this.words = List.of(words); }
+        ShoeType(String... words) {
+            this.words = List.of(words);
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     /** What the person carries; each kind is visible only from some views (see {@link Visibility}). */
     public enum Carried {
-        NONE, BACKPACK("backpack", "rucksack"), HANDBAG("handbag", "purse"), SHOULDER_BAG("shoulder bag", "messenger bag", "satchel");
+        NONE,
+        BACKPACK("backpack", "rucksack"),
+        HANDBAG("handbag", "purse"),
+        SHOULDER_BAG("shoulder bag", "messenger bag", "satchel");
 
         private final List<String> words;
 
-        Carried(String... words) { this.words = List.of(words); }
+        Carried(String... words) {
+            this.words = List.of(words);
+        }
 
-        public List<String> words() { return words; }
+        public List<String> words() {
+            return words;
+        }
     }
 
     /** The person's own left or right. */
     public enum Side {
-        LEFT("left"), RIGHT("right");
+        LEFT("left"),
+        RIGHT("right");
 
         private final String word;
 
-        Side(String word) { this.word = word; }
+        Side(String word) {
+            this.word = word;
+        }
 
-        public String word() { return word; }
+        public String word() {
+            return word;
+        }
     }
 }

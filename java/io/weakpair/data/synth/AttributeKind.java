@@ -7,16 +7,31 @@ import java.util.Locale;
  * some views, which is what makes a caption of one view a weak positive for another view.
  */
 public enum AttributeKind {
-    GENDER(false), BUILD(false), HAIR(false), HEADWEAR(false), UPPER(false), LOGO(true), LOWER(false), SHOES(false),
-    BACKPACK(true), HANDBAG(true), SHOULDER_BAG(true);
+    GENDER(false),
+    BUILD(false),
+    HAIR(false),
+    HEADWEAR(false),
+    UPPER(false),
+    LOGO(true),
+    LOWER(false),
+    SHOES(false),
+    BACKPACK(true),
+    HANDBAG(true),
+    SHOULDER_BAG(true);
 
     private final boolean viewDependent;
 
-    AttributeKind(boolean viewDependent) { this.viewDependent = viewDependent; }
+    AttributeKind(boolean viewDependent) {
+        this.viewDependent = viewDependent;
+    }
 
-    public boolean viewDependent() { return viewDependent; }
+    public boolean viewDependent() {
+        return viewDependent;
+    }
 
-    public String jsonName() { return name().toLowerCase(Locale.ROOT); }
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     /** The kind for a carried object, null for none. */
     public static AttributeKind of(Appearance.Carried carried) {

@@ -58,7 +58,11 @@ final class BackgroundPainter {
         }
     }
 
-    private static int jitter(SplittableRandom rng) { return randomColour(rng); }
+    private static int jitter(SplittableRandom rng) {
+        return randomColour(rng);
+    }
 
-    private static int randomColour(SplittableRandom rng) { return rng.nextInt(0x1000000); }
+    private static int randomColour(SplittableRandom rng) {
+        return rng.nextInt(0x1000000);
+    }
 }

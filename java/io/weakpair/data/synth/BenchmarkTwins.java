@@ -1,7 +1,6 @@
 package io.weakpair.data.synth;
 
 import io.weakpair.data.Split;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,8 +40,12 @@ public record BenchmarkTwins(int testIdentities, int testTwins, int allIdentitie
 
     /** One line for the terminal. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "benchmark overlap: %d of %d benchmark test identities (%d of %d in all splits) have an exact appearance twin in this corpus",
-                testTwins, testIdentities, allTwins, allIdentities);
+                testTwins,
+                testIdentities,
+                allTwins,
+                allIdentities);
     }
 }

@@ -27,14 +27,19 @@ final class Canvas {
     /** The colour {@code rgb} under the scene's light, darkened by {@code shade} (1 = as lit). */
     Color lit(int rgb, double shade) {
         double k = scene.brightness() * shade;
-        return new Color(channel(((rgb >> 16) & 0xFF) * k * scene.castR()),
+        return new Color(
+                channel(((rgb >> 16) & 0xFF) * k * scene.castR()),
                 channel(((rgb >> 8) & 0xFF) * k * scene.castG()),
                 channel((rgb & 0xFF) * k * scene.castB()));
     }
 
-    Color lit(int rgb) { return lit(rgb, 1.0); }
+    Color lit(int rgb) {
+        return lit(rgb, 1.0);
+    }
 
-    private static int channel(double v) { return (int) Math.max(0, Math.min(255, Math.round(v))); }
+    private static int channel(double v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
 
     /** Mixes {@code rgb} towards {@code towards} by {@code t} (0 = rgb). */
     static int mix(int rgb, int towards, double t) {

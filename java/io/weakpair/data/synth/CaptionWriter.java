@@ -8,7 +8,6 @@ import io.weakpair.data.synth.Appearance.LowerType;
 import io.weakpair.data.synth.Appearance.Pattern;
 import io.weakpair.data.synth.Appearance.ShoeType;
 import io.weakpair.data.synth.Appearance.UpperType;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -26,7 +25,9 @@ import java.util.SplittableRandom;
 final class CaptionWriter {
     /** Annotators mention build much less often than clothes. */
     private static final double BUILD_MENTION = 0.4;
-    private static final EnumSet<AttributeKind> CONTENT = EnumSet.complementOf(EnumSet.of(AttributeKind.GENDER, AttributeKind.BUILD));
+
+    private static final EnumSet<AttributeKind> CONTENT =
+            EnumSet.complementOf(EnumSet.of(AttributeKind.GENDER, AttributeKind.BUILD));
 
     private final double omissionRate;
     private final double noiseRate;
@@ -49,11 +50,15 @@ final class CaptionWriter {
         String pronoun = p.gender().subject(), possessive = p.gender().possessive();
         String hair = said.contains(AttributeKind.HAIR) ? hairPhrase(p, rng) : null;
         List<String> wear = new ArrayList<>();
-        if (said.contains(AttributeKind.HEADWEAR)) wear.add(article(colour(p.headwearColour(), rng) + " " + word(p.headwear(), rng)));
-        boolean logoWithUpper = said.contains(AttributeKind.LOGO) && said.contains(AttributeKind.UPPER) && rng.nextBoolean();
+        if (said.contains(AttributeKind.HEADWEAR))
+            wear.add(article(colour(p.headwearColour(), rng) + " " + word(p.headwear(), rng)));
+        boolean logoWithUpper =
+                said.contains(AttributeKind.LOGO) && said.contains(AttributeKind.UPPER) && rng.nextBoolean();
         if (said.contains(AttributeKind.UPPER)) {
             String upper = upperPhrase(p, rng);
-            if (logoWithUpper) upper += " with " + article(colour(p.logoColour(), rng) + " logo") + Pick.one(rng, " on the front", " on the chest", "");
+            if (logoWithUpper)
+                upper += " with " + article(colour(p.logoColour(), rng) + " logo")
+                        + Pick.one(rng, " on the front", " on the chest", "");
             wear.add(upper);
         }
         if (said.contains(AttributeKind.LOWER)) wear.add(lowerPhrase(p, rng));
@@ -64,9 +69,14 @@ final class CaptionWriter {
         if (wear.size() > 1 && rng.nextDouble() < 0.35) shuffle(wear, rng);
         String carry = carryPhrase(p, said, possessive, rng);
         String logoSentence = said.contains(AttributeKind.LOGO) && !logoWithUpper
-                ? Pick.one(rng, "There is " + article(colour(p.logoColour(), rng) + " logo") + " on the front of " + possessive + " top.",
-                        capital(possessive) + " top has " + article(colour(p.logoColour(), rng) + " logo") + " on the chest.",
-                        capital(pronoun) + " has " + article(colour(p.logoColour(), rng) + " logo") + " on " + possessive + " chest.")
+                ? Pick.one(
+                        rng,
+                        "There is " + article(colour(p.logoColour(), rng) + " logo") + " on the front of " + possessive
+                                + " top.",
+                        capital(possessive) + " top has " + article(colour(p.logoColour(), rng) + " logo")
+                                + " on the chest.",
+                        capital(pronoun) + " has " + article(colour(p.logoColour(), rng) + " logo") + " on "
+                                + possessive + " chest.")
                 : null;
 
         // Verb phrases, the subject takes the first (and maybe the second); the rest become sentences.
@@ -76,10 +86,12 @@ final class CaptionWriter {
             subject += " with " + hair;
             hair = null;
         }
-        if (!wear.isEmpty()) phrases.add(Pick.one(rng, "is wearing ", "wears ", "is dressed in ", "is wearing ") + list(wear, rng));
+        if (!wear.isEmpty())
+            phrases.add(Pick.one(rng, "is wearing ", "wears ", "is dressed in ", "is wearing ") + list(wear, rng));
         if (carry != null) phrases.add(carry);
         if (hair != null) phrases.add("has " + hair);
-        if (phrases.size() > 1 && rng.nextDouble() < 0.4) Collections.swap(phrases, 0, 1 + rng.nextInt(phrases.size() - 1));
+        if (phrases.size() > 1 && rng.nextDouble() < 0.4)
+            Collections.swap(phrases, 0, 1 + rng.nextInt(phrases.size() - 1));
 
         List<String> sentences = new ArrayList<>();
         if (phrases.isEmpty()) {
@@ -97,15 +109,18 @@ final class CaptionWriter {
 
     private String subject(Identity p, Set<AttributeKind> said, SplittableRandom rng) {
         String det = Pick.one(rng, "A", "A", "The", "This");
-        String build = said.contains(AttributeKind.BUILD) ? Pick.one(rng, p.build().words()) + " " : "";
+        String build =
+                said.contains(AttributeKind.BUILD) ? Pick.one(rng, p.build().words()) + " " : "";
         String noun = Pick.one(rng, p.gender().nouns());
         String head = det + " " + build + noun;
         return det.equals("A") ? capital(article(build + noun)) : head;
     }
 
     private String hairPhrase(Identity p, SplittableRandom rng) {
-        String length = Pick.word(rng, noisy(p.hairLength(), HairLength.values(), rng).words());
-        String colour = Pick.word(rng, noisy(p.hairColour(), HairColour.values(), rng).words());
+        String length =
+                Pick.word(rng, noisy(p.hairLength(), HairLength.values(), rng).words());
+        String colour =
+                Pick.word(rng, noisy(p.hairColour(), HairColour.values(), rng).words());
         double u = rng.nextDouble();
         if (u < 0.6) return length + " " + colour + " hair";
         if (u < 0.8) return colour + " hair";
@@ -115,7 +130,9 @@ final class CaptionWriter {
     private String upperPhrase(Identity p, SplittableRandom rng) {
         UpperType type = noisy(p.upperType(), UpperType.values(), rng);
         Pattern pattern = noisy(p.upperPattern(), Pattern.values(), rng);
-        String patternWord = pattern == Pattern.PLAIN ? (rng.nextDouble() < 0.1 ? "plain " : "") : Pick.word(rng, pattern.words()) + " ";
+        String patternWord = pattern == Pattern.PLAIN
+                ? (rng.nextDouble() < 0.1 ? "plain " : "")
+                : Pick.word(rng, pattern.words()) + " ";
         return article(colour(p.upperColour(), rng) + " " + patternWord + Pick.word(rng, type.words()));
     }
 
@@ -132,21 +149,32 @@ final class CaptionWriter {
         String bag = article(colour(p.carriedColour(), rng) + " " + Pick.word(rng, carried.words()));
         String side = p.carriedSide() == null ? "" : p.carriedSide().word();
         return switch (carried) {
-            case BACKPACK -> Pick.one(rng, "is carrying " + bag, "carries " + bag, "has " + bag + " on " + possessive + " back");
-            case HANDBAG -> Pick.one(rng, "is carrying ", "holds ", "has ") + bag
-                    + (rng.nextDouble() < 0.3 ? " in " + possessive + " " + side + " hand" : "");
-            case SHOULDER_BAG -> Pick.one(rng, "is carrying ", "carries ", "has ") + bag
-                    + (rng.nextDouble() < 0.3 ? " over " + possessive + " " + side + " shoulder" : "");
+            case BACKPACK ->
+                Pick.one(rng, "is carrying " + bag, "carries " + bag, "has " + bag + " on " + possessive + " back");
+            case HANDBAG ->
+                Pick.one(rng, "is carrying ", "holds ", "has ")
+                        + bag
+                        + (rng.nextDouble() < 0.3 ? " in " + possessive + " " + side + " hand" : "");
+            case SHOULDER_BAG ->
+                Pick.one(rng, "is carrying ", "carries ", "has ")
+                        + bag
+                        + (rng.nextDouble() < 0.3 ? " over " + possessive + " " + side + " shoulder" : "");
             case NONE -> null;
         };
     }
 
     /** The colour's word, or at the noise rate another colour's. */
-    private String colour(Colour c, SplittableRandom rng) { return Pick.word(rng, noisy(c, Colour.values(), rng).words()); }
+    private String colour(Colour c, SplittableRandom rng) {
+        return Pick.word(rng, noisy(c, Colour.values(), rng).words());
+    }
 
-    private String word(Headwear h, SplittableRandom rng) { return Pick.word(rng, noisy(h, HEADWEAR_TYPES, rng).words()); }
+    private String word(Headwear h, SplittableRandom rng) {
+        return Pick.word(rng, noisy(h, HEADWEAR_TYPES, rng).words());
+    }
 
-    private String word(ShoeType s, SplittableRandom rng) { return Pick.word(rng, noisy(s, ShoeType.values(), rng).words()); }
+    private String word(ShoeType s, SplittableRandom rng) {
+        return Pick.word(rng, noisy(s, ShoeType.values(), rng).words());
+    }
 
     private static final Headwear[] HEADWEAR_TYPES = {Headwear.CAP, Headwear.HAT, Headwear.BEANIE};
 
@@ -172,7 +200,9 @@ final class CaptionWriter {
         return ("aeio".indexOf(first) >= 0 ? "an " : "a ") + phrase;
     }
 
-    private static String capital(String s) { return Character.toUpperCase(s.charAt(0)) + s.substring(1); }
+    private static String capital(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
 
     private static <T> void shuffle(List<T> list, SplittableRandom rng) {
         for (int i = list.size() - 1; i > 0; i--) Collections.swap(list, i, rng.nextInt(i + 1));

@@ -27,11 +27,17 @@ public enum Colour {
     }
 
     /** 0xRRGGBB as drawn under neutral light. */
-    public int rgb() { return rgb; }
+    public int rgb() {
+        return rgb;
+    }
 
     /** How common the colour is on clothes (relative), so that common colours make hard negatives. */
-    public double weight() { return weight; }
+    public double weight() {
+        return weight;
+    }
 
     /** The words for the colour, the usual one first. */
-    public List<String> words() { return words; }
+    public List<String> words() {
+        return words;
+    }
 }

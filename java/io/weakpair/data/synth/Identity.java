@@ -20,16 +20,31 @@ import io.weakpair.data.synth.Appearance.UpperType;
  *
  * @param skinTone 0..3; drawn but never mentioned (captions are incomplete, like real ones)
  */
-public record Identity(Gender gender, Build build, int skinTone,
-                       HairColour hairColour, HairLength hairLength,
-                       Headwear headwear, Colour headwearColour,
-                       UpperType upperType, Colour upperColour, Pattern upperPattern, Colour patternColour,
-                       LowerType lowerType, Colour lowerColour,
-                       ShoeType shoeType, Colour shoeColour,
-                       Carried carried, Colour carriedColour, Side carriedSide,
-                       boolean logo, Colour logoColour) {
+public record Identity(
+        Gender gender,
+        Build build,
+        int skinTone,
+        HairColour hairColour,
+        HairLength hairLength,
+        Headwear headwear,
+        Colour headwearColour,
+        UpperType upperType,
+        Colour upperColour,
+        Pattern upperPattern,
+        Colour patternColour,
+        LowerType lowerType,
+        Colour lowerColour,
+        ShoeType shoeType,
+        Colour shoeColour,
+        Carried carried,
+        Colour carriedColour,
+        Side carriedSide,
+        boolean logo,
+        Colour logoColour) {
 
-    public Builder toBuilder() { return new Builder(this); }
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
 
     /** Mutable copy used to draw and perturb identities. */
     public static final class Builder {
@@ -85,12 +100,27 @@ public record Identity(Gender gender, Build build, int skinTone,
             boolean hasPattern = upperPattern != Pattern.PLAIN;
             boolean carries = carried != Carried.NONE;
             boolean sided = carried == Carried.HANDBAG || carried == Carried.SHOULDER_BAG;
-            return new Identity(gender, build, skinTone, hairColour, hairLength,
-                    headwear, hasHeadwear ? headwearColour : null,
-                    upperType, upperColour, upperPattern, hasPattern ? patternColour : null,
-                    lowerType, lowerColour, shoeType, shoeColour,
-                    carried, carries ? carriedColour : null, sided ? carriedSide : null,
-                    logo, logo ? logoColour : null);
+            return new Identity(
+                    gender,
+                    build,
+                    skinTone,
+                    hairColour,
+                    hairLength,
+                    headwear,
+                    hasHeadwear ? headwearColour : null,
+                    upperType,
+                    upperColour,
+                    upperPattern,
+                    hasPattern ? patternColour : null,
+                    lowerType,
+                    lowerColour,
+                    shoeType,
+                    shoeColour,
+                    carried,
+                    carries ? carriedColour : null,
+                    sided ? carriedSide : null,
+                    logo,
+                    logo ? logoColour : null);
         }
     }
 }

@@ -11,7 +11,6 @@ import io.weakpair.data.synth.Appearance.Pattern;
 import io.weakpair.data.synth.Appearance.ShoeType;
 import io.weakpair.data.synth.Appearance.Side;
 import io.weakpair.data.synth.Appearance.UpperType;
-
 import java.util.SplittableRandom;
 
 /**
@@ -21,7 +20,19 @@ import java.util.SplittableRandom;
  */
 final class IdentityFactory {
     /** What a near-duplicate may differ in. */
-    enum Trait { BUILD, HAIR_COLOUR, HAIR_LENGTH, HEADWEAR, UPPER_TYPE, UPPER_COLOUR, PATTERN, LOWER, SHOES, CARRIED, LOGO }
+    enum Trait {
+        BUILD,
+        HAIR_COLOUR,
+        HAIR_LENGTH,
+        HEADWEAR,
+        UPPER_TYPE,
+        UPPER_COLOUR,
+        PATTERN,
+        LOWER,
+        SHOES,
+        CARRIED,
+        LOGO
+    }
 
     private static final Colour[] COLOURS = Colour.values();
     private static final double[] COLOUR_WEIGHTS = weights(COLOURS);
@@ -33,7 +44,9 @@ final class IdentityFactory {
     private final double viewDependentShare;
 
     /** @param viewDependentShare chance of carrying a view-dependent object, and (separately) of a front logo */
-    IdentityFactory(double viewDependentShare) { this.viewDependentShare = viewDependentShare; }
+    IdentityFactory(double viewDependentShare) {
+        this.viewDependentShare = viewDependentShare;
+    }
 
     Identity draw(SplittableRandom rng) {
         Identity.Builder b = new Identity.Builder();
@@ -65,14 +78,19 @@ final class IdentityFactory {
         boolean male = b.gender == Gender.MALE;
         switch (trait) {
             case BUILD -> b.build = Pick.weighted(rng, Build.values(), new double[] {0.3, 0.5, 0.2});
-            case HAIR_COLOUR -> b.hairColour = Pick.weighted(rng, HairColour.values(), new double[] {0.4, 0.3, 0.15, 0.08, 0.07});
-            case HAIR_LENGTH -> b.hairLength = Pick.weighted(rng, HairLength.values(),
-                    male ? new double[] {0.75, 0.2, 0.05} : new double[] {0.15, 0.35, 0.5});
+            case HAIR_COLOUR ->
+                b.hairColour = Pick.weighted(rng, HairColour.values(), new double[] {0.4, 0.3, 0.15, 0.08, 0.07});
+            case HAIR_LENGTH ->
+                b.hairLength = Pick.weighted(
+                        rng,
+                        HairLength.values(),
+                        male ? new double[] {0.75, 0.2, 0.05} : new double[] {0.15, 0.35, 0.5});
             case HEADWEAR -> {
                 b.headwear = Pick.weighted(rng, Headwear.values(), new double[] {0.7, 0.14, 0.08, 0.08});
                 b.headwearColour = colour(rng);
             }
-            case UPPER_TYPE -> b.upperType = Pick.weighted(rng, UpperType.values(), new double[] {0.3, 0.2, 0.2, 0.12, 0.18});
+            case UPPER_TYPE ->
+                b.upperType = Pick.weighted(rng, UpperType.values(), new double[] {0.3, 0.2, 0.2, 0.12, 0.18});
             case UPPER_COLOUR -> {
                 b.upperColour = colour(rng);
                 b.patternColour = other(rng, b.upperColour);
@@ -83,7 +101,9 @@ final class IdentityFactory {
                 b.patternColour = other(rng, b.upperColour);
             }
             case LOWER -> {
-                b.lowerType = Pick.weighted(rng, LowerType.values(),
+                b.lowerType = Pick.weighted(
+                        rng,
+                        LowerType.values(),
                         male ? new double[] {0.45, 0.4, 0.15, 0} : new double[] {0.3, 0.3, 0.15, 0.25});
                 b.lowerColour = b.lowerType == LowerType.JEANS ? Pick.weighted(rng, JEANS, JEANS_WEIGHTS) : colour(rng);
             }
@@ -93,7 +113,8 @@ final class IdentityFactory {
             }
             case CARRIED -> {
                 b.carried = Pick.chance(rng, viewDependentShare)
-                        ? Pick.one(rng, Carried.BACKPACK, Carried.HANDBAG, Carried.SHOULDER_BAG) : Carried.NONE;
+                        ? Pick.one(rng, Carried.BACKPACK, Carried.HANDBAG, Carried.SHOULDER_BAG)
+                        : Carried.NONE;
                 b.carriedColour = colour(rng);
                 b.carriedSide = rng.nextBoolean() ? Side.LEFT : Side.RIGHT;
             }
@@ -104,12 +125,15 @@ final class IdentityFactory {
         }
         if (b.upperColour != null) {
             // Keep secondary colours distinguishable from the garment they sit on.
-            if (b.patternColour == null || b.patternColour == b.upperColour) b.patternColour = other(rng, b.upperColour);
+            if (b.patternColour == null || b.patternColour == b.upperColour)
+                b.patternColour = other(rng, b.upperColour);
             if (b.logoColour == null || b.logoColour == b.upperColour) b.logoColour = other(rng, b.upperColour);
         }
     }
 
-    private static Colour colour(SplittableRandom rng) { return Pick.weighted(rng, COLOURS, COLOUR_WEIGHTS); }
+    private static Colour colour(SplittableRandom rng) {
+        return Pick.weighted(rng, COLOURS, COLOUR_WEIGHTS);
+    }
 
     private static Colour other(SplittableRandom rng, Colour not) {
         Colour c;

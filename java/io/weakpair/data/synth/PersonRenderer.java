@@ -6,10 +6,8 @@ import io.weakpair.data.synth.Appearance.HairLength;
 import io.weakpair.data.synth.Appearance.Headwear;
 import io.weakpair.data.synth.Appearance.LowerType;
 import io.weakpair.data.synth.Appearance.Pattern;
-import io.weakpair.data.synth.Appearance.ShoeType;
 import io.weakpair.data.synth.Appearance.Side;
 import io.weakpair.data.synth.Appearance.UpperType;
-
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -91,7 +89,9 @@ public final class PersonRenderer {
             this.lower = c.lit(p.lowerColour().rgb());
         }
 
-        private boolean side() { return view == View.LEFT || view == View.RIGHT; }
+        private boolean side() {
+            return view == View.LEFT || view == View.RIGHT;
+        }
 
         void draw() {
             if (side()) drawSide();
@@ -103,7 +103,8 @@ public final class PersonRenderer {
         private void drawFrontOrBack() {
             boolean front = view == View.FRONT;
             double w = bodyHalfWidth;
-            if (front && p.hairLength() != HairLength.SHORT) hairBehindHead(p.hairLength() == HairLength.LONG ? 0.25 : 0.16);
+            if (front && p.hairLength() != HairLength.SHORT)
+                hairBehindHead(p.hairLength() == HairLength.LONG ? 0.25 : 0.16);
             double legX = 0.044 * p.build().widthFactor() + 0.01;
             double spread = 0.006 * scene.stride();
             leg(-legX - spread, 0, 1.0);
@@ -114,7 +115,13 @@ public final class PersonRenderer {
             if (!front && p.carried() == Carried.BACKPACK) {
                 Color bag = c.lit(p.carriedColour().rgb());
                 c.round(-w * 0.8, 0.19, w * 0.8, 0.45, 0.03, bag);
-                c.round(-w * 0.55, 0.34, w * 0.55, 0.43, 0.02, c.lit(p.carriedColour().rgb(), 0.75));
+                c.round(
+                        -w * 0.55,
+                        0.34,
+                        w * 0.55,
+                        0.43,
+                        0.02,
+                        c.lit(p.carriedColour().rgb(), 0.75));
                 c.line(-0.02, 0.19, 0.02, 0.19, 0.012, c.lit(p.carriedColour().rgb(), 0.6));
             }
             double swing = Math.toRadians(3 + 2 * scene.armSwing());
@@ -124,7 +131,12 @@ public final class PersonRenderer {
             arm(armX, -swing, 1.0, front ? Side.LEFT : Side.RIGHT);
             if (front && p.logo()) {
                 c.ellipse(0, 0.27, 0.03, 0.03, c.lit(p.logoColour().rgb()));
-                c.ellipse(0, 0.27, 0.012, 0.012, c.lit(Canvas.mix(p.logoColour().rgb(), p.upperColour().rgb(), 0.5)));
+                c.ellipse(
+                        0,
+                        0.27,
+                        0.012,
+                        0.012,
+                        c.lit(Canvas.mix(p.logoColour().rgb(), p.upperColour().rgb(), 0.5)));
             }
             if (front) headFront();
             else headBack();
@@ -152,12 +164,15 @@ public final class PersonRenderer {
         private void headBack() {
             Color hair = c.lit(p.hairColour().rgb());
             c.ellipse(0, 0.076, 0.05, 0.062, skin);
-            double bottom = switch (p.hairLength()) {
-                case SHORT -> 0.115;
-                case MEDIUM -> 0.16;
-                case LONG -> 0.27;
-            };
-            clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, bottom + 0.05), () -> c.ellipse(0, 0.073, 0.055, 0.068, hair));
+            double bottom =
+                    switch (p.hairLength()) {
+                        case SHORT -> 0.115;
+                        case MEDIUM -> 0.16;
+                        case LONG -> 0.27;
+                    };
+            clipped(
+                    new Rectangle2D.Double(-0.1, -0.05, 0.2, bottom + 0.05),
+                    () -> c.ellipse(0, 0.073, 0.055, 0.068, hair));
             if (p.hairLength() != HairLength.SHORT) c.round(-0.058, 0.06, 0.058, bottom, 0.025, hair);
             headwear(false);
         }
@@ -173,17 +188,36 @@ public final class PersonRenderer {
             arm(0, -swing, 0.78, far);
             leg(0, -stride, 0.82);
             if (p.carried() == Carried.BACKPACK) {
-                c.round(-d - 0.078, 0.19, -d + 0.014, 0.45, 0.025, c.lit(p.carriedColour().rgb()));
-                c.round(-d - 0.09, 0.3, -d - 0.05, 0.43, 0.012, c.lit(p.carriedColour().rgb(), 0.75));
+                c.round(
+                        -d - 0.078,
+                        0.19,
+                        -d + 0.014,
+                        0.45,
+                        0.025,
+                        c.lit(p.carriedColour().rgb()));
+                c.round(
+                        -d - 0.09,
+                        0.3,
+                        -d - 0.05,
+                        0.43,
+                        0.012,
+                        c.lit(p.carriedColour().rgb(), 0.75));
             }
             leg(0, stride, 1.0);
             hips(d);
             c.rect(-0.02, 0.12, 0.022, 0.17, skin);
             torso(-d, d, false);
             if (p.carried() == Carried.BACKPACK) {
-                c.line(-d + 0.012, 0.17, d * 0.55, 0.27, 0.014, c.lit(p.carriedColour().rgb(), 0.6));
+                c.line(
+                        -d + 0.012,
+                        0.17,
+                        d * 0.55,
+                        0.27,
+                        0.014,
+                        c.lit(p.carriedColour().rgb(), 0.6));
             }
-            if (p.hairLength() == HairLength.LONG) c.round(-0.062, 0.06, -0.008, 0.27, 0.02, c.lit(p.hairColour().rgb()));
+            if (p.hairLength() == HairLength.LONG)
+                c.round(-0.062, 0.06, -0.008, 0.27, 0.02, c.lit(p.hairColour().rgb()));
             if (p.carried() == Carried.SHOULDER_BAG && p.carriedSide() == near) {
                 Color bag = c.lit(p.carriedColour().rgb());
                 c.line(0.005, 0.16, -0.03, 0.44, 0.014, c.lit(p.carriedColour().rgb(), 0.7));
@@ -201,7 +235,9 @@ public final class PersonRenderer {
             c.ellipse(0.03, 0.072, 0.0065, 0.0065, c.lit(0x2A2020));
             double bottom = p.hairLength() == HairLength.SHORT ? 0.11 : 0.15;
             clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.092), () -> c.ellipse(0.0, 0.072, 0.056, 0.066, hair));
-            clipped(new Rectangle2D.Double(-0.1, -0.05, 0.1, bottom + 0.05), () -> c.ellipse(-0.002, 0.074, 0.055, 0.068, hair));
+            clipped(
+                    new Rectangle2D.Double(-0.1, -0.05, 0.1, bottom + 0.05),
+                    () -> c.ellipse(-0.002, 0.074, 0.055, 0.068, hair));
             headwear(false);
         }
 
@@ -215,15 +251,22 @@ public final class PersonRenderer {
             Color skinShade = shaded(SKIN[p.skinTone()], shade);
             Color garment = shaded(p.lowerColour().rgb(), shade);
             LowerType type = p.lowerType();
-            double coverTo = switch (type) {
-                case TROUSERS, JEANS -> 0.935;
-                case SHORTS -> 0.66;
-                case SKIRT -> 0.5;
-            };
+            double coverTo =
+                    switch (type) {
+                        case TROUSERS, JEANS -> 0.935;
+                        case SHORTS -> 0.66;
+                        case SKIRT -> 0.5;
+                    };
             c.rect(x - w, 0.49, x + w, 0.935, skinShade);
             c.rect(x - w, 0.49, x + w, coverTo, garment);
             if (type == LowerType.JEANS) {
-                c.line(x + w * 0.6, 0.53, x + w * 0.6, 0.92, 0.006, shaded(Canvas.mix(p.lowerColour().rgb(), WHITE, 0.35), shade));
+                c.line(
+                        x + w * 0.6,
+                        0.53,
+                        x + w * 0.6,
+                        0.92,
+                        0.006,
+                        shaded(Canvas.mix(p.lowerColour().rgb(), WHITE, 0.35), shade));
             } else if (type == LowerType.TROUSERS) {
                 c.line(x, 0.56, x, 0.92, 0.005, shaded(p.lowerColour().rgb(), shade * 0.8));
             }
@@ -250,7 +293,13 @@ public final class PersonRenderer {
                 }
                 case SHOES -> {
                     c.round(x - half * 0.95 + fwd, 0.935, x + half * 0.95 + fwd, 0.99, 0.02, colour);
-                    c.line(x - half * 0.5 + fwd, 0.948, x + half * 0.3 + fwd, 0.948, 0.005, shaded(Canvas.mix(rgb, WHITE, 0.4), shade));
+                    c.line(
+                            x - half * 0.5 + fwd,
+                            0.948,
+                            x + half * 0.3 + fwd,
+                            0.948,
+                            0.005,
+                            shaded(Canvas.mix(rgb, WHITE, 0.4), shade));
                 }
             }
         }
@@ -277,13 +326,16 @@ public final class PersonRenderer {
                     double step = checked ? 0.05 : 0.045;
                     double width = checked ? 0.011 : 0.017;
                     for (double y = 0.18; y < bottom; y += step) c.rect(x0, y, x1, y + width, pattern);
-                    if (checked) for (double x = x0 + 0.02; x < x1; x += step) c.rect(x, 0.155, x + width, bottom, pattern);
+                    if (checked)
+                        for (double x = x0 + 0.02; x < x1; x += step) c.rect(x, 0.155, x + width, bottom, pattern);
                 });
             }
             Color dark = c.lit(p.upperColour().rgb(), 0.6);
             Color light = c.lit(Canvas.mix(p.upperColour().rgb(), WHITE, 0.45));
             switch (type) {
-                case T_SHIRT -> { if (front) c.ellipse(0, 0.155, 0.03, 0.022, skin); }
+                case T_SHIRT -> {
+                    if (front) c.ellipse(0, 0.155, 0.03, 0.022, skin);
+                }
                 case SHIRT -> {
                     if (front) {
                         c.polygon(light, -0.04, 0.152, 0.0, 0.2, 0.0, 0.165);
@@ -322,19 +374,39 @@ public final class PersonRenderer {
             double sleeveEnd = p.upperType().shortSleeves() ? 0.27 : end;
             c.round(x - w, top - 0.01, x + w, end, 0.025, skinShade);
             c.round(x - w, top - 0.01, x + w, sleeveEnd, 0.025, sleeve);
-            if (!p.upperType().shortSleeves()) c.rect(x - w, end - 0.02, x + w, end - 0.008, shaded(p.upperColour().rgb(), shade * 0.7));
+            if (!p.upperType().shortSleeves())
+                c.rect(
+                        x - w,
+                        end - 0.02,
+                        x + w,
+                        end - 0.008,
+                        shaded(p.upperColour().rgb(), shade * 0.7));
             c.ellipse(x, end + 0.012, 0.027, 0.03, skinShade);
             if (p.carried() == Carried.HANDBAG && p.carriedSide() == which && handbagShown()) {
                 Color bag = shaded(p.carriedColour().rgb(), shade);
-                c.line(x - 0.02, 0.5, x, end + 0.005, 0.01, shaded(p.carriedColour().rgb(), shade * 0.7));
-                c.line(x + 0.02, 0.5, x, end + 0.005, 0.01, shaded(p.carriedColour().rgb(), shade * 0.7));
+                c.line(
+                        x - 0.02,
+                        0.5,
+                        x,
+                        end + 0.005,
+                        0.01,
+                        shaded(p.carriedColour().rgb(), shade * 0.7));
+                c.line(
+                        x + 0.02,
+                        0.5,
+                        x,
+                        end + 0.005,
+                        0.01,
+                        shaded(p.carriedColour().rgb(), shade * 0.7));
                 c.round(x - 0.045, 0.5, x + 0.045, 0.58, 0.012, bag);
             }
             c.g.setTransform(saved);
         }
 
         /** A handbag shows from the front, the back and its own side, never from the far side. */
-        private boolean handbagShown() { return view.nearSide() == null || view.nearSide() == p.carriedSide(); }
+        private boolean handbagShown() {
+            return view.nearSide() == null || view.nearSide() == p.carriedSide();
+        }
 
         private void headwear(boolean front) {
             if (p.headwear() == Headwear.NONE) return;
@@ -342,7 +414,9 @@ public final class PersonRenderer {
             Color dark = c.lit(p.headwearColour().rgb(), 0.7);
             switch (p.headwear()) {
                 case CAP -> {
-                    clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.1), () -> c.ellipse(0, 0.055, 0.057, 0.05, colour));
+                    clipped(
+                            new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.1),
+                            () -> c.ellipse(0, 0.055, 0.057, 0.05, colour));
                     if (side()) c.round(0.02, 0.043, 0.1, 0.055, 0.006, dark);
                     else if (front) c.ellipse(0, 0.05, 0.06, 0.013, dark);
                     else c.rect(-0.03, 0.045, 0.03, 0.052, dark);
@@ -352,14 +426,18 @@ public final class PersonRenderer {
                     c.ellipse(0, 0.045, 0.095, 0.014, dark);
                 }
                 case BEANIE -> {
-                    clipped(new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.105), () -> c.ellipse(0, 0.058, 0.057, 0.058, colour));
+                    clipped(
+                            new Rectangle2D.Double(-0.1, -0.05, 0.2, 0.105),
+                            () -> c.ellipse(0, 0.058, 0.057, 0.058, colour));
                     c.rect(-0.057, 0.043, 0.057, 0.056, dark);
                 }
-                case NONE -> { }
+                case NONE -> {}
             }
         }
 
-        private Color shaded(int rgb, double shade) { return c.lit(rgb, shade); }
+        private Color shaded(int rgb, double shade) {
+            return c.lit(rgb, shade);
+        }
 
         private void clipped(Shape clip, Runnable draw) {
             Shape saved = c.g.getClip();

@@ -7,10 +7,14 @@ import java.util.SplittableRandom;
 final class Pick {
     private Pick() {}
 
-    static <T> T one(SplittableRandom rng, List<T> items) { return items.get(rng.nextInt(items.size())); }
+    static <T> T one(SplittableRandom rng, List<T> items) {
+        return items.get(rng.nextInt(items.size()));
+    }
 
     @SafeVarargs
-    static <T> T one(SplittableRandom rng, T... items) { return items[rng.nextInt(items.length)]; }
+    static <T> T one(SplittableRandom rng, T... items) {
+        return items[rng.nextInt(items.length)];
+    }
 
     /** {@code items[i]} with probability proportional to {@code weights[i]}. */
     static <T> T weighted(SplittableRandom rng, T[] items, double[] weights) {
@@ -24,9 +28,13 @@ final class Pick {
         return items[items.length - 1];
     }
 
-    static boolean chance(SplittableRandom rng, double p) { return p > 0 && rng.nextDouble() < p; }
+    static boolean chance(SplittableRandom rng, double p) {
+        return p > 0 && rng.nextDouble() < p;
+    }
 
-    static double uniform(SplittableRandom rng, double lo, double hi) { return lo + (hi - lo) * rng.nextDouble(); }
+    static double uniform(SplittableRandom rng, double lo, double hi) {
+        return lo + (hi - lo) * rng.nextDouble();
+    }
 
     /** The usual word with probability 0.6, otherwise any word of the list. */
     static String word(SplittableRandom rng, List<String> words) {

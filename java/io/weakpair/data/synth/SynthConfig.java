@@ -27,11 +27,23 @@ import java.util.List;
  * @param splitRatios        train, val and test shares of the identities
  * @param imageFormat        "png" (lossless) or "jpg"
  */
-public record SynthConfig(int ids, long seed, int height, int width, List<View> views,
-                          int minImagesPerId, int maxImagesPerId, int captionsPerImage,
-                          double omissionRate, double noiseRate, double viewDependentShare,
-                          double nearDuplicates, double occlusionRate, int cameras,
-                          List<Double> splitRatios, String imageFormat) {
+public record SynthConfig(
+        int ids,
+        long seed,
+        int height,
+        int width,
+        List<View> views,
+        int minImagesPerId,
+        int maxImagesPerId,
+        int captionsPerImage,
+        double omissionRate,
+        double noiseRate,
+        double viewDependentShare,
+        double nearDuplicates,
+        double occlusionRate,
+        int cameras,
+        List<Double> splitRatios,
+        String imageFormat) {
 
     public SynthConfig {
         views = List.copyOf(views);
@@ -41,9 +53,13 @@ public record SynthConfig(int ids, long seed, int height, int width, List<View> 
         check(height <= 4096 && width <= 4096, "--size must be at most 4096x4096, got " + height + "x" + width);
         check(!views.isEmpty(), "--views needs at least one view");
         check(views.stream().distinct().count() == views.size(), "--views lists a view twice: " + views);
-        check(minImagesPerId >= 1 && maxImagesPerId >= minImagesPerId && maxImagesPerId <= 1000,
-                "--images-per-id must be N or MIN-MAX with 1 <= MIN <= MAX <= 1000, got " + minImagesPerId + "-" + maxImagesPerId);
-        check(captionsPerImage >= 1 && captionsPerImage <= 20, "--captions-per-image must be in 1..20, got " + captionsPerImage);
+        check(
+                minImagesPerId >= 1 && maxImagesPerId >= minImagesPerId && maxImagesPerId <= 1000,
+                "--images-per-id must be N or MIN-MAX with 1 <= MIN <= MAX <= 1000, got " + minImagesPerId + "-"
+                        + maxImagesPerId);
+        check(
+                captionsPerImage >= 1 && captionsPerImage <= 20,
+                "--captions-per-image must be in 1..20, got " + captionsPerImage);
         rate(omissionRate, "--omission-rate");
         check(omissionRate < 1, "--omission-rate must be below 1 (captions would say nothing), got " + omissionRate);
         rate(noiseRate, "--noise-rate");
@@ -58,12 +74,29 @@ public record SynthConfig(int ids, long seed, int height, int width, List<View> 
             sum += r;
         }
         check(sum > 0, "--split-ratios must not all be zero");
-        check("png".equals(imageFormat) || "jpg".equals(imageFormat), "--image-format must be png or jpg, got " + imageFormat);
+        check(
+                "png".equals(imageFormat) || "jpg".equals(imageFormat),
+                "--image-format must be png or jpg, got " + imageFormat);
     }
 
     public static SynthConfig defaults() {
-        return new SynthConfig(1000, 1, 128, 48, List.of(View.values()), 4, 6, 2,
-                0.3, 0.05, 0.5, 0.3, 0.15, 6, List.of(0.7, 0.1, 0.2), "png");
+        return new SynthConfig(
+                1000,
+                1,
+                128,
+                48,
+                List.of(View.values()),
+                4,
+                6,
+                2,
+                0.3,
+                0.05,
+                0.5,
+                0.3,
+                0.15,
+                6,
+                List.of(0.7, 0.1, 0.2),
+                "png");
     }
 
     /** Identities per split (train, val, test): rounded shares that add up to {@link #ids}. */
@@ -76,23 +109,84 @@ public record SynthConfig(int ids, long seed, int height, int width, List<View> 
     }
 
     public SynthConfig withIds(int n) {
-        return new SynthConfig(n, seed, height, width, views, minImagesPerId, maxImagesPerId, captionsPerImage, omissionRate,
-                noiseRate, viewDependentShare, nearDuplicates, occlusionRate, cameras, splitRatios, imageFormat);
+        return new SynthConfig(
+                n,
+                seed,
+                height,
+                width,
+                views,
+                minImagesPerId,
+                maxImagesPerId,
+                captionsPerImage,
+                omissionRate,
+                noiseRate,
+                viewDependentShare,
+                nearDuplicates,
+                occlusionRate,
+                cameras,
+                splitRatios,
+                imageFormat);
     }
 
     public SynthConfig withSeed(long s) {
-        return new SynthConfig(ids, s, height, width, views, minImagesPerId, maxImagesPerId, captionsPerImage, omissionRate,
-                noiseRate, viewDependentShare, nearDuplicates, occlusionRate, cameras, splitRatios, imageFormat);
+        return new SynthConfig(
+                ids,
+                s,
+                height,
+                width,
+                views,
+                minImagesPerId,
+                maxImagesPerId,
+                captionsPerImage,
+                omissionRate,
+                noiseRate,
+                viewDependentShare,
+                nearDuplicates,
+                occlusionRate,
+                cameras,
+                splitRatios,
+                imageFormat);
     }
 
     public SynthConfig withSize(int h, int w) {
-        return new SynthConfig(ids, seed, h, w, views, minImagesPerId, maxImagesPerId, captionsPerImage, omissionRate,
-                noiseRate, viewDependentShare, nearDuplicates, occlusionRate, cameras, splitRatios, imageFormat);
+        return new SynthConfig(
+                ids,
+                seed,
+                h,
+                w,
+                views,
+                minImagesPerId,
+                maxImagesPerId,
+                captionsPerImage,
+                omissionRate,
+                noiseRate,
+                viewDependentShare,
+                nearDuplicates,
+                occlusionRate,
+                cameras,
+                splitRatios,
+                imageFormat);
     }
 
-    public SynthConfig withRates(double omission, double noise, double viewDependent, double nearDup, double occlusion) {
-        return new SynthConfig(ids, seed, height, width, views, minImagesPerId, maxImagesPerId, captionsPerImage, omission,
-                noise, viewDependent, nearDup, occlusion, cameras, splitRatios, imageFormat);
+    public SynthConfig withRates(
+            double omission, double noise, double viewDependent, double nearDup, double occlusion) {
+        return new SynthConfig(
+                ids,
+                seed,
+                height,
+                width,
+                views,
+                minImagesPerId,
+                maxImagesPerId,
+                captionsPerImage,
+                omission,
+                noise,
+                viewDependent,
+                nearDup,
+                occlusion,
+                cameras,
+                splitRatios,
+                imageFormat);
     }
 
     private static void rate(double r, String name) {

@@ -8,12 +8,6 @@ import io.weakpair.data.Progress;
 import io.weakpair.data.Seeds;
 import io.weakpair.data.Split;
 import io.weakpair.io.AtomicFile;
-
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,6 +29,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The built-in synthetic benchmark: plans identities, shots and captions from a seed, draws
@@ -53,7 +52,8 @@ public final class SyntheticGenerator {
     public static final String IDENTITIES_FILE = "synth_identities.json";
     public static final String IMAGES_FILE = "synth_images.json";
     public static final String ANNOTATION_FILE = "reid_raw.json";
-    private static final Set<String> OWN_FILES = Set.of(CONFIG_FILE, IDENTITIES_FILE, IMAGES_FILE, ANNOTATION_FILE, "imgs");
+    private static final Set<String> OWN_FILES =
+            Set.of(CONFIG_FILE, IDENTITIES_FILE, IMAGES_FILE, ANNOTATION_FILE, "imgs");
 
     private static final long IDENTITY_STREAM = 11, IMAGE_STREAM = 12, SCENE_STREAM = 13, CAPTION_STREAM = 14;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,9 +87,17 @@ public final class SyntheticGenerator {
                 Set<AttributeKind> visible = Visibility.of(who.appearance(), scene);
                 SplittableRandom captionRng = new SplittableRandom(Seeds.mix(cfg.seed(), CAPTION_STREAM, who.id(), k));
                 List<Caption> captions = new ArrayList<>(cfg.captionsPerImage());
-                for (int c = 0; c < cfg.captionsPerImage(); c++) captions.add(writer.write(who.appearance(), visible, captionRng));
-                String path = String.format(Locale.ROOT, "%s/%05d_%02d_c%d_%s.%s", who.split().fileName(), who.id(), k, camera,
-                        view.fileName(), cfg.imageFormat());
+                for (int c = 0; c < cfg.captionsPerImage(); c++)
+                    captions.add(writer.write(who.appearance(), visible, captionRng));
+                String path = String.format(
+                        Locale.ROOT,
+                        "%s/%05d_%02d_c%d_%s.%s",
+                        who.split().fileName(),
+                        who.id(),
+                        k,
+                        camera,
+                        view.fileName(),
+                        cfg.imageFormat());
                 images.add(new SyntheticImage(who, k, path, scene, visible, captions));
             }
         }
@@ -163,7 +171,9 @@ public final class SyntheticGenerator {
             writeLines(dir.resolve(IDENTITIES_FILE), identityRecords(plan));
             writeLines(dir.resolve(IMAGES_FILE), imageRecords(plan));
             // Written last: its presence says the dataset is complete.
-            writeAtomically(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(configJson(cfg)) + "\n");
+            writeAtomically(
+                    dir.resolve(CONFIG_FILE),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(configJson(cfg)) + "\n");
         } catch (IOException e) {
             throw new DataException("synth: cannot write " + dir + ": " + e.getMessage(), e);
         }
@@ -177,9 +187,11 @@ public final class SyntheticGenerator {
     public static boolean ensure(SynthConfig cfg, Path dir, int threads, PrintStream progress) {
         Path config = dir.resolve(CONFIG_FILE);
         try {
-            if (Files.isRegularFile(config) && Files.isRegularFile(dir.resolve(ANNOTATION_FILE))
+            if (Files.isRegularFile(config)
+                    && Files.isRegularFile(dir.resolve(ANNOTATION_FILE))
                     // Compared as text: numbers read back may have another node type (int vs long).
-                    && JSON.writeValueAsString(JSON.readTree(config.toFile())).equals(JSON.writeValueAsString(configJson(cfg)))) {
+                    && JSON.writeValueAsString(JSON.readTree(config.toFile()))
+                            .equals(JSON.writeValueAsString(configJson(cfg)))) {
                 return false;
             }
         } catch (IOException e) {
@@ -215,19 +227,22 @@ public final class SyntheticGenerator {
 
     private static void prepare(Path dir) {
         try {
-            if (Files.exists(dir) && !Files.isDirectory(dir)) throw new DataException("synth: " + dir + " is a file, not a folder");
+            if (Files.exists(dir) && !Files.isDirectory(dir))
+                throw new DataException("synth: " + dir + " is a file, not a folder");
             Files.createDirectories(dir);
             List<String> foreign = new ArrayList<>();
             try (Stream<Path> entries = Files.list(dir)) {
                 entries.forEach(p -> {
                     String name = p.getFileName().toString();
                     // Leftovers of an interrupted write (x.json.tmp) are ours too.
-                    if (!OWN_FILES.contains(name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : name)) foreign.add(name);
+                    if (!OWN_FILES.contains(name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : name))
+                        foreign.add(name);
                 });
             }
             if (!foreign.isEmpty()) {
-                throw new DataException("synth: " + dir + " holds files that are not a synthetic dataset (" + String.join(", ",
-                        foreign.subList(0, Math.min(3, foreign.size()))) + (foreign.size() > 3 ? ", ..." : "")
+                throw new DataException("synth: " + dir + " holds files that are not a synthetic dataset ("
+                        + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                        + (foreign.size() > 3 ? ", ..." : "")
                         + "); choose an empty or new folder");
             }
             // An earlier output: remove it so no stale image survives.
@@ -356,7 +371,9 @@ public final class SyntheticGenerator {
             try {
                 Object v = component.getAccessor().invoke(p);
                 if (v == null) continue;
-                m.put(snake(component.getName()), v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : v);
+                m.put(
+                        snake(component.getName()),
+                        v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : v);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -372,7 +389,8 @@ public final class SyntheticGenerator {
             o.put("id", img.id());
             o.put("view", img.view().fileName());
             o.put("camera", img.scene().camera());
-            if (img.scene().occluded()) o.put("occluder_top", Math.round(img.scene().occluderTop() * 1000) / 1000.0);
+            if (img.scene().occluded())
+                o.put("occluder_top", Math.round(img.scene().occluderTop() * 1000) / 1000.0);
             ArrayNode visible = o.putArray("visible");
             for (AttributeKind k : AttributeKind.values()) if (img.visible().contains(k)) visible.add(k.jsonName());
             ArrayNode mentions = o.putArray("caption_mentions");
@@ -413,7 +431,9 @@ public final class SyntheticGenerator {
         }
     }
 
-    private static String snake(String camel) { return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT); }
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
 
     private static <T> void shuffle(List<T> list, SplittableRandom rng) {
         for (int i = list.size() - 1; i > 0; i--) java.util.Collections.swap(list, i, rng.nextInt(i + 1));

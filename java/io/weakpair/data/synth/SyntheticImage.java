@@ -1,7 +1,6 @@
 package io.weakpair.data.synth;
 
 import io.weakpair.data.Split;
-
 import java.util.List;
 import java.util.Set;
 
@@ -13,16 +12,27 @@ import java.util.Set;
  * @param index    the image's number within its identity
  * @param filePath the path written to reid_raw.json, relative to imgs/
  */
-public record SyntheticImage(SyntheticIdentity identity, int index, String filePath, Scene scene,
-                             Set<AttributeKind> visible, List<Caption> captions) {
+public record SyntheticImage(
+        SyntheticIdentity identity,
+        int index,
+        String filePath,
+        Scene scene,
+        Set<AttributeKind> visible,
+        List<Caption> captions) {
     public SyntheticImage {
         visible = Set.copyOf(visible);
         captions = List.copyOf(captions);
     }
 
-    public int id() { return identity.id(); }
+    public int id() {
+        return identity.id();
+    }
 
-    public Split split() { return identity.split(); }
+    public Split split() {
+        return identity.split();
+    }
 
-    public View view() { return scene.view(); }
+    public View view() {
+        return scene.view();
+    }
 }

@@ -7,9 +7,14 @@ import java.util.Locale;
  * the camera (the person walks towards the image's left edge); {@code RIGHT} mirrors it.
  */
 public enum View {
-    FRONT, BACK, LEFT, RIGHT;
+    FRONT,
+    BACK,
+    LEFT,
+    RIGHT;
 
-    public String fileName() { return name().toLowerCase(Locale.ROOT); }
+    public String fileName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     public static View parse(String s) {
         try {

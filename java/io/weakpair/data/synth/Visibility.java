@@ -3,7 +3,6 @@ package io.weakpair.data.synth;
 import io.weakpair.data.synth.Appearance.Carried;
 import io.weakpair.data.synth.Appearance.HairLength;
 import io.weakpair.data.synth.Appearance.Headwear;
-
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,6 +22,7 @@ import java.util.Set;
 public final class Visibility {
     /** Vertical extents of occludable parts, in figure heights from the top of the head. */
     static final double LOWER_TOP = 0.48, LOWER_BOTTOM = 0.93;
+
     static final double SHOES_TOP = 0.88, BOOTS_TOP = 0.84, SHOES_BOTTOM = 1.0;
     static final double HANDBAG_TOP = 0.47, HANDBAG_BOTTOM = 0.60;
 
@@ -40,8 +40,10 @@ public final class Visibility {
         double shoesTop = p.shoeType() == Appearance.ShoeType.BOOTS ? BOOTS_TOP : SHOES_TOP;
         if (!hidden(scene, shoesTop, SHOES_BOTTOM)) seen.add(AttributeKind.SHOES);
         if (p.carried() == Carried.BACKPACK && view != View.FRONT) seen.add(AttributeKind.BACKPACK);
-        if (p.carried() == Carried.SHOULDER_BAG && view.nearSide() == p.carriedSide()) seen.add(AttributeKind.SHOULDER_BAG);
-        if (p.carried() == Carried.HANDBAG && (view.nearSide() == null || view.nearSide() == p.carriedSide())
+        if (p.carried() == Carried.SHOULDER_BAG && view.nearSide() == p.carriedSide())
+            seen.add(AttributeKind.SHOULDER_BAG);
+        if (p.carried() == Carried.HANDBAG
+                && (view.nearSide() == null || view.nearSide() == p.carriedSide())
                 && !hidden(scene, HANDBAG_TOP, HANDBAG_BOTTOM)) {
             seen.add(AttributeKind.HANDBAG);
         }

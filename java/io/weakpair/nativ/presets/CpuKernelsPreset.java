@@ -14,16 +14,38 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * becomes a static native method of that class. A new kernel family adds its header to this
  * list; its functions need no hand-written binding.
  */
-@Properties(target = "io.weakpair.nativ.CpuKernels", value = @Platform(include = {
-        "wp/common.h", "wp/runtime.h", "wp/cpu_features.h", "wp/elementwise.h", "wp/gemm.h", "wp/softmax.h", "wp/layernorm.h",
-        "wp/cross_entropy.h", "wp/embedding.h", "wp/dropout.h", "wp/patchify.h", "wp/attention.h", "wp/adamw.h",
-        "wp/l2norm.h", "wp/similarity.h", "wp/uncertainty.h", "wp/contrastive.h", "wp/mining.h"},
-        link = "weakpair_cpu"))
+@Properties(
+        target = "io.weakpair.nativ.CpuKernels",
+        value =
+                @Platform(
+                        include = {
+                            "wp/common.h",
+                            "wp/runtime.h",
+                            "wp/cpu_features.h",
+                            "wp/elementwise.h",
+                            "wp/gemm.h",
+                            "wp/softmax.h",
+                            "wp/layernorm.h",
+                            "wp/cross_entropy.h",
+                            "wp/embedding.h",
+                            "wp/dropout.h",
+                            "wp/patchify.h",
+                            "wp/attention.h",
+                            "wp/adamw.h",
+                            "wp/l2norm.h",
+                            "wp/similarity.h",
+                            "wp/uncertainty.h",
+                            "wp/contrastive.h",
+                            "wp/mining.h"
+                        },
+                        link = "weakpair_cpu"))
 public class CpuKernelsPreset implements InfoMapper {
     // libweakpair_cpu.so links libopenblas.so.0: the OpenBLAS preset loads that library first, so the
     // dynamic linker finds it already in the process. This runs before CpuKernels loads its own glue
     // (a superclass is initialised before its subclass).
-    static { Loader.load(openblas_nolapack.class); }
+    static {
+        Loader.load(openblas_nolapack.class);
+    }
 
     @Override
     public void map(InfoMap infoMap) {

@@ -13,11 +13,30 @@ import org.bytedeco.javacpp.tools.InfoMapper;
  * libweakpair_cuda.so, which carries the CUDA runtime inside it, so it needs nothing but the
  * driver; CPU-only work never touches it.
  */
-@Properties(target = "io.weakpair.nativ.cuda.CudaKernels", value = @Platform(include = {
-        "wpc/common.h", "wpc/runtime.h", "wpc/elementwise.h", "wpc/gemm.h", "wpc/softmax.h", "wpc/layernorm.h",
-        "wpc/cross_entropy.h", "wpc/embedding.h", "wpc/dropout.h", "wpc/patchify.h", "wpc/attention.h",
-        "wpc/adamw.h", "wpc/l2norm.h", "wpc/similarity.h", "wpc/uncertainty.h", "wpc/contrastive.h", "wpc/mining.h"},
-        link = "weakpair_cuda"))
+@Properties(
+        target = "io.weakpair.nativ.cuda.CudaKernels",
+        value =
+                @Platform(
+                        include = {
+                            "wpc/common.h",
+                            "wpc/runtime.h",
+                            "wpc/elementwise.h",
+                            "wpc/gemm.h",
+                            "wpc/softmax.h",
+                            "wpc/layernorm.h",
+                            "wpc/cross_entropy.h",
+                            "wpc/embedding.h",
+                            "wpc/dropout.h",
+                            "wpc/patchify.h",
+                            "wpc/attention.h",
+                            "wpc/adamw.h",
+                            "wpc/l2norm.h",
+                            "wpc/similarity.h",
+                            "wpc/uncertainty.h",
+                            "wpc/contrastive.h",
+                            "wpc/mining.h"
+                        },
+                        link = "weakpair_cuda"))
 public class CudaKernelsPreset implements InfoMapper {
     @Override
     public void map(InfoMap infoMap) {
@@ -25,7 +44,7 @@ public class CudaKernelsPreset implements InfoMapper {
         // wpc/common.h repeats the runtime's own typedef so the glue compiles without the CUDA headers.
         infoMap.put(new Info("CUstream_st").skip());
         infoMap.put(new Info("cudaStream_t").cast().valueTypes("long").pointerTypes("long"));
-        infoMap.put(new Info("wpc_memcpy").javaText(
-                KernelTypeMapping.arrayCopies("wpc_memcpy", ", @Cast(\"cudaStream_t\") long stream")));
+        infoMap.put(new Info("wpc_memcpy")
+                .javaText(KernelTypeMapping.arrayCopies("wpc_memcpy", ", @Cast(\"cudaStream_t\") long stream")));
     }
 }

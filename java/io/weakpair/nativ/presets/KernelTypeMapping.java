@@ -34,13 +34,23 @@ final class KernelTypeMapping {
     static String arrayCopies(String name, String streamParameter) {
         StringBuilder text = new StringBuilder();
         String tail = ", @Cast(\"int64_t\") long bytes" + streamParameter + ");\n";
-        text.append("public static native void ").append(name)
-                .append("(@Cast(\"void*\") long dst, @Cast(\"const void*\") long src").append(tail);
+        text.append("public static native void ")
+                .append(name)
+                .append("(@Cast(\"void*\") long dst, @Cast(\"const void*\") long src")
+                .append(tail);
         for (String array : new String[] {"float[]", "double[]", "int[]", "long[]", "byte[]"}) {
-            text.append("public static native void ").append(name).append("(@Cast(\"void*\") long dst, @Cast(\"const void*\") ")
-                    .append(array).append(" src").append(tail);
-            text.append("public static native void ").append(name).append("(@Cast(\"void*\") ").append(array)
-                    .append(" dst, @Cast(\"const void*\") long src").append(tail);
+            text.append("public static native void ")
+                    .append(name)
+                    .append("(@Cast(\"void*\") long dst, @Cast(\"const void*\") ")
+                    .append(array)
+                    .append(" src")
+                    .append(tail);
+            text.append("public static native void ")
+                    .append(name)
+                    .append("(@Cast(\"void*\") ")
+                    .append(array)
+                    .append(" dst, @Cast(\"const void*\") long src")
+                    .append(tail);
         }
         return text.toString();
     }

@@ -1,5 +1,12 @@
 package io.weakpair.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -7,17 +14,9 @@ import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Recomputed blocks: the gradients they give, the memory they hold, and their misuse. */
 @ExtendWith(ScopePerTest.class)
@@ -31,11 +30,19 @@ class ActivationCheckpointTest {
 
     @Test
     void recomputedGradientsMatchFiniteDifferencesForInputsAndParameters() {
-        Tensor x = GradCheck.param(1, ROWS, COLS), r = GradCheck.param(2, ROWS, COLS), w = GradCheck.param(3, COLS, COLS);
-        GradCheck.check("checkpoint", in -> {
-            Tensor h = ActivationCheckpoint.apply("test", true, b -> block(b[2]).apply(b), F.tanh(in[0]), in[1], in[2]);
-            return F.mul(h, h);  // the graph continues past the block, and starts before it (tanh)
-        }, x, r, w);
+        Tensor x = GradCheck.param(1, ROWS, COLS),
+                r = GradCheck.param(2, ROWS, COLS),
+                w = GradCheck.param(3, COLS, COLS);
+        GradCheck.check(
+                "checkpoint",
+                in -> {
+                    Tensor h = ActivationCheckpoint.apply(
+                            "test", true, b -> block(b[2]).apply(b), F.tanh(in[0]), in[1], in[2]);
+                    return F.mul(h, h); // the graph continues past the block, and starts before it (tanh)
+                },
+                x,
+                r,
+                w);
     }
 
     @Test
@@ -45,7 +52,7 @@ class ActivationCheckpointTest {
         double[][] wGrads = new double[2][];
         for (int run = 0; run < 2; run++) {
             Tensor x = Tensor.randn(5, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
-            Tensor r = Tensor.randn(6, 1, DType.F64, Device.CPU, ROWS, COLS);  // an input that needs no gradient
+            Tensor r = Tensor.randn(6, 1, DType.F64, Device.CPU, ROWS, COLS); // an input that needs no gradient
             Tensor y = ActivationCheckpoint.apply("test", run == 1, block(w), x, r);
             Autograd.backward(F.sum(F.mul(y, y)));
             results[run] = concat(y.toDoubleArray(), x.grad().toDoubleArray());
@@ -63,9 +70,14 @@ class ActivationCheckpointTest {
         Tensor r = Tensor.zeros(DType.F64, Device.CPU, ROWS, COLS);
         long before = MemoryStats.liveBytes(Device.Kind.CPU);
         Tensor y = ActivationCheckpoint.apply("test", true, block(w), x, r);
-        assertEquals(before + (long) ROWS * COLS * Double.BYTES, MemoryStats.liveBytes(Device.Kind.CPU), "only the output is live");
+        assertEquals(
+                before + (long) ROWS * COLS * Double.BYTES,
+                MemoryStats.liveBytes(Device.Kind.CPU),
+                "only the output is live");
         long heldWithout = liveAfter(() -> ActivationCheckpoint.apply("test", false, block(w), x, r));
-        assertTrue(heldWithout >= 4L * ROWS * COLS * Double.BYTES, "without recomputation the block's activations are held: " + heldWithout);
+        assertTrue(
+                heldWithout >= 4L * ROWS * COLS * Double.BYTES,
+                "without recomputation the block's activations are held: " + heldWithout);
         Autograd.backward(F.sum(y));
         assertFalse(x.grad() == null || w.grad() == null);
     }
@@ -76,7 +88,9 @@ class ActivationCheckpointTest {
         Tensor x = Tensor.randn(10, 1, DType.F64, Device.CPU, ROWS, COLS);
         try (GradMode off = GradMode.off()) {
             for (boolean recompute : new boolean[] {false, true})
-                assertEquals((long) ROWS * COLS * Double.BYTES, liveAfter(() -> ActivationCheckpoint.apply("test", recompute, block(w), x, x)));
+                assertEquals(
+                        (long) ROWS * COLS * Double.BYTES,
+                        liveAfter(() -> ActivationCheckpoint.apply("test", recompute, block(w), x, x)));
             // A block that returns its input gives a handle of its own: closing it leaves the input open.
             Tensor same = ActivationCheckpoint.apply("identity", true, in -> in[0], x);
             same.close();
@@ -88,11 +102,16 @@ class ActivationCheckpointTest {
     void misuseIsAClearError() {
         Tensor w = Tensor.randn(11, 1, DType.F64, Device.CPU, COLS, COLS).requiresGrad(true);
         Tensor x = Tensor.randn(12, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
-        IllegalStateException nullOut = assertThrows(IllegalStateException.class, () -> ActivationCheckpoint.apply("test", true, in -> null, x));
+        IllegalStateException nullOut = assertThrows(
+                IllegalStateException.class, () -> ActivationCheckpoint.apply("test", true, in -> null, x));
         assertTrue(nullOut.getMessage().contains("returned null"), nullOut.getMessage());
         Tensor y = ActivationCheckpoint.apply("test", true, block(w), x, x);
-        IllegalStateException retained = assertThrows(IllegalStateException.class, () -> Autograd.backward(F.sum(y), true));
-        assertTrue(retained.getMessage().contains("checkpoint:test") && retained.getMessage().contains("retainGraph"), retained.getMessage());
+        IllegalStateException retained =
+                assertThrows(IllegalStateException.class, () -> Autograd.backward(F.sum(y), true));
+        assertTrue(
+                retained.getMessage().contains("checkpoint:test")
+                        && retained.getMessage().contains("retainGraph"),
+                retained.getMessage());
         // An input closed before backward is named, not a crash.
         Tensor x2 = Tensor.randn(13, 1, DType.F64, Device.CPU, ROWS, COLS).requiresGrad(true);
         Tensor in = F.tanh(x2);

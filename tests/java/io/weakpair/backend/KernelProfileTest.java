@@ -1,13 +1,13 @@
 package io.weakpair.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-kernel timing proxy: it counts every call under the kernel's name and is otherwise invisible. */
 class KernelProfileTest {
@@ -27,7 +27,7 @@ class KernelProfileTest {
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
         }
         String table = KernelProfile.table();
-        assertTrue(table.matches("(?s).*cpu fill\\s+4 .*"), table);  // the failed call counts too
+        assertTrue(table.matches("(?s).*cpu fill\\s+4 .*"), table); // the failed call counts too
         assertTrue(table.contains("timed total"), table);
         KernelProfile.reset();
         assertTrue(!KernelProfile.table().contains("cpu fill"), "reset forgets the times");

@@ -1,5 +1,13 @@
 package io.weakpair.cli;
 
+import static io.weakpair.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.config.Environment;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
@@ -9,9 +17,6 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.CliRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
-import static io.weakpair.testing.CliRun.run;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's edges: settings, files, exit codes, help and messages (hardening issue). */
 class CliEdgesTest {
@@ -64,13 +63,21 @@ class CliEdgesTest {
 
     @Test
     void badEnvironmentSettingsAreOneLineUsageErrorsInEveryCommand() {
-        String[][] commands = {{"info"}, {"train"}, {"losses", "--input", "x", "--output", "y"},
-                {"synth", "--out", tmp.resolve("s").toString()}, {"data", "stats", tmp.toString()}};
-        for (String bad : List.of("abc", "0", "-1", "2.5", ""+ Long.MAX_VALUE))
+        String[][] commands = {
+            {"info"},
+            {"train"},
+            {"losses", "--input", "x", "--output", "y"},
+            {"synth", "--out", tmp.resolve("s").toString()},
+            {"data", "stats", tmp.toString()}
+        };
+        for (String bad : List.of("abc", "0", "-1", "2.5", "" + Long.MAX_VALUE))
             for (String[] cmd : commands)
                 oneLineError(run(Map.of(Environment.THREADS, bad), cmd), 2, "WEAKPAIR_THREADS", "'" + bad + "'");
         oneLineError(run(Map.of(Environment.HOST_CACHE_MB, "-5"), "info"), 2, "WEAKPAIR_HOST_CACHE_MB");
-        oneLineError(run(Map.of(Environment.HOST_CACHE_MB, "2g"), "synth", "--out", tmp.toString()), 2, "WEAKPAIR_HOST_CACHE_MB");
+        oneLineError(
+                run(Map.of(Environment.HOST_CACHE_MB, "2g"), "synth", "--out", tmp.toString()),
+                2,
+                "WEAKPAIR_HOST_CACHE_MB");
         oneLineError(run(Map.of(Environment.DEBUG, "maybe"), "data", "stats"), 2, "WEAKPAIR_DEBUG");
         oneLineError(run(Map.of(Environment.TF32, "2"), "info"), 2, "WEAKPAIR_TF32");
         oneLineError(run(Map.of(Environment.SIMD, "avx512"), "info"), 2, "WEAKPAIR_SIMD");
@@ -83,7 +90,8 @@ class CliEdgesTest {
         CliRun r = run(Map.of(Environment.THREADS, Integer.toString(cores + 1)), "info");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("warning: WEAKPAIR_THREADS=" + (cores + 1) + " is more than the " + cores), r.err());
+        assertTrue(
+                r.err().contains("warning: WEAKPAIR_THREADS=" + (cores + 1) + " is more than the " + cores), r.err());
         assertEquals("", run(Map.of(Environment.THREADS, "1"), "info").err());
     }
 
@@ -91,8 +99,8 @@ class CliEdgesTest {
     void environmentParsing() {
         Properties none = new Properties();
         none.setProperty("user.home", tmp.toString());
-        Environment e = Environment.parse(Map.of(Environment.THREADS, " 3 ", Environment.HOST_CACHE_MB, "0",
-                Environment.DEBUG, "1"), none);
+        Environment e = Environment.parse(
+                Map.of(Environment.THREADS, " 3 ", Environment.HOST_CACHE_MB, "0", Environment.DEBUG, "1"), none);
         assertEquals(3, e.threads());
         assertEquals(3, e.threadsOrCores());
         assertEquals(0L, e.hostCacheMb());
@@ -100,25 +108,35 @@ class CliEdgesTest {
         assertFalse(Environment.parse(Map.of(Environment.DEBUG, "0"), none).debug());
         assertTrue(Environment.parse(Map.of(Environment.PROFILE, "on"), none).profile());
         assertFalse(Environment.parse(Map.of(), none).profile());
-        IllegalArgumentException badProfile = assertThrows(IllegalArgumentException.class,
-                () -> Environment.parse(Map.of(Environment.PROFILE, "maybe"), none));
+        IllegalArgumentException badProfile = assertThrows(
+                IllegalArgumentException.class, () -> Environment.parse(Map.of(Environment.PROFILE, "maybe"), none));
         assertTrue(badProfile.getMessage().contains("WEAKPAIR_PROFILE must be 1 or 0"), badProfile.getMessage());
         assertNull(Environment.parse(Map.of(), none).threads());
-        assertEquals(Runtime.getRuntime().availableProcessors(), Environment.parse(Map.of(), none).threadsOrCores());
+        assertEquals(
+                Runtime.getRuntime().availableProcessors(),
+                Environment.parse(Map.of(), none).threadsOrCores());
         // The system property wins over the environment, and is checked the same way.
         Properties prop = new Properties();
         prop.setProperty("weakpair.threads", "2");
-        assertEquals(2, Environment.parse(Map.of(Environment.THREADS, "7"), prop).threads());
+        assertEquals(
+                2, Environment.parse(Map.of(Environment.THREADS, "7"), prop).threads());
         prop.setProperty("weakpair.threads", "x");
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Environment.parse(Map.of(), prop));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> Environment.parse(Map.of(), prop));
         assertTrue(bad.getMessage().contains("-Dweakpair.threads"), bad.getMessage());
         // Default data: WEAKPAIR_HOME, else -Dweakpair.home (the launcher), else ~/.cache/weakpair.
         Properties launcher = new Properties();
         launcher.setProperty("weakpair.home", tmp.resolve("repo").toString());
-        assertEquals(tmp.resolve("h/data/synth"), Environment.parse(Map.of(Environment.HOME, tmp.resolve("h").toString()), launcher)
-                .defaultDataDir());
-        assertEquals(tmp.resolve("repo/data/synth"), Environment.parse(Map.of(), launcher).defaultDataDir());
-        assertEquals(tmp.resolve(".cache/weakpair/data/synth"), Environment.parse(Map.of(), none).defaultDataDir());
+        assertEquals(
+                tmp.resolve("h/data/synth"),
+                Environment.parse(Map.of(Environment.HOME, tmp.resolve("h").toString()), launcher)
+                        .defaultDataDir());
+        assertEquals(
+                tmp.resolve("repo/data/synth"),
+                Environment.parse(Map.of(), launcher).defaultDataDir());
+        assertEquals(
+                tmp.resolve(".cache/weakpair/data/synth"),
+                Environment.parse(Map.of(), none).defaultDataDir());
     }
 
     @Test
@@ -147,7 +165,8 @@ class CliEdgesTest {
 
     private static String[] child(Map<String, String> env, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("WEAKPAIR_"));
@@ -155,7 +174,11 @@ class CliEdgesTest {
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes(), err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        return new String[] {Integer.toString(p.exitValue()), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8)};
+        return new String[] {
+            Integer.toString(p.exitValue()),
+            new String(out, StandardCharsets.UTF_8),
+            new String(err, StandardCharsets.UTF_8)
+        };
     }
 
     // ------------------------------------------------------------------ 2. files
@@ -167,7 +190,11 @@ class CliEdgesTest {
         Files.createDirectories(tmp.resolve("sub"));
         Path link = tmp.resolve("link.safetensors");
         Files.createSymbolicLink(link, in);
-        for (String out : List.of(in.toString(), tmp + "/./in.safetensors", tmp + "/sub/../in.safetensors", link.toString(),
+        for (String out : List.of(
+                in.toString(),
+                tmp + "/./in.safetensors",
+                tmp + "/sub/../in.safetensors",
+                link.toString(),
                 tmp + "/missing/../in.safetensors")) {
             CliRun r = run("losses", "--input", in.toString(), "--output", out);
             oneLineError(r, 2, "--output " + out + " is the same file as --input");
@@ -182,15 +209,27 @@ class CliEdgesTest {
         CliRun out = run("losses", "--input", in.toString(), "--output", dir.toString());
         oneLineError(out, 1, "--output " + dir + " is a directory");
         assertFalse(out.err().contains(".tmp"), out.err());
-        CliRun input = run("losses", "--input", dir.toString(), "--output", tmp.resolve("o.safetensors").toString());
+        CliRun input = run(
+                "losses",
+                "--input",
+                dir.toString(),
+                "--output",
+                tmp.resolve("o.safetensors").toString());
         oneLineError(input, 1, "--input " + dir + " is a directory");
-        CliRun missing = run("losses", "--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o.safetensors").toString());
+        CliRun missing = run(
+                "losses",
+                "--input",
+                tmp.resolve("nope").toString(),
+                "--output",
+                tmp.resolve("o.safetensors").toString());
         oneLineError(missing, 1, "file not found");
         CliRun preview = run("data", "preview", tmp.toString(), "--out", dir.toString());
         oneLineError(preview, 1, "--out " + dir + " is a directory");
         // AtomicFile itself names the target, not its temporary file.
-        IOException e = assertThrows(IOException.class, () -> AtomicFile.write(dir, ch -> ch.write(ByteBuffer.wrap(new byte[1]))));
-        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("is a directory"), e.getMessage());
+        IOException e = assertThrows(
+                IOException.class, () -> AtomicFile.write(dir, ch -> ch.write(ByteBuffer.wrap(new byte[1]))));
+        assertTrue(
+                e.getMessage().contains(dir.toString()) && e.getMessage().contains("is a directory"), e.getMessage());
         try (var files = Files.list(tmp)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
@@ -199,14 +238,17 @@ class CliEdgesTest {
     @Test
     void writtenFilesGetTheUsualModeAndMissingFoldersAreCreated() throws IOException {
         Path in = lossesInput();
-        Path reference = Files.createFile(tmp.resolve("reference"));  // the mode the umask gives a new file
+        Path reference = Files.createFile(tmp.resolve("reference")); // the mode the umask gives a new file
         Path out = tmp.resolve("new/deeper/out.safetensors");
         CliRun r = run("losses", "--input", in.toString(), "--output", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(reference)),
+        assertEquals(
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(reference)),
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
-        assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(reference)),
-                PosixFilePermissions.toString(Files.getPosixFilePermissions(in)), "Safetensors.write too");
+        assertEquals(
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(reference)),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(in)),
+                "Safetensors.write too");
     }
 
     // ------------------------------------------------------------------ 3. the default data folder
@@ -235,7 +277,8 @@ class CliEdgesTest {
         oneLineError(run("losses", "--input", in.toString(), "--output", out, "--mode", "foo"), 2, "--mode", "--help");
         oneLineError(run("losses", "--input", in.toString(), "--output", out, "--alpha", "1.5"), 2, "--alpha");
         oneLineError(run("losses", "--input", in.toString(), "--output", out, "--alpha", "abc"), 2, "--alpha");
-        oneLineError(run("losses", "--input", in.toString(), "--output", out, "--device", "gpu"), 2, "--device", "'gpu'");
+        oneLineError(
+                run("losses", "--input", in.toString(), "--output", out, "--device", "gpu"), 2, "--device", "'gpu'");
         oneLineError(run("train", "--device", "tpu"), 2, "--device");
         oneLineError(run("synth", "--out", tmp.resolve("x").toString(), "--ids", "0"), 2, "--ids");
         oneLineError(run("synth", "--out", tmp.resolve("x").toString(), "--threads", "0"), 2, "--threads");
@@ -265,11 +308,22 @@ class CliEdgesTest {
     void trainAndAblateHelpShowTheDefaultsARunUses() {
         for (String command : List.of("train", "ablate")) {
             String help = run(command, "--help").out().replaceAll("\\s+", " ");
-            for (var e : java.util.Map.of("--epochs", io.weakpair.train.ConfigKey.EPOCHS, "--k-test", io.weakpair.train.ConfigKey.K_TEST,
-                    "--lambda-mlm", io.weakpair.train.ConfigKey.LAMBDA_MLM, "--batch", io.weakpair.train.ConfigKey.BATCH).entrySet()) {
-                String option = help.substring(help.lastIndexOf(e.getKey() + "="));   // the option list, after the synopsis
+            for (var e : java.util.Map.of(
+                            "--epochs",
+                            io.weakpair.train.ConfigKey.EPOCHS,
+                            "--k-test",
+                            io.weakpair.train.ConfigKey.K_TEST,
+                            "--lambda-mlm",
+                            io.weakpair.train.ConfigKey.LAMBDA_MLM,
+                            "--batch",
+                            io.weakpair.train.ConfigKey.BATCH)
+                    .entrySet()) {
+                String option =
+                        help.substring(help.lastIndexOf(e.getKey() + "=")); // the option list, after the synopsis
                 option = option.substring(0, option.indexOf(" --", 2) < 0 ? option.length() : option.indexOf(" --", 2));
-                assertTrue(option.contains("(default: " + e.getValue().defaultText() + ")"), command + " " + e.getKey() + ": " + option);
+                assertTrue(
+                        option.contains("(default: " + e.getValue().defaultText() + ")"),
+                        command + " " + e.getKey() + ": " + option);
             }
         }
     }
@@ -283,20 +337,34 @@ class CliEdgesTest {
             String names = String.join(", ", k.flags()) + "=";
             assertTrue(train.contains(" " + names), "train --help lacks " + names + " of " + k.key());
             String words = k.help().replaceAll("\\s+", " ");
-            assertTrue(train.contains(words.substring(0, Math.min(30, words.length()))), "train --help: the table's help of " + k.key());
-            assertEquals(!io.weakpair.train.Ablation.VARIED.contains(k), ablate.contains(" " + names), "ablate --help and " + names);
+            assertTrue(
+                    train.contains(words.substring(0, Math.min(30, words.length()))),
+                    "train --help: the table's help of " + k.key());
+            assertEquals(
+                    !io.weakpair.train.Ablation.VARIED.contains(k),
+                    ablate.contains(" " + names),
+                    "ablate --help and " + names);
         }
         // The names that worked before still do, and their errors name the flag and what it accepts.
         oneLineError(run("train", "--warmup", "x"), 2, "--warmup: warmup_steps must be a whole number, got 'x'");
         oneLineError(run("train", "--warmup-steps", "-1"), 2, "--warmup-steps: warmup_steps must be >= 0, got -1");
-        oneLineError(run("train", "--targets", "loose"), 2, "--targets: targets must be one of strict, id, uncertainty, got 'loose'");
-        oneLineError(run("train", "--matching", "itc"), 2, "--matching: matching must be one of none, itm, gitm, got 'itc'");
-        oneLineError(run("train", "--mining", "random"), 2, "--mining: mining must be one of topk, sample, got 'random'");
-        oneLineError(run("train", "--preset", "huge"), 2, "--preset: preset must be one of tiny, small, base, got 'huge'");
+        oneLineError(
+                run("train", "--targets", "loose"),
+                2,
+                "--targets: targets must be one of strict, id, uncertainty, got 'loose'");
+        oneLineError(
+                run("train", "--matching", "itc"), 2, "--matching: matching must be one of none, itm, gitm, got 'itc'");
+        oneLineError(
+                run("train", "--mining", "random"), 2, "--mining: mining must be one of topk, sample, got 'random'");
+        oneLineError(
+                run("train", "--preset", "huge"), 2, "--preset: preset must be one of tiny, small, base, got 'huge'");
         oneLineError(run("train", "--cpu-threads", "-1"), 2, "--cpu-threads: threads must be in [0, 4096], got -1");
         oneLineError(run("ablate", "--epochs", "0"), 2, "--epochs: epochs must be in [1, 100000], got 0");
         oneLineError(run("ablate", "--alpha", "0.3"), 2, "--alpha");
-        oneLineError(run("train", "--set", "targets=loose"), 2, "--set targets: targets must be one of strict, id, uncertainty");
+        oneLineError(
+                run("train", "--set", "targets=loose"),
+                2,
+                "--set targets: targets must be one of strict, id, uncertainty");
     }
 
     // ------------------------------------------------------------------ 5. help and messages
@@ -307,9 +375,14 @@ class CliEdgesTest {
         assertTrue(train.contains("then evaluate text-to-image retrieval"), train);
         assertTrue(train.contains("metrics.json"), train);
         String synth = run("synth", "--help").out();
-        String summary = synth.lines().skip(1).dropWhile(l -> l.startsWith(" ")).findFirst().orElse("");
+        String summary = synth.lines()
+                .skip(1)
+                .dropWhile(l -> l.startsWith(" "))
+                .findFirst()
+                .orElse("");
         for (String line : synth.split("\n"))
-            if (!line.startsWith(" ") && !line.startsWith("Usage")) assertFalse(line.strip().endsWith(":"), line);
+            if (!line.startsWith(" ") && !line.startsWith("Usage"))
+                assertFalse(line.strip().endsWith(":"), line);
         assertFalse(summary.isEmpty());
         CliRun info = run("info");
         assertFalse(info.out().contains("--device"), info.out());
@@ -317,8 +390,20 @@ class CliEdgesTest {
         assertEquals("1 identity", Words.count(1, "identity", "identities"));
         assertEquals("2 identities", Words.count(2, "identity", "identities"));
         assertEquals("0 images", Words.count(0, "image"));
-        CliRun one = run("synth", "--out", tmp.resolve("one").toString(), "--ids", "1", "--images-per-id", "1",
-                "--captions-per-image", "1", "--split-ratios", "1,0,0", "--threads", "1");
+        CliRun one = run(
+                "synth",
+                "--out",
+                tmp.resolve("one").toString(),
+                "--ids",
+                "1",
+                "--images-per-id",
+                "1",
+                "--captions-per-image",
+                "1",
+                "--split-ratios",
+                "1,0,0",
+                "--threads",
+                "1");
         assertEquals(0, one.code(), one.err());
         assertTrue(one.out().startsWith("wrote 1 image, 1 caption, 1 identity "), one.out());
         // The command name is not repeated in the message.

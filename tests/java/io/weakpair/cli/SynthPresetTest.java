@@ -1,12 +1,11 @@
 package io.weakpair.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.weakpair.data.synth.SynthConfig;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code synth --preset}: the benchmark by default, the pre-training corpus by name, explicit options over either. */
 class SynthPresetTest {

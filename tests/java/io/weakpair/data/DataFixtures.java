@@ -3,8 +3,6 @@ package io.weakpair.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 
 /** Small datasets written by the tests: images, annotation files, and in-memory datasets. */
 final class DataFixtures {
@@ -32,7 +31,8 @@ final class DataFixtures {
         try {
             Files.createDirectories(file.getParent());
             String format = file.toString().endsWith(".jpg") ? "jpeg" : "png";
-            if (!ImageIO.write(image(h, w, seed), format, file.toFile())) throw new IOException("no writer for " + format);
+            if (!ImageIO.write(image(h, w, seed), format, file.toFile()))
+                throw new IOException("no writer for " + format);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,16 +1,5 @@
 package io.weakpair.data;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 import static io.weakpair.data.DataFixtures.JSON;
 import static io.weakpair.data.DataFixtures.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The three annotation formats, with every kind of bad record, skipped by default and fatal when strict. */
 class DatasetReaderTest {
@@ -38,13 +37,19 @@ class DatasetReaderTest {
         ArrayNode array = JSON.createArrayNode();
         String val = hasVal ? "val" : "train";
         String[][] good = {
-                {"5", "cam_a/p0.png", "train"}, {"5", "cam_b/p1.jpg", "train"}, {"9", "cam_a/p2.png", "train"},
-                {"9", "cam_b/p3.png", "train"}, {"11", "cam_a/p4.png", "test"}, {"11", "cam_b/p5.png", "test"},
-                {"3", "p6.png", val}};
+            {"5", "cam_a/p0.png", "train"}, {"5", "cam_b/p1.jpg", "train"}, {"9", "cam_a/p2.png", "train"},
+            {"9", "cam_b/p3.png", "train"}, {"11", "cam_a/p4.png", "test"}, {"11", "cam_b/p5.png", "test"},
+            {"3", "p6.png", val}
+        };
         for (int i = 0; i < good.length; i++) {
             DataFixtures.writeImage(imgs.resolve(good[i][1]), 30 + i, 12 + i, i);
-            array.add(record(Integer.parseInt(good[i][0]), f, good[i][1], good[i][2],
-                    "A person in a coat number " + i + ".", "Someone walking, caption two of " + i + "."));
+            array.add(record(
+                    Integer.parseInt(good[i][0]),
+                    f,
+                    good[i][1],
+                    good[i][2],
+                    "A person in a coat number " + i + ".",
+                    "Someone walking, caption two of " + i + "."));
         }
         // 7: a corrupt JPEG (not an image at all)
         DataFixtures.write(imgs.resolve("corrupt.jpg"), "this is not a JPEG".getBytes());
@@ -109,7 +114,9 @@ class DatasetReaderTest {
             assertEquals(want.index(), issue.index(), "index of " + issue);
             assertEquals(want.path(), issue.path(), "path of " + issue);
             assertEquals(want.kind(), issue.kind(), "kind of " + issue);
-            assertTrue(issue.toString().startsWith("record " + want.index() + " (" + want.path() + "): "), issue.toString());
+            assertTrue(
+                    issue.toString().startsWith("record " + want.index() + " (" + want.path() + "): "),
+                    issue.toString());
         }
         Map<DataIssue.Kind, Integer> counts = report.countsByKind();
         assertEquals(3, counts.get(DataIssue.Kind.UNSAFE_PATH));
@@ -128,9 +135,13 @@ class DatasetReaderTest {
         assertEquals(hasVal ? 1 : 0, d.split(Split.VAL).numIdentities());
         assertEquals(2, d.split(Split.TEST).numImages());
         assertEquals(4, d.split(Split.TEST).numCaptions());
-        for (DataRecord r : d.records()) assertTrue(r.image().startsWith(root.resolve("imgs").toAbsolutePath().normalize()));
+        for (DataRecord r : d.records())
+            assertTrue(
+                    r.image().startsWith(root.resolve("imgs").toAbsolutePath().normalize()));
 
-        DataException strict = assertThrows(DataException.class, () -> DatasetReader.read(root, ReadOptions.defaults().withStrict(true)));
+        DataException strict = assertThrows(
+                DataException.class,
+                () -> DatasetReader.read(root, ReadOptions.defaults().withStrict(true)));
         assertTrue(strict.getMessage().contains(planted.size() + " bad records"), strict.getMessage());
         assertTrue(strict.getMessage().contains("record 7 (corrupt.jpg): undecodable image"), strict.getMessage());
         assertTrue(strict.getMessage().contains("record 8 (cam_a/missing.png): missing image"), strict.getMessage());
@@ -147,9 +158,17 @@ class DatasetReaderTest {
     @Test
     void icfgPedesUnderBothFileNamesWithoutVal() {
         Path a = tmp.resolve("ICFG-PEDES");
-        checkSkippedAndStrict(a, DatasetFormat.ICFG_PEDES, writeDataset(a, DatasetFormat.ICFG_PEDES, "ICFG-PEDES.json", false), false);
+        checkSkippedAndStrict(
+                a,
+                DatasetFormat.ICFG_PEDES,
+                writeDataset(a, DatasetFormat.ICFG_PEDES, "ICFG-PEDES.json", false),
+                false);
         Path b = tmp.resolve("icfg-underscore");
-        checkSkippedAndStrict(b, DatasetFormat.ICFG_PEDES, writeDataset(b, DatasetFormat.ICFG_PEDES, "ICFG_PEDES.json", false), false);
+        checkSkippedAndStrict(
+                b,
+                DatasetFormat.ICFG_PEDES,
+                writeDataset(b, DatasetFormat.ICFG_PEDES, "ICFG_PEDES.json", false),
+                false);
     }
 
     @Test
@@ -158,7 +177,8 @@ class DatasetReaderTest {
         List<Planted> planted = writeDataset(root, DatasetFormat.RSTPREID, "data_captions.json", true);
         checkSkippedAndStrict(root, DatasetFormat.RSTPREID, planted, true);
         // Read as CUHK-PEDES by mistake: no annotation file of that format.
-        DataException e = assertThrows(DataException.class,
+        DataException e = assertThrows(
+                DataException.class,
                 () -> DatasetReader.read(root, ReadOptions.defaults().withFormat(DatasetFormat.CUHK_PEDES)));
         assertTrue(e.getMessage().contains("no CUHK-PEDES annotation file"), e.getMessage());
     }
@@ -184,14 +204,18 @@ class DatasetReaderTest {
     @Test
     void malformedJsonIsFatalWithLineAndColumn() throws Exception {
         Path root = tmp.resolve("broken");
-        DataFixtures.write(root.resolve("reid_raw.json"), "[\n {\"id\": 1, \"file_path\": \"a.png\",\n  \"captions\": [\"x\"] \n".getBytes());
+        DataFixtures.write(
+                root.resolve("reid_raw.json"),
+                "[\n {\"id\": 1, \"file_path\": \"a.png\",\n  \"captions\": [\"x\"] \n".getBytes());
         DataException e = assertThrows(DataException.class, () -> DatasetReader.read(root));
         assertTrue(e.getMessage().contains("malformed JSON at line"), e.getMessage());
         assertTrue(e.getMessage().contains("reid_raw.json"), e.getMessage());
 
         Files.writeString(root.resolve("reid_raw.json"), "{\"id\": 1}");
         DataException notArray = assertThrows(DataException.class, () -> DatasetReader.read(root));
-        assertTrue(notArray.getMessage().contains("expected a JSON array of records, found an object"), notArray.getMessage());
+        assertTrue(
+                notArray.getMessage().contains("expected a JSON array of records, found an object"),
+                notArray.getMessage());
     }
 
     @Test
@@ -220,20 +244,33 @@ class DatasetReaderTest {
         array.add(record(2, "file_path", "absent.png", "train", "d"));
         DataFixtures.writeJson(root.resolve("reid_raw.json"), array);
 
-        assertEquals(4, DatasetReader.read(root, ReadOptions.defaults().withImageCheck(ImageCheck.NONE)).report().recordsKept());
-        assertEquals(3, DatasetReader.read(root, ReadOptions.defaults().withImageCheck(ImageCheck.EXISTS)).report().recordsKept());
+        assertEquals(
+                4,
+                DatasetReader.read(root, ReadOptions.defaults().withImageCheck(ImageCheck.NONE))
+                        .report()
+                        .recordsKept());
+        assertEquals(
+                3,
+                DatasetReader.read(root, ReadOptions.defaults().withImageCheck(ImageCheck.EXISTS))
+                        .report()
+                        .recordsKept());
         Dataset header = DatasetReader.read(root, ReadOptions.defaults().withImageCheck(ImageCheck.HEADER));
         assertEquals(2, header.report().recordsKept());
-        Dataset decode = DatasetReader.read(root, ReadOptions.defaults().withImageCheck(ImageCheck.DECODE).withThreads(1));
+        Dataset decode = DatasetReader.read(
+                root, ReadOptions.defaults().withImageCheck(ImageCheck.DECODE).withThreads(1));
         assertEquals(1, decode.report().recordsKept());
         DataIssue truncated = decode.report().issues().get(0);
         assertEquals(1, truncated.index());
         assertEquals(DataIssue.Kind.UNDECODABLE_IMAGE, truncated.kind());
 
         // What slipped past the header check fails later, in the pipeline, naming its record.
-        DataRecord slipped = header.split(Split.TRAIN).records().stream().filter(r -> r.index() == 1).findFirst().orElseThrow();
+        DataRecord slipped = header.split(Split.TRAIN).records().stream()
+                .filter(r -> r.index() == 1)
+                .findFirst()
+                .orElseThrow();
         BatchAssembler assembler = new BatchAssembler(ImageTransform.imagenet(8, 4));
-        DataException e = assertThrows(DataException.class,
+        DataException e = assertThrows(
+                DataException.class,
                 () -> assembler.assemble(new BatchPlan(0, List.of(new Instance(slipped, 0, false)))));
         assertTrue(e.getMessage().startsWith("record 1 (truncated.png): cannot load image"), e.getMessage());
     }
@@ -255,7 +292,8 @@ class DatasetReaderTest {
 
     @Test
     void readOptionsValidate() {
-        assertThrows(IllegalArgumentException.class, () -> ReadOptions.defaults().withThreads(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> ReadOptions.defaults().withThreads(0));
         assertThrows(IllegalArgumentException.class, () -> ImageCheck.parse("thorough"));
         assertEquals(ImageCheck.DECODE, ImageCheck.parse("Decode"));
         assertThrows(IllegalArgumentException.class, () -> Split.parse("dev"));

@@ -1,7 +1,10 @@
 package io.weakpair.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,19 +13,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** P x K batches, no repeats where the data allows, determinism per (seed, epoch). */
 class IdentitySamplerTest {
     @TempDir
     Path tmp;
 
-    private static long key(Instance in) { return ((long) in.record().index() << 20) | in.caption(); }
+    private static long key(Instance in) {
+        return ((long) in.record().index() << 20) | in.caption();
+    }
 
     private static List<Long> keys(IdentitySampler.Epoch e) {
         List<Long> out = new ArrayList<>();
@@ -41,7 +42,8 @@ class IdentitySamplerTest {
             // Each identity's K instances are contiguous (one group).
             for (int g = 0; g < p; g++) {
                 int label = b.instances().get(g * k).record().label();
-                for (int j = 1; j < k; j++) assertEquals(label, b.instances().get(g * k + j).record().label());
+                for (int j = 1; j < k; j++)
+                    assertEquals(label, b.instances().get(g * k + j).record().label());
             }
         }
     }
@@ -67,7 +69,8 @@ class IdentitySamplerTest {
             // A group of 4 from 4 images holds 4 distinct images.
             for (int g = 0; g < 3; g++) {
                 Set<Integer> imgs = new HashSet<>();
-                for (int j = 0; j < 4; j++) imgs.add(b.instances().get(g * 4 + j).record().index());
+                for (int j = 0; j < 4; j++)
+                    imgs.add(b.instances().get(g * 4 + j).record().index());
                 assertEquals(4, imgs.size(), "distinct images in a group");
             }
         }
@@ -120,10 +123,12 @@ class IdentitySamplerTest {
 
     @Test
     void argumentsAreChecked() {
-        DatasetSplit split = DataFixtures.memoryDataset(tmp, new int[] {2, 2, 2}, 1).split(Split.TRAIN);
+        DatasetSplit split =
+                DataFixtures.memoryDataset(tmp, new int[] {2, 2, 2}, 1).split(Split.TRAIN);
         assertThrows(IllegalArgumentException.class, () -> new IdentitySampler(split, 2, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new IdentitySampler(split, 1, 2, 0, 0));
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> new IdentitySampler(split, 4, 2, 0, 0));
+        IllegalArgumentException tooMany =
+                assertThrows(IllegalArgumentException.class, () -> new IdentitySampler(split, 4, 2, 0, 0));
         assertTrue(tooMany.getMessage().contains("3 identities, fewer than P = 4"), tooMany.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new IdentitySampler(split, 2, 2, 0, 1.5));
         assertThrows(IllegalArgumentException.class, () -> new IdentitySampler(split, 2, 2, 0, 0).epoch(-1));
@@ -131,7 +136,8 @@ class IdentitySamplerTest {
 
     @Test
     void galleryAndQueryPlansCoverTheSplitInOrder() {
-        DatasetSplit split = DataFixtures.memoryDataset(tmp, new int[] {2, 3, 2}, 2).split(Split.TRAIN);
+        DatasetSplit split =
+                DataFixtures.memoryDataset(tmp, new int[] {2, 3, 2}, 2).split(Split.TRAIN);
         List<BatchPlan> gallery = BatchPlans.gallery(split, 3);
         assertEquals(3, gallery.size());
         assertEquals(1, gallery.get(2).size());

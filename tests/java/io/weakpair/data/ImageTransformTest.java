@@ -1,14 +1,13 @@
 package io.weakpair.data;
 
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Tensor;
-import org.junit.jupiter.api.Test;
-
-import java.awt.image.BufferedImage;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Tensor;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
 
 /** Resizing, flipping, normalising and the CHW layout of the image pipeline. */
 class ImageTransformTest {
@@ -36,7 +35,8 @@ class ImageTransformTest {
     void normalisesEachChannelWithItsMeanAndStd() {
         BufferedImage img = new BufferedImage(5, 3, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 3; y++) for (int x = 0; x < 5; x++) img.setRGB(x, y, 51 << 16 | 102 << 8 | 255);
-        ImageTransform t = new ImageTransform(6, 4, ResizeMode.BILINEAR, new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.5f, 0.25f, 2f});
+        ImageTransform t = new ImageTransform(
+                6, 4, ResizeMode.BILINEAR, new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.5f, 0.25f, 2f});
         float[] out = t.apply(img, false);
         assertEquals(3 * 6 * 4, out.length);
         float[] want = {(0.2f - 0.1f) / 0.5f, (0.4f - 0.2f) / 0.25f, (1f - 0.3f) / 2f};
@@ -62,7 +62,10 @@ class ImageTransformTest {
         assertArrayEquals(new float[] {40, 120, 20, 40}, java.util.Arrays.copyOf(out, 4), 1e-3f);
         // 3 -> 2: each output covers 1.5 inputs.
         float[] frac = raw(1, 2, ResizeMode.AREA).apply(grey(new int[][] {{30, 60, 90}}), false);
-        assertArrayEquals(new float[] {(30 + 0.5f * 60) / 1.5f, (0.5f * 60 + 90) / 1.5f}, java.util.Arrays.copyOf(frac, 2), 1e-3f);
+        assertArrayEquals(
+                new float[] {(30 + 0.5f * 60) / 1.5f, (0.5f * 60 + 90) / 1.5f},
+                java.util.Arrays.copyOf(frac, 2),
+                1e-3f);
         // Shrinking by area keeps the mean.
         BufferedImage noise = DataFixtures.image(37, 23, 5);
         float[] small = raw(8, 5, ResizeMode.AREA).apply(noise, false);
@@ -84,7 +87,8 @@ class ImageTransformTest {
                     assertEquals((rgb >> 16) & 0xFF, out[y * 5 + x], 1e-3, mode + " red at " + x + "," + y);
                     assertEquals((rgb >> 8) & 0xFF, out[35 + y * 5 + x], 1e-3, mode + " green");
                     assertEquals(rgb & 0xFF, out[70 + y * 5 + x], 1e-3, mode + " blue");
-                    for (int c = 0; c < 3; c++) assertEquals(out[c * 35 + y * 5 + x], flipped[c * 35 + y * 5 + (4 - x)], 0f);
+                    for (int c = 0; c < 3; c++)
+                        assertEquals(out[c * 35 + y * 5 + x], flipped[c * 35 + y * 5 + (4 - x)], 0f);
                 }
             }
         }
@@ -101,12 +105,15 @@ class ImageTransformTest {
 
     @Test
     void writesIntoABatchAtAnOffsetAndBuildsTensors() {
-        ImageTransform t = new ImageTransform(4, 3, ResizeMode.AREA, ImageTransform.IMAGENET_MEAN, ImageTransform.IMAGENET_STD);
+        ImageTransform t =
+                new ImageTransform(4, 3, ResizeMode.AREA, ImageTransform.IMAGENET_MEAN, ImageTransform.IMAGENET_STD);
         float[] a = t.apply(DataFixtures.image(9, 7, 1), false);
         float[] batch = new float[2 * t.floatsPerImage()];
         t.apply(DataFixtures.image(9, 7, 1), false, batch, t.floatsPerImage());
         assertArrayEquals(a, java.util.Arrays.copyOfRange(batch, t.floatsPerImage(), batch.length));
-        assertThrows(IllegalArgumentException.class, () -> t.apply(DataFixtures.image(9, 7, 1), false, batch, t.floatsPerImage() + 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> t.apply(DataFixtures.image(9, 7, 1), false, batch, t.floatsPerImage() + 1));
     }
 
     @Test
@@ -114,9 +121,11 @@ class ImageTransformTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("wp-tensors");
         Dataset d = DataFixtures.imageDataset(dir, new int[] {2, 2}, 1);
         BatchAssembler assembler = new BatchAssembler(new ImageTransform(6, 4, ResizeMode.BILINEAR, ZERO, ONE));
-        Batch batch = assembler.assemble(BatchPlans.gallery(d.split(Split.TRAIN), 4).get(0));
-        try (Tensor images = BatchTensors.images(batch); Tensor labels = BatchTensors.labels(batch, DType.I64);
-             Tensor labels32 = BatchTensors.labels(batch, DType.I32)) {
+        Batch batch =
+                assembler.assemble(BatchPlans.gallery(d.split(Split.TRAIN), 4).get(0));
+        try (Tensor images = BatchTensors.images(batch);
+                Tensor labels = BatchTensors.labels(batch, DType.I64);
+                Tensor labels32 = BatchTensors.labels(batch, DType.I32)) {
             assertArrayEquals(new int[] {4, 3, 6, 4}, images.shape());
             assertEquals(DType.F32, images.dtype());
             assertArrayEquals(batch.images(), images.toFloatArray());
@@ -129,8 +138,12 @@ class ImageTransformTest {
     @Test
     void argumentsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> new ImageTransform(0, 4, ResizeMode.AREA, ZERO, ONE));
-        assertThrows(IllegalArgumentException.class, () -> new ImageTransform(4, 4, ResizeMode.AREA, new float[] {0, 0}, ONE));
-        assertThrows(IllegalArgumentException.class, () -> new ImageTransform(4, 4, ResizeMode.AREA, ZERO, new float[] {1, 0, 1}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ImageTransform(4, 4, ResizeMode.AREA, new float[] {0, 0}, ONE));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ImageTransform(4, 4, ResizeMode.AREA, ZERO, new float[] {1, 0, 1}));
         assertThrows(IllegalArgumentException.class, () -> ResizeMode.parse("cubic"));
         assertEquals(ResizeMode.AREA, ResizeMode.parse("Area"));
     }

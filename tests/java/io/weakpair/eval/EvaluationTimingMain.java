@@ -25,8 +25,9 @@ public final class EvaluationTimingMain {
         float[][] match = new float[queries][k];
         for (float[] row : match) for (int i = 0; i < k; i++) row[i] = rnd.nextFloat();
 
-        System.out.printf("Q=%d G=%d topK=%d, %d threads in the common pool%n", queries, gallery, topK,
-                java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
+        System.out.printf(
+                "Q=%d G=%d topK=%d, %d threads in the common pool%n",
+                queries, gallery, topK, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1);
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
             RetrievalMetrics m = RetrievalEvaluator.evaluate(sim, queries, gallery, queryLabels, galleryLabels);
@@ -39,9 +40,19 @@ public final class EvaluationTimingMain {
             long t4 = System.nanoTime();
             RetrievalMetrics m2 = RetrievalEvaluator.evaluateRankings(byCombination, queryLabels, galleryLabels);
             long t5 = System.nanoTime();
-            System.out.printf("round %d: evaluate %.0f ms, candidates %.0f ms, byMatch %.0f ms, byCombination %.0f ms, evaluateRankings %.0f ms"
-                            + " (mAP %.2f / %.2f, %d %d)%n", round, ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5),
-                    100 * m.mAP(), 100 * m2.mAP(), c.length, byMatch.length);
+            System.out.printf(
+                    "round %d: evaluate %.0f ms, candidates %.0f ms, byMatch %.0f ms, byCombination %.0f ms, evaluateRankings %.0f ms"
+                            + " (mAP %.2f / %.2f, %d %d)%n",
+                    round,
+                    ms(t0, t1),
+                    ms(t1, t2),
+                    ms(t2, t3),
+                    ms(t3, t4),
+                    ms(t4, t5),
+                    100 * m.mAP(),
+                    100 * m2.mAP(),
+                    c.length,
+                    byMatch.length);
         }
     }
 

@@ -1,15 +1,14 @@
 package io.weakpair.eval;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * The evaluator and the re-ranker against brute-force computations on random data that share
@@ -24,7 +23,8 @@ class RandomizedEvaluationTest {
             int gallery = 1 + rnd.nextInt(150);
             int identities = 1 + rnd.nextInt(Math.max(1, gallery / 2));
             int[] galleryLabels = new int[gallery];
-            for (int g = 0; g < gallery; g++) galleryLabels[g] = rnd.nextInt(identities) * 3 - 5; // any ints, negative too
+            for (int g = 0; g < gallery; g++)
+                galleryLabels[g] = rnd.nextInt(identities) * 3 - 5; // any ints, negative too
             int[] queryLabels = new int[queries];
             for (int q = 0; q < queries; q++) queryLabels[q] = galleryLabels[rnd.nextInt(gallery)];
             float[] sim = new float[queries * gallery];
@@ -58,7 +58,8 @@ class RandomizedEvaluationTest {
             float[] sim = new float[queries * gallery];
             for (int i = 0; i < sim.length; i++) sim[i] = rnd.nextInt(6) / 5f;
             float[][] match = new float[queries][k];
-            for (float[] row : match) for (int i = 0; i < k; i++) row[i] = trial % 3 == 0 ? rnd.nextInt(3) : (float) rnd.nextGaussian();
+            for (float[] row : match)
+                for (int i = 0; i < k; i++) row[i] = trial % 3 == 0 ? rnd.nextInt(3) : (float) rnd.nextGaussian();
 
             int[][] byMatch = Reranker.byMatch(sim, queries, gallery, topK, match);
             int[][] byCombination = Reranker.byCombination(sim, queries, gallery, topK, match);
@@ -77,7 +78,10 @@ class RandomizedEvaluationTest {
                 double[] combined = new double[k];
                 for (int i = 0; i < k; i++) combined[i] = zs[i] + zm[i];
                 assertArrayEquals(bruteRerank(full, m), byMatch[q], "byMatch, trial " + trial + ", query " + q);
-                assertArrayEquals(bruteRerank(full, combined), byCombination[q], "byCombination, trial " + trial + ", query " + q);
+                assertArrayEquals(
+                        bruteRerank(full, combined),
+                        byCombination[q],
+                        "byCombination, trial " + trial + ", query " + q);
             }
         }
     }
@@ -113,7 +117,9 @@ class RandomizedEvaluationTest {
     private static int[] bruteRanking(float[] sim, int q, int gallery) {
         List<Integer> order = new ArrayList<>();
         for (int g = 0; g < gallery; g++) order.add(g);
-        order.sort(Comparator.<Integer>comparingDouble(g -> sim[q * gallery + g]).reversed().thenComparing(Comparator.naturalOrder()));
+        order.sort(Comparator.<Integer>comparingDouble(g -> sim[q * gallery + g])
+                .reversed()
+                .thenComparing(Comparator.naturalOrder()));
         return order.stream().mapToInt(Integer::intValue).toArray();
     }
 

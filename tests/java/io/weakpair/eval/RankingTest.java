@@ -1,14 +1,13 @@
 package io.weakpair.eval;
 
-import org.junit.jupiter.api.Test;
+import static io.weakpair.eval.RetrievalMetricsTest.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.IntStream;
-
-import static io.weakpair.eval.RetrievalMetricsTest.assertMessage;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.junit.jupiter.api.Test;
 
 /** The order rule: descending score, equal scores to the lower index. */
 class RankingTest {
@@ -29,7 +28,15 @@ class RankingTest {
 
     @Test
     void extremeValuesAreOrdinary() {
-        float[] s = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, 0f};
+        float[] s = {
+            Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            Float.MIN_VALUE,
+            -Float.MIN_VALUE,
+            0f
+        };
         assertArrayEquals(new int[] {1, 2, 4, 6, 5, 3, 0}, Ranking.rank(s));
     }
 
@@ -59,9 +66,11 @@ class RankingTest {
             float[] s = new float[n];
             // Few distinct values (some negative, some zeros of either sign) so ties are common.
             for (int i = 0; i < n; i++) s[i] = (rnd.nextInt(9) - 4) * 0.25f * (rnd.nextBoolean() ? 1f : -1f);
-            int[] expected = IntStream.range(0, n).boxed()
+            int[] expected = IntStream.range(0, n)
+                    .boxed()
                     .sorted(descendingThenIndex(s))
-                    .mapToInt(Integer::intValue).toArray();
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             assertArrayEquals(expected, Ranking.rank(s), () -> Arrays.toString(s));
         }
     }

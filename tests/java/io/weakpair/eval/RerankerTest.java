@@ -1,13 +1,12 @@
 package io.weakpair.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Random;
-
 import static io.weakpair.eval.RetrievalMetricsTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /** Re-ranking of the top k: which images move, in what order, and the standardised combination. */
 class RerankerTest {
@@ -25,7 +24,8 @@ class RerankerTest {
     @Test
     void byMatchReordersOnlyTheTopK() {
         // Candidates 0, 2, 3 with match scores 0.2, 0.9, 0.5 -> 2, 3, 0; then 4, 1 as before.
-        assertArrayEquals(new int[] {2, 3, 0, 4, 1}, Reranker.byMatch(SIM, 1, 5, 3, new float[][] {{0.2f, 0.9f, 0.5f}})[0]);
+        assertArrayEquals(
+                new int[] {2, 3, 0, 4, 1}, Reranker.byMatch(SIM, 1, 5, 3, new float[][] {{0.2f, 0.9f, 0.5f}})[0]);
     }
 
     @Test
@@ -40,7 +40,10 @@ class RerankerTest {
         for (int i = 0; i < q; i++) {
             int[] similarityOrder = Ranking.rank(Arrays.copyOfRange(sim, i * g, (i + 1) * g));
             for (int[] reranked : new int[][] {byMatch[i], byCombination[i]}) {
-                assertArrayEquals(Arrays.copyOfRange(similarityOrder, k, g), Arrays.copyOfRange(reranked, k, g), "tail of query " + i);
+                assertArrayEquals(
+                        Arrays.copyOfRange(similarityOrder, k, g),
+                        Arrays.copyOfRange(reranked, k, g),
+                        "tail of query " + i);
                 int[] top = Arrays.copyOf(reranked, k);
                 int[] topBefore = Arrays.copyOf(similarityOrder, k);
                 Arrays.sort(top);
@@ -72,7 +75,8 @@ class RerankerTest {
 
     @Test
     void equalMatchScoresKeepTheSimilarityOrder() {
-        assertArrayEquals(new int[] {0, 2, 3, 4, 1}, Reranker.byMatch(SIM, 1, 5, 4, new float[][] {{0.5f, 0.5f, 0.5f, 0.5f}})[0]);
+        assertArrayEquals(
+                new int[] {0, 2, 3, 4, 1}, Reranker.byMatch(SIM, 1, 5, 4, new float[][] {{0.5f, 0.5f, 0.5f, 0.5f}})[0]);
         // Ties among some: candidates 0, 2, 3 score 1, 2, 2 -> 2, 3 (similarity order), then 0.
         assertArrayEquals(new int[] {2, 3, 0, 4, 1}, Reranker.byMatch(SIM, 1, 5, 3, new float[][] {{1f, 2f, 2f}})[0]);
     }
@@ -81,14 +85,18 @@ class RerankerTest {
     void kLargerThanTheGalleryUsesTheWholeGallery() {
         float[][] match = {{0.1f, 0.2f, 0.3f, 0.4f, 0.5f}}; // candidates 0, 2, 3, 4, 1
         assertArrayEquals(new int[] {1, 4, 3, 2, 0}, Reranker.byMatch(SIM, 1, 5, 128, match)[0]);
-        assertMessage("byMatch: matchScores of query 0 has length 3, expected min(topK, gallery) = 5",
+        assertMessage(
+                "byMatch: matchScores of query 0 has length 3, expected min(topK, gallery) = 5",
                 () -> Reranker.byMatch(SIM, 1, 5, 128, new float[][] {{1f, 2f, 3f}}));
     }
 
     @Test
     void standardiseByHand() {
         // Mean 5, population standard deviation 2.
-        assertArrayEquals(new double[] {-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2}, Reranker.standardise(new double[] {2, 4, 4, 4, 5, 5, 7, 9}), 1e-15);
+        assertArrayEquals(
+                new double[] {-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2},
+                Reranker.standardise(new double[] {2, 4, 4, 4, 5, 5, 7, 9}),
+                1e-15);
         double r = Math.sqrt(1.5); // (x - 2) / sqrt(2/3) for 1, 2, 3
         assertArrayEquals(new double[] {-r, 0, r}, Reranker.standardise(new double[] {1, 2, 3}), 1e-15);
         // Equal values: z = 0 exactly, although their rounded mean (0.30000000000000004 / 3) is not 0.1.
@@ -116,11 +124,14 @@ class RerankerTest {
     void aZeroStandardDeviationContributesNothing() {
         // Equal similarities in the top 3 (order 0, 1, 2 by index): the match score alone decides.
         float[] flat = {0.5f, 0.5f, 0.5f, 0.1f};
-        assertArrayEquals(new int[] {1, 2, 0, 3}, Reranker.byCombination(flat, 1, 4, 3, new float[][] {{0.2f, 0.9f, 0.4f}})[0]);
+        assertArrayEquals(
+                new int[] {1, 2, 0, 3}, Reranker.byCombination(flat, 1, 4, 3, new float[][] {{0.2f, 0.9f, 0.4f}})[0]);
         // Equal match scores: the similarity order stays.
-        assertArrayEquals(new int[] {0, 2, 3, 4, 1}, Reranker.byCombination(SIM, 1, 5, 3, new float[][] {{7f, 7f, 7f}})[0]);
+        assertArrayEquals(
+                new int[] {0, 2, 3, 4, 1}, Reranker.byCombination(SIM, 1, 5, 3, new float[][] {{7f, 7f, 7f}})[0]);
         // Both equal: nothing moves (ties keep the similarity order).
-        assertArrayEquals(new int[] {0, 1, 2, 3}, Reranker.byCombination(flat, 1, 4, 3, new float[][] {{7f, 7f, 7f}})[0]);
+        assertArrayEquals(
+                new int[] {0, 1, 2, 3}, Reranker.byCombination(flat, 1, 4, 3, new float[][] {{7f, 7f, 7f}})[0]);
         // k = 1: a single candidate has std 0 in both.
         assertArrayEquals(new int[] {0, 2, 3, 4, 1}, Reranker.byCombination(SIM, 1, 5, 1, new float[][] {{-3f}})[0]);
     }
@@ -128,25 +139,38 @@ class RerankerTest {
     @Test
     void errorsNameWhatIsWrong() {
         float[][] ok = {{1f, 2f, 3f}};
-        assertMessage("byMatch: topK must be at least 1, got 0", () -> Reranker.byMatch(SIM, 1, 5, 0, new float[][] {{}}));
+        assertMessage(
+                "byMatch: topK must be at least 1, got 0", () -> Reranker.byMatch(SIM, 1, 5, 0, new float[][] {{}}));
         assertMessage("candidates: topK must be at least 1, got -2", () -> Reranker.candidates(SIM, 1, 5, -2));
-        assertMessage("byCombination: similarity has length 5, expected queries x gallery = 1 x 4 = 4",
+        assertMessage(
+                "byCombination: similarity has length 5, expected queries x gallery = 1 x 4 = 4",
                 () -> Reranker.byCombination(SIM, 1, 4, 3, ok));
-        assertMessage("byMatch: matchScores has 2 rows, expected 1", () -> Reranker.byMatch(SIM, 1, 5, 3, new float[][] {{1, 2, 3}, {1, 2, 3}}));
+        assertMessage(
+                "byMatch: matchScores has 2 rows, expected 1",
+                () -> Reranker.byMatch(SIM, 1, 5, 3, new float[][] {{1, 2, 3}, {1, 2, 3}}));
         assertMessage("byMatch: matchScores is null", () -> Reranker.byMatch(SIM, 1, 5, 3, null));
-        assertMessage("byMatch: matchScores of query 0 is null", () -> Reranker.byMatch(SIM, 1, 5, 3, new float[][] {null}));
+        assertMessage(
+                "byMatch: matchScores of query 0 is null", () -> Reranker.byMatch(SIM, 1, 5, 3, new float[][] {null}));
         float[] two = new float[10];
-        assertMessage("byMatch: match score of query 1, candidate 2 is NaN",
+        assertMessage(
+                "byMatch: match score of query 1, candidate 2 is NaN",
                 () -> Reranker.byMatch(two, 2, 5, 3, new float[][] {{1, 2, 3}, {1, 2, Float.NaN}}));
-        assertMessage("byCombination: match score of query 0, candidate 1 is Infinity",
+        assertMessage(
+                "byCombination: match score of query 0, candidate 1 is Infinity",
                 () -> Reranker.byCombination(SIM, 1, 5, 3, new float[][] {{1, Float.POSITIVE_INFINITY, 3}}));
         float[] nan = SIM.clone();
         nan[3] = Float.NaN;
-        assertMessage("candidates: similarity score of query 0, gallery index 3 is NaN", () -> Reranker.candidates(nan, 1, 5, 2));
-        assertMessage("byMatch: similarity score of query 0, gallery index 3 is NaN", () -> Reranker.byMatch(nan, 1, 5, 3, ok));
+        assertMessage(
+                "candidates: similarity score of query 0, gallery index 3 is NaN",
+                () -> Reranker.candidates(nan, 1, 5, 2));
+        assertMessage(
+                "byMatch: similarity score of query 0, gallery index 3 is NaN",
+                () -> Reranker.byMatch(nan, 1, 5, 3, ok));
         float[] inf = SIM.clone();
         inf[4] = Float.NEGATIVE_INFINITY;
-        assertMessage("byCombination: similarity of query 0, gallery index 4 is -Infinity", () -> Reranker.byCombination(inf, 1, 5, 3, ok));
+        assertMessage(
+                "byCombination: similarity of query 0, gallery index 4 is -Infinity",
+                () -> Reranker.byCombination(inf, 1, 5, 3, ok));
         // byMatch only ranks, so infinite scores are ordinary there.
         assertArrayEquals(new int[] {0, 2, 3, 1, 4}, Reranker.byMatch(inf, 1, 5, 3, new float[][] {{3, 2, 1}})[0]);
     }

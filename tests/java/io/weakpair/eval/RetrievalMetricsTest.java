@@ -1,14 +1,13 @@
 package io.weakpair.eval;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Formatting and checks of the metrics record. */
 class RetrievalMetricsTest {
@@ -47,7 +46,8 @@ class RetrievalMetricsTest {
     @Test
     void rejectsValuesThatCannotBeMetrics() {
         assertMessage("mAP must be a fraction in [0, 1], got 1.5", () -> new RetrievalMetrics(0, 0, 0, 1.5, 0, 1));
-        assertMessage("mINP must be a fraction in [0, 1], got NaN", () -> new RetrievalMetrics(0, 0, 0, 0, Double.NaN, 1));
+        assertMessage(
+                "mINP must be a fraction in [0, 1], got NaN", () -> new RetrievalMetrics(0, 0, 0, 0, Double.NaN, 1));
         assertMessage("R@1 must be a fraction in [0, 1], got -0.1", () -> new RetrievalMetrics(-0.1, 0, 0, 0, 0, 1));
         assertMessage("queries must be at least 1, got 0", () -> new RetrievalMetrics(0, 0, 0, 0, 0, 0));
         assertMessage("R@1 <= R@5 <= R@10 must hold", () -> new RetrievalMetrics(0.5, 0.25, 1, 0, 0, 1));

@@ -1,14 +1,13 @@
 package io.weakpair.eval;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The linear probe: it reads what is linearly there, and only that. */
 class SoftmaxProbeTest {
@@ -46,11 +45,14 @@ class SoftmaxProbeTest {
     @Test
     void badInputIsAnErrorNamingIt() {
         float[][] x = {{1, 2}, {3, 4}};
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SoftmaxProbe.fit(x, new int[] {0}, 2, 0, 1)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SoftmaxProbe.fit(x, new int[] {0}, 2, 0, 1))
+                .getMessage()
                 .contains("2 rows but 1 labels"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SoftmaxProbe.fit(x, new int[] {0, 2}, 2, 0, 1)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SoftmaxProbe.fit(x, new int[] {0, 2}, 2, 0, 1))
+                .getMessage()
                 .contains("label 2 outside [0, 2)"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> AttributeProbe.groundTruth(tmp)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AttributeProbe.groundTruth(tmp))
+                .getMessage()
                 .contains("ground truth"));
     }
 

@@ -1,15 +1,15 @@
 package io.weakpair.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs a class of fuzz properties in a child JVM ({@link FuzzChild}) and fails with the child's
@@ -26,22 +26,34 @@ final class FuzzLauncher {
 
     private FuzzLauncher() {}
 
-    static int tries() { return Integer.getInteger("weakpair.fuzz.tries", DEFAULT_TRIES); }
+    static int tries() {
+        return Integer.getInteger("weakpair.fuzz.tries", DEFAULT_TRIES);
+    }
 
     static void runProperties(Class<?> properties) throws IOException, InterruptedException {
         Path dir = Path.of("target", "fuzz", properties.getSimpleName());
         Files.createDirectories(dir);
         try (Stream<Path> old = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) old::iterator) if (p.getFileName().toString().startsWith("hs_err")) Files.delete(p);
+            for (Path p : (Iterable<Path>) old::iterator)
+                if (p.getFileName().toString().startsWith("hs_err")) Files.delete(p);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
+        List<String> command = List.of(
+                java,
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
                 "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"),
                 "-Dweakpair.fuzz.tries=" + tries(),
-                "-cp", System.getProperty("java.class.path"),
-                FuzzChild.class.getName(), properties.getName(), Integer.toString(tries()), dir.resolve("jqwik-database").toString());
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child-output.txt").toFile()).start();
+                "-cp",
+                System.getProperty("java.class.path"),
+                FuzzChild.class.getName(),
+                properties.getName(),
+                Integer.toString(tries()),
+                dir.resolve("jqwik-database").toString());
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child-output.txt").toFile())
+                .start();
         long minutes = Long.getLong("weakpair.fuzz.minutes", 10);
         if (!child.waitFor(minutes, TimeUnit.MINUTES)) {
             child.destroyForcibly().waitFor();
@@ -50,14 +62,16 @@ final class FuzzLauncher {
         }
         int code = child.exitValue();
         String output = tail(dir);
-        System.out.println(properties.getSimpleName() + " (" + tries() + " tries per property), child exit code " + code + ":\n"
-                + output);
+        System.out.println(properties.getSimpleName() + " (" + tries() + " tries per property), child exit code " + code
+                + ":\n" + output);
         boolean hsErr;
         try (Stream<Path> files = Files.list(dir)) {
             hsErr = files.anyMatch(p -> p.getFileName().toString().startsWith("hs_err"));
         }
-        assertTrue(code < 128 && !hsErr, properties.getSimpleName() + ": the fuzz child CRASHED (exit code " + code
-                + (hsErr ? ", hs_err file in " + dir : "") + "):\n" + output);
+        assertTrue(
+                code < 128 && !hsErr,
+                properties.getSimpleName() + ": the fuzz child CRASHED (exit code " + code
+                        + (hsErr ? ", hs_err file in " + dir : "") + "):\n" + output);
         assertEquals(0, code, properties.getSimpleName() + ": a fuzz property failed:\n" + output);
     }
 

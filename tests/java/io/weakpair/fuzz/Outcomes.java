@@ -20,7 +20,8 @@ final class Outcomes {
             if (m == null || m.isBlank()) throw new AssertionError(what + ": refused without a message", refused);
             return false;
         } catch (RuntimeException unexpected) {
-            throw new AssertionError(what + ": unexpected " + unexpected.getClass().getName() + ": " + unexpected.getMessage(),
+            throw new AssertionError(
+                    what + ": unexpected " + unexpected.getClass().getName() + ": " + unexpected.getMessage(),
                     unexpected);
         }
     }

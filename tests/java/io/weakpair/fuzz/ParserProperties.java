@@ -1,25 +1,24 @@
 package io.weakpair.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.data.DataException;
 import io.weakpair.data.DatasetReader;
 import io.weakpair.io.NamedTensors;
 import io.weakpair.io.Safetensors;
 import io.weakpair.testing.CliRun;
 import io.weakpair.text.Vocabulary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The readers of outside files on mutated seeds (tests/fuzz-corpus), run in a child JVM by
@@ -51,18 +50,26 @@ public class ParserProperties {
         try (NamedTensors t = Safetensors.read(file)) {
             for (var e : t.tensors().entrySet()) e.getValue().numel();
         } catch (IOException expected) {
-            assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank(), "an IOException without a message");
+            assertTrue(
+                    expected.getMessage() != null && !expected.getMessage().isBlank(),
+                    "an IOException without a message");
         }
     }
 
     @Property
-    void cuhkPedesReadsOrRefuses(@ForAll("cuhk") byte[] input) throws IOException { dataset("reid_raw.json", input); }
+    void cuhkPedesReadsOrRefuses(@ForAll("cuhk") byte[] input) throws IOException {
+        dataset("reid_raw.json", input);
+    }
 
     @Property
-    void icfgPedesReadsOrRefuses(@ForAll("icfg") byte[] input) throws IOException { dataset("ICFG-PEDES.json", input); }
+    void icfgPedesReadsOrRefuses(@ForAll("icfg") byte[] input) throws IOException {
+        dataset("ICFG-PEDES.json", input);
+    }
 
     @Property
-    void rstpReidReadsOrRefuses(@ForAll("rstp") byte[] input) throws IOException { dataset("data_captions.json", input); }
+    void rstpReidReadsOrRefuses(@ForAll("rstp") byte[] input) throws IOException {
+        dataset("data_captions.json", input);
+    }
 
     private void dataset(String annotationFile, byte[] input) throws IOException {
         Path root = work.resolve("dataset-" + annotationFile.replace('.', '-'));
@@ -71,17 +78,21 @@ public class ParserProperties {
         try {
             DatasetReader.read(root);
         } catch (DataException expected) {
-            assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank(), "a DataException without a message");
+            assertTrue(
+                    expected.getMessage() != null && !expected.getMessage().isBlank(),
+                    "a DataException without a message");
         }
     }
 
     @Property
     void lossesInputComputesOrRefuses(@ForAll("losses") byte[] input) throws IOException {
         Path in = write("losses-in.safetensors", input), out = work.resolve("losses-out.safetensors");
-        CliRun run = CliRun.run(Map.of("WEAKPAIR_DEBUG", "1"), "losses", "--input", in.toString(), "--output", out.toString());
+        CliRun run = CliRun.run(
+                Map.of("WEAKPAIR_DEBUG", "1"), "losses", "--input", in.toString(), "--output", out.toString());
         if (run.code() == 0) return;
         String[] lines = run.err().split("\n");
-        assertTrue(run.code() == 1 && lines.length >= 2 && lines[0].startsWith("weakpair losses: error: "),
+        assertTrue(
+                run.code() == 1 && lines.length >= 2 && lines[0].startsWith("weakpair losses: error: "),
                 "exit code " + run.code() + ", stderr:\n" + run.err());
         String type = lines[1].split("[: ]", 2)[0];
         Class<?> thrown;
@@ -90,7 +101,8 @@ public class ParserProperties {
         } catch (ClassNotFoundException e) {
             throw new AssertionError("cannot tell the exception type from stderr:\n" + run.err());
         }
-        assertTrue(IOException.class.isAssignableFrom(thrown) || IllegalArgumentException.class.isAssignableFrom(thrown),
+        assertTrue(
+                IOException.class.isAssignableFrom(thrown) || IllegalArgumentException.class.isAssignableFrom(thrown),
                 "losses failed with an unexpected " + type + ":\n" + run.err());
     }
 
@@ -112,24 +124,37 @@ public class ParserProperties {
     }
 
     private static Arbitrary<byte[]> mutated(String folder) {
-        return Combinators.combine(Arbitraries.of(Mutator.seeds(folder)), Arbitraries.longs()).as(Mutator::mutate);
+        return Combinators.combine(Arbitraries.of(Mutator.seeds(folder)), Arbitraries.longs())
+                .as(Mutator::mutate);
     }
 
     @Provide
-    Arbitrary<byte[]> safetensors() { return mutated("safetensors"); }
+    Arbitrary<byte[]> safetensors() {
+        return mutated("safetensors");
+    }
 
     @Provide
-    Arbitrary<byte[]> losses() { return mutated("losses"); }
+    Arbitrary<byte[]> losses() {
+        return mutated("losses");
+    }
 
     @Provide
-    Arbitrary<byte[]> cuhk() { return mutated("cuhk-pedes"); }
+    Arbitrary<byte[]> cuhk() {
+        return mutated("cuhk-pedes");
+    }
 
     @Provide
-    Arbitrary<byte[]> icfg() { return mutated("icfg-pedes"); }
+    Arbitrary<byte[]> icfg() {
+        return mutated("icfg-pedes");
+    }
 
     @Provide
-    Arbitrary<byte[]> rstp() { return mutated("rstpreid"); }
+    Arbitrary<byte[]> rstp() {
+        return mutated("rstpreid");
+    }
 
     @Provide
-    Arbitrary<byte[]> vocab() { return mutated("vocab"); }
+    Arbitrary<byte[]> vocab() {
+        return mutated("vocab");
+    }
 }

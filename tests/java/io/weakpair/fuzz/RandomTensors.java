@@ -3,7 +3,6 @@ package io.weakpair.fuzz;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.util.SplittableRandom;
 
 /**
@@ -14,16 +13,26 @@ import java.util.SplittableRandom;
 final class RandomTensors {
     private final SplittableRandom r;
 
-    RandomTensors(long seed) { this.r = new SplittableRandom(seed); }
+    RandomTensors(long seed) {
+        this.r = new SplittableRandom(seed);
+    }
 
-    int nextInt(int lo, int hiInclusive) { return lo + r.nextInt(hiInclusive - lo + 1); }
+    int nextInt(int lo, int hiInclusive) {
+        return lo + r.nextInt(hiInclusive - lo + 1);
+    }
 
-    boolean chance(double p) { return r.nextDouble() < p; }
+    boolean chance(double p) {
+        return r.nextDouble() < p;
+    }
 
-    DType dtype() { return DType.values()[r.nextInt(DType.values().length)]; }
+    DType dtype() {
+        return DType.values()[r.nextInt(DType.values().length)];
+    }
 
     /** A floating dtype most of the time (the ops' domain), any dtype otherwise. */
-    DType mostlyFloating() { return chance(0.8) ? (chance(0.5) ? DType.F32 : DType.F64) : dtype(); }
+    DType mostlyFloating() {
+        return chance(0.8) ? (chance(0.5) ? DType.F32 : DType.F64) : dtype();
+    }
 
     int[] shape(int maxRank, int maxDim) {
         int[] s = new int[nextInt(0, maxRank)];
@@ -65,7 +74,9 @@ final class RandomTensors {
     }
 
     /** A tensor of this shape, mostly floating, sometimes a view, sometimes closed. */
-    Tensor like(int... shape) { return decorate(filled(mostlyFloating(), shape)); }
+    Tensor like(int... shape) {
+        return decorate(filled(mostlyFloating(), shape));
+    }
 
     /** Sometimes a raw strided view (which the tensor may refuse), sometimes closed. */
     Tensor decorate(Tensor t) {

@@ -1,17 +1,19 @@
 package io.weakpair.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,12 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Round trips through safetensors files, hand-built fixtures, and one test per kind of corrupt file. */
 @ExtendWith(ScopePerTest.class)
@@ -45,20 +44,25 @@ class SafetensorsTest {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("f32", Tensor.uniform(1, -3, 3, DType.F32, Device.CPU, 3, 5, 2));
         tensors.put("f64", Tensor.uniform(2, -3, 3, DType.F64, Device.CPU, 7));
-        tensors.put("i32", Tensor.ofInts(rng.ints(12, Integer.MIN_VALUE, Integer.MAX_VALUE).toArray(), 4, 3));
+        tensors.put(
+                "i32",
+                Tensor.ofInts(rng.ints(12, Integer.MIN_VALUE, Integer.MAX_VALUE).toArray(), 4, 3));
         tensors.put("i64", Tensor.ofLongs(rng.longs(6).toArray(), 6, 1));
         tensors.put("scalar.f32", Tensor.scalar(-1.25, DType.F32));
         tensors.put("scalar.i64", Tensor.scalar(1L << 40, DType.I64));
         tensors.put("empty.f32", Tensor.empty(DType.F32, 0));
         tensors.put("empty.f64", Tensor.empty(DType.F64, 3, 0, 2));
-        tensors.put("odd", Tensor.uniform(3, -1, 1, DType.F32, Device.CPU, 1, 1, 3));  // 12 bytes: pads nothing, shifts the rest
+        tensors.put(
+                "odd",
+                Tensor.uniform(3, -1, 1, DType.F32, Device.CPU, 1, 1, 3)); // 12 bytes: pads nothing, shifts the rest
         tensors.put("after.odd.f64", Tensor.uniform(4, -1, 1, DType.F64, Device.CPU, 2));
         Map<String, String> meta = Map.of("config", "{\"width\": 64}", "format", "pt", "empty", "");
         Path file = dir.resolve("all.safetensors");
         Safetensors.write(file, tensors, meta);
 
         try (NamedTensors back = Safetensors.read(file)) {
-            assertEquals(List.copyOf(tensors.keySet()), List.copyOf(back.tensors().keySet()), "names in written order");
+            assertEquals(
+                    List.copyOf(tensors.keySet()), List.copyOf(back.tensors().keySet()), "names in written order");
             assertEquals(meta, back.metadata());
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 Tensor a = e.getValue(), b = back.get(e.getKey());
@@ -84,14 +88,15 @@ class SafetensorsTest {
 
     @Test
     void tensorsLargerThanTheBufferStreamInChunks() throws IOException {
-        int n = SafetensorsReader.CHUNK_BYTES / 4 * 2 + 12345;  // two full chunks and a partial one
+        int n = SafetensorsReader.CHUNK_BYTES / 4 * 2 + 12345; // two full chunks and a partial one
         Tensor big = Tensor.uniform(11, -5, 5, DType.F32, Device.CPU, n);
         Tensor bigger = Tensor.uniform(12, -5, 5, DType.F64, Device.CPU, n / 3, 3);
         Path file = dir.resolve("big.safetensors");
         Safetensors.write(file, Map.of("big", big, "bigger", bigger), null);
         try (SafetensorsReader reader = Safetensors.open(file)) {
             assertTrue(reader.metadata().isEmpty());
-            try (Tensor b = reader.read("big"); Tensor c = reader.read("bigger")) {
+            try (Tensor b = reader.read("big");
+                    Tensor c = reader.read("bigger")) {
                 assertArrayEquals(big.toFloatArray(), b.toFloatArray());
                 assertArrayEquals(bigger.toDoubleArray(), c.toDoubleArray());
             }
@@ -148,9 +153,12 @@ class SafetensorsTest {
             double sign = (bits & 0x8000) != 0 ? -1 : 1;
             float got = HalfFloats.halfToFloat((short) bits);
             if (exponent == 0x1f) {
-                assertTrue(mantissa == 0 ? Float.isInfinite(got) && Math.signum(got) == sign : Float.isNaN(got), "bits " + bits);
+                assertTrue(
+                        mantissa == 0 ? Float.isInfinite(got) && Math.signum(got) == sign : Float.isNaN(got),
+                        "bits " + bits);
             } else {
-                double expected = exponent == 0 ? sign * mantissa * Math.pow(2, -24)
+                double expected = exponent == 0
+                        ? sign * mantissa * Math.pow(2, -24)
                         : sign * (1 + mantissa / 1024.0) * Math.pow(2, exponent - 15);
                 assertEquals(expected, got, 0, "bits " + Integer.toHexString(bits));
             }
@@ -161,9 +169,11 @@ class SafetensorsTest {
     void readsLargeHalfTensorsAcrossChunks() throws IOException {
         int n = SafetensorsReader.CHUNK_BYTES / 2 + 77;
         ByteBuffer data = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) data.putShort((short) (0x3C00 + (i % 1024)));  // 1 + k/1024
-        Path file = writeRaw("bighalf.safetensors",
-                padded("{\"h\":{\"dtype\":\"F16\",\"shape\":[" + n + "],\"data_offsets\":[0," + 2 * n + "]}}"), data.array());
+        for (int i = 0; i < n; i++) data.putShort((short) (0x3C00 + (i % 1024))); // 1 + k/1024
+        Path file = writeRaw(
+                "bighalf.safetensors",
+                padded("{\"h\":{\"dtype\":\"F16\",\"shape\":[" + n + "],\"data_offsets\":[0," + 2 * n + "]}}"),
+                data.array());
         try (NamedTensors t = Safetensors.read(file)) {
             float[] v = t.get("h").toFloatArray();
             for (int i = 0; i < n; i += 4099) assertEquals(1 + (i % 1024) / 1024f, v[i], "element " + i);
@@ -181,7 +191,8 @@ class SafetensorsTest {
         Map<String, Tensor> bad = new LinkedHashMap<>();
         bad.put("a", Tensor.of(new float[] {5, 6}, 2));
         bad.put("gone", closed);
-        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> Safetensors.write(file, bad, Map.of()));
+        SafetensorsFormatException e =
+                assertThrows(SafetensorsFormatException.class, () -> Safetensors.write(file, bad, Map.of()));
         assertMentions(e, file, "gone");
         assertArrayEquals(before, Files.readAllBytes(file), "the old file survives a failed write");
         // Overwriting replaces the content in one piece.
@@ -198,8 +209,12 @@ class SafetensorsTest {
     void writeRejectsReservedAndEmptyNames() {
         Path file = dir.resolve("x.safetensors");
         Tensor t = Tensor.of(new float[] {1}, 1);
-        assertMentions(assertThrows(SafetensorsFormatException.class,
-                () -> Safetensors.write(file, Map.of("__metadata__", t), Map.of())), file, "__metadata__");
+        assertMentions(
+                assertThrows(
+                        SafetensorsFormatException.class,
+                        () -> Safetensors.write(file, Map.of("__metadata__", t), Map.of())),
+                file,
+                "__metadata__");
         assertThrows(SafetensorsFormatException.class, () -> Safetensors.write(file, Map.of("", t), Map.of()));
         assertFalse(Files.exists(file));
     }
@@ -207,7 +222,8 @@ class SafetensorsTest {
     @Test
     void readingFreesEverythingOnClose() throws IOException {
         Path file = dir.resolve("m.safetensors");
-        Safetensors.write(file, Map.of("a", Tensor.of(new float[] {1, 2, 3}, 3), "b", Tensor.ofInts(new int[] {4}, 1)), Map.of());
+        Safetensors.write(
+                file, Map.of("a", Tensor.of(new float[] {1, 2, 3}, 3), "b", Tensor.ofInts(new int[] {4}, 1)), Map.of());
         long live = MemoryStats.liveStorages(Device.Kind.CPU);
         try (Scope inner = Scope.open()) {
             NamedTensors t = Safetensors.read(file);
@@ -244,7 +260,8 @@ class SafetensorsTest {
         assertMentions(assertBad(file), file, "absurd");
         Path negative = writeRawWithLength("negative.safetensors", -8, padded("{}"), new byte[0]);
         assertMentions(assertBad(negative), negative, "absurd");
-        Path justAbove = writeRawWithLength("above.safetensors", SafetensorsReader.MAX_HEADER_BYTES + 1, padded("{}"), new byte[0]);
+        Path justAbove = writeRawWithLength(
+                "above.safetensors", SafetensorsReader.MAX_HEADER_BYTES + 1, padded("{}"), new byte[0]);
         assertMentions(assertBad(justAbove), justAbove, "absurd");
     }
 
@@ -256,7 +273,8 @@ class SafetensorsTest {
         assertMentions(assertBad(trailing), trailing, "after the header");
         Path array = writeRaw("array.safetensors", padded("[1, 2]"), new byte[0]);
         assertMentions(assertBad(array), array, "not a JSON object");
-        Path binary = writeRaw("binary.safetensors", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, 3, 4, 5}, new byte[0]);
+        Path binary =
+                writeRaw("binary.safetensors", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, 3, 4, 5}, new byte[0]);
         assertMentions(assertBad(binary), binary, "JSON");
     }
 
@@ -281,15 +299,21 @@ class SafetensorsTest {
 
     @Test
     void overlappingRanges() throws IOException {
-        Path file = writeEntries("overlap", "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}", 12);
+        Path file = writeEntries(
+                "overlap",
+                "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}",
+                12);
         assertMentions(assertBad(file), file, "'b'", "overlap", "'a'");
     }
 
     @Test
     void holesAndTrailingBytesInTheDataSection() throws IOException {
-        Path gap = writeEntries("gap", "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}", 12);
+        Path gap = writeEntries(
+                "gap",
+                "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}",
+                12);
         assertMentions(assertBad(gap), gap, "'b'", "holes");
         Path trailing = writeEntries("trailing", "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", 20);
         assertMentions(assertBad(trailing), trailing, "trailing");
@@ -313,21 +337,28 @@ class SafetensorsTest {
 
     @Test
     void hugeShapes() throws IOException {
-        Path bigDim = writeEntries("bigdim", "\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296],\"data_offsets\":[0,4]}", 4);
+        Path bigDim =
+                writeEntries("bigdim", "\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296],\"data_offsets\":[0,4]}", 4);
         assertMentions(assertBad(bigDim), bigDim, "'a'", "too large");
-        Path overflow = writeEntries("overflow",
-                "\"a\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,8]}", 8);
+        Path overflow = writeEntries(
+                "overflow",
+                "\"a\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,8]}",
+                8);
         assertMentions(assertBad(overflow), overflow, "'a'", "too large");
         Path notInt = writeEntries("notint", "\"a\":{\"dtype\":\"F32\",\"shape\":[1e30],\"data_offsets\":[0,4]}", 4);
         assertMentions(assertBad(notInt), notInt, "'a'", "not an integer");
-        Path rank = writeEntries("rank", "\"a\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}", 4);
+        Path rank = writeEntries(
+                "rank", "\"a\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}", 4);
         assertMentions(assertBad(rank), rank, "'a'", "rank 9");
     }
 
     @Test
     void duplicateNames() throws IOException {
-        Path file = writeEntries("dup", "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}", 8);
+        Path file = writeEntries(
+                "dup",
+                "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}",
+                8);
         assertMentions(assertBad(file), file, "'a'", "more than once");
     }
 

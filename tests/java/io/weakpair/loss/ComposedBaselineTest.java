@@ -1,5 +1,7 @@
 package io.weakpair.loss;
 
+import static io.weakpair.loss.LossFixtures.assertClose;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.bench.ComposedContrastive;
 import io.weakpair.tensor.DType;
@@ -7,8 +9,6 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static io.weakpair.loss.LossFixtures.assertClose;
 
 /** The benchmark's composed baseline computes the same loss and gradients as the fused kernel. */
 class ComposedBaselineTest {
@@ -23,13 +23,16 @@ class ComposedBaselineTest {
             Tensor image = Tensor.randn(1, 1, DType.F64, Device.CPU, n, d).requiresGrad(true);
             Tensor text = Tensor.randn(2, 1, DType.F64, Device.CPU, n, d).requiresGrad(true);
             Tensor tau = Tensor.full(0.07, DType.F64, Device.CPU).requiresGrad(true);
-            Tensor composed = ComposedContrastive.loss(image, text, tau, Tensor.of(m, n, n).toDType(DType.F64), 0.6);
+            Tensor composed = ComposedContrastive.loss(
+                    image, text, tau, Tensor.of(m, n, n).toDType(DType.F64), 0.6);
             Autograd.backward(composed);
             double[] gi = image.grad().toDoubleArray(), gt = tau.grad().toDoubleArray();
             image.zeroGrad();
             text.zeroGrad();
             tau.zeroGrad();
-            Tensor fused = ContrastiveLoss.apply(image, text, tau, Tensor.ofLongs(y, n), ContrastiveLoss.Options.uncertainty(0.6)).loss();
+            Tensor fused = ContrastiveLoss.apply(
+                            image, text, tau, Tensor.ofLongs(y, n), ContrastiveLoss.Options.uncertainty(0.6))
+                    .loss();
             Autograd.backward(fused);
             assertClose(composed.item(), fused.item(), 1e-12, "loss");
             assertClose(new double[][] {gi}, new double[][] {image.grad().toDoubleArray()}, 1e-10, "grad image");

@@ -1,5 +1,9 @@
 package io.weakpair.loss;
 
+import static io.weakpair.loss.LossFixtures.assertClose;
+import static io.weakpair.loss.LossFixtures.matrix;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -8,10 +12,6 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static io.weakpair.loss.LossFixtures.assertClose;
-import static io.weakpair.loss.LossFixtures.matrix;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The tiled path (S recomputed block by block) against the materialised one (S kept whole) on
@@ -26,7 +26,8 @@ class ContrastivePathsTest {
     private static Grads run(Tensor f, Tensor g, Tensor t, Tensor rl, Tensor cl, ContrastiveLoss.Options o) {
         try (Scope s = Scope.open()) {
             Autograd.backward(ContrastiveLoss.apply(f, g, t, rl, cl, o).loss());
-            Grads out = new Grads(0, matrix(f.grad()), matrix(g.grad()), t.grad().item());
+            Grads out =
+                    new Grads(0, matrix(f.grad()), matrix(g.grad()), t.grad().item());
             double loss;
             try (io.weakpair.autograd.GradMode off = io.weakpair.autograd.GradMode.off()) {
                 loss = ContrastiveLoss.apply(f, g, t, rl, cl, o).loss().item();
@@ -42,8 +43,10 @@ class ContrastivePathsTest {
         long[] cl = LossFixtures.labels(nc, nc, 5);
         long[] rl = new long[nr];
         for (int i = 0; i < nr; i++) rl[i] = i < nc ? cl[i] : -1 - i;
-        Tensor f = LossFixtures.tensor(LossFixtures.features(nr, rl, d, 0.9), dt).requiresGrad(true);
-        Tensor g = LossFixtures.tensor(LossFixtures.features(nc + 1, cl, d, 0.9), dt).requiresGrad(true);
+        Tensor f =
+                LossFixtures.tensor(LossFixtures.features(nr, rl, d, 0.9), dt).requiresGrad(true);
+        Tensor g = LossFixtures.tensor(LossFixtures.features(nc + 1, cl, d, 0.9), dt)
+                .requiresGrad(true);
         Tensor t = Tensor.full(0.07, dt, Device.CPU).requiresGrad(true);
         Tensor rlt = LossFixtures.labelsTensor(rl), clt = LossFixtures.labelsTensor(cl);
         ContrastiveLoss.Options base = ContrastiveLoss.Options.uncertainty(0.6);
@@ -52,7 +55,8 @@ class ContrastivePathsTest {
         String w = nr + "x" + nc + " " + dt;
         assertClose(auto.loss(), ref.loss(), tol, w + " auto loss");
         for (int br : blockRows) {
-            Grads tiled = run(f, g, t, rlt, clt, base.withPath(ContrastiveLoss.Path.TILED).withBlockRows(br));
+            Grads tiled = run(
+                    f, g, t, rlt, clt, base.withPath(ContrastiveLoss.Path.TILED).withBlockRows(br));
             String v = w + " tiled block " + br;
             assertClose(tiled.loss(), ref.loss(), tol, v + " loss");
             assertClose(tiled.gf(), ref.gf(), tol * 10, v + " grad F");

@@ -1,13 +1,12 @@
 package io.weakpair.loss;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Inputs for the loss tests: features with identity structure, labels, conversions, comparisons. */
 final class LossFixtures {
@@ -42,7 +41,7 @@ final class LossFixtures {
         double[][] x = new double[labels.length][d];
         for (int i = 0; i < labels.length; i++) {
             SplittableRandom idRng = new SplittableRandom(labels[i] * 7919L);
-            double scale = 0.5 + 2 * rng.nextDouble();  // unnormalised: norms differ per row
+            double scale = 0.5 + 2 * rng.nextDouble(); // unnormalised: norms differ per row
             for (int k = 0; k < d; k++) x[i][k] = scale * (gaussian(idRng) + noise * gaussian(rng));
         }
         return x;
@@ -59,9 +58,13 @@ final class LossFixtures {
         return Tensor.fromDoubles(flat, dtype, Device.CPU, r, c);
     }
 
-    static Tensor labelsTensor(long[] y) { return Tensor.ofLongs(y, y.length); }
+    static Tensor labelsTensor(long[] y) {
+        return Tensor.ofLongs(y, y.length);
+    }
 
-    static Tensor scalar(double v, DType dtype) { return Tensor.full(v, dtype, Device.CPU); }
+    static Tensor scalar(double v, DType dtype) {
+        return Tensor.full(v, dtype, Device.CPU);
+    }
 
     static double[][] matrix(Tensor t) {
         int r = t.dim(0), c = t.dim(1);

@@ -1,25 +1,5 @@
 package io.weakpair.loss;
 
-import io.weakpair.backend.Backends;
-import io.weakpair.io.NamedTensors;
-import io.weakpair.io.Safetensors;
-import io.weakpair.tensor.DType;
-import io.weakpair.tensor.Device;
-import io.weakpair.tensor.Tensor;
-import io.weakpair.testing.CliRun;
-import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Consumer;
-
 import static io.weakpair.loss.LossFixtures.assertClose;
 import static io.weakpair.loss.LossFixtures.matrix;
 import static io.weakpair.testing.CliRun.run;
@@ -28,6 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weakpair.backend.Backends;
+import io.weakpair.io.NamedTensors;
+import io.weakpair.io.Safetensors;
+import io.weakpair.tensor.DType;
+import io.weakpair.tensor.Device;
+import io.weakpair.tensor.Tensor;
+import io.weakpair.testing.CliRun;
+import io.weakpair.testing.ScopePerTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The `weakpair losses` contract: a round trip against the reference, and malformed inputs. */
 @ExtendWith(ScopePerTest.class)
@@ -66,7 +65,9 @@ class LossesCommandTest {
         MethodReference.Out ref = MethodReference.loss(F, G, tau, LABELS, LABELS, 0.6, null);
         int[][] mined = MethodReference.mine(ref.S, LABELS, false, 0);
         try (NamedTensors got = Safetensors.read(output)) {
-            assertEquals(Arrays.asList(LossesContract.OUTPUTS), got.tensors().keySet().stream().toList());
+            assertEquals(
+                    Arrays.asList(LossesContract.OUTPUTS),
+                    got.tensors().keySet().stream().toList());
             for (String scalar : new String[] {"loss", "loss_i2t", "loss_t2i", "grad_temperature"}) {
                 assertEquals(0, got.get(scalar).rank(), scalar + " is a scalar");
                 assertEquals(DType.F32, got.get(scalar).dtype());
@@ -94,17 +95,34 @@ class LossesCommandTest {
         in.put("temperature", Tensor.full(0.07, DType.F32, Device.CPU, 1));
         Path input = write("in.safetensors", in);
         Path a = dir.resolve("a.safetensors"), b = dir.resolve("b.safetensors"), c = dir.resolve("c.safetensors");
-        assertEquals(0, run("losses", "--input", input.toString(), "--output", a.toString(), "--mode", "sample", "--seed", "5").code());
-        assertEquals(0, run("losses", "--input", input.toString(), "--output", b.toString(), "--mode", "sample", "--seed", "5").code());
-        assertEquals(0, run("losses", "--input", input.toString(), "--output", c.toString(), "--mode", "sample", "--seed", "6").code());
-        try (NamedTensors ta = Safetensors.read(a); NamedTensors tb = Safetensors.read(b); NamedTensors tc = Safetensors.read(c)) {
+        assertEquals(
+                0,
+                run("losses", "--input", input.toString(), "--output", a.toString(), "--mode", "sample", "--seed", "5")
+                        .code());
+        assertEquals(
+                0,
+                run("losses", "--input", input.toString(), "--output", b.toString(), "--mode", "sample", "--seed", "5")
+                        .code());
+        assertEquals(
+                0,
+                run("losses", "--input", input.toString(), "--output", c.toString(), "--mode", "sample", "--seed", "6")
+                        .code());
+        try (NamedTensors ta = Safetensors.read(a);
+                NamedTensors tb = Safetensors.read(b);
+                NamedTensors tc = Safetensors.read(c)) {
             double[][] F = matrix(in.get("image_emb")), G = matrix(in.get("text_emb"));
-            int[][] mined = MethodReference.mine(MethodReference.logits(F, G, in.get("temperature").item()), LABELS, true, 5);
+            int[][] mined = MethodReference.mine(
+                    MethodReference.logits(F, G, in.get("temperature").item()), LABELS, true, 5);
             assertArrayEquals(mined[0], ta.get("hard_neg_text").toIntArray());
             assertArrayEquals(mined[2], ta.get("weak_pos_text").toIntArray());
-            assertArrayEquals(ta.get("hard_neg_text").toIntArray(), tb.get("hard_neg_text").toIntArray());
-            assertNotEquals(Arrays.toString(ta.get("hard_neg_text").toIntArray()) + Arrays.toString(ta.get("hard_neg_image").toIntArray()),
-                    Arrays.toString(tc.get("hard_neg_text").toIntArray()) + Arrays.toString(tc.get("hard_neg_image").toIntArray()));
+            assertArrayEquals(
+                    ta.get("hard_neg_text").toIntArray(),
+                    tb.get("hard_neg_text").toIntArray());
+            assertNotEquals(
+                    Arrays.toString(ta.get("hard_neg_text").toIntArray())
+                            + Arrays.toString(ta.get("hard_neg_image").toIntArray()),
+                    Arrays.toString(tc.get("hard_neg_text").toIntArray())
+                            + Arrays.toString(tc.get("hard_neg_image").toIntArray()));
         }
     }
 
@@ -134,19 +152,30 @@ class LossesCommandTest {
     void malformedInputsAreClearErrors() throws IOException {
         assertRejected("missing tensor 'labels'", in -> in.remove("labels"));
         assertRejected("missing tensor 'temperature'", in -> in.remove("temperature"));
-        assertRejected("image_emb must be F32", in -> in.put("image_emb", in.get("image_emb").toDType(DType.F64)));
-        assertRejected("text_emb must be F32", in -> in.put("text_emb", in.get("text_emb").toDType(DType.F64)));
+        assertRejected(
+                "image_emb must be F32",
+                in -> in.put("image_emb", in.get("image_emb").toDType(DType.F64)));
+        assertRejected(
+                "text_emb must be F32",
+                in -> in.put("text_emb", in.get("text_emb").toDType(DType.F64)));
         assertRejected("labels must be I64 or I32", in -> in.put("labels", Tensor.zeros(DType.F32, N)));
-        assertRejected("temperature must be F32", in -> in.put("temperature", Tensor.full(0.07, DType.F64, Device.CPU)));
+        assertRejected(
+                "temperature must be F32", in -> in.put("temperature", Tensor.full(0.07, DType.F64, Device.CPU)));
         assertRejected("image_emb must be [N, D]", in -> in.put("image_emb", Tensor.zeros(DType.F32, N * D)));
         assertRejected("text_emb must be [N, D]", in -> in.put("text_emb", Tensor.zeros(DType.F32, 2, N, D / 2)));
         assertRejected("N mismatch", in -> in.put("text_emb", Tensor.zeros(DType.F32, N - 1, D)));
         assertRejected("D mismatch", in -> in.put("text_emb", Tensor.zeros(DType.F32, N, D + 1)));
         assertRejected("labels must be [" + N + "]", in -> in.put("labels", Tensor.ofLongs(new long[] {1, 2, 3}, 3)));
         assertRejected("temperature must be a scalar", in -> in.put("temperature", Tensor.zeros(DType.F32, 2)));
-        assertRejected("temperature must be finite and > 0", in -> in.put("temperature", Tensor.full(0, DType.F32, Device.CPU)));
-        assertRejected("temperature must be finite and > 0", in -> in.put("temperature", Tensor.full(-0.1, DType.F32, Device.CPU)));
-        assertRejected("temperature must be finite and > 0", in -> in.put("temperature", Tensor.full(Double.NaN, DType.F32, Device.CPU)));
+        assertRejected(
+                "temperature must be finite and > 0",
+                in -> in.put("temperature", Tensor.full(0, DType.F32, Device.CPU)));
+        assertRejected(
+                "temperature must be finite and > 0",
+                in -> in.put("temperature", Tensor.full(-0.1, DType.F32, Device.CPU)));
+        assertRejected(
+                "temperature must be finite and > 0",
+                in -> in.put("temperature", Tensor.full(Double.NaN, DType.F32, Device.CPU)));
         assertRejected("image_emb holds NaN", in -> {
             float[] x = in.get("image_emb").toFloatArray();
             x[7] = Float.NaN;
@@ -177,7 +206,8 @@ class LossesCommandTest {
     @Test
     void unreadableFilesAreClearErrors() throws IOException {
         Path output = dir.resolve("out.safetensors");
-        CliRun missing = run("losses", "--input", dir.resolve("nope.safetensors").toString(), "--output", output.toString());
+        CliRun missing =
+                run("losses", "--input", dir.resolve("nope.safetensors").toString(), "--output", output.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("input file not found"), missing.err());
         Path garbage = dir.resolve("garbage.safetensors");

@@ -77,8 +77,14 @@ final class MethodReference {
      * Sections 1-3 on features: rows/columns without positives are left out of the means
      * (R, C count the others), as documented for rectangular S. frozen = {c_i2t, c_t2i} or null.
      */
-    static Out loss(double[][] F, double[][] G, double tau, long[] rowLabels, long[] colLabels, double alpha,
-                    double[][][] frozen) {
+    static Out loss(
+            double[][] F,
+            double[][] G,
+            double tau,
+            long[] rowLabels,
+            long[] colLabels,
+            double alpha,
+            double[][][] frozen) {
         int nr = F.length, nc = G.length, d = F[0].length;
         Out o = new Out();
         o.S = logits(F, G, tau);
@@ -89,9 +95,17 @@ final class MethodReference {
         o.cT2i = c[1];
         double[][] useI = frozen == null ? c[0] : frozen[0], useT = frozen == null ? c[1] : frozen[1];
         double a = rowLabels == null ? 0 : alpha;
-        double[][] qi = new double[nr][nc], qt = new double[nr][nc], logp = new double[nr][nc], logpt = new double[nr][nc];
+        double[][] qi = new double[nr][nc],
+                qt = new double[nr][nc],
+                logp = new double[nr][nc],
+                logpt = new double[nr][nc];
         int[] pr = new int[nr], pc = new int[nc];
-        for (int i = 0; i < nr; i++) for (int j = 0; j < nc; j++) if (M[i][j]) { pr[i]++; pc[j]++; }
+        for (int i = 0; i < nr; i++)
+            for (int j = 0; j < nc; j++)
+                if (M[i][j]) {
+                    pr[i]++;
+                    pc[j]++;
+                }
         for (int i = 0; i < nr; i++)
             for (int j = 0; j < nc; j++) {
                 qi[i][j] = M[i][j] ? (1 - a) / pr[i] + a * useI[i][j] : 0;
@@ -122,12 +136,14 @@ final class MethodReference {
         for (int i = 0; i < nr; i++) {
             double sq = 0;
             for (int j = 0; j < nc; j++) sq += qi[i][j];
-            for (int j = 0; j < nc; j++) if (pr[i] > 0) o.dS[i][j] += (Math.exp(logp[i][j]) * sq - qi[i][j]) / (2.0 * R);
+            for (int j = 0; j < nc; j++)
+                if (pr[i] > 0) o.dS[i][j] += (Math.exp(logp[i][j]) * sq - qi[i][j]) / (2.0 * R);
         }
         for (int j = 0; j < nc; j++) {
             double sq = 0;
             for (int i = 0; i < nr; i++) sq += qt[i][j];
-            for (int i = 0; i < nr; i++) if (pc[j] > 0) o.dS[i][j] += (Math.exp(logpt[i][j]) * sq - qt[i][j]) / (2.0 * C);
+            for (int i = 0; i < nr; i++)
+                if (pc[j] > 0) o.dS[i][j] += (Math.exp(logpt[i][j]) * sq - qt[i][j]) / (2.0 * C);
         }
         double[][] f = normalize(F), g = normalize(G);
         double[][] df = new double[nr][d], dg = new double[nc][d];
@@ -169,7 +185,11 @@ final class MethodReference {
         for (int i = 0; i < labels.length; i++) {
             if (seen[i]) continue;
             List<Integer> g = new ArrayList<>();
-            for (int j = i; j < labels.length; j++) if (labels[j] == labels[i]) { g.add(j); seen[j] = true; }
+            for (int j = i; j < labels.length; j++)
+                if (labels[j] == labels[i]) {
+                    g.add(j);
+                    seen[j] = true;
+                }
             byFirst.put(i, g);
         }
         return new ArrayList<>(byFirst.values());
@@ -187,8 +207,8 @@ final class MethodReference {
             for (int x : outside) {
                 double mt = Double.NEGATIVE_INFINITY, mi = Double.NEGATIVE_INFINITY;
                 for (int m : g) {
-                    mt = Math.max(mt, S[m][x]);  // text x against the group's images
-                    mi = Math.max(mi, S[x][m]);  // image x against the group's texts
+                    mt = Math.max(mt, S[m][x]); // text x against the group's images
+                    mi = Math.max(mi, S[x][m]); // image x against the group's texts
                 }
                 keyText[x] = mt;
                 keyImage[x] = mi;
@@ -221,7 +241,10 @@ final class MethodReference {
                     for (int j : g) {
                         if (j == m) continue;
                         double c = Math.exp(S[m][j] - mx) / z;
-                        if (c < bestC) { bestC = c; best = j; }
+                        if (c < bestC) {
+                            bestC = c;
+                            best = j;
+                        }
                     }
                     weak[m] = best;
                 }

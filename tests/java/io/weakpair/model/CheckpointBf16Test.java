@@ -1,15 +1,14 @@
 package io.weakpair.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tiny model saved with its weights in BF16 and loaded back into an F32 model: the file is
@@ -50,7 +49,11 @@ class CheckpointBf16Test {
             for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
                 JsonNode entry = header.get(e.getKey());
                 assertTrue(entry != null, "the file has " + e.getKey());
-                assertEquals(e.getValue().dtype().isFloating() ? "BF16" : e.getValue().dtype().name(), entry.get("dtype").textValue(),
+                assertEquals(
+                        e.getValue().dtype().isFloating()
+                                ? "BF16"
+                                : e.getValue().dtype().name(),
+                        entry.get("dtype").textValue(),
                         e.getKey());
             }
             assertEquals("bf16 test", ModelCheckpoint.readMetadata(bf16).get("note"));
@@ -76,7 +79,9 @@ class CheckpointBf16Test {
                 }
             }
             assertTrue(values > 1_000_000, "the tiny model has over a million values: " + values);
-            assertTrue(changed > values / 2, "most F32 weights are not BF16 values already, so the rounding was exercised");
+            assertTrue(
+                    changed > values / 2,
+                    "most F32 weights are not BF16 values already, so the rounding was exercised");
         }
     }
 

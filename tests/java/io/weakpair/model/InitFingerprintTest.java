@@ -1,12 +1,11 @@
 package io.weakpair.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,8 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A freshly built model's parameters are pinned bit for bit: every name, in registration order,
@@ -32,7 +31,8 @@ class InitFingerprintTest {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             Tensor t = e.getValue();
-            sha.update((e.getKey() + " " + t.dtype() + Arrays.toString(t.shape()) + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update((e.getKey() + " " + t.dtype() + Arrays.toString(t.shape()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             float[] values = t.toFloatArray();
             ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
             for (float v : values) bytes.putInt(Float.floatToRawIntBits(v));
@@ -49,21 +49,27 @@ class InitFingerprintTest {
 
     @Test
     void tinyPresetStartsFromTheSameParameters() throws Exception {
-        assertEquals("b55cc44e987e7ae2ab0aaeaf9a4559c4272419a355e914aadd22d4830ee421ca", build(ModelConfig.preset("tiny")));
+        assertEquals(
+                "b55cc44e987e7ae2ab0aaeaf9a4559c4272419a355e914aadd22d4830ee421ca", build(ModelConfig.preset("tiny")));
     }
 
     @Test
     void smallPresetStartsFromTheSameParameters() throws Exception {
-        assertEquals("ca33984274efabcd3fd3e79502aadeced9e8f7cb6c68d75ea6c395b58738f94b", build(ModelConfig.preset("small")));
+        assertEquals(
+                "ca33984274efabcd3fd3e79502aadeced9e8f7cb6c68d75ea6c395b58738f94b", build(ModelConfig.preset("small")));
     }
 
     /** The presets' numbers, as the positional constructor had them before the presets were written field by field. */
     @Test
     void presetsKeepTheirNumbers() {
-        assertEquals(new ModelConfig("tiny", 128, 48, 16, 128, 2, 4, 4, 128, 2, 2, 4, 512, 4096, 32, 32, 128, true), ModelConfig.preset("tiny"));
-        assertEquals(new ModelConfig("small", 192, 64, 16, 256, 4, 4, 4, 256, 3, 3, 4, 1024, 8192, 40, 40, 256, true),
+        assertEquals(
+                new ModelConfig("tiny", 128, 48, 16, 128, 2, 4, 4, 128, 2, 2, 4, 512, 4096, 32, 32, 128, true),
+                ModelConfig.preset("tiny"));
+        assertEquals(
+                new ModelConfig("small", 192, 64, 16, 256, 4, 4, 4, 256, 3, 3, 4, 1024, 8192, 40, 40, 256, true),
                 ModelConfig.preset("small"));
-        assertEquals(new ModelConfig("base", 384, 128, 16, 768, 12, 12, 4, 768, 6, 6, 12, 3072, 30522, 512, 50, 256, true),
+        assertEquals(
+                new ModelConfig("base", 384, 128, 16, 768, 12, 12, 4, 768, 6, 6, 12, 3072, 30522, 512, 50, 256, true),
                 ModelConfig.preset("base"));
         ModelConfig tiny = ModelConfig.preset("tiny");
         assertEquals(tiny, tiny.toBuilder().build());
@@ -73,13 +79,19 @@ class InitFingerprintTest {
     /** The shipped pre-trained model loads, strictly, into a fresh tiny preset: the same names and shapes. */
     @Test
     void theShippedModelLoadsIntoTheTinyPreset() throws Exception {
-        ModelCheckpoint.WithVocabulary shipped = ModelCheckpoint.loadWithVocabulary(ShippedModels.pretrainedTiny(), Device.CPU);
+        ModelCheckpoint.WithVocabulary shipped =
+                ModelCheckpoint.loadWithVocabulary(ShippedModels.pretrainedTiny(), Device.CPU);
         try (AlbefModel loaded = shipped.model();
-             AlbefModel fresh = new AlbefModel(ModelConfig.preset("tiny").withVocabSize(shipped.vocabulary().size()), SEED, DType.F32,
-                     Device.CPU)) {
+                AlbefModel fresh = new AlbefModel(
+                        ModelConfig.preset("tiny")
+                                .withVocabSize(shipped.vocabulary().size()),
+                        SEED,
+                        DType.F32,
+                        Device.CPU)) {
             assertEquals(shapes(loaded.stateDict()), shapes(fresh.stateDict()));
             fresh.load(ShippedModels.pretrainedTiny(), true);
-            assertEquals(fingerprint(loaded.stateDict()), fingerprint(fresh.stateDict()), "every value taken from the file");
+            assertEquals(
+                    fingerprint(loaded.stateDict()), fingerprint(fresh.stateDict()), "every value taken from the file");
         }
     }
 

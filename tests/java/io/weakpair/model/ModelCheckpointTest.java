@@ -1,26 +1,24 @@
 package io.weakpair.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.GradMode;
 import io.weakpair.io.Safetensors;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints: self-describing, bit-identical round trips, every malformed case a named error, resizing. */
 @ExtendWith(ScopePerTest.class)
@@ -40,13 +38,17 @@ class ModelCheckpointTest {
             try (AlbefModel back = ModelCheckpoint.load(ck, Device.CPU)) {
                 assertEquals(c, back.config());
                 for (Map.Entry<String, Tensor> e : m.stateDict().entrySet())
-                    assertArrayEquals(e.getValue().toFloatArray(), back.stateDict().get(e.getKey()).toFloatArray(), e.getKey());
+                    assertArrayEquals(
+                            e.getValue().toFloatArray(),
+                            back.stateDict().get(e.getKey()).toFloatArray(),
+                            e.getKey());
                 // ...and computes the same thing.
                 try (GradMode off = GradMode.off()) {
                     Tensor x = ModelFixtures.images(1, c, 2, DType.F32, Device.CPU);
                     m.eval();
                     back.eval();
-                    assertArrayEquals(m.imageProjection(m.encodeImages(x)).toFloatArray(),
+                    assertArrayEquals(
+                            m.imageProjection(m.encodeImages(x)).toFloatArray(),
                             back.imageProjection(back.encodeImages(x)).toFloatArray());
                 }
             }
@@ -107,14 +109,22 @@ class ModelCheckpointTest {
             float[] pos = m.stateDict().get("visual_encoder.pos_embed").toFloatArray();
             try (AlbefModel big = ModelCheckpoint.load(ck, Device.CPU, 24, 16)) {
                 assertEquals(6 * 4 + 1, big.config().imageTokens());
-                float[] resized = big.stateDict().get("visual_encoder.pos_embed").toFloatArray();
+                float[] resized =
+                        big.stateDict().get("visual_encoder.pos_embed").toFloatArray();
                 assertEquals(25 * c.visionWidth(), resized.length);
                 for (int i = 0; i < c.visionWidth(); i++) assertEquals(pos[i], resized[i], "CLS position kept");
-                assertArrayEquals(m.stateDict().get("visual_encoder.blocks.0.attn.qkv.weight").toFloatArray(),
-                        big.stateDict().get("visual_encoder.blocks.0.attn.qkv.weight").toFloatArray());
+                assertArrayEquals(
+                        m.stateDict()
+                                .get("visual_encoder.blocks.0.attn.qkv.weight")
+                                .toFloatArray(),
+                        big.stateDict()
+                                .get("visual_encoder.blocks.0.attn.qkv.weight")
+                                .toFloatArray());
                 try (GradMode off = GradMode.off()) {
-                    assertArrayEquals(new int[] {1, 25, c.visionWidth()},
-                            big.encodeImages(Tensor.zeros(DType.F32, 1, 3, 24, 16)).shape());
+                    assertArrayEquals(
+                            new int[] {1, 25, c.visionWidth()},
+                            big.encodeImages(Tensor.zeros(DType.F32, 1, 3, 24, 16))
+                                    .shape());
                 }
             }
             assertError(ck, 17, 8, "not a whole number of 4-pixel patches");
@@ -135,10 +145,13 @@ class ModelCheckpointTest {
         return p;
     }
 
-    private static void assertError(Path file, String... fragments) { assertError(file, 0, 0, fragments); }
+    private static void assertError(Path file, String... fragments) {
+        assertError(file, 0, 0, fragments);
+    }
 
     private static void assertError(Path file, int h, int w, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelCheckpoint.load(file, Device.CPU, h, w));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ModelCheckpoint.load(file, Device.CPU, h, w));
         for (String f : fragments) assertTrue(e.getMessage().contains(f), "'" + f + "' not in: " + e.getMessage());
     }
 }

@@ -3,7 +3,6 @@ package io.weakpair.model;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.util.SplittableRandom;
 
 /** Small configurations and inputs shared by the model tests. */
@@ -12,10 +11,24 @@ final class ModelFixtures {
 
     /** 16x8 images in 4-pixel patches (a 4x2 grid, 9 tokens), widths 8 and 12, one layer of each kind, 2 heads. */
     static ModelConfig micro() {
-        return ModelConfig.builder("custom").image(16, 8).patchSize(4)
-                .visionWidth(8).visionLayers(1).visionHeads(2).visionMlpRatio(2)
-                .textWidth(12).textLayers(1).fusionLayers(1).textHeads(2).textIntermediate(16)
-                .vocabSize(23).maxPositions(10).maxTokens(7).embedDim(6).mlmTied(true).build();
+        return ModelConfig.builder("custom")
+                .image(16, 8)
+                .patchSize(4)
+                .visionWidth(8)
+                .visionLayers(1)
+                .visionHeads(2)
+                .visionMlpRatio(2)
+                .textWidth(12)
+                .textLayers(1)
+                .fusionLayers(1)
+                .textHeads(2)
+                .textIntermediate(16)
+                .vocabSize(23)
+                .maxPositions(10)
+                .maxTokens(7)
+                .embedDim(6)
+                .mlmTied(true)
+                .build();
     }
 
     static Tensor images(long seed, ModelConfig c, int b, DType dtype, Device device) {

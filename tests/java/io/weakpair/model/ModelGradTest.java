@@ -6,13 +6,12 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One block of each kind, in float64 at tiny widths, against central finite differences:
@@ -28,31 +27,44 @@ class ModelGradTest {
     @ParameterizedTest
     @EnumSource(Recomputation.Mode.class)
     void vitBlock(Recomputation.Mode mode) {
-        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), off, recomputing(off, mode), new InitContext(11, DType.F64, Device.CPU))) {
+        try (VitBlock block = new VitBlock(
+                c.visionWidth(),
+                c.visionHeads(),
+                c.visionMlpRatio(),
+                off,
+                recomputing(off, mode),
+                new InitContext(11, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(1, 2, 5, c.visionWidth());
-            GradCheck.check("model vit block, recompute " + mode.key(), in -> block.forward(in[0]), withParameters(block, x));
+            GradCheck.check(
+                    "model vit block, recompute " + mode.key(), in -> block.forward(in[0]), withParameters(block, x));
         }
     }
 
     @ParameterizedTest
     @EnumSource(Recomputation.Mode.class)
     void bertTextLayerWithPadding(Recomputation.Mode mode) {
-        try (BertLayer layer = new BertLayer(c, false, off, recomputing(off, mode), new InitContext(12, DType.F64, Device.CPU))) {
+        try (BertLayer layer =
+                new BertLayer(c, false, off, recomputing(off, mode), new InitContext(12, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(2, 2, 4, c.textWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 1, 0, 1, 1, 0, 0}, 2, 4);
-            GradCheck.check("model bert layer, recompute " + mode.key(), in -> layer.forward(in[0], mask, null), withParameters(layer, x));
+            GradCheck.check(
+                    "model bert layer, recompute " + mode.key(),
+                    in -> layer.forward(in[0], mask, null),
+                    withParameters(layer, x));
         }
     }
 
     @ParameterizedTest
     @EnumSource(Recomputation.Mode.class)
     void fusionLayerWithCrossAttention(Recomputation.Mode mode) {
-        try (BertLayer layer = new BertLayer(c, true, off, recomputing(off, mode), new InitContext(13, DType.F64, Device.CPU))) {
+        try (BertLayer layer =
+                new BertLayer(c, true, off, recomputing(off, mode), new InitContext(13, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(3, 2, 4, c.textWidth());
             Tensor image = GradCheck.param(4, 2, 3, c.visionWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 0, 0, 1, 1, 1, 1}, 2, 4);
             Tensor[] inputs = withParameters(layer, x, image);
-            GradCheck.check("model fusion layer, recompute " + mode.key(), in -> layer.forward(in[0], mask, in[1]), inputs);
+            GradCheck.check(
+                    "model fusion layer, recompute " + mode.key(), in -> layer.forward(in[0], mask, in[1]), inputs);
         }
     }
 
@@ -62,21 +74,33 @@ class ModelGradTest {
      * recomputed with fresh masks would not match the finite differences.
      */
     @ParameterizedTest
-    @EnumSource(value = Recomputation.Mode.class, names = {"NONE", "ALL"})
+    @EnumSource(
+            value = Recomputation.Mode.class,
+            names = {"NONE", "ALL"})
     void recomputedBlocksReplayTheirMasks(Recomputation.Mode mode) {
         Regularisation reg = new Regularisation().configure(0.3, 0.4);
         Recomputation recomputation = recomputing(reg, mode);
-        try (VitBlock block = new VitBlock(c.visionWidth(), c.visionHeads(), c.visionMlpRatio(), reg, recomputation, new InitContext(15, DType.F64, Device.CPU));
-             BertLayer layer = new BertLayer(c, true, reg, recomputation, new InitContext(16, DType.F64, Device.CPU))) {
+        try (VitBlock block = new VitBlock(
+                        c.visionWidth(),
+                        c.visionHeads(),
+                        c.visionMlpRatio(),
+                        reg,
+                        recomputation,
+                        new InitContext(15, DType.F64, Device.CPU));
+                BertLayer layer =
+                        new BertLayer(c, true, reg, recomputation, new InitContext(16, DType.F64, Device.CPU))) {
             Tensor x = GradCheck.param(7, 3, 4, c.visionWidth());
             Tensor text = GradCheck.param(8, 3, 4, c.textWidth());
             Tensor mask = Tensor.ofInts(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0}, 3, 4);
             List<Tensor> inputs = new ArrayList<>(List.of(withParameters(block, x)));
             inputs.addAll(List.of(withParameters(layer, text)));
-            GradCheck.check("blocks with dropout, recompute " + mode.key(), in -> {
-                reg.reseed(21);
-                return layer.forward(in[inputs.indexOf(text)], mask, block.forward(in[0]));
-            }, inputs.toArray(new Tensor[0]));
+            GradCheck.check(
+                    "blocks with dropout, recompute " + mode.key(),
+                    in -> {
+                        reg.reseed(21);
+                        return layer.forward(in[inputs.indexOf(text)], mask, block.forward(in[0]));
+                    },
+                    inputs.toArray(new Tensor[0]));
         }
     }
 
@@ -93,16 +117,22 @@ class ModelGradTest {
             Tensor images = GradCheck.param(5, 2, 3, c.imageHeight(), c.imageWidth());
             Tensor[] text = ModelFixtures.text(6, c, 2, 5);
             List<Tensor> inputs = new ArrayList<>(List.of(images));
-            // The parameters outside the blocks (checked above): patch embedding, CLS, positions, BERT embeddings, ITM head.
+            // The parameters outside the blocks (checked above): patch embedding, CLS, positions, BERT embeddings, ITM
+            // head.
             m.namedParameters().forEach((name, p) -> {
-                if (name.startsWith("visual_encoder.patch_embed") || name.equals("visual_encoder.cls_token")
-                        || name.equals("visual_encoder.pos_embed") || name.startsWith("text_encoder.bert.embeddings")
+                if (name.startsWith("visual_encoder.patch_embed")
+                        || name.equals("visual_encoder.cls_token")
+                        || name.equals("visual_encoder.pos_embed")
+                        || name.startsWith("text_encoder.bert.embeddings")
                         || name.startsWith("itm_head")) inputs.add(p);
             });
-            GradCheck.check("model itm forward", in -> {
-                Tensor tokens = m.encodeImages(in[0]);
-                return m.itmLogits(m.fuse(m.encodeText(text[0], text[1]), text[1], tokens));
-            }, inputs.toArray(new Tensor[0]));
+            GradCheck.check(
+                    "model itm forward",
+                    in -> {
+                        Tensor tokens = m.encodeImages(in[0]);
+                        return m.itmLogits(m.fuse(m.encodeText(text[0], text[1]), text[1], tokens));
+                    },
+                    inputs.toArray(new Tensor[0]));
         }
     }
 

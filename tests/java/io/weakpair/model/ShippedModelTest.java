@@ -1,8 +1,9 @@
 package io.weakpair.model;
 
-import io.weakpair.tensor.Device;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weakpair.tensor.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The shipped pre-trained model: the file in models/ is the one its card describes, the jar carries it, and it loads. */
 class ShippedModelTest {
@@ -29,12 +28,14 @@ class ShippedModelTest {
         assertTrue(Files.isRegularFile(file), "the shipped checkpoint " + file.toAbsolutePath());
         assertTrue(Files.size(file) <= 10L << 20, "at most 10 MB: " + Files.size(file));
         String card = Files.readString(MODELS.resolve("README.md"));
-        Matcher m = Pattern.compile("SHA-256 of " + Pattern.quote(ShippedModels.PRETRAINED_TINY) + ": `([0-9a-f]{64})`").matcher(card);
+        Matcher m = Pattern.compile("SHA-256 of " + Pattern.quote(ShippedModels.PRETRAINED_TINY) + ": `([0-9a-f]{64})`")
+                .matcher(card);
         assertTrue(m.find(), "models/README.md names the checkpoint's SHA-256");
         assertEquals(m.group(1), sha256(file), "the checkpoint is the one the card describes");
         assertEquals(sha256(file), sha256(ShippedModels.pretrainedTiny()), "the jar carries the same file");
 
-        ModelCheckpoint.WithVocabulary loaded = ModelCheckpoint.loadWithVocabulary(ShippedModels.pretrainedTiny(), Device.CPU);
+        ModelCheckpoint.WithVocabulary loaded =
+                ModelCheckpoint.loadWithVocabulary(ShippedModels.pretrainedTiny(), Device.CPU);
         try (AlbefModel model = loaded.model()) {
             assertEquals("tiny", model.config().preset());
             assertEquals(128, model.config().imageHeight());

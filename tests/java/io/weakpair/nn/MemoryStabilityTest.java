@@ -1,5 +1,9 @@
 package io.weakpair.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.ops.F;
 import io.weakpair.optim.AdamW;
@@ -12,8 +16,6 @@ import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ChildJvm;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -21,10 +23,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * 2,000 training steps (forward, backward, clipping, AdamW) of two pre-norm attention + MLP
@@ -90,7 +89,9 @@ class MemoryStabilityTest {
     }
 
     /** The child: trains and checks, exit code 1 with the failure on stdout. */
-    public static void main(String[] args) { ChildJvm.exitWith(MemoryStabilityTest::trainAndCheck); }
+    public static void main(String[] args) {
+        ChildJvm.exitWith(MemoryStabilityTest::trainAndCheck);
+    }
 
     static void trainAndCheck() throws IOException {
         long liveBefore = MemoryStats.liveBytes(Device.Kind.CPU);
@@ -99,15 +100,16 @@ class MemoryStabilityTest {
         long liveAfterWarmup = -1, storagesAfterWarmup = -1, rssAtWarmup = -1, jvmAtWarmup = -1;
         double firstLoss = 0, lastLoss = 0;
         try (Encoder model = new Encoder(1);
-             Tensor teacher = Scope.detach(Tensor.randn(2, 0.5, DType.F32, Device.CPU, WIDTH, WIDTH));
-             AdamW opt = AdamW.withDecayExclusions(model.namedParameters(), AdamW.Config.defaults().withWeightDecay(0.05), null)) {
+                Tensor teacher = Scope.detach(Tensor.randn(2, 0.5, DType.F32, Device.CPU, WIDTH, WIDTH));
+                AdamW opt = AdamW.withDecayExclusions(
+                        model.namedParameters(), AdamW.Config.defaults().withWeightDecay(0.05), null)) {
             Collection<Tensor> params = model.namedParameters().values();
             for (int step = 0; step < STEPS; step++) {
                 double loss;
                 try (Scope s = Scope.open()) {
                     Tensor x = Tensor.randn(1000 + step % 64, 1, DType.F32, Device.CPU, BATCH, TOKENS, WIDTH);
                     Tensor target = F.tanh(F.matmul(x, teacher));
-                    int padded = step % 4;  // the last `padded` tokens of the first sequence are padding
+                    int padded = step % 4; // the last `padded` tokens of the first sequence are padding
                     int[] mask = new int[BATCH * TOKENS];
                     java.util.Arrays.fill(mask, 1);
                     for (int i = TOKENS - padded; i < TOKENS; i++) mask[i] = 0;
@@ -122,7 +124,8 @@ class MemoryStabilityTest {
                 }
                 if (step < 64) firstLoss += loss / 64;
                 if (step >= STEPS - 64) lastLoss += loss / 64;
-                long live = MemoryStats.liveBytes(Device.Kind.CPU), storages = MemoryStats.liveStorages(Device.Kind.CPU);
+                long live = MemoryStats.liveBytes(Device.Kind.CPU),
+                        storages = MemoryStats.liveStorages(Device.Kind.CPU);
                 if (step == 1) {
                     // From the second step on (moments exist), every step must end where the previous did.
                     liveAfterWarmup = live;
@@ -137,15 +140,24 @@ class MemoryStabilityTest {
                     jvmAtWarmup = jvmCommittedBytes();
                 }
                 if ((step + 1) % 400 == 0)
-                    System.out.printf("step %d: loss %.5f, live %d bytes in %d storages, RSS %.1f MiB, JVM committed %.1f MiB%n",
-                            step + 1, loss, live, storages, residentBytes() / 1048576.0, jvmCommittedBytes() / 1048576.0);
+                    System.out.printf(
+                            "step %d: loss %.5f, live %d bytes in %d storages, RSS %.1f MiB, JVM committed %.1f MiB%n",
+                            step + 1,
+                            loss,
+                            live,
+                            storages,
+                            residentBytes() / 1048576.0,
+                            jvmCommittedBytes() / 1048576.0);
             }
             long rssGrowth = residentBytes() - rssAtWarmup;
             long jvmGrowth = Math.max(0, jvmCommittedBytes() - jvmAtWarmup);
-            System.out.printf("RSS growth steps %d..%d: %.1f MiB (JVM heap/metaspace/code committed grew %.1f MiB); loss %.5f -> %.5f%n",
+            System.out.printf(
+                    "RSS growth steps %d..%d: %.1f MiB (JVM heap/metaspace/code committed grew %.1f MiB); loss %.5f -> %.5f%n",
                     WARMUP, STEPS, rssGrowth / 1048576.0, jvmGrowth / 1048576.0, firstLoss, lastLoss);
-            assertTrue(rssGrowth - jvmGrowth < RSS_GROWTH_LIMIT, "resident memory grew by " + (rssGrowth >> 20)
-                    + " MiB (JVM committed " + (jvmGrowth >> 20) + " MiB of it) between steps " + WARMUP + " and " + STEPS);
+            assertTrue(
+                    rssGrowth - jvmGrowth < RSS_GROWTH_LIMIT,
+                    "resident memory grew by " + (rssGrowth >> 20) + " MiB (JVM committed " + (jvmGrowth >> 20)
+                            + " MiB of it) between steps " + WARMUP + " and " + STEPS);
             assertTrue(lastLoss < 0.7 * firstLoss, "the block trains: loss " + firstLoss + " -> " + lastLoss);
         }
         assertEquals(liveBefore, MemoryStats.liveBytes(Device.Kind.CPU), "model, teacher and optimiser freed");
@@ -164,7 +176,8 @@ class MemoryStabilityTest {
     /** Memory the JVM has committed for itself (heap, metaspace, code cache): its growth is not ours. */
     private static long jvmCommittedBytes() {
         long total = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) total += pool.getUsage().getCommitted();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+            total += pool.getUsage().getCommitted();
         return total;
     }
 
@@ -185,7 +198,8 @@ class MemoryStabilityTest {
 
     private static long collections() {
         long n = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) n += Math.max(0, gc.getCollectionCount());
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            n += Math.max(0, gc.getCollectionCount());
         return n;
     }
 }

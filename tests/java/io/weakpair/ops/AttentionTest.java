@@ -1,5 +1,11 @@
 package io.weakpair.ops;
 
+import static io.weakpair.testing.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.tensor.DType;
@@ -12,12 +18,6 @@ import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
-
-import static io.weakpair.testing.GradCheck.param;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fused attention op: float64 gradient checks, F32 against F64, agreement with the same
@@ -122,8 +122,17 @@ class AttentionTest {
     // ------------------------------------------------------------------ fused against composed
 
     /** Output and the gradients of q, k and v of sum(out * w), fused and composed. */
-    private static void assertFusedMatchesComposed(String what, DType dtype, double tolerance, int b, int h, int lq,
-                                                   int lk, int dh, Tensor keyMask, double scale) {
+    private static void assertFusedMatchesComposed(
+            String what,
+            DType dtype,
+            double tolerance,
+            int b,
+            int h,
+            int lq,
+            int lk,
+            int dh,
+            Tensor keyMask,
+            double scale) {
         double[][] results = new double[2][];
         double[][][] grads = new double[2][3][];
         for (int variant = 0; variant < 2; variant++) {
@@ -132,7 +141,8 @@ class AttentionTest {
                 Tensor k = Tensor.randn(8, 1.0, dtype, Device.CPU, b, h, lk, dh).requiresGrad(true);
                 Tensor v = Tensor.randn(9, 1.0, dtype, Device.CPU, b, h, lk, dh).requiresGrad(true);
                 Tensor w = Tensor.uniform(10, -1, 1, dtype, Device.CPU, b, h, lq, dh);
-                Tensor out = variant == 0 ? F.attention(q, k, v, keyMask, scale)
+                Tensor out = variant == 0
+                        ? F.attention(q, k, v, keyMask, scale)
                         : ComposedAttention.apply(q, k, v, keyMask, scale);
                 Autograd.backward(F.sum(F.mul(out, w)));
                 results[variant] = out.toDoubleArray();
@@ -145,7 +155,8 @@ class AttentionTest {
         double eq = relativeError(grads[0][0], grads[1][0]);
         double ek = relativeError(grads[0][1], grads[1][1]);
         double ev = relativeError(grads[0][2], grads[1][2]);
-        System.out.printf("fused-vs-composed %-26s %s out %.2e gq %.2e gk %.2e gv %.2e%n", what, dtype, eOut, eq, ek, ev);
+        System.out.printf(
+                "fused-vs-composed %-26s %s out %.2e gq %.2e gk %.2e gv %.2e%n", what, dtype, eOut, eq, ek, ev);
         assertTrue(eOut <= tolerance, what + ": output differs by " + eOut);
         assertTrue(eq <= tolerance, what + ": gq differs by " + eq);
         assertTrue(ek <= tolerance, what + ": gk differs by " + ek);
@@ -158,10 +169,11 @@ class AttentionTest {
             double tol = dtype == DType.F64 ? 1e-12 : 1e-5;
             assertFusedMatchesComposed("self 2x3x5x5x4", dtype, tol, 2, 3, 5, 5, 4, null, 0.5);
             assertFusedMatchesComposed("cross+mask 2x3x5x7x4", dtype, tol, 2, 3, 5, 7, 4, mask(2, 7, 5, -1), 0.5);
-            assertFusedMatchesComposed("masked batch 3x2x33x65x8", dtype, tol, 3, 2, 33, 65, 8, mask(3, 65, 40, 2),
-                    1 / Math.sqrt(8));
+            assertFusedMatchesComposed(
+                    "masked batch 3x2x33x65x8", dtype, tol, 3, 2, 33, 65, 8, mask(3, 65, 40, 2), 1 / Math.sqrt(8));
             assertFusedMatchesComposed("vit 2x2x197x197x64", dtype, tol, 2, 2, 197, 197, 64, null, 0.125);
-            assertFusedMatchesComposed("text-image 2x2x50x197x32", dtype, tol, 2, 2, 50, 197, 32, null, 1 / Math.sqrt(32));
+            assertFusedMatchesComposed(
+                    "text-image 2x2x50x197x32", dtype, tol, 2, 2, 50, 197, 32, null, 1 / Math.sqrt(32));
         }
     }
 
@@ -171,10 +183,12 @@ class AttentionTest {
     void fullyMaskedRowsGiveZeroOutputAndZeroGradients() {
         int b = 2, h = 2, lq = 3, lk = 4, dh = 5;
         Tensor q = param(81, b, h, lq, dh), k = param(82, b, h, lk, dh), v = param(83, b, h, lk, dh);
-        Tensor m = Tensor.ofInts(new int[] {1, 0, 1, 0, 0, 0, 0, 0}, b, lk);  // batch 1 attends to nothing
+        Tensor m = Tensor.ofInts(new int[] {1, 0, 1, 0, 0, 0, 0, 0}, b, lk); // batch 1 attends to nothing
         Tensor out = F.attention(q, k, v, m);
         Autograd.backward(F.sum(F.mul(out, Tensor.uniform(84, -1, 1, DType.F64, Device.CPU, b, h, lq, dh))));
-        double[] o = out.toDoubleArray(), gq = q.grad().toDoubleArray(), gk = k.grad().toDoubleArray(),
+        double[] o = out.toDoubleArray(),
+                gq = q.grad().toDoubleArray(),
+                gk = k.grad().toDoubleArray(),
                 gv = v.grad().toDoubleArray();
         int perBatchQ = h * lq * dh, perBatchK = h * lk * dh;
         for (int i = 0; i < o.length; i++) {
@@ -210,8 +224,7 @@ class AttentionTest {
         float[] vv = v.toFloatArray();
         for (int head = 0; head < 2; head++)
             for (int i = 0; i < 4; i++)
-                for (int d = 0; d < 3; d++)
-                    assertEquals(vv[(head * 5 + 2) * 3 + d], o[(head * 4 + i) * 3 + d], 1e-6f);
+                for (int d = 0; d < 3; d++) assertEquals(vv[(head * 5 + 2) * 3 + d], o[(head * 4 + i) * 3 + d], 1e-6f);
     }
 
     // ------------------------------------------------------------------ memory
@@ -242,9 +255,11 @@ class AttentionTest {
         long fused = peakExtraBytes(true, q, k, v, m);
         long composed = peakExtraBytes(false, q, k, v, m);
         long scoreBytes = (long) b * h * l * l * 4;
-        System.out.printf("attention peak extra bytes: fused %d, composed %d, one score matrix %d%n", fused, composed,
-                scoreBytes);
-        assertTrue(fused < scoreBytes, "fused attention peaked at " + fused + " bytes, a score matrix is " + scoreBytes);
+        System.out.printf(
+                "attention peak extra bytes: fused %d, composed %d, one score matrix %d%n",
+                fused, composed, scoreBytes);
+        assertTrue(
+                fused < scoreBytes, "fused attention peaked at " + fused + " bytes, a score matrix is " + scoreBytes);
         assertTrue(composed > 2 * scoreBytes, "the composed baseline should hold several score matrices: " + composed);
     }
 
@@ -252,7 +267,8 @@ class AttentionTest {
 
     private static void assertRejected(Class<? extends Throwable> type, String mustContain, Executable call) {
         Throwable t = assertThrows(type, call);
-        assertTrue(t.getMessage() != null && t.getMessage().contains(mustContain),
+        assertTrue(
+                t.getMessage() != null && t.getMessage().contains(mustContain),
                 "message should name '" + mustContain + "': " + t.getMessage());
     }
 
@@ -273,10 +289,22 @@ class AttentionTest {
         assertRejected(iae, "keyMask", () -> F.attention(q, k, v, Tensor.zeros(DType.F32, 2, 7)));
         assertRejected(iae, "attention", () -> F.attention(q, k.toDType(DType.F32), v, null));
         assertRejected(iae, "attention", () -> F.attention(q, k, v, m, Double.NaN));
-        assertRejected(iae, "attention", () -> F.attention(Tensor.zeros(DType.I32, 2, 3, 5, 4),
-                Tensor.zeros(DType.I32, 2, 3, 7, 4), Tensor.zeros(DType.I32, 2, 3, 7, 4), null));
-        assertRejected(iae, "attention", () -> F.attention(Tensor.empty(DType.F64, 2, 3, 5, 0),
-                Tensor.empty(DType.F64, 2, 3, 7, 0), Tensor.empty(DType.F64, 2, 3, 7, 0), null));
+        assertRejected(
+                iae,
+                "attention",
+                () -> F.attention(
+                        Tensor.zeros(DType.I32, 2, 3, 5, 4),
+                        Tensor.zeros(DType.I32, 2, 3, 7, 4),
+                        Tensor.zeros(DType.I32, 2, 3, 7, 4),
+                        null));
+        assertRejected(
+                iae,
+                "attention",
+                () -> F.attention(
+                        Tensor.empty(DType.F64, 2, 3, 5, 0),
+                        Tensor.empty(DType.F64, 2, 3, 7, 0),
+                        Tensor.empty(DType.F64, 2, 3, 7, 0),
+                        null));
 
         Tensor closed = param(124, 2, 3, 5, 4);
         closed.close();
@@ -295,12 +323,13 @@ class AttentionTest {
     void emptyKeyOrQuerySets() {
         try (GradMode off = GradMode.off()) {
             Tensor q = Tensor.randn(131, 1.0, DType.F64, Device.CPU, 1, 1, 3, 2);
-            Tensor k = Tensor.empty(DType.F64, 1, 1, 0, 2);  // no keys (nothing to fill)
+            Tensor k = Tensor.empty(DType.F64, 1, 1, 0, 2); // no keys (nothing to fill)
             double[] o = F.attention(q, k, k, null).toDoubleArray();
             assertArrayEquals(new double[6], o);
             Tensor noQueries = Tensor.empty(DType.F64, 1, 1, 0, 2);
             Tensor kk = Tensor.randn(132, 1.0, DType.F64, Device.CPU, 1, 1, 4, 2);
-            assertArrayEquals(new int[] {1, 1, 0, 2}, F.attention(noQueries, kk, kk, null).shape());
+            assertArrayEquals(
+                    new int[] {1, 1, 0, 2}, F.attention(noQueries, kk, kk, null).shape());
         }
     }
 }

@@ -42,8 +42,8 @@ public final class ComposedAttention {
             int b = q.dim(0), lk = k.dim(2);
             int[] mask = keyMask.toIntArray();
             if (mask.length != (long) b * lk)
-                throw new IllegalArgumentException("composedAttention: keyMask " + keyMask.describe() + " must be [" + b
-                        + ", " + lk + "]");
+                throw new IllegalArgumentException(
+                        "composedAttention: keyMask " + keyMask.describe() + " must be [" + b + ", " + lk + "]");
             double[] keep = new double[mask.length];
             double[] bias = new double[mask.length];
             for (int i = 0; i < mask.length; i++) {

@@ -1,20 +1,19 @@
 package io.weakpair.ops;
 
+import static io.weakpair.testing.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
-import static io.weakpair.testing.GradCheck.param;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Gradient checks (float64, central differences) and F32-vs-F64 forwards of the core ops. */
 @ExtendWith(ScopePerTest.class)
@@ -61,9 +60,15 @@ class CoreOpsGradTest {
         // Far from 0 on both sides, where gelu' tends to 0 and 1.
         GradCheck.check("biasGelu[tails]", in -> F.biasGelu(in[0], in[1]), param(49, -6.0, 6.0, 6, 5), param(50, 5));
         // Only one input needs a gradient: the other is skipped (a constant bias, a constant input).
-        GradCheck.check("biasGelu[constant bias]", in -> F.biasGelu(in[0], in[1]), param(51, 3, 4),
+        GradCheck.check(
+                "biasGelu[constant bias]",
+                in -> F.biasGelu(in[0], in[1]),
+                param(51, 3, 4),
                 param(52, 4).requiresGrad(false));
-        GradCheck.check("biasGelu[constant input]", in -> F.biasGelu(in[0], in[1]), param(53, 3, 4).requiresGrad(false),
+        GradCheck.check(
+                "biasGelu[constant input]",
+                in -> F.biasGelu(in[0], in[1]),
+                param(53, 3, 4).requiresGrad(false),
                 param(54, 4));
         GradCheck.checkF32("biasGelu", in -> F.biasGelu(in[0], in[1]), param(43, 2, 3, 7), param(44, 7));
     }
@@ -131,18 +136,26 @@ class CoreOpsGradTest {
         GradCheck.check("matmul[batched]", in -> F.matmul(in[0], in[1]), param(43, 2, 3, 5), param(44, 2, 5, 7));
         GradCheck.check("matmul[nd@2d]", in -> F.matmul(in[0], in[1]), param(45, 2, 3, 5), param(46, 5, 3));
         GradCheck.check("matmul[2d@nd]", in -> F.matmul(in[0], in[1]), param(47, 3, 5), param(48, 2, 5, 3));
-        GradCheck.check("matmul[transposed view]", in -> F.matmul(in[0], F.transpose(in[1], 0, 1)), param(49, 3, 5),
+        GradCheck.check(
+                "matmul[transposed view]",
+                in -> F.matmul(in[0], F.transpose(in[1], 0, 1)),
+                param(49, 3, 5),
                 param(50, 4, 5));
-        GradCheck.check("matmul[4d]", in -> F.matmul(in[0], F.transpose(in[1], -1, -2)), param(51, 2, 3, 4, 5),
+        GradCheck.check(
+                "matmul[4d]",
+                in -> F.matmul(in[0], F.transpose(in[1], -1, -2)),
+                param(51, 2, 3, 4, 5),
                 param(52, 2, 3, 6, 5));
         GradCheck.checkF32("matmul[batched]", in -> F.matmul(in[0], in[1]), param(43, 2, 3, 5), param(44, 2, 5, 7));
     }
 
     @Test
     void linearWithAndWithoutBias() {
-        GradCheck.check("linear", in -> F.linear(in[0], in[1], in[2]), param(61, 2, 3, 5), param(62, 4, 5), param(63, 4));
+        GradCheck.check(
+                "linear", in -> F.linear(in[0], in[1], in[2]), param(61, 2, 3, 5), param(62, 4, 5), param(63, 4));
         GradCheck.check("linear[no bias]", in -> F.linear(in[0], in[1], null), param(64, 7, 5), param(65, 3, 5));
-        GradCheck.checkF32("linear", in -> F.linear(in[0], in[1], in[2]), param(61, 2, 3, 5), param(62, 4, 5), param(63, 4));
+        GradCheck.checkF32(
+                "linear", in -> F.linear(in[0], in[1], in[2]), param(61, 2, 3, 5), param(62, 4, 5), param(63, 4));
     }
 
     @Test
@@ -152,7 +165,11 @@ class CoreOpsGradTest {
         GradCheck.check("transpose", in -> F.mul(F.transpose(in[0], 0, 1), in[1]), param(74, 3, 5), param(75, 5, 3));
         GradCheck.check("reshape[non-contiguous]", in -> F.reshape(F.transpose(in[0], 0, 1), -1), param(76, 3, 5));
         GradCheck.check("slice", in -> F.slice(in[0], 1, 1, 4), param(77, 3, 5, 2));
-        GradCheck.check("concat", in -> F.concat(List.of(in[0], in[1], in[2]), 1), param(78, 2, 3), param(79, 2, 1),
+        GradCheck.check(
+                "concat",
+                in -> F.concat(List.of(in[0], in[1], in[2]), 1),
+                param(78, 2, 3),
+                param(79, 2, 1),
                 param(80, 2, 4));
         GradCheck.check("concat[axis0,reused]", in -> F.concat(List.of(in[0], in[0]), 0), param(81, 2, 3));
     }

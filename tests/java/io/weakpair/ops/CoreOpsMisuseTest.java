@@ -1,15 +1,14 @@
 package io.weakpair.ops;
 
+import static io.weakpair.testing.Misuse.rejects;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
-import static io.weakpair.testing.Misuse.rejects;
 
 /** Misuse of the core ops is an exception naming the op and the shapes, never a crash. */
 @ExtendWith(ScopePerTest.class)
@@ -31,12 +30,19 @@ class CoreOpsMisuseTest {
 
     @Test
     void matmulAndLinearShapes() {
-        rejects(() -> F.matmul(Tensor.zeros(DType.F32, 2, 3), Tensor.zeros(DType.F32, 4, 5)), "matmul", "[2, 3]", "[4, 5]");
+        rejects(
+                () -> F.matmul(Tensor.zeros(DType.F32, 2, 3), Tensor.zeros(DType.F32, 4, 5)),
+                "matmul",
+                "[2, 3]",
+                "[4, 5]");
         rejects(() -> F.matmul(Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 3, 5)), "matmul", "rank");
         rejects(() -> F.matmul(Tensor.zeros(DType.F32, 2, 2, 3), Tensor.zeros(DType.F32, 3, 3, 5)), "matmul", "batch");
         rejects(() -> F.linear(Tensor.zeros(DType.F32, 4, 3), Tensor.zeros(DType.F32, 5, 2), null), "linear", "[4, 3]");
-        rejects(() -> F.linear(Tensor.zeros(DType.F32, 4, 3), Tensor.zeros(DType.F32, 5, 3), Tensor.zeros(DType.F32, 4)),
-                "linear", "bias");
+        rejects(
+                () -> F.linear(
+                        Tensor.zeros(DType.F32, 4, 3), Tensor.zeros(DType.F32, 5, 3), Tensor.zeros(DType.F32, 4)),
+                "linear",
+                "bias");
     }
 
     @Test

@@ -1,5 +1,13 @@
 package io.weakpair.ops;
 
+import static io.weakpair.testing.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.backend.CpuBackend;
@@ -9,18 +17,9 @@ import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.SplittableRandom;
-
-import static io.weakpair.testing.GradCheck.param;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The neural-network ops (layer norm, cross-entropy, embedding, L2 normalisation, dropout,
@@ -60,7 +59,8 @@ class NnOpsGradTest {
     private static void assertClose(double[] expected, double[] actual, double tol, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++)
-            assertTrue(Math.abs(expected[i] - actual[i]) <= tol * Math.max(1, Math.abs(expected[i])),
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= tol * Math.max(1, Math.abs(expected[i])),
                     what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
     }
 
@@ -80,32 +80,56 @@ class NnOpsGradTest {
         Tensor b = Tensor.randn(3, 1.0, DType.F64, Device.CPU, 13);
         double[] ref = layerNormRef(x.toDoubleArray(), g.toDoubleArray(), b.toDoubleArray(), 13, 1e-5);
         assertClose(ref, F.layerNorm(x, g, b, 1e-5).toDoubleArray(), 1e-12, "layerNorm");
-        assertClose(layerNormRef(x.toDoubleArray(), null, null, 13, 1e-5), F.layerNorm(x, null, null, 1e-5).toDoubleArray(),
-                1e-12, "layerNorm[no affine]");
+        assertClose(
+                layerNormRef(x.toDoubleArray(), null, null, 13, 1e-5),
+                F.layerNorm(x, null, null, 1e-5).toDoubleArray(),
+                1e-12,
+                "layerNorm[no affine]");
     }
 
     @Test
     void layerNormGradients() {
-        GradCheck.check("layerNorm[3x7]", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(101, 3, 7), param(102, 7),
+        GradCheck.check(
+                "layerNorm[3x7]",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
+                param(101, 3, 7),
+                param(102, 7),
                 param(103, 7));
-        GradCheck.check("layerNorm[5x1x13]", in -> F.layerNorm(in[0], in[1], in[2], 1e-6), param(104, 5, 1, 13),
-                param(105, 13), param(106, 13));
-        GradCheck.check("layerNorm[1 row]", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(107, 1, 9), param(108, 9),
+        GradCheck.check(
+                "layerNorm[5x1x13]",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-6),
+                param(104, 5, 1, 13),
+                param(105, 13),
+                param(106, 13));
+        GradCheck.check(
+                "layerNorm[1 row]",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
+                param(107, 1, 9),
+                param(108, 9),
                 param(109, 9));
-        GradCheck.check("layerNorm[1 col]", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(110, 4, 1), param(111, 1),
+        GradCheck.check(
+                "layerNorm[1 col]",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
+                param(110, 4, 1),
+                param(111, 1),
                 param(112, 1));
         GradCheck.check("layerNorm[no affine]", in -> F.layerNorm(in[0], null, null, 1e-5), param(113, 3, 7));
-        GradCheck.check("layerNorm[gamma only]", in -> F.layerNorm(in[0], in[1], null, 1e-5), param(114, 3, 7),
-                param(115, 7));
+        GradCheck.check(
+                "layerNorm[gamma only]", in -> F.layerNorm(in[0], in[1], null, 1e-5), param(114, 3, 7), param(115, 7));
         // Only the parameters need gradients (x is data): gx is skipped.
         Tensor data = Tensor.randn(116, 1, DType.F64, Device.CPU, 6, 5);
-        GradCheck.check("layerNorm[params only]", in -> F.layerNorm(data, in[0], in[1], 1e-5), param(117, 5), param(118, 5));
+        GradCheck.check(
+                "layerNorm[params only]", in -> F.layerNorm(data, in[0], in[1], 1e-5), param(117, 5), param(118, 5));
     }
 
     @Test
     void layerNormF32MatchesF64EvenWithAnOffsetMean() {
-        GradCheck.checkF32("layerNorm[5x1x13]", in -> F.layerNorm(in[0], in[1], in[2], 1e-6), param(121, 5, 1, 13),
-                param(122, 13), param(123, 13));
+        GradCheck.checkF32(
+                "layerNorm[5x1x13]",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-6),
+                param(121, 5, 1, 13),
+                param(122, 13),
+                param(123, 13));
         // |mean| >> std: a float E[x^2] - E[x]^2 would lose most digits here.
         Tensor shifted = Tensor.uniform(124, 29.0, 31.0, DType.F64, Device.CPU, 7, 33);
         GradCheck.checkF32("layerNorm[offset mean]", in -> F.layerNorm(in[0], null, null, 1e-6), shifted);
@@ -120,7 +144,7 @@ class NnOpsGradTest {
         Tensor b = Tensor.randn(133, 1, DType.F64, Device.CPU, cols).requiresGrad(true);
         Tensor w = Tensor.randn(134, 1, DType.F64, Device.CPU, rows, cols);
         int before = CpuBackend.threads();
-        int[] threadCounts = {1, 2, 7};  // 7 oversubscribes this machine on purpose: more partial buffers
+        int[] threadCounts = {1, 2, 7}; // 7 oversubscribes this machine on purpose: more partial buffers
         double[][] results = new double[threadCounts.length][];
         try {
             for (int t = 0; t < threadCounts.length; t++) {
@@ -128,7 +152,10 @@ class NnOpsGradTest {
                 try (Scope s = Scope.open()) {
                     Autograd.backward(F.sum(F.mul(F.layerNorm(x, g, b, 1e-5), w)));
                 }
-                results[t] = concat(x.grad().toDoubleArray(), g.grad().toDoubleArray(), b.grad().toDoubleArray());
+                results[t] = concat(
+                        x.grad().toDoubleArray(),
+                        g.grad().toDoubleArray(),
+                        b.grad().toDoubleArray());
                 x.zeroGrad();
                 g.zeroGrad();
                 b.zeroGrad();
@@ -193,7 +220,8 @@ class NnOpsGradTest {
         // An ignore index that is itself a valid class id (e.g. the [PAD] id 0) is still ignored.
         Tensor t5 = Tensor.ofInts(new int[] {0, 2, 0, 1}, 4);
         GradCheck.check("crossEntropy[ignore=0]", in -> F.crossEntropy(in[0], t5, 0), param(217, 4, 3));
-        GradCheck.checkF32("crossEntropy[5x1x13,ignore]", in -> F.crossEntropy(in[0], t2, IGNORE), param(214, 5, 1, 13));
+        GradCheck.checkF32(
+                "crossEntropy[5x1x13,ignore]", in -> F.crossEntropy(in[0], t2, IGNORE), param(214, 5, 1, 13));
     }
 
     @Test
@@ -223,7 +251,8 @@ class NnOpsGradTest {
     @Test
     void crossEntropyIsStableForHugeLogits() {
         Tensor logits = Tensor.of(new float[] {1e4f, -1e4f, 0f, 3e4f, 3e4f, -3e4f}, 2, 3);
-        double loss = F.crossEntropy(logits, Tensor.ofInts(new int[] {1, 0}, 2), IGNORE).item();
+        double loss = F.crossEntropy(logits, Tensor.ofInts(new int[] {1, 0}, 2), IGNORE)
+                .item();
         // Row 0: 2e4; row 1: log 2.
         assertEquals((2e4 + Math.log(2)) / 2, loss, 1e-2);
     }
@@ -244,15 +273,27 @@ class NnOpsGradTest {
 
     @Test
     void softCrossEntropyGradientsForLogitsAndTargets() {
-        GradCheck.check("softCrossEntropy[3x7]", in -> F.softCrossEntropy(in[0], in[1]), param(241, 3, 7),
+        GradCheck.check(
+                "softCrossEntropy[3x7]",
+                in -> F.softCrossEntropy(in[0], in[1]),
+                param(241, 3, 7),
                 param(242, 0.0, 1.0, 3, 7));
-        GradCheck.check("softCrossEntropy[5x1x13]", in -> F.softCrossEntropy(in[0], in[1]), param(243, 5, 1, 13),
+        GradCheck.check(
+                "softCrossEntropy[5x1x13]",
+                in -> F.softCrossEntropy(in[0], in[1]),
+                param(243, 5, 1, 13),
                 param(244, 0.0, 1.0, 5, 1, 13));
-        GradCheck.check("softCrossEntropy[1 row]", in -> F.softCrossEntropy(in[0], in[1]), param(245, 1, 9),
+        GradCheck.check(
+                "softCrossEntropy[1 row]",
+                in -> F.softCrossEntropy(in[0], in[1]),
+                param(245, 1, 9),
                 param(246, 0.0, 1.0, 1, 9));
         Tensor qFixed = Tensor.uniform(247, 0.0, 1.0, DType.F64, Device.CPU, 3, 7);
         GradCheck.check("softCrossEntropy[q constant]", in -> F.softCrossEntropy(in[0], qFixed), param(248, 3, 7));
-        GradCheck.checkF32("softCrossEntropy[5x1x13]", in -> F.softCrossEntropy(in[0], in[1]), param(243, 5, 1, 13),
+        GradCheck.checkF32(
+                "softCrossEntropy[5x1x13]",
+                in -> F.softCrossEntropy(in[0], in[1]),
+                param(243, 5, 1, 13),
                 param(244, 0.0, 1.0, 5, 1, 13));
     }
 
@@ -276,8 +317,7 @@ class NnOpsGradTest {
         Tensor out = F.embedding(table, Tensor.ofInts(ids, 2, 1, 3));
         assertArrayEquals(new int[] {2, 1, 3, 5}, out.shape());
         double[] t = table.toDoubleArray(), o = out.toDoubleArray();
-        for (int i = 0; i < ids.length; i++)
-            for (int d = 0; d < 5; d++) assertEquals(t[ids[i] * 5 + d], o[i * 5 + d]);
+        for (int i = 0; i < ids.length; i++) for (int d = 0; d < 5; d++) assertEquals(t[ids[i] * 5 + d], o[i * 5 + d]);
         Tensor single = F.embedding(table, Tensor.ofInts(new int[] {6}));
         assertArrayEquals(new int[] {5}, single.shape());
     }
@@ -311,7 +351,11 @@ class NnOpsGradTest {
                 CpuBackend.setThreads(threads);
                 Autograd.backward(F.embedding(table, idTensor), gy);
                 // Same summation order per element whatever the thread count: identical results.
-                assertClose(expected, table.grad().toDoubleArray(), 1e-12, "embedding scatter-add, " + threads + " threads");
+                assertClose(
+                        expected,
+                        table.grad().toDoubleArray(),
+                        1e-12,
+                        "embedding scatter-add, " + threads + " threads");
                 table.zeroGrad();
             }
         } finally {
@@ -324,7 +368,7 @@ class NnOpsGradTest {
     @Test
     void l2NormalizeMatchesTheMethodDefinition() {
         double[] x = Tensor.randn(401, 1, DType.F64, Device.CPU, 4, 6).toDoubleArray();
-        for (int c = 0; c < 6; c++) x[6 + c] = 0;  // a zero row: 0 / eps = 0, not NaN
+        for (int c = 0; c < 6; c++) x[6 + c] = 0; // a zero row: 0 / eps = 0, not NaN
         double[] y = F.l2Normalize(Tensor.of(x, 4, 6)).toDoubleArray();
         for (int r = 0; r < 4; r++) {
             double n = 0;
@@ -437,7 +481,10 @@ class NnOpsGradTest {
         Tensor out = F.linear(F.patchify(images, p), F.reshape(weight, width, ch * p * p), bias);
         int gh = h / p, gw = w / p;
         assertArrayEquals(new int[] {bsz, gh * gw, width}, out.shape());
-        double[] img = images.toDoubleArray(), wt = weight.toDoubleArray(), bs = bias.toDoubleArray(), o = out.toDoubleArray();
+        double[] img = images.toDoubleArray(),
+                wt = weight.toDoubleArray(),
+                bs = bias.toDoubleArray(),
+                o = out.toDoubleArray();
         // A naive stride-p convolution with a p x p kernel.
         for (int b = 0; b < bsz; b++)
             for (int oc = 0; oc < width; oc++)
@@ -449,7 +496,10 @@ class NnOpsGradTest {
                                 for (int j = 0; j < p; j++)
                                     acc += wt[((oc * ch + c) * p + i) * p + j]
                                             * img[((b * ch + c) * h + py * p + i) * w + px * p + j];
-                        assertEquals(acc, o[(b * gh * gw + py * gw + px) * width + oc], 1e-12,
+                        assertEquals(
+                                acc,
+                                o[(b * gh * gw + py * gw + px) * width + oc],
+                                1e-12,
                                 "conv output b=" + b + " oc=" + oc + " py=" + py + " px=" + px);
                     }
     }
@@ -459,15 +509,20 @@ class NnOpsGradTest {
         GradCheck.check("patchify[2x3x4x6,p2]", in -> F.patchify(in[0], 2), param(611, 2, 3, 4, 6));
         GradCheck.check("patchify[1x1x3x3,p3]", in -> F.patchify(in[0], 3), param(612, 1, 1, 3, 3));
         GradCheck.check("patchify[1x2x3x5,p1]", in -> F.patchify(in[0], 1), param(613, 1, 2, 3, 5));
-        GradCheck.check("patchify+linear", in -> F.linear(F.patchify(in[0], 2), in[1], in[2]), param(614, 2, 3, 4, 6),
-                param(615, 5, 12), param(616, 5));
+        GradCheck.check(
+                "patchify+linear",
+                in -> F.linear(F.patchify(in[0], 2), in[1], in[2]),
+                param(614, 2, 3, 4, 6),
+                param(615, 5, 12),
+                param(616, 5));
         GradCheck.checkF32("patchify[2x3x4x6,p2]", in -> F.patchify(in[0], 2), param(611, 2, 3, 4, 6));
     }
 
     @Test
     void patchifyLargeImagesInParallelRoundTrip() {
         // ViT-sized input: the forward and the backward (unpatchify) are inverse permutations.
-        Tensor images = Tensor.randn(621, 1, DType.F32, Device.CPU, 4, 3, 96, 32).requiresGrad(true);
+        Tensor images =
+                Tensor.randn(621, 1, DType.F32, Device.CPU, 4, 3, 96, 32).requiresGrad(true);
         Tensor patches = F.patchify(images, 16);
         assertArrayEquals(new int[] {4, 6 * 2, 3 * 16 * 16}, patches.shape());
         Autograd.backward(patches, patches.copy());

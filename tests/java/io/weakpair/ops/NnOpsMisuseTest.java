@@ -1,5 +1,9 @@
 package io.weakpair.ops;
 
+import static io.weakpair.testing.Misuse.rejects;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.Backends;
 import io.weakpair.tensor.DType;
@@ -7,10 +11,6 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static io.weakpair.testing.Misuse.rejects;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Misuse of the neural-network ops — wrong shapes and dtypes, out-of-range ids and targets,
@@ -45,13 +45,24 @@ class NnOpsMisuseTest {
     void crossEntropy() {
         Tensor logits = Tensor.zeros(DType.F32, 4, 5);
         Tensor ok = Tensor.ofInts(new int[] {0, 1, 2, 3}, 4);
-        rejects(() -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 5, 2, 3}, 4), -100), "crossEntropy", "target 5",
-                "row 1", "[0, 5)");
-        rejects(() -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 1, 2, -1}, 4), -100), "crossEntropy",
-                "target -1", "row 3");
+        rejects(
+                () -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 5, 2, 3}, 4), -100),
+                "crossEntropy",
+                "target 5",
+                "row 1",
+                "[0, 5)");
+        rejects(
+                () -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 1, 2, -1}, 4), -100),
+                "crossEntropy",
+                "target -1",
+                "row 3");
         rejects(() -> F.crossEntropy(logits, Tensor.zeros(DType.F32, 4), -100), "crossEntropy", "targets", "I32");
         rejects(() -> F.crossEntropy(logits, Tensor.zeros(DType.I64, 4), -100), "crossEntropy", "I32", "I64");
-        rejects(() -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 1, 2}, 3), -100), "crossEntropy", "[4]", "[3]");
+        rejects(
+                () -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 1, 2}, 3), -100),
+                "crossEntropy",
+                "[4]",
+                "[3]");
         rejects(() -> F.crossEntropy(Tensor.zeros(DType.I32, 4, 5), ok, -100), "crossEntropy", "I32");
         rejects(() -> F.crossEntropy(Tensor.empty(DType.F32, 4, 0), ok, -100), "crossEntropy", "no classes");
         rejects(() -> F.crossEntropy(closed(DType.F32, 4, 5), ok, -100), "crossEntropy", "closed");
@@ -63,9 +74,15 @@ class NnOpsMisuseTest {
     @Test
     void softCrossEntropy() {
         Tensor logits = Tensor.zeros(DType.F32, 4, 5);
-        rejects(() -> F.softCrossEntropy(logits, Tensor.zeros(DType.F32, 4, 6)), "softCrossEntropy", "[4, 5]", "[4, 6]");
+        rejects(
+                () -> F.softCrossEntropy(logits, Tensor.zeros(DType.F32, 4, 6)),
+                "softCrossEntropy",
+                "[4, 5]",
+                "[4, 6]");
         rejects(() -> F.softCrossEntropy(logits, Tensor.zeros(DType.F64, 4, 5)), "softCrossEntropy", "F32", "F64");
-        rejects(() -> F.softCrossEntropy(Tensor.zeros(DType.I32, 4, 5), Tensor.zeros(DType.I32, 4, 5)), "softCrossEntropy",
+        rejects(
+                () -> F.softCrossEntropy(Tensor.zeros(DType.I32, 4, 5), Tensor.zeros(DType.I32, 4, 5)),
+                "softCrossEntropy",
                 "I32");
         rejects(() -> F.softCrossEntropy(logits, closed(DType.F32, 4, 5)), "softCrossEntropy", "closed");
     }
@@ -73,11 +90,19 @@ class NnOpsMisuseTest {
     @Test
     void embedding() {
         Tensor table = Tensor.zeros(DType.F32, 10, 4);
-        rejects(() -> F.embedding(table, Tensor.ofInts(new int[] {1, 2, 10, 3}, 2, 2)), "embedding", "id 10", "position 2",
-                "[1, 0]", "[0, 10)");
+        rejects(
+                () -> F.embedding(table, Tensor.ofInts(new int[] {1, 2, 10, 3}, 2, 2)),
+                "embedding",
+                "id 10",
+                "position 2",
+                "[1, 0]",
+                "[0, 10)");
         rejects(() -> F.embedding(table, Tensor.ofInts(new int[] {-3}, 1)), "embedding", "id -3", "position 0");
         rejects(() -> F.embedding(table, Tensor.zeros(DType.F32, 3)), "embedding", "ids", "I32");
-        rejects(() -> F.embedding(Tensor.zeros(DType.F32, 10), Tensor.ofInts(new int[] {1}, 1)), "embedding", "table",
+        rejects(
+                () -> F.embedding(Tensor.zeros(DType.F32, 10), Tensor.ofInts(new int[] {1}, 1)),
+                "embedding",
+                "table",
                 "rank 2");
         rejects(() -> F.embedding(Tensor.zeros(DType.I32, 10, 4), Tensor.ofInts(new int[] {1}, 1)), "embedding", "I32");
         rejects(() -> F.embedding(closed(DType.F32, 10, 4), Tensor.ofInts(new int[] {1}, 1)), "embedding", "closed");
@@ -144,21 +169,50 @@ class NnOpsMisuseTest {
         rejects(() -> cpu.patchify(images, Tensor.zeros(DType.F32, 1, 4, 9), 4), "patchify", "6x6");
         Tensor x = Tensor.zeros(DType.F32, 8);
         rejects(() -> cpu.dropoutForward(x, Tensor.zeros(DType.F32, 8), null, 2.0, 1), "dropout", "p must be");
-        rejects(() -> cpu.l2NormalizeForward(x.viewAs(2, 4), Tensor.zeros(DType.F32, 2, 4), Tensor.zeros(DType.F32, 2), 0),
-                "l2norm", "eps");
+        rejects(
+                () -> cpu.l2NormalizeForward(
+                        x.viewAs(2, 4), Tensor.zeros(DType.F32, 2, 4), Tensor.zeros(DType.F32, 2), 0),
+                "l2norm",
+                "eps");
         Tensor ints = Tensor.zeros(DType.I32, 2, 4);
-        rejects(() -> cpu.layerNormForward(ints, null, null, 1e-5, Tensor.zeros(DType.I32, 2, 4), Tensor.zeros(DType.I32, 2),
-                Tensor.zeros(DType.I32, 2)), "layerNormForward", "F32 or F64");
+        rejects(
+                () -> cpu.layerNormForward(
+                        ints,
+                        null,
+                        null,
+                        1e-5,
+                        Tensor.zeros(DType.I32, 2, 4),
+                        Tensor.zeros(DType.I32, 2),
+                        Tensor.zeros(DType.I32, 2)),
+                "layerNormForward",
+                "F32 or F64");
         // The backend's checks (sizes, a missing argument) and the kernel's own (the dtype).
         Tensor x24 = x.viewAs(2, 4), b4 = Tensor.zeros(DType.F32, 4);
-        rejects(() -> cpu.biasGelu(x24, Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 2, 4)), "biasGelu", "must hold 4");
+        rejects(
+                () -> cpu.biasGelu(x24, Tensor.zeros(DType.F32, 3), Tensor.zeros(DType.F32, 2, 4)),
+                "biasGelu",
+                "must hold 4");
         rejects(() -> cpu.biasGelu(x24, b4, Tensor.zeros(DType.F32, 2, 3)), "biasGelu", "does not match");
-        rejects(() -> cpu.biasGeluBackward(x24, b4, null, Tensor.zeros(DType.F32, 2, 4), null), "biasGeluBackward", "gy is null");
-        rejects(() -> cpu.biasGeluBackward(x24, b4, x24, Tensor.zeros(DType.F32, 2, 4), Tensor.zeros(DType.F32, 5)),
-                "biasGeluBackward", "must hold 4");
-        rejects(() -> cpu.biasGelu(ints, Tensor.zeros(DType.I32, 4), Tensor.zeros(DType.I32, 2, 4)), "bias_gelu", "unsupported dtype");
-        rejects(() -> cpu.embeddingBackward(Tensor.ofInts(new int[] {0, 7}, 2), Tensor.zeros(DType.F32, 2, 3),
-                Tensor.zeros(DType.F32, 5, 3)), "embedding", "id 7", "position 1");
+        rejects(
+                () -> cpu.biasGeluBackward(x24, b4, null, Tensor.zeros(DType.F32, 2, 4), null),
+                "biasGeluBackward",
+                "gy is null");
+        rejects(
+                () -> cpu.biasGeluBackward(x24, b4, x24, Tensor.zeros(DType.F32, 2, 4), Tensor.zeros(DType.F32, 5)),
+                "biasGeluBackward",
+                "must hold 4");
+        rejects(
+                () -> cpu.biasGelu(ints, Tensor.zeros(DType.I32, 4), Tensor.zeros(DType.I32, 2, 4)),
+                "bias_gelu",
+                "unsupported dtype");
+        rejects(
+                () -> cpu.embeddingBackward(
+                        Tensor.ofInts(new int[] {0, 7}, 2),
+                        Tensor.zeros(DType.F32, 2, 3),
+                        Tensor.zeros(DType.F32, 5, 3)),
+                "embedding",
+                "id 7",
+                "position 1");
     }
 
     @Test
@@ -166,7 +220,11 @@ class NnOpsMisuseTest {
         // A failed call leaves no half-built state behind.
         Tensor logits = Tensor.zeros(DType.F32, 2, 3);
         rejects(() -> F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 3}, 2), -1), "crossEntropy");
-        assertEquals(Math.log(3), F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 2}, 2), -1).item(), 1e-6);
-        assertArrayEquals(new int[] {2, 3}, F.layerNorm(logits, null, null, 1e-5).shape());
+        assertEquals(
+                Math.log(3),
+                F.crossEntropy(logits, Tensor.ofInts(new int[] {0, 2}, 2), -1).item(),
+                1e-6);
+        assertArrayEquals(
+                new int[] {2, 3}, F.layerNorm(logits, null, null, 1e-5).shape());
     }
 }

@@ -1,5 +1,10 @@
 package io.weakpair.ops;
 
+import static io.weakpair.testing.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.GradMode;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
@@ -8,11 +13,6 @@ import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static io.weakpair.testing.GradCheck.param;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Softmax and log-softmax: gradients, F32 against F64, values, stability and misuse. */
 @ExtendWith(ScopePerTest.class)

@@ -1,16 +1,16 @@
 package io.weakpair.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** AdamW against a plain-double reference of torch.optim.AdamW over several steps. */
 @ExtendWith(ScopePerTest.class)
@@ -32,7 +31,9 @@ class AdamWTest {
     private final List<Tensor> params = new ArrayList<>();
 
     @AfterEach
-    void closeParams() { params.forEach(Tensor::close); }
+    void closeParams() {
+        params.forEach(Tensor::close);
+    }
 
     /** The textbook form: bias-corrected moments, decoupled decay taken first. */
     static final class Reference {
@@ -59,7 +60,8 @@ class AdamWTest {
     }
 
     private Tensor param(long seed, DType dtype, int... shape) {
-        Tensor t = Scope.detach(Tensor.uniform(seed, -1, 1, dtype, Device.CPU, shape)).requiresGrad(true);
+        Tensor t = Scope.detach(Tensor.uniform(seed, -1, 1, dtype, Device.CPU, shape))
+                .requiresGrad(true);
         params.add(t);
         return t;
     }
@@ -67,7 +69,8 @@ class AdamWTest {
     private static double[] gradient(SplittableRandom rng, long n) {
         double[] g = new double[(int) n];
         // Mixed magnitudes, zeros included: the eps term and tiny second moments matter.
-        for (int i = 0; i < g.length; i++) g[i] = i % 7 == 3 ? 0 : rng.nextGaussian() * Math.pow(10, rng.nextInt(-3, 2));
+        for (int i = 0; i < g.length; i++)
+            g[i] = i % 7 == 3 ? 0 : rng.nextGaussian() * Math.pow(10, rng.nextInt(-3, 2));
         return g;
     }
 
@@ -91,12 +94,14 @@ class AdamWTest {
         Map<String, Double> decayOf = new HashMap<>();
         for (Map.Entry<String, Tensor> e : named.entrySet()) {
             ref.put(e.getKey(), new Reference(e.getValue().toDoubleArray()));
-            boolean excluded = grouped && (e.getValue().rank() <= 1 || e.getKey().startsWith("embed."));
+            boolean excluded =
+                    grouped && (e.getValue().rank() <= 1 || e.getKey().startsWith("embed."));
             decayOf.put(e.getKey(), excluded ? 0 : weightDecay);
         }
         LrSchedule schedule = new WarmupCosine(cfg.lr(), 1e-3, 2, 8);
         SplittableRandom rng = new SplittableRandom(99);
-        try (AdamW opt = grouped ? AdamW.withDecayExclusions(named, cfg, n -> n.startsWith("embed.")) : AdamW.of(named, cfg)) {
+        try (AdamW opt =
+                grouped ? AdamW.withDecayExclusions(named, cfg, n -> n.startsWith("embed.")) : AdamW.of(named, cfg)) {
             for (int step = 0; step < 8; step++) {
                 double lr = schedule.lr(step);
                 opt.setLr(lr);
@@ -104,14 +109,23 @@ class AdamWTest {
                     double[] g = gradient(rng, e.getValue().numel());
                     setGrad(e.getValue(), g);
                     // The reference sees the gradient as the parameter's dtype holds it.
-                    ref.get(e.getKey()).step(e.getValue().grad().toDoubleArray(), lr, cfg.beta1(), cfg.beta2(), cfg.eps(),
-                            decayOf.get(e.getKey()));
+                    ref.get(e.getKey())
+                            .step(
+                                    e.getValue().grad().toDoubleArray(),
+                                    lr,
+                                    cfg.beta1(),
+                                    cfg.beta2(),
+                                    cfg.eps(),
+                                    decayOf.get(e.getKey()));
                 }
                 opt.step();
                 for (Map.Entry<String, Tensor> e : named.entrySet()) {
                     double[] want = ref.get(e.getKey()).p, got = e.getValue().toDoubleArray();
                     for (int i = 0; i < want.length; i++)
-                        assertEquals(want[i], got[i], tolerance * Math.max(1, Math.abs(want[i])),
+                        assertEquals(
+                                want[i],
+                                got[i],
+                                tolerance * Math.max(1, Math.abs(want[i])),
                                 dtype + " " + e.getKey() + "[" + i + "] after step " + (step + 1));
                 }
             }
@@ -120,16 +134,24 @@ class AdamWTest {
     }
 
     @Test
-    void matchesReferenceWithDecayAndExcludedGroupsF64() { compareWithReference(DType.F64, 0.1, 1e-12, true); }
+    void matchesReferenceWithDecayAndExcludedGroupsF64() {
+        compareWithReference(DType.F64, 0.1, 1e-12, true);
+    }
 
     @Test
-    void matchesReferenceWithoutDecayF64() { compareWithReference(DType.F64, 0.0, 1e-12, false); }
+    void matchesReferenceWithoutDecayF64() {
+        compareWithReference(DType.F64, 0.0, 1e-12, false);
+    }
 
     @Test
-    void matchesReferenceWithDecayOnEveryParameterF64() { compareWithReference(DType.F64, 0.3, 1e-12, false); }
+    void matchesReferenceWithDecayOnEveryParameterF64() {
+        compareWithReference(DType.F64, 0.3, 1e-12, false);
+    }
 
     @Test
-    void matchesReferenceF32() { compareWithReference(DType.F32, 0.1, 2e-5, true); }
+    void matchesReferenceF32() {
+        compareWithReference(DType.F32, 0.1, 2e-5, true);
+    }
 
     @Test
     void decayGroupsExcludeBiasesNormsAndNamedParameters() {
@@ -144,7 +166,9 @@ class AdamWTest {
         assertEquals("decay", groups.get(0).label());
         assertEquals(List.of("fc.weight"), List.copyOf(groups.get(0).params().keySet()));
         assertEquals(0.05, groups.get(0).weightDecay());
-        assertEquals(List.of("fc.bias", "ln.weight", "temp", "pos_embed"), List.copyOf(groups.get(1).params().keySet()));
+        assertEquals(
+                List.of("fc.bias", "ln.weight", "temp", "pos_embed"),
+                List.copyOf(groups.get(1).params().keySet()));
         assertEquals(0.0, groups.get(1).weightDecay());
     }
 
@@ -164,7 +188,7 @@ class AdamWTest {
                     setGrad(b, gb);
                     rb.step(gb, 0.1, 0.9, 0.999, 1e-8, 0.2);
                 } else {
-                    b.zeroGrad();  // no gradient: no decay, no moment update, no step
+                    b.zeroGrad(); // no gradient: no decay, no moment update, no step
                 }
                 opt.step();
             }
@@ -183,8 +207,11 @@ class AdamWTest {
         Tensor a = param(1, DType.F64, 3), b = param(2, DType.F64, 3);
         Reference ra = new Reference(a.toDoubleArray()), rb = new Reference(b.toDoubleArray());
         AdamW.Config cfg = AdamW.Config.defaults().withLr(0.01);
-        try (AdamW opt = new AdamW(List.of(new ParamGroup("slow", Map.of("a", a), 0.1, 0.25),
-                new ParamGroup("fast", Map.of("b", b), 0.0, 1)), cfg)) {
+        try (AdamW opt = new AdamW(
+                List.of(
+                        new ParamGroup("slow", Map.of("a", a), 0.1, 0.25),
+                        new ParamGroup("fast", Map.of("b", b), 0.0, 1)),
+                cfg)) {
             double[] g = {0.5, -1, 2};
             setGrad(a, g);
             setGrad(b, g);
@@ -206,7 +233,7 @@ class AdamWTest {
         AdamW opt = AdamW.of(Map.of("a", a), AdamW.Config.defaults());
         try (Scope step = Scope.open()) {
             setGrad(a, new double[64]);
-            opt.step();  // moments are created inside a step scope ...
+            opt.step(); // moments are created inside a step scope ...
         }
         a.zeroGrad();
         assertEquals(before + 2, MemoryStats.liveStorages(Device.Kind.CPU), "... and survive it");
@@ -221,8 +248,11 @@ class AdamWTest {
         try (AdamW opt = AdamW.of(Map.of("fc.weight", w), AdamW.Config.defaults())) {
             w.setGrad(Tensor.zeros(DType.F32, 3, 2));
             IllegalStateException e = assertThrows(IllegalStateException.class, opt::step);
-            assertTrue(e.getMessage().contains("'fc.weight'") && e.getMessage().contains("[3, 2]")
-                    && e.getMessage().contains("[2, 3]"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("'fc.weight'")
+                            && e.getMessage().contains("[3, 2]")
+                            && e.getMessage().contains("[2, 3]"),
+                    e.getMessage());
             w.setGrad(Tensor.zeros(DType.F64, 2, 3));
             assertThrows(IllegalStateException.class, opt::step);
             assertThrows(IllegalArgumentException.class, () -> opt.setLr(-1));
@@ -232,8 +262,11 @@ class AdamWTest {
         assertThrows(IllegalArgumentException.class, () -> new AdamW.Config(1e-3, 0.9, -0.1, 1e-8, 0));
         assertThrows(IllegalArgumentException.class, () -> new AdamW.Config(1e-3, 0.9, 0.999, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new AdamW.Config(1e-3, 0.9, 0.999, 1e-8, -1));
-        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, () -> new AdamW(
-                List.of(new ParamGroup("x", Map.of("a", w), 0), new ParamGroup("y", Map.of("b", w), 0)), AdamW.Config.defaults()));
+        IllegalArgumentException dup = assertThrows(
+                IllegalArgumentException.class,
+                () -> new AdamW(
+                        List.of(new ParamGroup("x", Map.of("a", w), 0), new ParamGroup("y", Map.of("b", w), 0)),
+                        AdamW.Config.defaults()));
         assertTrue(dup.getMessage().contains("'b'") && dup.getMessage().contains("'a'"), dup.getMessage());
         Tensor frozen = Scope.detach(Tensor.zeros(DType.F32, 2));
         params.add(frozen);
@@ -243,7 +276,8 @@ class AdamWTest {
     @Test
     void savedStateResumesExactly(@TempDir Path dir) throws IOException {
         Tensor a = param(1, DType.F32, 3, 2), b = param(2, DType.F32, 3);
-        Tensor a2 = Scope.detach(a.copy()).requiresGrad(true), b2 = Scope.detach(b.copy()).requiresGrad(true);
+        Tensor a2 = Scope.detach(a.copy()).requiresGrad(true),
+                b2 = Scope.detach(b.copy()).requiresGrad(true);
         params.add(a2);
         params.add(b2);
         AdamW.Config cfg = AdamW.Config.defaults().withLr(0.05).withWeightDecay(0.1);
@@ -280,7 +314,10 @@ class AdamWTest {
             Tensor wrongShape = param(9, DType.F32, 2, 3);
             try (AdamW other = AdamW.of(Map.of("a", wrongShape), cfg)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.loadState(file));
-                assertTrue(e.getMessage().contains("'a.exp_avg' has shape [3, 2]") && e.getMessage().contains("'b'"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("'a.exp_avg' has shape [3, 2]")
+                                && e.getMessage().contains("'b'"),
+                        e.getMessage());
                 assertEquals(0, other.steps(wrongShape), "a refused load changes nothing");
             }
         }
@@ -290,7 +327,8 @@ class AdamWTest {
     void nativeKernelRejectsMismatchedState() {
         Tensor p = param(1, DType.F32, 4);
         Tensor g = Tensor.zeros(DType.F32, 4), m = Tensor.zeros(DType.F32, 4), wrong = Tensor.zeros(DType.F32, 5);
-        assertThrows(IllegalArgumentException.class, () -> p.backend().adamw(p, g, m, wrong, 1e-3, 0.9, 0.999, 1e-8, 0, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> p.backend().adamw(p, g, m, wrong, 1e-3, 0.9, 0.999, 1e-8, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> p.backend().adamw(p, g, m, m, 1e-3, 0.9, 0.999, 1e-8, 0, 0));
     }
 }

@@ -1,21 +1,20 @@
 package io.weakpair.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(ScopePerTest.class)
 class GradClipTest {
@@ -23,7 +22,9 @@ class GradClipTest {
     private final List<Tensor> params = new ArrayList<>();
 
     @AfterEach
-    void closeParams() { params.forEach(Tensor::close); }
+    void closeParams() {
+        params.forEach(Tensor::close);
+    }
 
     private Tensor paramWithGrad(long seed, DType dtype, double scale, int... shape) {
         Tensor p = Scope.detach(Tensor.zeros(dtype, shape)).requiresGrad(true);
@@ -40,7 +41,9 @@ class GradClipTest {
 
     @Test
     void clipsToExactlyTheMaximumNormKeepingDirection() {
-        List<Tensor> ps = List.of(paramWithGrad(1, DType.F64, 3, 4, 5), paramWithGrad(2, DType.F64, 0.1, 7),
+        List<Tensor> ps = List.of(
+                paramWithGrad(1, DType.F64, 3, 4, 5),
+                paramWithGrad(2, DType.F64, 0.1, 7),
                 paramWithGrad(3, DType.F64, 10, 2, 3, 2));
         Tensor noGrad = Scope.detach(Tensor.zeros(DType.F64, 3)).requiresGrad(true);
         params.add(noGrad);
@@ -78,7 +81,7 @@ class GradClipTest {
         Tensor p = Scope.detach(Tensor.zeros(DType.F64, 3, 2)).requiresGrad(true);
         params.add(p);
         Tensor base = Tensor.of(new double[] {3, 0, 0, 0, 4, 0}, 2, 3);
-        p.setGrad(base.view(new int[] {3, 2}, new long[] {1, 3}, 0));  // transposed view: [[3,0],[0,4],[0,0]]
+        p.setGrad(base.view(new int[] {3, 2}, new long[] {1, 3}, 0)); // transposed view: [[3,0],[0,4],[0,0]]
         assertEquals(5.0, GradClip.clipGradNorm(List.of(p), 1.0), 1e-15);
         assertArrayEquals(new double[] {0.6, 0, 0, 0.8, 0, 0}, p.grad().toDoubleArray(), 1e-15);
     }

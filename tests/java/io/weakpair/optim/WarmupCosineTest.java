@@ -1,10 +1,10 @@
 package io.weakpair.optim;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class WarmupCosineTest {
     private static final double PEAK = 1e-3, FLOOR = 1e-5;

@@ -1,23 +1,24 @@
 package io.weakpair.progress;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Plain progress lines (what a log gets): whole lines, counts, ETA, message, silence for short tasks. */
 class ProgressLinesTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-    private List<String> lines() { return bytes.toString(StandardCharsets.UTF_8).lines().toList(); }
+    private List<String> lines() {
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
 
     @Test
     void everyDueUpdateIsOneWholeLineWithCountsEtaAndMessage() {
@@ -25,7 +26,7 @@ class ProgressLinesTest {
             p.message("loss 1.5");
             p.advance(1);
             p.advance(2);
-            p.advance(1);  // the last unit: no progress line, the final line follows at close
+            p.advance(1); // the last unit: no progress line, the final line follows at close
             assertEquals(4, p.done());
         }
         List<String> lines = lines();
@@ -63,8 +64,11 @@ class ProgressLinesTest {
             assertEquals(0.9 * 4.0 + 0.1 * 2.0, t.smoothedLoss(), 1e-12);
         }
         List<String> lines = lines();
-        assertTrue(lines.get(0).matches("training: 1/3 steps \\(33%\\), .*  loss 4\\.0000  [0-9.]+ samples/s  epoch 1/2  "
-                + "\\(itc 3\\.000, match 0\\.500, mlm 0\\.500, tau 0\\.0700\\)"), lines.get(0));
+        assertTrue(
+                lines.get(0)
+                        .matches("training: 1/3 steps \\(33%\\), .*  loss 4\\.0000  [0-9.]+ samples/s  epoch 1/2  "
+                                + "\\(itc 3\\.000, match 0\\.500, mlm 0\\.500, tau 0\\.0700\\)"),
+                lines.get(0));
         assertTrue(lines.get(1).contains("loss 3.8000") && lines.get(1).contains("epoch 2/2"), lines.get(1));
     }
 

@@ -1,5 +1,10 @@
 package io.weakpair.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.data.BatchPlans;
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.Dataset;
@@ -11,11 +16,6 @@ import io.weakpair.eval.RetrievalEvaluator;
 import io.weakpair.eval.RetrievalMetrics;
 import io.weakpair.eval.TextToImageEvaluation;
 import io.weakpair.testing.TinyDatasets;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +30,10 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML report on a planted evaluation: 4 test people x 3 images x 2 captions; each caption is
@@ -43,8 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RetrievalReportTest {
     static final double TAU = 0.5;
+
     @TempDir
     static Path dir;
+
     static DatasetSplit test;
     static TextToImageEvaluation.Result result;
 
@@ -60,7 +61,11 @@ class RetrievalReportTest {
         for (int i = 0; i < g; i++) gl[i] = gallery.get(i).label();
         SplittableRandom rng = new SplittableRandom(3);
         int wrongForFirst = -1;
-        for (int i = 0; i < g; i++) if (gl[i] != gl[0]) { wrongForFirst = i; break; }
+        for (int i = 0; i < g; i++)
+            if (gl[i] != gl[0]) {
+                wrongForFirst = i;
+                break;
+            }
         for (int a = 0; a < q; a++) {
             DataRecord own = queries.get(a).record();
             ql[a] = own.label();
@@ -76,7 +81,11 @@ class RetrievalReportTest {
     }
 
     private static String write(Path out, int queries) throws IOException {
-        RetrievalReport.write(out, test, result, new RetrievalReport.Context("report <test> & \"title\"", "test", "itc", TAU),
+        RetrievalReport.write(
+                out,
+                test,
+                result,
+                new RetrievalReport.Context("report <test> & \"title\"", "test", "itc", TAU),
                 RetrievalReport.Options.defaults().withQueries(queries).withSeed(5));
         return Files.readString(out.resolve(RetrievalReport.INDEX), StandardCharsets.UTF_8);
     }
@@ -95,7 +104,9 @@ class RetrievalReportTest {
         assertEquals(5, count(html, "<section class=\"query miss\""), "half the shown queries are failures (6 exist)");
         // Every caption, path and title is escaped.
         assertTrue(html.contains("with a &lt;b&gt;bold&lt;/b&gt; &quot;quoted&quot; &amp; &#39;odd&#39; bag"), html);
-        assertFalse(html.contains("<b>bold</b>") || html.contains("<test>"), "raw markup from the data must not reach the page");
+        assertFalse(
+                html.contains("<b>bold</b>") || html.contains("<test>"),
+                "raw markup from the data must not reach the page");
         assertTrue(html.contains("<h1>report &lt;test&gt; &amp; &quot;title&quot;</h1>"));
         // The metrics table at the top, with the planted R@1 (18 of 24 queries correct at rank 1).
         assertTrue(html.indexOf("<table class=\"metrics\">") < html.indexOf("<section"));
@@ -124,7 +135,8 @@ class RetrievalReportTest {
         String second = write(out, 4);
         assertEquals(4, count(second, "<section class=\"query "));
         try (Stream<Path> s = Files.list(dir)) {
-            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary folders are cleaned up");
+            assertFalse(
+                    s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary folders are cleaned up");
         }
         Path foreign = Files.createDirectories(dir.resolve("foreign"));
         Files.writeString(foreign.resolve("notes.txt"), "keep me");
@@ -132,7 +144,9 @@ class RetrievalReportTest {
         assertTrue(e.getMessage().contains("not empty and holds no index.html"), e.getMessage());
         assertEquals("keep me", Files.readString(foreign.resolve("notes.txt")));
         List<Path> left = new ArrayList<>();
-        try (Stream<Path> s = Files.list(foreign)) { s.forEach(left::add); }
+        try (Stream<Path> s = Files.list(foreign)) {
+            s.forEach(left::add);
+        }
         assertEquals(1, left.size());
     }
 

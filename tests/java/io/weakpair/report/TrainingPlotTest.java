@@ -1,9 +1,10 @@
 package io.weakpair.report;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,9 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The end-of-training plot: a PNG of the expected size with drawn content, from the files a run folder holds. */
 class TrainingPlotTest {
@@ -28,8 +27,16 @@ class TrainingPlotTest {
         StringBuilder sb = new StringBuilder();
         for (int s = 0; s < steps; s++) {
             double itc = 3.5 * Math.exp(-s / 80.0) + 0.1 * Math.sin(s);
-            sb.append(String.format(Locale.ROOT, "{\"epoch\":%d,\"step\":%d,\"lr\":0.001,\"loss\":%.5f,\"itc\":%.5f,\"matching\":%.5f,"
-                    + "\"mlm\":%.5f,\"grad_norm\":1.0,\"temperature\":0.07,\"pairs\":64}%n", s * epochs / steps, s, itc + 1.2, itc, 0.7, 0.5));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "{\"epoch\":%d,\"step\":%d,\"lr\":0.001,\"loss\":%.5f,\"itc\":%.5f,\"matching\":%.5f,"
+                            + "\"mlm\":%.5f,\"grad_norm\":1.0,\"temperature\":0.07,\"pairs\":64}%n",
+                    s * epochs / steps,
+                    s,
+                    itc + 1.2,
+                    itc,
+                    0.7,
+                    0.5));
         }
         Files.writeString(run.resolve(TrainingHistory.STEP_LOG), sb, StandardCharsets.UTF_8);
     }
@@ -42,7 +49,8 @@ class TrainingPlotTest {
 
     private static int colours(BufferedImage img) {
         Set<Integer> c = new HashSet<>();
-        for (int y = 0; y < img.getHeight(); y += 2) for (int x = 0; x < img.getWidth(); x += 2) c.add(img.getRGB(x, y));
+        for (int y = 0; y < img.getHeight(); y += 2)
+            for (int x = 0; x < img.getWidth(); x += 2) c.add(img.getRGB(x, y));
         return c.size();
     }
 
@@ -64,12 +72,21 @@ class TrainingPlotTest {
         writeLog(600, 3);
         StringBuilder sb = new StringBuilder();
         for (int e = 1; e <= 3; e++)
-            sb.append(String.format(Locale.ROOT, "{\"epoch\":%d,\"split\":\"val\",\"queries\":10,\"itc\":{\"R@1\":%.1f,\"mAP\":%.1f},"
-                    + "\"itc+itm\":{\"R@1\":%.1f,\"mAP\":%.1f}}%n", e, 5.0 * e, 6.0 * e, 6.0 * e, 7.0 * e));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "{\"epoch\":%d,\"split\":\"val\",\"queries\":10,\"itc\":{\"R@1\":%.1f,\"mAP\":%.1f},"
+                            + "\"itc+itm\":{\"R@1\":%.1f,\"mAP\":%.1f}}%n",
+                    e,
+                    5.0 * e,
+                    6.0 * e,
+                    6.0 * e,
+                    7.0 * e));
         Files.writeString(run.resolve(EpochMetricsLog.FILE), sb, StandardCharsets.UTF_8);
         TrainingHistory h = TrainingHistory.read(run);
         assertEquals(600, h.steps().size());
-        assertEquals(java.util.List.of(1, 2, 3), java.util.List.copyOf(h.epochMetrics().keySet()));
+        assertEquals(
+                java.util.List.of(1, 2, 3),
+                java.util.List.copyOf(h.epochMetrics().keySet()));
         assertEquals(15.0, h.epochMetrics().get(3).get("itc").get("R@1"));
         BufferedImage img = read(TrainingPlot.write(run));
         assertEquals(TrainingPlot.WIDTH, img.getWidth());
@@ -79,18 +96,25 @@ class TrainingPlotTest {
     @Test
     void theFinalMetricsCountAsTheLastEpochWhenNoPerEpochLogExists() throws IOException {
         writeLog(20, 2);
-        Files.writeString(run.resolve("metrics.json"), "{\"queries\":8,\"gallery\":4,\"itc\":{\"R@1\":12.5,\"mAP\":20.0}}");
+        Files.writeString(
+                run.resolve("metrics.json"), "{\"queries\":8,\"gallery\":4,\"itc\":{\"R@1\":12.5,\"mAP\":20.0}}");
         TrainingHistory h = TrainingHistory.read(run);
-        assertEquals(java.util.List.of(2), java.util.List.copyOf(h.epochMetrics().keySet()));
-        assertEquals(2 * TrainingPlot.PANEL_HEIGHT, read(TrainingPlot.write(run)).getHeight());
+        assertEquals(
+                java.util.List.of(2), java.util.List.copyOf(h.epochMetrics().keySet()));
+        assertEquals(
+                2 * TrainingPlot.PANEL_HEIGHT, read(TrainingPlot.write(run)).getHeight());
     }
 
     @Test
     void aBadLineIsNamedAndNothingIsWritten() throws IOException {
         writeLog(5, 1);
-        Files.writeString(run.resolve(TrainingHistory.STEP_LOG), "{\"epoch\":0,\"step\":5}\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                run.resolve(TrainingHistory.STEP_LOG),
+                "{\"epoch\":0,\"step\":5}\n",
+                java.nio.file.StandardOpenOption.APPEND);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingPlot.write(run));
-        assertTrue(e.getMessage().endsWith("log.jsonl line 6: field 'loss' is missing or not a number"), e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith("log.jsonl line 6: field 'loss' is missing or not a number"), e.getMessage());
         Files.writeString(run.resolve(TrainingHistory.STEP_LOG), "{\"epoch\":0,\n");
         e = assertThrows(IllegalArgumentException.class, () -> TrainingPlot.write(run));
         assertTrue(e.getMessage().contains("log.jsonl line 1: not valid JSON"), e.getMessage());

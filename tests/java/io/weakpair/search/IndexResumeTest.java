@@ -1,15 +1,14 @@
 package io.weakpair.search;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.cli.Main;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
 import io.weakpair.testing.ChildJvm;
 import io.weakpair.testing.CliRun;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.store.FSDirectory;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Indexing a gallery survives being stopped: {@code weakpair index} runs in a child JVM, is
@@ -43,7 +42,8 @@ class IndexResumeTest {
         Path ck = dir.resolve("tiny.safetensors");
         CliRun init = CliRun.run("init", "--preset", "tiny", "--out", ck.toString(), "--seed", "3");
         assertEquals(0, init.code(), init.err());
-        int total = GalleryImages.list(gallery, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).size();
+        int total = GalleryImages.list(gallery, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .size();
         assertTrue(total >= 6 * COMMIT_EVERY, "a gallery long enough to stop mid-way: " + total);
 
         Path reference = dir.resolve("reference");
@@ -55,7 +55,10 @@ class IndexResumeTest {
         Path log1 = dir.resolve("run1.log");
         Process first = start(ck, gallery, resumed, log1);
         int afterFirstCommit = waitForCommit(first, resumed, 1, log1);
-        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-INT", Long.toString(first.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
         assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the child stopped after SIGINT");
         String out1 = Files.readString(log1);
         assertEquals(130, first.exitValue(), out1);
@@ -68,7 +71,7 @@ class IndexResumeTest {
         Path log2 = dir.resolve("run2.log");
         Process second = start(ck, gallery, resumed, log2);
         int seen = waitForCommit(second, resumed, afterInt + 1, log2);
-        second.destroyForcibly();  // SIGKILL on Linux
+        second.destroyForcibly(); // SIGKILL on Linux
         assertTrue(second.waitFor(60, TimeUnit.SECONDS));
         assertEquals(137, second.exitValue(), Files.readString(log2));
         int afterKill = docs(resumed);
@@ -89,12 +92,26 @@ class IndexResumeTest {
         assertEquals(total, paths.size(), "every image once");
         assertEquals(total, paths.values().stream().distinct().count(), "no path twice");
         assertEquals(refPaths, paths, "the same id for every image");
-        for (int id : refVectors.keySet()) assertArrayEquals(refVectors.get(id), vectors.get(id), "the vector of image " + id);
+        for (int id : refVectors.keySet())
+            assertArrayEquals(refVectors.get(id), vectors.get(id), "the vector of image " + id);
     }
 
     private static String[] args(Path ck, Path gallery, Path out) {
-        return new String[] {"index", "--checkpoint", ck.toString(), "--gallery", gallery.toString(), "--out", out.toString(), "--batch",
-                Integer.toString(BATCH), "--commit-every", Integer.toString(COMMIT_EVERY), "--device", "cpu"};
+        return new String[] {
+            "index",
+            "--checkpoint",
+            ck.toString(),
+            "--gallery",
+            gallery.toString(),
+            "--out",
+            out.toString(),
+            "--batch",
+            Integer.toString(BATCH),
+            "--commit-every",
+            Integer.toString(COMMIT_EVERY),
+            "--device",
+            "cpu"
+        };
     }
 
     private static Process start(Path ck, Path gallery, Path out, Path log) throws IOException {
@@ -107,7 +124,9 @@ class IndexResumeTest {
         while (System.nanoTime() < end) {
             int n = Files.isDirectory(index) ? docs(index) : 0;
             if (n >= atLeast) return n;
-            if (!child.isAlive()) throw new AssertionError("the child ended before committing " + atLeast + ":\n" + Files.readString(log));
+            if (!child.isAlive())
+                throw new AssertionError(
+                        "the child ended before committing " + atLeast + ":\n" + Files.readString(log));
             Thread.sleep(20);
         }
         throw new AssertionError("no commit of " + atLeast + " images within 60 s:\n" + Files.readString(log));

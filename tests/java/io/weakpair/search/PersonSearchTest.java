@@ -1,5 +1,10 @@
 package io.weakpair.search;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weakpair.data.DataRecord;
@@ -7,10 +12,6 @@ import io.weakpair.data.DatasetReader;
 import io.weakpair.io.Safetensors;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.CliRun;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** index, search (HNSW, exact, re-ranked), adding, refusing another checkpoint, skipping bad images, the OpenSearch export. */
 class PersonSearchTest {
@@ -33,6 +32,7 @@ class PersonSearchTest {
 
     @TempDir
     static Path dir;
+
     static SearchFixture fx;
 
     @BeforeAll
@@ -41,7 +41,8 @@ class PersonSearchTest {
     }
 
     private static JsonNode search(String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("search", "--index", fx.index().toString(), "--json", "--device", "cpu"));
+        List<String> args =
+                new ArrayList<>(List.of("search", "--index", fx.index().toString(), "--json", "--device", "cpu"));
         args.addAll(List.of(extra));
         CliRun r = CliRun.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
@@ -56,11 +57,22 @@ class PersonSearchTest {
         Path captionFile = dir.resolve("caption.txt");
         Files.writeString(captionFile, caption + "\n", StandardCharsets.UTF_8);
         Path feats = dir.resolve("embed.safetensors");
-        CliRun e = CliRun.run("embed", "--checkpoint", fx.checkpoint().toString(), "--images", fx.gallery().resolve("imgs").toString(),
-                "--captions", captionFile.toString(), "--output", feats.toString(), "--device", "cpu");
+        CliRun e = CliRun.run(
+                "embed",
+                "--checkpoint",
+                fx.checkpoint().toString(),
+                "--images",
+                fx.gallery().resolve("imgs").toString(),
+                "--captions",
+                captionFile.toString(),
+                "--output",
+                feats.toString(),
+                "--device",
+                "cpu");
         assertEquals(0, e.code(), e.err());
         Map<String, Tensor> t = Safetensors.read(feats).tensors();
-        float[] img = t.get("image_feat").toFloatArray(), txt = t.get("text_feat").toFloatArray();
+        float[] img = t.get("image_feat").toFloatArray(),
+                txt = t.get("text_feat").toFloatArray();
         int d = txt.length, n = img.length / d;
         assertEquals(records.size(), n, "embed saw every gallery image");
         List<Path> files = new ArrayList<>();
@@ -81,9 +93,20 @@ class PersonSearchTest {
         assertEquals(10, hnsw.size());
         for (int i = 0; i < 10; i++) {
             String path = hnsw.get(i).get("path").asText();
-            assertEquals(scan.get(i).get("image_id").asInt(), hnsw.get(i).get("image_id").asInt(), "HNSW equals the exact scan at rank " + (i + 1));
-            assertEquals(exact.get(i), hnsw.get(i).get("score").floatValue(), 1e-4, "rank " + (i + 1) + " has the exact ranking's score");
-            assertEquals(dot.get(path), hnsw.get(i).get("score").floatValue(), 1e-4, "rank " + (i + 1) + " is " + path + " with its embed score");
+            assertEquals(
+                    scan.get(i).get("image_id").asInt(),
+                    hnsw.get(i).get("image_id").asInt(),
+                    "HNSW equals the exact scan at rank " + (i + 1));
+            assertEquals(
+                    exact.get(i),
+                    hnsw.get(i).get("score").floatValue(),
+                    1e-4,
+                    "rank " + (i + 1) + " has the exact ranking's score");
+            assertEquals(
+                    dot.get(path),
+                    hnsw.get(i).get("score").floatValue(),
+                    1e-4,
+                    "rank " + (i + 1) + " is " + path + " with its embed score");
         }
     }
 
@@ -97,11 +120,18 @@ class PersonSearchTest {
             top.add(plain.get(i).get("image_id").asInt());
             topAfter.add(reranked.get(i).get("image_id").asInt());
             assertTrue(reranked.get(i).has("match"), "re-ranked hits carry their ITM score");
-            if (i > 0) assertTrue(reranked.get(i - 1).get("match").floatValue() >= reranked.get(i).get("match").floatValue(), "ITM order");
+            if (i > 0)
+                assertTrue(
+                        reranked.get(i - 1).get("match").floatValue()
+                                >= reranked.get(i).get("match").floatValue(),
+                        "ITM order");
         }
         assertEquals(top.stream().sorted().toList(), topAfter.stream().sorted().toList(), "the same five images");
         for (int i = 5; i < 12; i++) {
-            assertEquals(plain.get(i).get("image_id").asInt(), reranked.get(i).get("image_id").asInt(), "rank " + (i + 1) + " untouched");
+            assertEquals(
+                    plain.get(i).get("image_id").asInt(),
+                    reranked.get(i).get("image_id").asInt(),
+                    "rank " + (i + 1) + " untouched");
             assertFalse(reranked.get(i).has("match"));
         }
     }
@@ -114,16 +144,44 @@ class PersonSearchTest {
         try (GalleryIndex i = GalleryIndex.open(copy)) {
             before = i.size();
         }
-        CliRun again = CliRun.run("index", "--checkpoint", fx.checkpoint().toString(), "--gallery", fx.gallery().toString(), "--out",
-                copy.toString(), "--device", "cpu");
+        CliRun again = CliRun.run(
+                "index",
+                "--checkpoint",
+                fx.checkpoint().toString(),
+                "--gallery",
+                fx.gallery().toString(),
+                "--out",
+                copy.toString(),
+                "--device",
+                "cpu");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("added 0 images (" + before + " already indexed"), again.out());
 
         Path other = dir.resolve("other.safetensors");
-        assertEquals(0, CliRun.run("init", "--preset", "tiny", "--vocab", io.weakpair.model.ModelCheckpoint.vocabularyPath(fx.checkpoint()).toString(), "--out",
-                other.toString(), "--seed", "6").code());
-        CliRun refused = CliRun.run("index", "--checkpoint", other.toString(), "--gallery", fx.gallery().toString(), "--out",
-                copy.toString(), "--device", "cpu");
+        assertEquals(
+                0,
+                CliRun.run(
+                                "init",
+                                "--preset",
+                                "tiny",
+                                "--vocab",
+                                io.weakpair.model.ModelCheckpoint.vocabularyPath(fx.checkpoint())
+                                        .toString(),
+                                "--out",
+                                other.toString(),
+                                "--seed",
+                                "6")
+                        .code());
+        CliRun refused = CliRun.run(
+                "index",
+                "--checkpoint",
+                other.toString(),
+                "--gallery",
+                fx.gallery().toString(),
+                "--out",
+                copy.toString(),
+                "--device",
+                "cpu");
         assertEquals(1, refused.code());
         assertTrue(refused.err().contains("cannot be mixed"), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), "one line: " + refused.err());
@@ -143,11 +201,22 @@ class PersonSearchTest {
         try (var s = Files.walk(fx.gallery().resolve("imgs"))) {
             s.filter(Files::isRegularFile).sorted().limit(5).forEach(imgs::add);
         }
-        for (int i = 0; i < imgs.size(); i++) Files.copy(imgs.get(i), folder.resolve(i % 2 == 0 ? "sub" : ".").resolve("p" + i + ".png"));
+        for (int i = 0; i < imgs.size(); i++)
+            Files.copy(imgs.get(i), folder.resolve(i % 2 == 0 ? "sub" : ".").resolve("p" + i + ".png"));
         Files.writeString(folder.resolve("sub/broken.png"), "not a png");
         Path index = dir.resolve("plain-index");
-        CliRun r = CliRun.run("index", "--checkpoint", fx.checkpoint().toString(), "--gallery", folder.toString(), "--out", index.toString(),
-                "--batch", "4", "--device", "cpu");
+        CliRun r = CliRun.run(
+                "index",
+                "--checkpoint",
+                fx.checkpoint().toString(),
+                "--gallery",
+                folder.toString(),
+                "--out",
+                index.toString(),
+                "--batch",
+                "4",
+                "--device",
+                "cpu");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("broken.png"), "the unreadable image is named: " + r.out());
         assertTrue(r.out().contains("added 5 images (0 already indexed, 1 unreadable skipped)"), r.out());
@@ -168,11 +237,25 @@ class PersonSearchTest {
             for (int j = 0; j < d; j++) v[i * d + j] /= (float) Math.sqrt(norm);
         }
         Path feats = dir.resolve("feats.safetensors");
-        Safetensors.write(feats, Map.of("image_feat", Tensor.of(v, n, d), "identity", Tensor.ofInts(new int[] {3, 3, 4, 5, 6, 7, 8}, n)),
+        Safetensors.write(
+                feats,
+                Map.of("image_feat", Tensor.of(v, n, d), "identity", Tensor.ofInts(new int[] {3, 3, 4, 5, 6, 7, 8}, n)),
                 Map.of());
         Path index = dir.resolve("feature-index"), bulk = dir.resolve("export/gallery.ndjson");
-        CliRun r = CliRun.run("index", "--checkpoint", fx.checkpoint().toString(), "--features", feats.toString(), "--out", index.toString(),
-                "--export-opensearch", bulk.toString(), "--max-conn", "8", "--beam-width", "50");
+        CliRun r = CliRun.run(
+                "index",
+                "--checkpoint",
+                fx.checkpoint().toString(),
+                "--features",
+                feats.toString(),
+                "--out",
+                index.toString(),
+                "--export-opensearch",
+                bulk.toString(),
+                "--max-conn",
+                "8",
+                "--beam-width",
+                "50");
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(bulk);
         assertEquals(2 * n, lines.size(), "an action and a document per image");
@@ -204,7 +287,13 @@ class PersonSearchTest {
         v[2 * d] += 1f;
         Path badFeats = dir.resolve("bad-feats.safetensors");
         Safetensors.write(badFeats, Map.of("image_feat", Tensor.of(v, n, d)), Map.of());
-        CliRun bad = CliRun.run("index", "--checkpoint", fx.checkpoint().toString(), "--features", badFeats.toString(), "--out",
+        CliRun bad = CliRun.run(
+                "index",
+                "--checkpoint",
+                fx.checkpoint().toString(),
+                "--features",
+                badFeats.toString(),
+                "--out",
                 dir.resolve("bad-index").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("#2 has length"), bad.err());
@@ -220,21 +309,35 @@ class PersonSearchTest {
         float[] v = new float[n * d];
         for (int i = 0; i < n; i++) {
             double norm = 0;
-            for (int j = 0; j < d; j++) norm += Math.pow(v[i * d + j] = centres[i % 60][j] + 0.5f * (float) rng.nextGaussian(), 2);
+            for (int j = 0; j < d; j++)
+                norm += Math.pow(v[i * d + j] = centres[i % 60][j] + 0.5f * (float) rng.nextGaussian(), 2);
             for (int j = 0; j < d; j++) v[i * d + j] /= (float) Math.sqrt(norm);
         }
         Path feats = dir.resolve("cluster-feats.safetensors");
         Safetensors.write(feats, Map.of("image_feat", Tensor.of(v, n, d)), Map.of());
-        for (String[] opts : List.of(new String[] {"--quantize", "int8", "--build-threads", "1"},
-                new String[] {"--quantize", "none", "--build-threads", "3"}, new String[] {"--quantize", "int8", "--build-threads", "2"})) {
+        for (String[] opts : List.of(
+                new String[] {"--quantize", "int8", "--build-threads", "1"},
+                new String[] {"--quantize", "none", "--build-threads", "3"},
+                new String[] {"--quantize", "int8", "--build-threads", "2"})) {
             Path index = dir.resolve("opt-index-" + String.join("-", opts).replace("--", ""));
-            List<String> args = new java.util.ArrayList<>(List.of("index", "--checkpoint", fx.checkpoint().toString(), "--features",
-                    feats.toString(), "--out", index.toString(), "--ram-buffer-mb", "16", "--force-merge"));
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "index",
+                    "--checkpoint",
+                    fx.checkpoint().toString(),
+                    "--features",
+                    feats.toString(),
+                    "--out",
+                    index.toString(),
+                    "--ram-buffer-mb",
+                    "16",
+                    "--force-merge"));
             args.addAll(List.of(opts));
             CliRun r = CliRun.run(args.toArray(String[]::new));
             assertEquals(0, r.code(), r.err());
             try (GalleryIndex g = GalleryIndex.open(index)) {
-                assertEquals(opts[1].equals("int8") ? IndexMetadata.INT8 : IndexMetadata.FLOAT32, g.metadata().encoding());
+                assertEquals(
+                        opts[1].equals("int8") ? IndexMetadata.INT8 : IndexMetadata.FLOAT32,
+                        g.metadata().encoding());
                 assertEquals(n, g.size());
                 // Ids follow the rows whatever the threads, and the stored floats are the rows bit for bit.
                 int[] seen = {0};
@@ -252,14 +355,23 @@ class PersonSearchTest {
                     java.util.Set<Integer> truth = new java.util.HashSet<>();
                     for (Hit h : exact) truth.add(h.imageId());
                     for (Hit h : approx) if (truth.contains(h.imageId())) found++;
-                    // The int8 graph's candidates are ranked by their float scores: the reported score is the exact one.
+                    // The int8 graph's candidates are ranked by their float scores: the reported score is the exact
+                    // one.
                     assertEquals(exact.get(0).score(), approx.get(0).score(), 1e-6f, String.join(" ", opts));
                 }
                 assertTrue(found >= 190, String.join(" ", opts) + ": recall@10 " + found / 200.0);
             }
         }
-        CliRun bad = CliRun.run("index", "--checkpoint", fx.checkpoint().toString(), "--features", feats.toString(), "--out",
-                dir.resolve("never").toString(), "--quantize", "int4");
+        CliRun bad = CliRun.run(
+                "index",
+                "--checkpoint",
+                fx.checkpoint().toString(),
+                "--features",
+                feats.toString(),
+                "--out",
+                dir.resolve("never").toString(),
+                "--quantize",
+                "int4");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--quantize must be none or int8"), bad.err());
     }
@@ -267,8 +379,11 @@ class PersonSearchTest {
     @Test
     void badCommandLinesAreUsageErrors() {
         String idx = fx.index().toString();
-        for (String[] args : List.of(new String[] {"search", "--index", idx, "--k", "0", "a man"}, new String[] {"search", "--index", idx, " "},
-                new String[] {"search", "--index", idx, "--rerank", "-1", "a man"}, new String[] {"serve", "--index", idx, "--port", "70000"},
+        for (String[] args : List.of(
+                new String[] {"search", "--index", idx, "--k", "0", "a man"},
+                new String[] {"search", "--index", idx, " "},
+                new String[] {"search", "--index", idx, "--rerank", "-1", "a man"},
+                new String[] {"serve", "--index", idx, "--port", "70000"},
                 new String[] {"index", "--checkpoint", fx.checkpoint().toString()})) {
             CliRun r = CliRun.run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
@@ -281,7 +396,8 @@ class PersonSearchTest {
 
     static void copyTree(Path from, Path to) throws IOException {
         try (var s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) Files.copy(p, to.resolve(from.relativize(p).toString()));
+            for (Path p : (Iterable<Path>) s::iterator)
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
         }
     }
 }

@@ -1,19 +1,18 @@
 package io.weakpair.search;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.DatasetReader;
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
+import io.weakpair.testing.CliRun;
 import io.weakpair.text.Vocabulary;
 import io.weakpair.text.VocabularyBuilder;
-import io.weakpair.testing.CliRun;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A small synthetic gallery (10 identities, about 50 images, all splits), a tiny checkpoint
@@ -29,11 +28,22 @@ record SearchFixture(Path gallery, Path checkpoint, Path index, List<String> cap
         Path vocabFile = dir.resolve("vocab.txt");
         vocab.write(vocabFile);
         Path ck = dir.resolve("tiny.safetensors");
-        CliRun init = CliRun.run("init", "--preset", "tiny", "--vocab", vocabFile.toString(), "--out", ck.toString(), "--seed", "5");
+        CliRun init = CliRun.run(
+                "init", "--preset", "tiny", "--vocab", vocabFile.toString(), "--out", ck.toString(), "--seed", "5");
         assertEquals(0, init.code(), init.err());
         Path index = dir.resolve("index");
-        CliRun r = CliRun.run("index", "--checkpoint", ck.toString(), "--gallery", gallery.toString(), "--out", index.toString(),
-                "--batch", "16", "--device", "cpu");
+        CliRun r = CliRun.run(
+                "index",
+                "--checkpoint",
+                ck.toString(),
+                "--gallery",
+                gallery.toString(),
+                "--out",
+                index.toString(),
+                "--batch",
+                "16",
+                "--device",
+                "cpu");
         assertEquals(0, r.code(), r.err());
         return new SearchFixture(gallery, ck, index, captions);
     }

@@ -1,18 +1,17 @@
 package io.weakpair.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.testing.Misuse;
 import io.weakpair.testing.ScopePerTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link Tensor#toDType} to and from BF16 against reference roundings written here, apart from
@@ -43,7 +42,7 @@ class Bf16ConversionTest {
         if (Double.isInfinite(a) || a >= Math.scalb(1.0, 128)) return sign | 0x7f80;
         float f = (float) a;
         if ((double) f > a) f = Math.nextDown(f);
-        int lo = Float.floatToRawIntBits(f) >>> 16;  // the largest bfloat16 not above a
+        int lo = Float.floatToRawIntBits(f) >>> 16; // the largest bfloat16 not above a
         BigDecimal x = new BigDecimal(a);
         int c = x.subtract(magnitude(lo)).compareTo(magnitude(lo + 1).subtract(x));
         int m = c < 0 ? lo : c > 0 ? lo + 1 : ((lo & 1) == 0 ? lo : lo + 1);
@@ -69,14 +68,18 @@ class Bf16ConversionTest {
         return t;
     }
 
-    private static boolean isBf16NaN(int h) { return (h & 0x7f80) == 0x7f80 && (h & 0x7f) != 0; }
+    private static boolean isBf16NaN(int h) {
+        return (h & 0x7f80) == 0x7f80 && (h & 0x7f) != 0;
+    }
 
     private static void assertRoundsLikeTheReference(float[] x) {
         short[] got = bits(Tensor.of(x, x.length).toDType(DType.BF16));
         for (int i = 0; i < x.length; i++) {
             int g = got[i] & 0xffff;
             if (Float.isNaN(x[i])) {
-                assertTrue(isBf16NaN(g), "NaN " + Integer.toHexString(Float.floatToRawIntBits(x[i])) + " -> " + Integer.toHexString(g));
+                assertTrue(
+                        isBf16NaN(g),
+                        "NaN " + Integer.toHexString(Float.floatToRawIntBits(x[i])) + " -> " + Integer.toHexString(g));
                 assertEquals(Float.floatToRawIntBits(x[i]) >>> 31, g >>> 15, "NaN keeps its sign");
             } else {
                 int want = referenceBits(x[i]);
@@ -90,18 +93,19 @@ class Bf16ConversionTest {
         // {input bits, expected bfloat16}: zeros, infinities, ties both ways, carry into the exponent,
         // overflow to infinity, subnormals (bfloat16 keeps float32's exponent range, so they survive).
         int[][] cases = {
-                {0x00000000, 0x0000}, {0x80000000, 0x8000}, {0x7f800000, 0x7f80}, {0xff800000, 0xff80},
-                {0x3f808000, 0x3f80}, {0x3f818000, 0x3f82}, {0x3f808001, 0x3f81}, {0x3f807fff, 0x3f80},
-                {0x3fffc000, 0x4000}, {0x7f7fffff, 0x7f80}, {0xff7fffff, 0xff80}, {0x7f7f8000, 0x7f80},
-                {0x7f7f7fff, 0x7f7f}, {0x00000001, 0x0000}, {0x80000001, 0x8000}, {0x00010000, 0x0001},
-                {0x00008000, 0x0000}, {0x00018000, 0x0002}, {0x007fffff, 0x0080}, {0x80018001, 0x8002},
+            {0x00000000, 0x0000}, {0x80000000, 0x8000}, {0x7f800000, 0x7f80}, {0xff800000, 0xff80},
+            {0x3f808000, 0x3f80}, {0x3f818000, 0x3f82}, {0x3f808001, 0x3f81}, {0x3f807fff, 0x3f80},
+            {0x3fffc000, 0x4000}, {0x7f7fffff, 0x7f80}, {0xff7fffff, 0xff80}, {0x7f7f8000, 0x7f80},
+            {0x7f7f7fff, 0x7f7f}, {0x00000001, 0x0000}, {0x80000001, 0x8000}, {0x00010000, 0x0001},
+            {0x00008000, 0x0000}, {0x00018000, 0x0002}, {0x007fffff, 0x0080}, {0x80018001, 0x8002},
         };
         float[] x = new float[cases.length];
         for (int i = 0; i < cases.length; i++) x[i] = Float.intBitsToFloat(cases[i][0]);
         short[] got = bits(Tensor.of(x, x.length).toDType(DType.BF16));
         for (int i = 0; i < cases.length; i++) {
             assertEquals(cases[i][1], got[i] & 0xffff, "input 0x" + Integer.toHexString(cases[i][0]));
-            assertEquals(cases[i][1], referenceBits(x[i]), "the reference itself on 0x" + Integer.toHexString(cases[i][0]));
+            assertEquals(
+                    cases[i][1], referenceBits(x[i]), "the reference itself on 0x" + Integer.toHexString(cases[i][0]));
         }
         // NaNs, quiet and signalling, with payload only in the dropped half (truncation would give infinity).
         int[] nans = {0x7fc00000, 0x7f800001, 0x7f80ffff, 0xff800001, 0xffc00000, 0x7fffffff};
@@ -115,8 +119,7 @@ class Bf16ConversionTest {
         int[] lows = {0x0000, 0x0001, 0x7fff, 0x8000, 0x8001, 0xffff};
         float[] x = new float[65536 * lows.length];
         int k = 0;
-        for (int hi = 0; hi < 65536; hi++)
-            for (int lo : lows) x[k++] = Float.intBitsToFloat(hi << 16 | lo);
+        for (int hi = 0; hi < 65536; hi++) for (int lo : lows) x[k++] = Float.intBitsToFloat(hi << 16 | lo);
         assertRoundsLikeTheReference(x);
     }
 
@@ -157,15 +160,19 @@ class Bf16ConversionTest {
         int n = 60_000;
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
-            if (i % 3 == 0) {  // a bfloat16 midpoint nudged by a double ulp: where going through float32 would round twice
+            if (i % 3
+                    == 0) { // a bfloat16 midpoint nudged by a double ulp: where going through float32 would round twice
                 int hi = rng.nextInt(0x7f7f);
-                double mid = magnitude(hi).add(magnitude(hi + 1)).divide(BigDecimal.valueOf(2)).doubleValue();
+                double mid = magnitude(hi)
+                        .add(magnitude(hi + 1))
+                        .divide(BigDecimal.valueOf(2))
+                        .doubleValue();
                 x[i] = (rng.nextBoolean() ? -1 : 1) * (i % 2 == 0 ? Math.nextUp(mid) : Math.nextDown(mid));
             } else {
                 x[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-150, 140));
             }
         }
-        x[0] = 1.0 + 0x1p-8 + 0x1p-30;  // above the midpoint by 2^-30, which a float32 rounded to nearest loses
+        x[0] = 1.0 + 0x1p-8 + 0x1p-30; // above the midpoint by 2^-30, which a float32 rounded to nearest loses
         short[] got = bits(Tensor.of(x, n).toDType(DType.BF16));
         assertEquals(0x3f81, got[0] & 0xffff, "1 + 2^-8 + 2^-30 rounds up");
         for (int i = 0; i < n; i++) {
@@ -183,7 +190,11 @@ class Bf16ConversionTest {
         double[] draw = Tensor.randn(5, 1, DType.F64, Device.CPU, 4, 6).toDoubleArray();
         float[] rf = r.toFloatArray();
         for (int i = 0; i < rf.length; i++)
-            assertEquals(Float.intBitsToFloat(referenceBits(draw[i]) << 16), rf[i], 0, "randn in BF16 is the F64 draw rounded once");
+            assertEquals(
+                    Float.intBitsToFloat(referenceBits(draw[i]) << 16),
+                    rf[i],
+                    0,
+                    "randn in BF16 is the F64 draw rounded once");
         Tensor transposed = r.view(new int[] {6, 4}, new long[] {1, 6}, 0);
         float[] tf = transposed.contiguous().toFloatArray();
         for (int i = 0; i < 6; i++)

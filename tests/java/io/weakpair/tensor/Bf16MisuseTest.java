@@ -1,19 +1,18 @@
 package io.weakpair.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.BinaryOp;
 import io.weakpair.backend.UnaryOp;
 import io.weakpair.ops.F;
 import io.weakpair.testing.Misuse;
 import io.weakpair.testing.ScopePerTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * BF16 is a storage dtype: every op and kernel that computes refuses it with an
@@ -22,11 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 @ExtendWith(ScopePerTest.class)
 class Bf16MisuseTest {
-    private static Tensor bf(int... shape) { return Tensor.uniform(3, -1, 1, DType.BF16, Device.CPU, shape); }
+    private static Tensor bf(int... shape) {
+        return Tensor.uniform(3, -1, 1, DType.BF16, Device.CPU, shape);
+    }
 
     private static void refused(org.junit.jupiter.api.function.Executable call, String op) {
         RuntimeException e = assertThrows(IllegalArgumentException.class, call);
-        Misuse.rejects(() -> { throw e; }, op, "BF16");
+        Misuse.rejects(
+                () -> {
+                    throw e;
+                },
+                op,
+                "BF16");
     }
 
     @Test
@@ -77,8 +83,7 @@ class Bf16MisuseTest {
         Tensor t = F.transpose(a, 0, 1);
         assertEquals(DType.BF16, t.dtype());
         float[] tv = t.toFloatArray();
-        for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 2; j++) assertEquals(v[j * 3 + i], tv[i * 2 + j], 0);
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 2; j++) assertEquals(v[j * 3 + i], tv[i * 2 + j], 0);
         Tensor cat = F.concat(List.of(a, a), 0);
         assertArrayEquals(new int[] {4, 3}, cat.shape());
         float[] cv = cat.toFloatArray();

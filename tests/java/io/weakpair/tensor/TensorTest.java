@@ -1,22 +1,28 @@
 package io.weakpair.tensor;
 
-import io.weakpair.ops.F;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weakpair.ops.F;
+import org.junit.jupiter.api.Test;
+
 class TensorTest {
     @Test
     void roundTripsEveryDtype() {
         try (Scope s = Scope.open()) {
-            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).toFloatArray());
-            assertArrayEquals(new double[] {1.5, -2}, Tensor.of(new double[] {1.5, -2}, 2).toDoubleArray());
-            assertArrayEquals(new int[] {7, -8, 9}, Tensor.ofInts(new int[] {7, -8, 9}, 3).toIntArray());
-            assertArrayEquals(new long[] {1L << 40, -3}, Tensor.ofLongs(new long[] {1L << 40, -3}, 2).toLongArray());
+            assertArrayEquals(
+                    new float[] {1, 2, 3, 4, 5, 6},
+                    Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).toFloatArray());
+            assertArrayEquals(
+                    new double[] {1.5, -2}, Tensor.of(new double[] {1.5, -2}, 2).toDoubleArray());
+            assertArrayEquals(
+                    new int[] {7, -8, 9}, Tensor.ofInts(new int[] {7, -8, 9}, 3).toIntArray());
+            assertArrayEquals(
+                    new long[] {1L << 40, -3},
+                    Tensor.ofLongs(new long[] {1L << 40, -3}, 2).toLongArray());
             assertEquals(3.0, Tensor.ofInts(new int[] {3}, 1).toDType(DType.F64).item());
             assertEquals(2.5, Tensor.scalar(2.5, DType.F32).item());
         }
@@ -39,7 +45,9 @@ class TensorTest {
         }
     }
 
-    private static void assertSame(Object a, Object b) { org.junit.jupiter.api.Assertions.assertSame(a, b); }
+    private static void assertSame(Object a, Object b) {
+        org.junit.jupiter.api.Assertions.assertSame(a, b);
+    }
 
     @Test
     void scopeFreesEverythingItOwnedAndKeepEscapes() {
@@ -61,7 +69,7 @@ class TensorTest {
     void closedTensorIsAnErrorNamingTheOp() {
         Tensor x = Tensor.of(new float[] {1, 2}, 2);
         x.close();
-        x.close();  // idempotent
+        x.close(); // idempotent
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> F.add(x, x));
         assertTrue(e.getMessage().contains("add"), e.getMessage());
         assertTrue(e.getMessage().contains("closed"), e.getMessage());

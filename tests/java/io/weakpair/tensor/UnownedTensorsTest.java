@@ -1,16 +1,15 @@
 package io.weakpair.tensor;
 
-import io.weakpair.testing.ChildJvm;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.lang.ref.WeakReference;
-import java.util.function.BooleanSupplier;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weakpair.testing.ChildJvm;
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
 
 /**
  * The cleaner behind tensors no scope owns: it releases a dropped handle's one reference, so
@@ -72,7 +71,9 @@ class UnownedTensorsTest {
 
     /** The child of the leak trace test: leaks one tensor, closes another, waits for the cleaner. */
     public static final class LeakingProgram {
-        public static void main(String[] args) { ChildJvm.exitWith(LeakingProgram::leakAndWait); }
+        public static void main(String[] args) {
+            ChildJvm.exitWith(LeakingProgram::leakAndWait);
+        }
 
         private static void leakAndWait() throws InterruptedException {
             closeOneTensor();
@@ -82,13 +83,17 @@ class UnownedTensorsTest {
                 System.gc();
                 Thread.sleep(10);
             }
-            Thread.sleep(100);  // the report is printed after the count is raised
+            Thread.sleep(100); // the report is printed after the count is raised
             assertEquals(1, UnownedTensors.collectedHandles(), "the leaked tensor, and only it, was collected");
         }
 
-        private static void leakOneTensor() { Tensor.zeros(DType.F32, 2, 3); }
+        private static void leakOneTensor() {
+            Tensor.zeros(DType.F32, 2, 3);
+        }
 
-        private static void closeOneTensor() { Tensor.zeros(DType.F32, 2, 3).close(); }
+        private static void closeOneTensor() {
+            Tensor.zeros(DType.F32, 2, 3).close();
+        }
     }
 
     // ---------------------------------------------------------------- helpers

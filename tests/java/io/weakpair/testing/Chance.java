@@ -2,7 +2,6 @@ package io.weakpair.testing;
 
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.DatasetSplit;
-
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package io.weakpair.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Runs a test's check in a fresh JVM with fixed heap options, for checks of process-wide
@@ -33,7 +33,8 @@ public final class ChildJvm {
      * Starts {@code mainClass} with these JVM options and program arguments on this test's class
      * path, stdout and stderr merged (into {@code output} when given, else left to the caller to read).
      */
-    public static Process start(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path output) throws IOException {
+    public static Process start(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path output)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);

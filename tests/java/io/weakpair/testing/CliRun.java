@@ -3,7 +3,6 @@ package io.weakpair.testing;
 import io.weakpair.backend.Backends;
 import io.weakpair.cli.Main;
 import io.weakpair.config.Environment;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,7 @@ public record CliRun(int code, String out, String err) {
      * the process environment (system properties are read as usual).
      */
     public static CliRun run(Map<String, String> env, String... args) {
-        Backends.cpu();  // the CPU backend starts with the real settings, never a deliberately bad one
+        Backends.cpu(); // the CPU backend starts with the real settings, never a deliberately bad one
         Environment.replaceForTesting(env);
         try {
             return run(args);

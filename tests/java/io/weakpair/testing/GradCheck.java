@@ -1,5 +1,8 @@
 package io.weakpair.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.ops.F;
@@ -7,14 +10,10 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Gradient checks against central finite differences in float64, and float32-vs-float64
@@ -30,9 +29,11 @@ public final class GradCheck {
      * small entry cannot hide behind large ones.
      */
     public static final double GRAD_ATOL = 1e-6;
+
     public static final double GRAD_RTOL = 1e-5;
     /** Largest accepted relative error of an F32 forward against the F64 forward. */
     public static final double F32_TOLERANCE = 1e-5;
+
     private static final double EPS = 1e-6;
     /** Elements probed per input; larger inputs are sampled at random positions. */
     private static final int MAX_PROBES = 400;
@@ -51,7 +52,8 @@ public final class GradCheck {
         int probes = 0;
         try (Scope scope = Scope.open()) {
             for (Tensor in : inputs)
-                if (in != null && in.dtype() != DType.F64) fail(op + ": gradient checks need F64 inputs, got " + in.describe());
+                if (in != null && in.dtype() != DType.F64)
+                    fail(op + ": gradient checks need F64 inputs, got " + in.describe());
             Tensor out = f.apply(inputs);
             double[] w = weights(out.numel(), 0x5eedL);
             Tensor wt = Tensor.fromDoubles(w, DType.F64, out.device(), out.shape());
@@ -92,8 +94,10 @@ public final class GradCheck {
                 worst = Math.max(worst, inputWorst);
                 probes += positions.size();
                 if (badPos >= 0)
-                    fail(op + ": gradient of input " + idx + " " + in.describe() + " at element " + badPos + ": analytic "
-                            + badAnalytic + " vs numeric " + badNumeric + " (|difference| > " + GRAD_ATOL + " + " + GRAD_RTOL
+                    fail(op + ": gradient of input " + idx + " " + in.describe() + " at element " + badPos
+                            + ": analytic "
+                            + badAnalytic + " vs numeric " + badNumeric + " (|difference| > " + GRAD_ATOL + " + "
+                            + GRAD_RTOL
                             + " * |numeric|, by a factor " + String.format("%.3g", badExcess) + ")");
                 in.zeroGrad();
             }
@@ -104,11 +108,13 @@ public final class GradCheck {
 
     /** Checks that the F32 forward of {@code f} matches its F64 forward. */
     public static double checkF32(String op, Function<Tensor[], Tensor> f, Tensor... inputs64) {
-        try (Scope scope = Scope.open(); GradMode off = GradMode.off()) {
+        try (Scope scope = Scope.open();
+                GradMode off = GradMode.off()) {
             double[] ref = f.apply(inputs64).toDoubleArray();
             Tensor[] inputs32 = new Tensor[inputs64.length];
             for (int i = 0; i < inputs64.length; i++)
-                inputs32[i] = inputs64[i] == null ? null
+                inputs32[i] = inputs64[i] == null
+                        ? null
                         : inputs64[i].dtype() == DType.F64 ? inputs64[i].toDType(DType.F32) : inputs64[i];
             Tensor out32 = f.apply(inputs32);
             if (out32.dtype() != DType.F32) fail(op + ": F32 inputs gave a " + out32.dtype() + " output");
@@ -131,7 +137,8 @@ public final class GradCheck {
     }
 
     private static double evaluate(Function<Tensor[], Tensor> f, Tensor[] inputs, double[] w) {
-        try (Scope s = Scope.open(); GradMode off = GradMode.off()) {
+        try (Scope s = Scope.open();
+                GradMode off = GradMode.off()) {
             double[] out = f.apply(inputs).toDoubleArray();
             double acc = 0;
             for (int i = 0; i < out.length; i++) acc += out[i] * w[i];

@@ -1,15 +1,14 @@
 package io.weakpair.testing;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.GradMode;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.Tensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gradient check itself: a wrong small entry must not hide behind large correct ones. */
 @ExtendWith(ScopePerTest.class)
@@ -28,14 +27,19 @@ class GradCheckTest {
     void aWrongSmallEntryFailsTheCheck() {
         // One norm ratio ||analytic - numeric|| / ||numeric|| is about 1e-3 ||w_small|| / (1e4 |w_0|),
         // near the old tolerance of 1e-6; per element the small entries are off by 100%.
-        AssertionError e = assertThrows(AssertionError.class,
+        AssertionError e = assertThrows(
+                AssertionError.class,
                 () -> GradCheck.check("wrong-small-entries", GradCheckTest::wrongSmallEntries, GradCheck.param(1, 6)));
         assertTrue(e.getMessage().contains("at element"), e.getMessage());
     }
 
     @Test
     void theSameFunctionWithItsGraphPasses() {
-        GradCheck.check("scaled-entries", in -> F.concat(List.of(F.affine(F.slice(in[0], 0, 0, 1), 1e4, 0),
-                F.affine(F.slice(in[0], 0, 1, 6), 1e-3, 0)), 0), GradCheck.param(1, 6));
+        GradCheck.check(
+                "scaled-entries",
+                in -> F.concat(
+                        List.of(F.affine(F.slice(in[0], 0, 0, 1), 1e4, 0), F.affine(F.slice(in[0], 0, 1, 6), 1e-3, 0)),
+                        0),
+                GradCheck.param(1, 6));
     }
 }

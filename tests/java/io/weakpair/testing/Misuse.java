@@ -1,9 +1,9 @@
 package io.weakpair.testing;
 
-import org.junit.jupiter.api.function.Executable;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.function.Executable;
 
 /** Misuse must be a Java exception whose message names what was wrong (never a JVM crash). */
 public final class Misuse {

@@ -3,13 +3,12 @@ package io.weakpair.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 
 /**
  * Small CUHK-PEDES-layout datasets ({@code reid_raw.json} and {@code imgs/}) for command and
@@ -23,7 +22,8 @@ public final class TinyDatasets {
      * Writes {@code imagesPerId} images of each identity: identities 0 .. trainIds-1 in train,
      * the next {@code testIds} in test (none in val).
      */
-    public static Path write(Path root, int trainIds, int testIds, int imagesPerId, boolean htmlCharacters) throws IOException {
+    public static Path write(Path root, int trainIds, int testIds, int imagesPerId, boolean htmlCharacters)
+            throws IOException {
         ObjectMapper json = new ObjectMapper();
         ArrayNode records = json.createArrayNode();
         SplittableRandom rng = new SplittableRandom(7);
@@ -45,7 +45,8 @@ public final class TinyDatasets {
                 r.put("split", id < trainIds ? "train" : "test");
             }
         }
-        json.writerWithDefaultPrettyPrinter().writeValue(root.resolve("reid_raw.json").toFile(), records);
+        json.writerWithDefaultPrettyPrinter()
+                .writeValue(root.resolve("reid_raw.json").toFile(), records);
         return root;
     }
 }

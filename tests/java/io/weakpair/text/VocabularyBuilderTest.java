@@ -1,7 +1,9 @@
 package io.weakpair.text;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.weakpair.testing.Misuse.rejects;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,18 +12,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static io.weakpair.testing.Misuse.rejects;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The vocabulary built from captions: layout, order, limits, coverage and a file round trip. */
 class VocabularyBuilderTest {
-    private static final List<String> SMALL = List.of(
-            "A man in a red coat.",
-            "The man wears a red coat, RED shoes.",
-            "a woman");
+    private static final List<String> SMALL =
+            List.of("A man in a red coat.", "The man wears a red coat, RED shoes.", "a woman");
     /** The 15 characters of SMALL after normalisation, in code point order. */
     private static final List<String> SMALL_CHARS =
             List.of(",", ".", "a", "c", "d", "e", "h", "i", "m", "n", "o", "r", "s", "t", "w");
@@ -92,7 +89,7 @@ class VocabularyBuilderTest {
     @Test
     void noCorpusWordBecomesUnknown() {
         List<String> corpus = corpus(300, 11);
-        for (int maxSize : new int[]{minimalSize(corpus), minimalSize(corpus) + 10, 100_000}) {
+        for (int maxSize : new int[] {minimalSize(corpus), minimalSize(corpus) + 10, 100_000}) {
             WordPieceTokenizer tok = new WordPieceTokenizer(VocabularyBuilder.build(corpus, maxSize, 1));
             assertTrue(tok.vocabulary().size() <= maxSize);
             for (String caption : corpus) {
@@ -139,9 +136,34 @@ class VocabularyBuilderTest {
      * outside the BMP), a supplementary-plane letter and digits.
      */
     private static List<String> corpus(int n, long seed) {
-        String[] words = {"A", "young", "Woman", "wearing", "a", "red", "coat", "with", "black", "backpack",
-                "Café", "naïve", "jeans,", "shoes.", "(left)", "T-shirt", "she's", "红色", "外套",
-                Character.toString(0x20021), "42", "über", Character.toString(0x10330) + "x", "—", "\u00A0", "Ὀδυσσεύς"};
+        String[] words = {
+            "A",
+            "young",
+            "Woman",
+            "wearing",
+            "a",
+            "red",
+            "coat",
+            "with",
+            "black",
+            "backpack",
+            "Café",
+            "naïve",
+            "jeans,",
+            "shoes.",
+            "(left)",
+            "T-shirt",
+            "she's",
+            "红色",
+            "外套",
+            Character.toString(0x20021),
+            "42",
+            "über",
+            Character.toString(0x10330) + "x",
+            "—",
+            "\u00A0",
+            "Ὀδυσσεύς"
+        };
         Random r = new Random(seed);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -1,7 +1,10 @@
 package io.weakpair.text;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.weakpair.testing.Misuse.rejects;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static io.weakpair.testing.Misuse.rejects;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** vocab.txt reading (id = line number, CRLF, empty and duplicate lines, errors) and writing. */
 class VocabularyTest {
@@ -27,7 +26,8 @@ class VocabularyTest {
 
     @Test
     void idIsTheLineNumber() throws IOException {
-        Vocabulary v = Vocabulary.read(VocabFixtures.lines(tmp, "hello", "[SEP]", "[MASK]", "[CLS]", "world", "[PAD]", "[UNK]"));
+        Vocabulary v = Vocabulary.read(
+                VocabFixtures.lines(tmp, "hello", "[SEP]", "[MASK]", "[CLS]", "world", "[PAD]", "[UNK]"));
         assertEquals(7, v.size());
         assertEquals(0, v.id("hello"));
         assertEquals(4, v.id("world"));
@@ -49,7 +49,8 @@ class VocabularyTest {
 
     @Test
     void emptyLinesAreTokens() throws IOException {
-        Vocabulary v = Vocabulary.read(VocabFixtures.write(tmp, "vocab.txt", "[PAD]\n\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n\n"));
+        Vocabulary v =
+                Vocabulary.read(VocabFixtures.write(tmp, "vocab.txt", "[PAD]\n\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n\n"));
         assertEquals(7, v.size());
         assertEquals("", v.token(1));
         assertEquals("", v.token(6));
@@ -59,7 +60,8 @@ class VocabularyTest {
 
     @Test
     void theFirstOfDuplicateTokensWins() throws IOException {
-        Vocabulary v = Vocabulary.read(VocabFixtures.write(tmp, "vocab.txt", SPECIALS + "hello\nhello\n[UNK]\nworld\n"));
+        Vocabulary v =
+                Vocabulary.read(VocabFixtures.write(tmp, "vocab.txt", SPECIALS + "hello\nhello\n[UNK]\nworld\n"));
         assertEquals(9, v.size());
         assertEquals(5, v.id("hello"));
         assertEquals("hello", v.token(6));
@@ -78,7 +80,9 @@ class VocabularyTest {
     @Test
     void aMissingSpecialTokenNamesTheTokenAndTheFile() {
         for (String special : Vocabulary.SPECIAL_TOKENS) {
-            Path file = VocabFixtures.write(tmp, "no" + special.replaceAll("\\W", "") + ".txt",
+            Path file = VocabFixtures.write(
+                    tmp,
+                    "no" + special.replaceAll("\\W", "") + ".txt",
                     SPECIALS.replace(special + "\n", "") + "hello\n");
             rejects(() -> Vocabulary.read(file), special, file.toString());
         }
@@ -93,7 +97,9 @@ class VocabularyTest {
 
         Path dir = Files.createDirectory(tmp.resolve("a-directory"));
         e = assertThrows(IOException.class, () -> Vocabulary.read(dir));
-        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("not a regular file"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(dir.toString()) && e.getMessage().contains("not a regular file"),
+                e.getMessage());
 
         Path empty = VocabFixtures.write(tmp, "empty.txt", "");
         rejects(() -> Vocabulary.read(empty), "empty", empty.toString());
@@ -132,8 +138,8 @@ class VocabularyTest {
 
     @Test
     void writeThenReadIsIdentical() throws IOException {
-        List<String> tokens = new ArrayList<>(VocabFixtures.bertLayout("red", "", "##é", "我", Character.toString(0x20000),
-                "red", "a\rb", " spaced "));
+        List<String> tokens = new ArrayList<>(VocabFixtures.bertLayout(
+                "red", "", "##é", "我", Character.toString(0x20000), "red", "a\rb", " spaced "));
         Vocabulary v = Vocabulary.of(tokens);
         Path file = tmp.resolve("out/vocab.txt"); // the folder is created
         v.write(file);
@@ -142,7 +148,8 @@ class VocabularyTest {
         assertEquals(tokens.size(), back.size());
         for (int i = 0; i < tokens.size(); i++) assertEquals(tokens.get(i), back.token(i), "id " + i);
         assertEquals(104, back.id("red"));
-        assertArrayEquals((String.join("\n", tokens) + "\n").getBytes(StandardCharsets.UTF_8), Files.readAllBytes(file));
+        assertArrayEquals(
+                (String.join("\n", tokens) + "\n").getBytes(StandardCharsets.UTF_8), Files.readAllBytes(file));
     }
 
     @Test
@@ -152,7 +159,9 @@ class VocabularyTest {
         v.write(file);
         assertEquals(v, Vocabulary.read(file));
         try (Stream<Path> files = Files.list(tmp)) {
-            assertEquals(List.of(file.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of(file.getFileName().toString()),
+                    files.map(p -> p.getFileName().toString()).toList());
         }
     }
 }

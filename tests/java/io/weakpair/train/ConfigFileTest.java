@@ -1,20 +1,19 @@
 package io.weakpair.train;
 
-import io.weakpair.loss.ContrastiveLoss;
-import io.weakpair.model.Recomputation;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weakpair.loss.ContrastiveLoss;
+import io.weakpair.model.Recomputation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The YAML configuration: every error names the file, the line and the key; the saved file reads back to the same run. */
 class ConfigFileTest {
@@ -29,7 +28,8 @@ class ConfigFileTest {
 
     private String error(String text) throws IOException {
         Path p = yaml(text);
-        return assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(p, TrainConfig.defaults())).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(p, TrainConfig.defaults()))
+                .getMessage();
     }
 
     @Test
@@ -66,16 +66,23 @@ class ConfigFileTest {
         TrainConfig none = TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, "none"), "--init");
         assertNull(none.init());
         assertEquals(1e-3, none.lr());
-        assertTrue(TrainConfig.defaults().withAll(Map.of(ConfigKey.PRESET, "small"), "--preset").fromScratch());
-        assertFalse(TrainConfig.defaults().withAll(Map.of(ConfigKey.PRESET, "tiny", ConfigKey.INIT, "pretrained"), "test").fromScratch());
-        assertEquals(ContrastiveLoss.Targets.UNCERTAINTY, TrainConfig.defaults().objective().targets());
+        assertTrue(TrainConfig.defaults()
+                .withAll(Map.of(ConfigKey.PRESET, "small"), "--preset")
+                .fromScratch());
+        assertFalse(TrainConfig.defaults()
+                .withAll(Map.of(ConfigKey.PRESET, "tiny", ConfigKey.INIT, "pretrained"), "test")
+                .fromScratch());
+        assertEquals(
+                ContrastiveLoss.Targets.UNCERTAINTY,
+                TrainConfig.defaults().objective().targets());
     }
 
     @Test
     void theMatchingLossJoinsForTheRunsLastEpochs() {
-        TrainConfig d = TrainConfig.defaults();   // gitm in the last 3 epochs
+        TrainConfig d = TrainConfig.defaults(); // gitm in the last 3 epochs
         assertEquals(17, d.matchingFromEpoch(20));
-        assertEquals(3, d.matchingFromEpoch(6), "counted from the epochs the step budget reaches, not the configured 20");
+        assertEquals(
+                3, d.matchingFromEpoch(6), "counted from the epochs the step budget reaches, not the configured 20");
         assertEquals(Objective.Matching.NONE, d.objective(2, 6).matching());
         assertEquals(Objective.Matching.GITM, d.objective(3, 6).matching());
         assertEquals(0, d.matchingFromEpoch(1), "a one-epoch run trains it throughout");
@@ -88,10 +95,23 @@ class ConfigFileTest {
     void anInitFolderStandsForTheModelInIt(@TempDir Path dir) throws IOException {
         Path step = Files.createDirectories(dir.resolve("checkpoints").resolve("step-00000600"));
         Files.writeString(step.resolve(RunFolder.MODEL), "x");
-        assertEquals(step.resolve(RunFolder.MODEL), TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, step.toString()), "--init").init());
+        assertEquals(
+                step.resolve(RunFolder.MODEL),
+                TrainConfig.defaults()
+                        .withAll(Map.of(ConfigKey.INIT, step.toString()), "--init")
+                        .init());
         Path file = dir.resolve("other.safetensors");
-        assertEquals(file, TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, file.toString()), "--init").init());
-        assertEquals(dir, TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, dir.toString()), "--init").init(), "a folder without a model stays as given");
+        assertEquals(
+                file,
+                TrainConfig.defaults()
+                        .withAll(Map.of(ConfigKey.INIT, file.toString()), "--init")
+                        .init());
+        assertEquals(
+                dir,
+                TrainConfig.defaults()
+                        .withAll(Map.of(ConfigKey.INIT, dir.toString()), "--init")
+                        .init(),
+                "a folder without a model stays as given");
     }
 
     @Test
@@ -133,14 +153,31 @@ class ConfigFileTest {
         assertTrue(m.contains("not valid YAML"), m);
         m = error("min_lr: 0.1\n");
         assertTrue(m.contains("min_lr (0.1) must not exceed lr"), m);
-        m = assertThrows(IllegalArgumentException.class, () -> ConfigFile.read(dir.resolve("none.yaml"), TrainConfig.defaults())).getMessage();
+        m = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ConfigFile.read(dir.resolve("none.yaml"), TrainConfig.defaults()))
+                .getMessage();
         assertTrue(m.contains("not found"), m);
     }
 
     @Test
     void theSavedConfigurationReadsBackToTheSameRun() throws IOException {
-        TrainConfig c = TrainConfig.defaults().withAll(Map.of(ConfigKey.STAGE, "pretrain", ConfigKey.ALPHA, 0.3, ConfigKey.DATASET,
-                "/tmp/a \"quoted\" #path", ConfigKey.SEED, 42, ConfigKey.LR, 2.5e-4, ConfigKey.MIN_LR, 0), "test");
+        TrainConfig c = TrainConfig.defaults()
+                .withAll(
+                        Map.of(
+                                ConfigKey.STAGE,
+                                "pretrain",
+                                ConfigKey.ALPHA,
+                                0.3,
+                                ConfigKey.DATASET,
+                                "/tmp/a \"quoted\" #path",
+                                ConfigKey.SEED,
+                                42,
+                                ConfigKey.LR,
+                                2.5e-4,
+                                ConfigKey.MIN_LR,
+                                0),
+                        "test");
         Path p = dir.resolve("out/config.yaml");
         ConfigFile.write(c, p);
         TrainConfig back = ConfigFile.read(p, TrainConfig.defaults());
@@ -158,8 +195,20 @@ class ConfigFileTest {
         assertEquals(java.util.List.of("topk", "sample"), ConfigKey.MINING.choices());
         assertEquals(java.util.List.of("none", "fusion", "all"), ConfigKey.RECOMPUTE.choices());
         assertEquals(io.weakpair.model.ModelConfig.PRESETS, ConfigKey.PRESET.choices());
-        TrainConfig c = TrainConfig.defaults().withAll(Map.of(ConfigKey.TARGETS, "STRICT", ConfigKey.MATCHING, "none",
-                ConfigKey.MINING, "sample", ConfigKey.RECOMPUTE, "fusion", ConfigKey.STAGE, "Pretrain"), "test");
+        TrainConfig c = TrainConfig.defaults()
+                .withAll(
+                        Map.of(
+                                ConfigKey.TARGETS,
+                                "STRICT",
+                                ConfigKey.MATCHING,
+                                "none",
+                                ConfigKey.MINING,
+                                "sample",
+                                ConfigKey.RECOMPUTE,
+                                "fusion",
+                                ConfigKey.STAGE,
+                                "Pretrain"),
+                        "test");
         assertEquals(ContrastiveLoss.Targets.STRICT, c.objective().targets());
         assertEquals(Objective.Matching.NONE, c.objective().matching());
         assertEquals(io.weakpair.backend.MiningMode.SAMPLE, c.objective().miningMode());
@@ -169,15 +218,19 @@ class ConfigFileTest {
         assertEquals(ConfigKey.ALPHA.defaultValue(), Objective.finetune().alpha());
         assertEquals(ConfigKey.BETA.defaultValue(), Objective.finetune().beta());
         assertEquals(ConfigKey.LAMBDA_MLM.defaultValue(), Objective.pretrain().lambdaMlm());
-        assertThrows(IllegalStateException.class, () -> ConfigKey.TARGETS.choice(io.weakpair.backend.MiningMode.class, "topk"));
+        assertThrows(
+                IllegalStateException.class,
+                () -> ConfigKey.TARGETS.choice(io.weakpair.backend.MiningMode.class, "topk"));
     }
 
     @Test
     void theCommandLineAndTheFileShareTheirChecks() {
-        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withAll(Map.of(ConfigKey.ALPHA, "abc"), "--alpha"))
+        String m = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults()
+                        .withAll(Map.of(ConfigKey.ALPHA, "abc"), "--alpha"))
                 .getMessage();
         assertEquals("--alpha: alpha must be a number, got 'abc'", m);
-        m = assertThrows(IllegalArgumentException.class, () -> ConfigKey.of("lrr", "--set")).getMessage();
+        m = assertThrows(IllegalArgumentException.class, () -> ConfigKey.of("lrr", "--set"))
+                .getMessage();
         assertTrue(m.contains("unknown key 'lrr'") && m.contains("did you mean 'lr'"), m);
     }
 }

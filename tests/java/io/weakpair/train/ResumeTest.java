@@ -1,22 +1,21 @@
 package io.weakpair.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.data.synth.SynthConfig;
 import io.weakpair.data.synth.SyntheticGenerator;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run stopped after its first checkpoint, by SIGKILL or by Ctrl-C (SIGINT), resumes from its
@@ -31,12 +30,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResumeTest {
     @TempDir
     static Path dir;
+
     static Path data;
     static Path straight;
 
-    private static final String[] SETTINGS = {"--init", "none", "--batch", "4x2", "--epochs", "2", "--warmup", "5", "--k-test", "4", "--lambda-mlm", "1",
-            "--matching", "gitm", "--set", "matching_epochs=0",
-            "--set", "image_size=64x32", "--set", "eval_batch=64", "--set", "keep_checkpoints=5"};
+    private static final String[] SETTINGS = {
+        "--init",
+        "none",
+        "--batch",
+        "4x2",
+        "--epochs",
+        "2",
+        "--warmup",
+        "5",
+        "--k-test",
+        "4",
+        "--lambda-mlm",
+        "1",
+        "--matching",
+        "gitm",
+        "--set",
+        "matching_epochs=0",
+        "--set",
+        "image_size=64x32",
+        "--set",
+        "eval_batch=64",
+        "--set",
+        "keep_checkpoints=5"
+    };
 
     @BeforeAll
     static void straightRun() throws Exception {
@@ -54,8 +75,12 @@ class ResumeTest {
     }
 
     private static Process start(Path output, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), "io.weakpair.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.weakpair.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("WEAKPAIR_THREADS", "2");
@@ -85,24 +110,33 @@ class ResumeTest {
 
     /** The mechanics: every step logged once, in order, and the evaluation written. */
     private static void assertCompleteLike(Path run) throws IOException {
-        List<String> straightLog = Files.readAllLines(straight.resolve("log.jsonl")), log = Files.readAllLines(run.resolve("log.jsonl"));
+        List<String> straightLog = Files.readAllLines(straight.resolve("log.jsonl")),
+                log = Files.readAllLines(run.resolve("log.jsonl"));
         assertEquals(straightLog.size(), log.size(), "one log line per step");
-        for (int i = 0; i < log.size(); i++) assertTrue(log.get(i).contains("\"step\":" + i + ","), "line " + i + ": " + log.get(i));
-        assertTrue(Files.isRegularFile(run.resolve("metrics.json")) && Files.isRegularFile(run.resolve("model.safetensors")));
+        for (int i = 0; i < log.size(); i++)
+            assertTrue(log.get(i).contains("\"step\":" + i + ","), "line " + i + ": " + log.get(i));
+        assertTrue(Files.isRegularFile(run.resolve("metrics.json"))
+                && Files.isRegularFile(run.resolve("model.safetensors")));
         // up to the first checkpoint both runs are the same process history: identical lines
         assertEquals(straightLog.subList(0, 21), log.subList(0, 21), "the steps before the first checkpoint");
     }
 
     private static void assertSameAsStraight(Path run) throws IOException {
-        assertArrayEquals(Files.readAllBytes(straight.resolve("model.safetensors")), Files.readAllBytes(run.resolve("model.safetensors")),
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve("model.safetensors")),
+                Files.readAllBytes(run.resolve("model.safetensors")),
                 "the final weights differ from the straight run's");
-        assertEquals(Files.readAllLines(straight.resolve("log.jsonl")), Files.readAllLines(run.resolve("log.jsonl")), "the per-step log");
+        assertEquals(
+                Files.readAllLines(straight.resolve("log.jsonl")),
+                Files.readAllLines(run.resolve("log.jsonl")),
+                "the per-step log");
         assertEquals(metrics(straight), metrics(run), "the metrics");
     }
 
     /** metrics.json without its timings. */
     private static String metrics(Path run) throws IOException {
-        var n = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+        var n = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.resolve("metrics.json").toFile());
         n.remove(List.of("train_seconds", "embed_seconds", "rerank_seconds"));
         return n.toString();
     }
@@ -111,7 +145,7 @@ class ResumeTest {
     void aKilledRunResumesToTheSameWeights() throws Exception {
         Path run = dir.resolve("killed");
         Process p = startAndWaitForCheckpoint(run, dir.resolve("killed.out"));
-        p.destroyForcibly();   // SIGKILL: no handler runs
+        p.destroyForcibly(); // SIGKILL: no handler runs
         p.waitFor(30, TimeUnit.SECONDS);
         assertFalse(Files.exists(run.resolve("metrics.json")), "the run was killed before it finished");
         Process r = start(dir.resolve("resumed.out"), "train", "--resume", run.toString());
@@ -126,7 +160,8 @@ class ResumeTest {
         Path status = Path.of("/proc/self/status");
         if (!Files.isReadable(status)) return false;
         for (String line : Files.readAllLines(status))
-            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0b10) != 0;
+            if (line.startsWith("SigIgn:"))
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0b10) != 0;
         return false;
     }
 
@@ -146,7 +181,10 @@ class ResumeTest {
         RunState saved = RunFolder.existing(run).latest().state();
         assertTrue(saved.step() > 0 && saved.step() < 2 * 21, "stopped mid-run at step " + saved.step());
         Process r = start(dir.resolve("interrupted-resumed.out"), "train", "--resume", run.toString());
-        assertEquals(0, waitFor(r, dir.resolve("interrupted-resumed.out")), Files.readString(dir.resolve("interrupted-resumed.out")));
+        assertEquals(
+                0,
+                waitFor(r, dir.resolve("interrupted-resumed.out")),
+                Files.readString(dir.resolve("interrupted-resumed.out")));
         assertCompleteLike(run);
         assertSameAsStraight(run);
     }

@@ -1,5 +1,9 @@
 package io.weakpair.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.loss.ContrastiveLoss;
@@ -13,13 +17,8 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The training step's losses on the whole tiny model: every term present, and together they fall on a fixed batch. */
 class StepLossesTest {
@@ -44,7 +43,8 @@ class StepLossesTest {
     @Test
     void everyTermOfBothStagesIsComputed() {
         ModelConfig c = ModelConfig.preset("tiny").withVocabSize(VOCAB);
-        try (AlbefModel m = new AlbefModel(c, 1, DType.F32, Device.CPU); Scope s = Scope.open()) {
+        try (AlbefModel m = new AlbefModel(c, 1, DType.F32, Device.CPU);
+                Scope s = Scope.open()) {
             Tensor images = Tensor.randn(2, 1, DType.F32, Device.CPU, N, 3, c.imageHeight(), c.imageWidth());
             StepLosses ft = StepLosses.compute(m, images, captions(), LABELS, Objective.finetune(), 3);
             assertTrue(ft.itc() > 0 && ft.matching() > 0 && ft.mlm() > 0, ft.toString());
@@ -53,8 +53,15 @@ class StepLossesTest {
             assertEquals(ft.itc() + ft.matching() + ft.mlm(), ft.total().item(), 1e-4);
             StepLosses pre = StepLosses.compute(m, images, captions(), LABELS, Objective.pretrain(), 3);
             assertEquals(3 * N, pre.pairs());
-            StepLosses itcOnly = StepLosses.compute(m, images, captions(), LABELS,
-                    Objective.finetune().withMatching(Objective.Matching.NONE, MiningMode.TOPK).withLambdaMlm(0), 3);
+            StepLosses itcOnly = StepLosses.compute(
+                    m,
+                    images,
+                    captions(),
+                    LABELS,
+                    Objective.finetune()
+                            .withMatching(Objective.Matching.NONE, MiningMode.TOPK)
+                            .withLambdaMlm(0),
+                    3);
             assertEquals(0, itcOnly.pairs());
             assertEquals(itcOnly.itc(), itcOnly.total().item(), 1e-6);
             assertEquals(ft.itc(), itcOnly.itc(), 1e-6, "the contrastive term does not depend on the matching loss");
@@ -72,13 +79,16 @@ class StepLossesTest {
         java.util.Map<String, float[]> reference = null;
         double referenceLoss = 0;
         for (Recomputation.Mode mode : Recomputation.Mode.values()) {
-            try (AlbefModel m = new AlbefModel(c, 1, DType.F32, Device.CPU); Scope s = Scope.open()) {
+            try (AlbefModel m = new AlbefModel(c, 1, DType.F32, Device.CPU);
+                    Scope s = Scope.open()) {
                 m.recomputation().setMode(mode);
                 Tensor images = Tensor.randn(2, 1, DType.F32, Device.CPU, N, 3, c.imageHeight(), c.imageWidth());
                 StepLosses l = StepLosses.compute(m, images, captions(), LABELS, Objective.finetune(), 3);
                 Autograd.backward(l.total());
                 java.util.Map<String, float[]> grads = new java.util.TreeMap<>();
-                m.namedParameters().forEach((name, p) -> grads.put(name, p.grad() == null ? null : p.grad().toFloatArray()));
+                m.namedParameters()
+                        .forEach((name, p) -> grads.put(
+                                name, p.grad() == null ? null : p.grad().toFloatArray()));
                 if (reference == null) {
                     reference = grads;
                     referenceLoss = l.total().item();
@@ -98,7 +108,10 @@ class StepLossesTest {
                     }
                     // Key biases have a true gradient of 0: compare them absolutely.
                     double bound = e.getKey().endsWith("key.bias") ? 1e-10 : 1e-10 * norm;
-                    assertTrue(diff <= bound, mode + ": " + e.getKey() + " differs by " + Math.sqrt(diff) + " (norm " + Math.sqrt(norm) + ")");
+                    assertTrue(
+                            diff <= bound,
+                            mode + ": " + e.getKey() + " differs by " + Math.sqrt(diff) + " (norm " + Math.sqrt(norm)
+                                    + ")");
                 }
             }
         }
@@ -109,8 +122,10 @@ class StepLossesTest {
         ModelConfig c = ModelConfig.preset("tiny").withVocabSize(VOCAB);
         Objective objective = Objective.pretrain().withTargets(ContrastiveLoss.Targets.ID, 0);
         try (AlbefModel m = new AlbefModel(c, 1, DType.F32, Device.CPU);
-             Tensor images = Scope.detach(Tensor.randn(2, 1, DType.F32, Device.CPU, N, 3, c.imageHeight(), c.imageWidth()));
-             AdamW opt = AdamW.withDecayExclusions(m.namedParameters(), AdamW.Config.defaults().withLr(5e-4), null)) {
+                Tensor images =
+                        Scope.detach(Tensor.randn(2, 1, DType.F32, Device.CPU, N, 3, c.imageHeight(), c.imageWidth()));
+                AdamW opt = AdamW.withDecayExclusions(
+                        m.namedParameters(), AdamW.Config.defaults().withLr(5e-4), null)) {
             double first = 0, last = 0;
             int steps = 40;
             for (int step = 0; step < steps; step++) {
@@ -126,7 +141,8 @@ class StepLossesTest {
                     if (step >= steps - 3) last += v / 3;
                 }
             }
-            System.out.printf("tiny model itc+itm+mlm on a fixed batch: %.4f -> %.4f over %d steps%n", first, last, steps);
+            System.out.printf(
+                    "tiny model itc+itm+mlm on a fixed batch: %.4f -> %.4f over %d steps%n", first, last, steps);
             assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
         }
     }

@@ -7,7 +7,6 @@ import io.weakpair.nativ.cuda.CudaKernels;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +60,8 @@ public final class CudaBench {
         System.out.println("# " + cuda.describe());
         System.out.println("op,shape,mode,impl,median_ms,metric");
         CudaBench b = new CudaBench(cuda, repeats, smoke);
-        List<String> ops = only.isBlank() ? List.of("gemm", "layernorm", "softmax", "attention", "contrastive")
+        List<String> ops = only.isBlank()
+                ? List.of("gemm", "layernorm", "softmax", "attention", "contrastive")
                 : Arrays.asList(only.split(","));
         if (ops.contains("gemm")) b.gemm();
         if (ops.contains("layernorm")) b.layerNorm();
@@ -115,7 +115,8 @@ public final class CudaBench {
     }
 
     private void gemm() {
-        int[][] shapes = smoke ? new int[][] {{64, 32, 48}, {33, 17, 29}}
+        int[][] shapes = smoke
+                ? new int[][] {{64, 32, 48}, {33, 17, 29}}
                 : new int[][] {{4096, 4096, 4096}, {1576, 768, 2304}, {8192, 768, 3072}, {8192, 3072, 768}};
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
@@ -125,13 +126,21 @@ public final class CudaBench {
             Runnable mul = () -> cuda.gemm(false, false, 1, m, n, k, 1, a, k, 0, bb, n, 0, 0, c, n, 0);
             cuda.setTf32(false);
             double fp32 = time(mul);
-            row("gemm", shape, "forward", cuda.gemmEngine().startsWith("cuBLAS") ? "cublas-fp32" : "builtin-fp32", fp32, flops / fp32 / 1e9);
+            row(
+                    "gemm",
+                    shape,
+                    "forward",
+                    cuda.gemmEngine().startsWith("cuBLAS") ? "cublas-fp32" : "builtin-fp32",
+                    fp32,
+                    flops / fp32 / 1e9);
             cuda.setTf32(true);
             double tf32 = time(mul);
             cuda.setTf32(false);
-            if (cuda.gemmEngine().startsWith("cuBLAS")) row("gemm", shape, "forward", "cublas-tf32", tf32, flops / tf32 / 1e9);
+            if (cuda.gemmEngine().startsWith("cuBLAS"))
+                row("gemm", shape, "forward", "cublas-tf32", tf32, flops / tf32 / 1e9);
             if (s == shapes[1]) {
-                double builtin = time(() -> cuda.gemmBuiltin(false, false, 1, m, n, k, 1, a, k, 0, bb, n, 0, 0, c, n, 0));
+                double builtin =
+                        time(() -> cuda.gemmBuiltin(false, false, 1, m, n, k, 1, a, k, 0, bb, n, 0, 0, c, n, 0));
                 row("gemm", shape, "forward", "builtin-fp32", builtin, flops / builtin / 1e9);
             }
             freeAll();
@@ -139,10 +148,14 @@ public final class CudaBench {
     }
 
     private void layerNorm() {
-        int[][] shapes = smoke ? new int[][] {{64, 48}, {5, 1100}} : new int[][] {{16384, 768}, {4096, 1024}, {8192, 768}};
+        int[][] shapes =
+                smoke ? new int[][] {{64, 48}, {5, 1100}} : new int[][] {{16384, 768}, {4096, 1024}, {8192, 768}};
         for (int[] s : shapes) {
             int rows = s[0], cols = s[1];
-            Tensor x = randn(3, rows, cols), gamma = randn(4, cols), beta = randn(5, cols), y = empty(DType.F32, rows, cols);
+            Tensor x = randn(3, rows, cols),
+                    gamma = randn(4, cols),
+                    beta = randn(5, cols),
+                    y = empty(DType.F32, rows, cols);
             Tensor mean = empty(DType.F32, rows), rstd = empty(DType.F32, rows), gy = randn(6, rows, cols);
             Tensor gx = empty(DType.F32, rows, cols), gg = empty(DType.F32, cols), gb = empty(DType.F32, cols);
             String shape = rows + "x" + cols;
@@ -159,7 +172,8 @@ public final class CudaBench {
     }
 
     private void softmax() {
-        int[][] shapes = smoke ? new int[][] {{64, 48}, {5, 1100}} : new int[][] {{16384, 1024}, {65536, 197}, {4096, 30522}};
+        int[][] shapes =
+                smoke ? new int[][] {{64, 48}, {5, 1100}} : new int[][] {{16384, 1024}, {65536, 197}, {4096, 30522}};
         boolean cudnn = true;
         for (int[] s : shapes) {
             int rows = s[0], cols = s[1];
@@ -194,19 +208,22 @@ public final class CudaBench {
 
     private void attention() {
         // B, H, Lq, Lk, Dh, masked: ViT-B/16 at 224 px, BERT-base on 64 tokens with padding, cross-attention
-        int[][] cases = smoke ? new int[][] {{2, 2, 9, 9, 16, 0}, {2, 1, 5, 11, 8, 1}}
+        int[][] cases = smoke
+                ? new int[][] {{2, 2, 9, 9, 16, 0}, {2, 1, 5, 11, 8, 1}}
                 : new int[][] {{32, 12, 197, 197, 64, 0}, {64, 12, 64, 64, 64, 1}, {32, 12, 64, 197, 64, 1}};
         for (int[] c : cases) {
             int b = c[0], h = c[1], lq = c[2], lk = c[3], dh = c[4];
             boolean masked = c[5] != 0;
             Tensor q = randn(9, b, h, lq, dh), k = randn(10, b, h, lk, dh), v = randn(11, b, h, lk, dh);
             Tensor out = empty(DType.F32, b, h, lq, dh), lse = empty(DType.F32, b, h, lq), go = randn(12, b, h, lq, dh);
-            Tensor gq = empty(DType.F32, b, h, lq, dh), gk = empty(DType.F32, b, h, lk, dh), gv = empty(DType.F32, b, h, lk, dh);
+            Tensor gq = empty(DType.F32, b, h, lq, dh),
+                    gk = empty(DType.F32, b, h, lk, dh),
+                    gv = empty(DType.F32, b, h, lk, dh);
             Tensor mask = null;
             if (masked) {
                 int[] m = new int[b * lk];
                 for (int i = 0; i < b; i++)
-                    for (int j = 0; j < lk; j++) m[i * lk + j] = j < lk - lk / 5 ? 1 : 0;  // the last fifth is padding
+                    for (int j = 0; j < lk; j++) m[i * lk + j] = j < lk - lk / 5 ? 1 : 0; // the last fifth is padding
                 Tensor host = Tensor.ofInts(m, b, lk);
                 mask = host.to(gpu);
                 host.close();
@@ -250,11 +267,11 @@ public final class CudaBench {
             Tensor gt = empty(DType.F32);
             String shape = "N" + n + "xD" + d;
             double flops = 2.0 * n * n * d;
-            double fwd = time(() -> cuda.contrastiveFused(f, g, 0.07, labels, labels, 0.6, null, null, true, 0, losses,
-                    null, null, null));
+            double fwd = time(() -> cuda.contrastiveFused(
+                    f, g, 0.07, labels, labels, 0.6, null, null, true, 0, losses, null, null, null));
             row("contrastive", shape, "forward", "fused", fwd, flops / fwd / 1e9);
-            double fb = time(() -> cuda.contrastiveFused(f, g, 0.07, labels, labels, 0.6, null, null, true, 0, losses,
-                    gf, gg, gt));
+            double fb = time(() ->
+                    cuda.contrastiveFused(f, g, 0.07, labels, labels, 0.6, null, null, true, 0, losses, gf, gg, gt));
             row("contrastive", shape, "forward+backward", "fused", fb, 3 * flops / fb / 1e9);
             freeAll();
         }

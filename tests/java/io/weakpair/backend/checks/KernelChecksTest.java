@@ -1,5 +1,8 @@
 package io.weakpair.backend.checks;
 
+import static io.weakpair.testing.Misuse.rejects;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.Backends;
 import io.weakpair.tensor.DType;
@@ -7,9 +10,6 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.ScopePerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import static io.weakpair.testing.Misuse.rejects;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
  * Direct Backend calls with sizes the kernel would read or write past: each family's checks
@@ -21,37 +21,69 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class KernelChecksTest {
     private final Backend cpu = Backends.cpu();
 
-    private static Tensor f32(int... shape) { return Tensor.zeros(DType.F32, shape); }
+    private static Tensor f32(int... shape) {
+        return Tensor.zeros(DType.F32, shape);
+    }
 
     @Test
     void layerNormParametersMustMatchTheRowLength() {
         Tensor x = f32(3, 4);
         rejects(() -> cpu.layerNormForward(x, f32(5), null, 1e-5, f32(3, 4), f32(3), f32(3)), "layerNormForward", "4");
         rejects(() -> cpu.layerNormForward(x, null, null, 1e-5, f32(3, 4), f32(2), f32(3)), "layerNormForward", "3");
-        rejects(() -> cpu.layerNormBackward(x, null, f32(3), f32(3), f32(3, 4), f32(3, 3), null, null), "layerNormBackward");
-        rejects(() -> cpu.layerNormForward(f32(), null, null, 1e-5, f32(), f32(1), f32(1)), "layerNormForward", "no last axis");
+        rejects(
+                () -> cpu.layerNormBackward(x, null, f32(3), f32(3), f32(3, 4), f32(3, 3), null, null),
+                "layerNormBackward");
+        rejects(
+                () -> cpu.layerNormForward(f32(), null, null, 1e-5, f32(), f32(1), f32(1)),
+                "layerNormForward",
+                "no last axis");
     }
 
     @Test
     void outputsMustHoldWhatTheKernelWrites() {
         rejects(() -> cpu.softmaxForward(f32(2, 5), f32(2, 4), false), "softmaxForward");
         rejects(() -> cpu.l2NormalizeForward(f32(2, 5), f32(2, 5), f32(1), 1e-12), "l2NormalizeForward", "2");
-        rejects(() -> cpu.crossEntropyForward(f32(4, 3), Tensor.zeros(DType.I32, 3), -1, f32(4), f32(4)),
-                "crossEntropyForward", "I32");
+        rejects(
+                () -> cpu.crossEntropyForward(f32(4, 3), Tensor.zeros(DType.I32, 3), -1, f32(4), f32(4)),
+                "crossEntropyForward",
+                "I32");
         rejects(() -> cpu.embeddingForward(f32(10, 4), Tensor.zeros(DType.I32, 3), f32(3, 3)), "embeddingForward");
         rejects(() -> cpu.dropoutForward(f32(8), f32(8), f32(7), 0.1, 1), "dropoutForward");
-        rejects(() -> cpu.attentionForward(f32(1, 2, 3, 4), f32(1, 2, 5, 4), f32(1, 2, 5, 4), null, 0.5, f32(1, 2, 3, 3),
-                f32(1, 2, 3)), "attentionForward");
+        rejects(
+                () -> cpu.attentionForward(
+                        f32(1, 2, 3, 4), f32(1, 2, 5, 4), f32(1, 2, 5, 4), null, 0.5, f32(1, 2, 3, 3), f32(1, 2, 3)),
+                "attentionForward");
         rejects(() -> cpu.adamw(f32(6), f32(6), f32(5), f32(6), 1e-3, 0.9, 0.999, 1e-8, 0, 1), "adamw");
         rejects(() -> cpu.reduceSum(f32(2, 3), 2, 3, 1, f32(3), 1), "reduceSum");
     }
 
     @Test
     void gemmOperandsMustShareOneFloatingDtypeAndFitTheirLeadingDimensions() {
-        rejects(() -> cpu.gemm(false, false, 1, 2, 2, 2, 1, f32(2, 2), 2, 0, Tensor.zeros(DType.F64, 2, 2), 2, 0, 0,
-                f32(2, 2), 2, 0), "gemm", "dtype");
-        rejects(() -> cpu.gemm(false, false, 1, 2, 3, 2, 1, f32(2, 2), 2, 0, f32(2, 3), 2, 0, 0, f32(2, 3), 3, 0),
-                "gemm", "ldb=2");
+        rejects(
+                () -> cpu.gemm(
+                        false,
+                        false,
+                        1,
+                        2,
+                        2,
+                        2,
+                        1,
+                        f32(2, 2),
+                        2,
+                        0,
+                        Tensor.zeros(DType.F64, 2, 2),
+                        2,
+                        0,
+                        0,
+                        f32(2, 2),
+                        2,
+                        0),
+                "gemm",
+                "dtype");
+        rejects(
+                () -> cpu.gemm(false, false, 1, 2, 3, 2, 1, f32(2, 2), 2, 0, f32(2, 3), 2, 0, 0, f32(2, 3), 3, 0),
+                "gemm",
+                "ldb=2");
     }
 
     @Test

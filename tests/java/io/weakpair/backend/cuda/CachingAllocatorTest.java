@@ -1,35 +1,38 @@
 package io.weakpair.backend.cuda;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /** The caching allocator's bookkeeping over a fake device (runs without a GPU). */
 class CachingAllocatorTest {
     private long next = 1 << 20;
     private long budget = Long.MAX_VALUE;
-    private final Map<Long, Long> deviceLive = new HashMap<>();  // address -> bytes
+    private final Map<Long, Long> deviceLive = new HashMap<>(); // address -> bytes
     private int syncs;
 
     private CachingAllocator allocator() {
-        return new CachingAllocator("fake", bytes -> {
-            if (bytes > budget) return 0;
-            budget -= bytes;
-            long a = next;
-            next += bytes;
-            deviceLive.put(a, bytes);
-            return a;
-        }, a -> {
-            Long bytes = deviceLive.remove(a);
-            assertTrue(bytes != null, "device free of an address it never gave");
-            budget += bytes;
-        }, () -> syncs++);
+        return new CachingAllocator(
+                "fake",
+                bytes -> {
+                    if (bytes > budget) return 0;
+                    budget -= bytes;
+                    long a = next;
+                    next += bytes;
+                    deviceLive.put(a, bytes);
+                    return a;
+                },
+                a -> {
+                    Long bytes = deviceLive.remove(a);
+                    assertTrue(bytes != null, "device free of an address it never gave");
+                    budget += bytes;
+                },
+                () -> syncs++);
     }
 
     @Test
@@ -60,7 +63,7 @@ class CachingAllocatorTest {
         CachingAllocator a = allocator();
         long big = a.allocate(10L << 20);
         a.free(big);
-        assertEquals(big, a.allocate(9L << 20));  // within a quarter: reused
+        assertEquals(big, a.allocate(9L << 20)); // within a quarter: reused
         long small = a.allocate(1 << 20);
         assertNotEquals(big, small);
         assertEquals(2, a.stats().deviceAllocations());
@@ -83,8 +86,8 @@ class CachingAllocatorTest {
         CachingAllocator a = allocator();
         budget = 8L << 20;
         long x = a.allocate(6L << 20);
-        a.free(x);  // cached, still held from the device
-        long y = a.allocate(4L << 20);  // a different class: needs the device, which is full until the cache is emptied
+        a.free(x); // cached, still held from the device
+        long y = a.allocate(4L << 20); // a different class: needs the device, which is full until the cache is emptied
         assertNotEquals(0, y);
         assertEquals(1, a.stats().deviceFrees());
         budget = 0;

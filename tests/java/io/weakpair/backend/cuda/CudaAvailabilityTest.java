@@ -1,15 +1,15 @@
 package io.weakpair.backend.cuda;
 
-import io.weakpair.backend.Backends;
-import io.weakpair.tensor.Device;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weakpair.backend.Backends;
+import io.weakpair.tensor.Device;
+import org.junit.jupiter.api.Test;
 
 /** Device selection with and without a GPU: runs everywhere, asserts what this machine has. */
 class CudaAvailabilityTest {
@@ -39,8 +39,12 @@ class CudaAvailabilityTest {
             String reason = Backends.cudaUnavailableReason();
             assertNotNull(reason);
             System.out.println("CUDA unavailable here: " + reason);
-            assertTrue(reason.contains("driver") || reason.contains("device") || reason.contains("nvcc")
-                    || reason.contains("library"), reason);
+            assertTrue(
+                    reason.contains("driver")
+                            || reason.contains("device")
+                            || reason.contains("nvcc")
+                            || reason.contains("library"),
+                    reason);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.get(Device.cuda(0)));
             assertTrue(e.getMessage().contains("cuda:0") && e.getMessage().contains(reason), e.getMessage());
             assertThrows(IllegalStateException.class, () -> Backends.resolve("cuda"));
@@ -52,7 +56,7 @@ class CudaAvailabilityTest {
 
     @Test
     void missingDeviceIndexIsNamed() {
-        if (!Backends.cudaAvailable()) return;  // covered above
+        if (!Backends.cudaAvailable()) return; // covered above
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.get(Device.cuda(63)));
         assertTrue(e.getMessage().contains("cuda:63"), e.getMessage());
     }

@@ -1,5 +1,13 @@
 package io.weakpair.backend.cuda;
 
+import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
+import static io.weakpair.backend.cuda.CudaTestSupport.tolerance;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.backend.Backend;
 import io.weakpair.backend.Backends;
 import io.weakpair.backend.BinaryOp;
@@ -13,14 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
-import static io.weakpair.backend.cuda.CudaTestSupport.tolerance;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every kernel of the CUDA backend against the CPU backend on the same random inputs
@@ -44,7 +44,9 @@ class CudaKernelsTest {
         if (scope != null) scope.close();
     }
 
-    private Tensor randn(long seed, DType dtype, int... shape) { return Tensor.randn(seed, 1.0, dtype, Device.CPU, shape); }
+    private Tensor randn(long seed, DType dtype, int... shape) {
+        return Tensor.randn(seed, 1.0, dtype, Device.CPU, shape);
+    }
 
     @Test
     void transfersRoundTrip() {
@@ -78,7 +80,7 @@ class CudaKernelsTest {
             assertArrayEquals(c.toDoubleArray(), g.toDoubleArray(), dt.toString());
         }
         Tensor x = randn(2, DType.F32, 13, 29);
-        Tensor xt = x.view(new int[] {29, 13}, new long[] {1, 29}, 0);  // transposed view
+        Tensor xt = x.view(new int[] {29, 13}, new long[] {1, 29}, 0); // transposed view
         Tensor gx = x.to(gpu);
         Tensor gxt = gx.view(new int[] {29, 13}, new long[] {1, 29}, 0);
         assertClose("copy[transposed view]", gxt.contiguous(), xt.contiguous(), 0);
@@ -103,7 +105,8 @@ class CudaKernelsTest {
                 assertClose("binary " + op + " " + dt, outG, outC, tolerance(dt));
             }
             for (UnaryOp op : UnaryOp.values()) {
-                Tensor x = op == UnaryOp.LOG || op == UnaryOp.SQRT ? Tensor.uniform(5, 0.1, 3, dt, Device.CPU, 301)
+                Tensor x = op == UnaryOp.LOG || op == UnaryOp.SQRT
+                        ? Tensor.uniform(5, 0.1, 3, dt, Device.CPU, 301)
                         : randn(5, dt, 301);
                 Tensor yc = Tensor.empty(dt, 301), yg = Tensor.empty(dt, gpu, 301);
                 cpu.unary(op, x, yc, 0.7, -0.2);
@@ -141,11 +144,12 @@ class CudaKernelsTest {
             assertClose("biasGeluBackward in place " + dt, inPlace, dxc, tolerance(dt));
         }
         Tensor x = Tensor.empty(DType.F32, gpu, 4, 6);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> cuda.biasGelu(x, Tensor.empty(DType.F32, gpu, 5), Tensor.empty(DType.F32, gpu, 4, 6)));
         assertTrue(e.getMessage().contains("biasGelu") && e.getMessage().contains("must hold 6"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> cuda.biasGeluBackward(x, Tensor.empty(DType.F32, 6), x, x, null));
+        assertThrows(
+                IllegalArgumentException.class, () -> cuda.biasGeluBackward(x, Tensor.empty(DType.F32, 6), x, x, null));
     }
 
     @Test
@@ -164,8 +168,11 @@ class CudaKernelsTest {
             double want = cpu.sumSquares(x), got = cuda.sumSquares(gx);
             assertEquals(want, got, Math.abs(want) * 1e-12, "sumSquares " + dt);
             Tensor y = randn(8, dt, 1000);
-            assertEquals(want + cpu.sumSquares(y), cuda.sumSquares(java.util.List.of(gx, y.to(gpu))),
-                    (want + cpu.sumSquares(y)) * 1e-12, "sumSquares over a list " + dt);
+            assertEquals(
+                    want + cpu.sumSquares(y),
+                    cuda.sumSquares(java.util.List.of(gx, y.to(gpu))),
+                    (want + cpu.sumSquares(y)) * 1e-12,
+                    "sumSquares over a list " + dt);
             assertFalse(cuda.hasNonFinite(gx));
             double[] vals = y.toDoubleArray();
             vals[999] = Double.NaN;
@@ -173,23 +180,80 @@ class CudaKernelsTest {
         }
     }
 
-    private void checkGemm(CudaBackend b, boolean builtin, DType dt, boolean ta, boolean tb, int batch, int m, int n, int k,
-                           double beta) {
+    private void checkGemm(
+            CudaBackend b,
+            boolean builtin,
+            DType dt,
+            boolean ta,
+            boolean tb,
+            int batch,
+            int m,
+            int n,
+            int k,
+            double beta) {
         int[] aShape = ta ? new int[] {batch, k, m} : new int[] {batch, m, k};
         int[] bShape = tb ? new int[] {batch, n, k} : new int[] {batch, k, n};
         Tensor a = randn(11, dt, aShape), bb = randn(12, dt, bShape), c = randn(13, dt, batch, m, n);
         Tensor ga = a.to(gpu), gb = bb.to(gpu), gc = c.to(gpu);
         long lda = aShape[2], ldb = bShape[2];
-        cpu.gemm(ta, tb, batch, m, n, k, 1.25, a, lda, (long) aShape[1] * aShape[2], bb, ldb, (long) bShape[1] * bShape[2],
-                beta, c, n, (long) m * n);
+        cpu.gemm(
+                ta,
+                tb,
+                batch,
+                m,
+                n,
+                k,
+                1.25,
+                a,
+                lda,
+                (long) aShape[1] * aShape[2],
+                bb,
+                ldb,
+                (long) bShape[1] * bShape[2],
+                beta,
+                c,
+                n,
+                (long) m * n);
         if (builtin)
-            b.gemmBuiltin(ta, tb, batch, m, n, k, 1.25, ga, lda, (long) aShape[1] * aShape[2], gb, ldb,
-                    (long) bShape[1] * bShape[2], beta, gc, n, (long) m * n);
+            b.gemmBuiltin(
+                    ta,
+                    tb,
+                    batch,
+                    m,
+                    n,
+                    k,
+                    1.25,
+                    ga,
+                    lda,
+                    (long) aShape[1] * aShape[2],
+                    gb,
+                    ldb,
+                    (long) bShape[1] * bShape[2],
+                    beta,
+                    gc,
+                    n,
+                    (long) m * n);
         else
-            b.gemm(ta, tb, batch, m, n, k, 1.25, ga, lda, (long) aShape[1] * aShape[2], gb, ldb,
-                    (long) bShape[1] * bShape[2], beta, gc, n, (long) m * n);
-        String what = (builtin ? "gemm[built-in] " : "gemm[" + b.gemmEngine() + "] ") + (ta ? "T" : "N") + (tb ? "T" : "N")
-                + " " + batch + "x" + m + "x" + n + "x" + k + " " + dt;
+            b.gemm(
+                    ta,
+                    tb,
+                    batch,
+                    m,
+                    n,
+                    k,
+                    1.25,
+                    ga,
+                    lda,
+                    (long) aShape[1] * aShape[2],
+                    gb,
+                    ldb,
+                    (long) bShape[1] * bShape[2],
+                    beta,
+                    gc,
+                    n,
+                    (long) m * n);
+        String what = (builtin ? "gemm[built-in] " : "gemm[" + b.gemmEngine() + "] ") + (ta ? "T" : "N")
+                + (tb ? "T" : "N") + " " + batch + "x" + m + "x" + n + "x" + k + " " + dt;
         // TF32 would need ~1e-3; the backend is FP32 unless told otherwise.
         assertClose(what, gc, c, dt == DType.F64 ? 1e-12 : 2e-6);
     }
@@ -210,15 +274,17 @@ class CudaKernelsTest {
      * must not pass on the wrong GEMM).
      */
     private void assumeCublas(String what) {
-        if (!cuda.isEmulated())
-            assertEquals("cuBLAS", cuda.gemmEngine(), what + ": a GPU's GEMM must be cuBLAS");
-        Assumptions.assumeTrue("cuBLAS".equals(cuda.gemmEngine()),
+        if (!cuda.isEmulated()) assertEquals("cuBLAS", cuda.gemmEngine(), what + ": a GPU's GEMM must be cuBLAS");
+        Assumptions.assumeTrue(
+                "cuBLAS".equals(cuda.gemmEngine()),
                 () -> "skipped: " + what + " needs cuBLAS; this device's GEMM is the " + cuda.gemmEngine()
                         + ", already checked by builtinGemmMatchesOpenBlas");
     }
 
     @Test
-    void builtinGemmMatchesOpenBlas() { checkGemms(true); }
+    void builtinGemmMatchesOpenBlas() {
+        checkGemms(true);
+    }
 
     @Test
     void cublasGemmMatchesOpenBlas() {
@@ -302,18 +368,27 @@ class CudaKernelsTest {
     void misuseIsAnExceptionNotACrash() {
         Tensor host = randn(31, DType.F32, 4, 4);
         Tensor dev = Tensor.empty(DType.F32, gpu, 4, 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cuda.unary(UnaryOp.EXP, host, dev, 0, 0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> cuda.unary(UnaryOp.EXP, host, dev, 0, 0));
         assertTrue(e.getMessage().contains("not on cuda:0"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> cuda.upload(dev, new float[15]));
         assertThrows(IllegalArgumentException.class, () -> cuda.upload(dev, new double[16]));
-        assertThrows(IllegalArgumentException.class, () -> cuda.fill(dev.view(new int[] {4, 4}, new long[] {1, 4}, 0), 1));
-        assertThrows(IllegalArgumentException.class, () -> cuda.gemm(false, false, 1, 4, 4, 4, 1, dev, 2, 0, dev, 4, 0, 0, dev, 4, 0));
+        assertThrows(
+                IllegalArgumentException.class, () -> cuda.fill(dev.view(new int[] {4, 4}, new long[] {1, 4}, 0), 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> cuda.gemm(false, false, 1, 4, 4, 4, 1, dev, 2, 0, dev, 4, 0, 0, dev, 4, 0));
         Tensor ids = Tensor.ofInts(new int[] {0, 1}, 2).to(gpu);
         Tensor table = Tensor.empty(DType.F32, gpu, 5, 3);
-        assertThrows(IllegalArgumentException.class, () -> cuda.embeddingForward(table, ids, Tensor.empty(DType.F32, gpu, 3, 3)));
-        assertThrows(IllegalArgumentException.class,
-                () -> cuda.layerNormForward(dev, null, null, 1e-5, dev, Tensor.empty(DType.F32, gpu, 3), Tensor.empty(DType.F32, gpu, 4)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> cuda.embeddingForward(table, ids, Tensor.empty(DType.F32, gpu, 3, 3)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> cuda.layerNormForward(
+                        dev, null, null, 1e-5, dev, Tensor.empty(DType.F32, gpu, 3), Tensor.empty(DType.F32, gpu, 4)));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> cuda.attentionForward(dev, dev, dev, null, 1, dev, Tensor.empty(DType.F32, gpu, 4)));
         dev.close();
         assertThrows(IllegalStateException.class, () -> cuda.fill(dev, 0));

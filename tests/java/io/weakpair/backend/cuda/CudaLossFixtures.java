@@ -1,5 +1,7 @@
 package io.weakpair.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.backend.MiningMode;
@@ -10,15 +12,12 @@ import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Inputs for the CUDA tests of the method's loss and mining kernels (the CPU loss tests have
@@ -79,7 +78,8 @@ final class CudaLossFixtures {
      */
     static double miningMargin(double[] s, int n, long[] labels, MiningMode mode, long seed) {
         Map<Long, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) groups.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
+        for (int i = 0; i < n; i++)
+            groups.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
         double margin = Double.POSITIVE_INFINITY;
         for (List<Integer> g : groups.values()) {
             int first = g.get(0), k = g.size();
@@ -95,7 +95,7 @@ final class CudaLossFixtures {
                     kt += -Math.log(-Math.log(CpuKernels.wp_mining_uniform(seed, 1, first, j)));
                     ki += -Math.log(-Math.log(CpuKernels.wp_mining_uniform(seed, 2, first, j)));
                 }
-                keysText.add(-kt);  // ascending order of -key: the hardest first
+                keysText.add(-kt); // ascending order of -key: the hardest first
                 keysImage.add(-ki);
             }
             margin = Math.min(margin, Math.min(leadingGap(keysText, k), leadingGap(keysImage, k)));
@@ -122,17 +122,20 @@ final class CudaLossFixtures {
      * |dS_ij S_ij|, computed in F64 on the CPU for the loss of options on these inputs. The
      * terms largely cancel, so an F32 dL/dtau is accurate to about 1e-7 of this, not of itself.
      */
-    static double temperatureGradientMagnitude(Tensor f, Tensor g, Tensor tau, Tensor rowLabels, Tensor colLabels,
-                                               ContrastiveLoss.Options options) {
+    static double temperatureGradientMagnitude(
+            Tensor f, Tensor g, Tensor tau, Tensor rowLabels, Tensor colLabels, ContrastiveLoss.Options options) {
         try (Scope s = Scope.open()) {
             Tensor tau64 = tau.to(Device.CPU).toDType(DType.F64);
             Tensor logits;
             try (GradMode off = GradMode.off()) {
-                logits = Similarity.logits(f.to(Device.CPU).toDType(DType.F64), g.to(Device.CPU).toDType(DType.F64), tau64);
+                logits = Similarity.logits(
+                        f.to(Device.CPU).toDType(DType.F64), g.to(Device.CPU).toDType(DType.F64), tau64);
             }
             logits.requiresGrad(true);
-            Tensor rl = rowLabels == null ? null : rowLabels.to(Device.CPU), cl = colLabels == null ? null : colLabels.to(Device.CPU);
-            Autograd.backward(ContrastiveLoss.fromLogits(logits, rl, cl, options).loss());
+            Tensor rl = rowLabels == null ? null : rowLabels.to(Device.CPU),
+                    cl = colLabels == null ? null : colLabels.to(Device.CPU);
+            Autograd.backward(
+                    ContrastiveLoss.fromLogits(logits, rl, cl, options).loss());
             double[] sv = logits.toDoubleArray(), dsv = logits.grad().toDoubleArray();
             double sum = 0;
             for (int i = 0; i < sv.length; i++) sum += Math.abs(sv[i] * dsv[i]);
@@ -143,9 +146,11 @@ final class CudaLossFixtures {
     /** |got - want| <= tolerance * max(|want|, magnitude), printed like CudaTestSupport.assertClose. */
     static void assertCloseToMagnitude(String what, double got, double want, double magnitude, double tolerance) {
         double diff = Math.abs(got - want), scale = Math.max(Math.abs(want), magnitude);
-        System.out.printf("cuda-vs-cpu %-36s error %.3e of the terms' magnitude %.4g (value %.4g)%n", what, diff / scale,
-                magnitude, want);
-        assertTrue(diff <= tolerance * scale, what + ": " + got + " vs " + want + ", error " + diff / scale + " of "
-                + scale + " > " + tolerance);
+        System.out.printf(
+                "cuda-vs-cpu %-36s error %.3e of the terms' magnitude %.4g (value %.4g)%n",
+                what, diff / scale, magnitude, want);
+        assertTrue(
+                diff <= tolerance * scale,
+                what + ": " + got + " vs " + want + ", error " + diff / scale + " of " + scale + " > " + tolerance);
     }
 }

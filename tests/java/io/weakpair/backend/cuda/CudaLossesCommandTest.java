@@ -1,5 +1,11 @@
 package io.weakpair.backend.cuda;
 
+import static io.weakpair.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.backend.Backends;
 import io.weakpair.backend.MiningMode;
 import io.weakpair.io.NamedTensors;
@@ -12,22 +18,15 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.CliRun;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.weakpair.testing.CliRun.run;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code weakpair losses --device cuda}: runs through the CUDA backend (the CPU emulator of the
@@ -51,7 +50,8 @@ class CudaLossesCommandTest {
             in.put("text_emb", CudaLossFixtures.features(33, y, D, 0.9, DType.F32));
             in.put("labels", Tensor.ofLongs(y, N));
             in.put("temperature", Tensor.full(0.07, DType.F32, Device.CPU));
-            double[] logits = Similarity.logits(in.get("image_emb"), in.get("text_emb"), in.get("temperature")).toDoubleArray();
+            double[] logits = Similarity.logits(in.get("image_emb"), in.get("text_emb"), in.get("temperature"))
+                    .toDoubleArray();
             double margin = CudaLossFixtures.miningMargin(logits, N, y, MiningMode.valueOf(mode.toUpperCase()), seed);
             assertTrue(margin > 1e-4, "test data: two mining keys " + margin + " apart; pick other seeds");
             Path p = dir.resolve("in-" + mode + ".safetensors");
@@ -63,17 +63,23 @@ class CudaLossesCommandTest {
     /** The scale of grad_temperature's rounding error: its terms' magnitude (CudaLossFixtures.temperatureGradientMagnitude). */
     private static double temperatureScale(Path input) throws IOException {
         try (NamedTensors in = Safetensors.read(input)) {
-            return CudaLossFixtures.temperatureGradientMagnitude(in.get("image_emb"), in.get("text_emb"), in.get("temperature"),
-                    in.get("labels"), in.get("labels"), ContrastiveLoss.Options.uncertainty(0.6));
+            return CudaLossFixtures.temperatureGradientMagnitude(
+                    in.get("image_emb"),
+                    in.get("text_emb"),
+                    in.get("temperature"),
+                    in.get("labels"),
+                    in.get("labels"),
+                    ContrastiveLoss.Options.uncertainty(0.6));
         }
     }
 
     @Test
     void cudaWritesTheFileTheCpuWrites() throws IOException {
-        CudaTestSupport.device();  // the emulator where the build has no GPU code; skipped without any CUDA
+        CudaTestSupport.device(); // the emulator where the build has no GPU code; skipped without any CUDA
         for (String mode : new String[] {"topk", "sample"}) {
             Path in = input(mode, 7);
-            Path onCpu = dir.resolve("cpu-" + mode + ".safetensors"), onCuda = dir.resolve("cuda-" + mode + ".safetensors");
+            Path onCpu = dir.resolve("cpu-" + mode + ".safetensors"),
+                    onCuda = dir.resolve("cuda-" + mode + ".safetensors");
             String[] common = {"losses", "--input", in.toString(), "--alpha", "0.6", "--mode", mode, "--seed", "7"};
             CliRun c = run(concat(common, "--output", onCpu.toString(), "--device", "cpu"));
             CliRun u = run(concat(common, "--output", onCuda.toString(), "--device", "cuda"));
@@ -86,9 +92,12 @@ class CudaLossesCommandTest {
     }
 
     private static void assertSameFile(String mode, Path got, Path want, double temperatureScale) throws IOException {
-        try (NamedTensors g = Safetensors.read(got); NamedTensors w = Safetensors.read(want)) {
-            assertEquals(List.of(LossesContract.OUTPUTS), List.copyOf(w.tensors().keySet()), "outputs of the cpu file");
-            assertEquals(List.copyOf(w.tensors().keySet()), List.copyOf(g.tensors().keySet()), "tensor names and order");
+        try (NamedTensors g = Safetensors.read(got);
+                NamedTensors w = Safetensors.read(want)) {
+            assertEquals(
+                    List.of(LossesContract.OUTPUTS), List.copyOf(w.tensors().keySet()), "outputs of the cpu file");
+            assertEquals(
+                    List.copyOf(w.tensors().keySet()), List.copyOf(g.tensors().keySet()), "tensor names and order");
             assertEquals(w.metadata(), g.metadata(), "metadata");
             for (String name : LossesContract.OUTPUTS) {
                 Tensor a = g.get(name), b = w.get(name);
@@ -98,7 +107,7 @@ class CudaLossesCommandTest {
                 if (b.dtype() == DType.I32) {
                     assertArrayEquals(b.toIntArray(), a.toIntArray(), what);
                     System.out.printf("cuda-vs-cpu file %-36s equal%n", what);
-                } else if (name.equals("grad_temperature")) {  // a sum of cancelling terms: see CudaMethodOpsTest
+                } else if (name.equals("grad_temperature")) { // a sum of cancelling terms: see CudaMethodOpsTest
                     CudaLossFixtures.assertCloseToMagnitude("file " + what, a.item(), b.item(), temperatureScale, 1e-5);
                 } else {
                     CudaTestSupport.assertClose("file " + what, a, b, 1e-5);

@@ -1,5 +1,8 @@
 package io.weakpair.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
@@ -8,9 +11,6 @@ import io.weakpair.tensor.MemoryStats;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The caching allocator on a device: training steps in steady state make no cudaMalloc calls. */
 class CudaMemoryTest {

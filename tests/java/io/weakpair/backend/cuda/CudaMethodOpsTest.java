@@ -1,5 +1,11 @@
 package io.weakpair.backend.cuda;
 
+import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
+import static io.weakpair.backend.cuda.CudaTestSupport.tolerance;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.autograd.GradMode;
 import io.weakpair.backend.MiningMode;
@@ -14,21 +20,14 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
 import io.weakpair.testing.Misuse;
 import io.weakpair.testing.ScopePerTest;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
-
-import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
-import static io.weakpair.backend.cuda.CudaTestSupport.tolerance;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The method's ops (io.weakpair.loss: similarity, uncertainty, the uITC loss and its baselines,
@@ -51,19 +50,36 @@ class CudaMethodOpsTest {
     private Device gpu;
 
     @BeforeEach
-    void open() { gpu = CudaTestSupport.device(); }
+    void open() {
+        gpu = CudaTestSupport.device();
+    }
 
-    private static double gradTolerance(DType dt) { return dt == DType.F64 ? 1e-11 : 1e-5; }
+    private static double gradTolerance(DType dt) {
+        return dt == DType.F64 ? 1e-11 : 1e-5;
+    }
 
     /** The loss's outputs on one device, downloaded. */
-    private record LossRun(Tensor loss, Tensor lossI2t, Tensor lossT2i, Tensor gradImage, Tensor gradText,
-                           Tensor gradTau, NegativeMining.MinedPairs mined) {}
+    private record LossRun(
+            Tensor loss,
+            Tensor lossI2t,
+            Tensor lossT2i,
+            Tensor gradImage,
+            Tensor gradText,
+            Tensor gradTau,
+            NegativeMining.MinedPairs mined) {}
 
-    private LossRun runLoss(Device device, Tensor f, Tensor g, Tensor tau, Tensor rowLabels, Tensor colLabels,
-                            ContrastiveLoss.Options options) {
+    private LossRun runLoss(
+            Device device,
+            Tensor f,
+            Tensor g,
+            Tensor tau,
+            Tensor rowLabels,
+            Tensor colLabels,
+            ContrastiveLoss.Options options) {
         Tensor fd = f.to(device).requiresGrad(true), gd = g.to(device).requiresGrad(true);
         Tensor td = tau.to(device).requiresGrad(true);
-        Tensor rl = rowLabels == null ? null : rowLabels.to(device), cl = colLabels == null ? null : colLabels.to(device);
+        Tensor rl = rowLabels == null ? null : rowLabels.to(device),
+                cl = colLabels == null ? null : colLabels.to(device);
         ContrastiveLoss.Result r = ContrastiveLoss.apply(fd, gd, td, rl, cl, options);
         Autograd.backward(r.loss());
         for (Tensor t : new Tensor[] {r.loss(), r.lossI2t(), r.lossT2i(), fd.grad(), gd.grad(), td.grad()})
@@ -88,7 +104,7 @@ class CudaMethodOpsTest {
         int nr = rect ? 19 : 30, nc = rect ? 37 : 30, d = 12;
         long[] rl = CudaLossFixtures.labels(5, nr, 4, false);
         long[] cl = rect ? CudaLossFixtures.labels(6, nc, 4, false) : rl;
-        if (rect) System.arraycopy(rl, 0, cl, 0, 11);  // some shared identities
+        if (rect) System.arraycopy(rl, 0, cl, 0, 11); // some shared identities
         Tensor f = CudaLossFixtures.features(1, rl, d, 0.8, dt), g = CudaLossFixtures.features(2, cl, d, 0.8, dt);
         Tensor tau = Tensor.full(0.07, dt, Device.CPU);
         Tensor rows = Tensor.ofLongs(rl, nr), cols = Tensor.ofLongs(cl, nc);
@@ -111,15 +127,23 @@ class CudaMethodOpsTest {
      * measured, as a sum's is, against the magnitude of its terms
      * ({@link CudaLossFixtures#temperatureGradientMagnitude}); F64 keeps the plain relative error.
      */
-    private static void assertTemperatureGradientClose(String what, Tensor got, Tensor want, Tensor f, Tensor g, Tensor tau,
-                                                       Tensor rows, Tensor cols, ContrastiveLoss.Options opts) {
+    private static void assertTemperatureGradientClose(
+            String what,
+            Tensor got,
+            Tensor want,
+            Tensor f,
+            Tensor g,
+            Tensor tau,
+            Tensor rows,
+            Tensor cols,
+            ContrastiveLoss.Options opts) {
         if (want.dtype() == DType.F64) {
             assertClose(what, got, want, gradTolerance(DType.F64));
             return;
         }
         boolean labelled = opts.targets() != ContrastiveLoss.Targets.STRICT;
-        double magnitude = CudaLossFixtures.temperatureGradientMagnitude(f, g, tau, labelled ? rows : null,
-                labelled ? cols : null, opts);
+        double magnitude = CudaLossFixtures.temperatureGradientMagnitude(
+                f, g, tau, labelled ? rows : null, labelled ? cols : null, opts);
         CudaLossFixtures.assertCloseToMagnitude(what, got.item(), want.item(), magnitude, gradTolerance(DType.F32));
     }
 
@@ -141,10 +165,12 @@ class CudaMethodOpsTest {
             Tensor f = CudaLossFixtures.features(3, y, d, 0.9, dt), g = CudaLossFixtures.features(4, y, d, 0.9, dt);
             Tensor tau = Tensor.full(0.07, dt, Device.CPU), labels = Tensor.ofLongs(y, n);
             try (GradMode off = GradMode.off()) {
-                double margin = CudaLossFixtures.miningMargin(Similarity.logits(f, g, tau).toDoubleArray(), n, y, mode, seed);
+                double margin = CudaLossFixtures.miningMargin(
+                        Similarity.logits(f, g, tau).toDoubleArray(), n, y, mode, seed);
                 assertTrue(margin > MINING_MARGIN, "test data: two mining keys " + margin + " apart; pick other seeds");
             }
-            ContrastiveLoss.Options opts = ContrastiveLoss.Options.uncertainty(0.6).withMining(mode, seed);
+            ContrastiveLoss.Options opts =
+                    ContrastiveLoss.Options.uncertainty(0.6).withMining(mode, seed);
             LossRun c = runLoss(Device.CPU, f, g, tau, labels, labels, opts);
             LossRun u = runLoss(gpu, f, g, tau, labels, labels, opts);
             String tag = mode + " " + dt + (exactK ? " K=4" : " K=1..4");
@@ -176,16 +202,17 @@ class CudaMethodOpsTest {
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) {
                 if (y[i] != y[j] || i == j) continue;
-                if (i % 3 == 0) s[i * n + j] = -120 - j;         // flushed confidences, the lowest logit last
-                else if (i % 3 == 1) s[i * n + j] = 0.25;        // exact repeats: ties to the lower index
+                if (i % 3 == 0) s[i * n + j] = -120 - j; // flushed confidences, the lowest logit last
+                else if (i % 3 == 1) s[i * n + j] = 0.25; // exact repeats: ties to the lower index
             }
-        for (int i = 0; i < n; i++) s[i * n + (i * 7) % n] = s[i * n + (i * 11) % n];  // repeated pool keys
+        for (int i = 0; i < n; i++) s[i * n + (i * 7) % n] = s[i * n + (i * 11) % n]; // repeated pool keys
         for (DType dt : new DType[] {DType.F32, DType.F64}) {
             Tensor logits = Tensor.fromDoubles(s, dt, Device.CPU, n, n);
             for (MiningMode mode : MiningMode.values())
                 for (long seed : new long[] {0, 12345}) {
                     NegativeMining.MinedPairs c = NegativeMining.mine(logits, Tensor.ofLongs(y, n), mode, seed);
-                    NegativeMining.MinedPairs u = NegativeMining.mine(logits.to(gpu), Tensor.ofLongs(y, n).to(gpu), mode, seed);
+                    NegativeMining.MinedPairs u = NegativeMining.mine(
+                            logits.to(gpu), Tensor.ofLongs(y, n).to(gpu), mode, seed);
                     assertMinedEqual("same logits " + mode + " seed " + seed + " " + dt, u, c);
                 }
         }
@@ -211,7 +238,9 @@ class CudaMethodOpsTest {
 
     /** {S, dF, dG, dtau} of sum(S * w) on one device. */
     private Tensor[] similarity(Tensor f, Tensor g, Tensor tau, Tensor w, Device device) {
-        Tensor fd = f.to(device).requiresGrad(true), gd = g.to(device).requiresGrad(true), td = tau.to(device).requiresGrad(true);
+        Tensor fd = f.to(device).requiresGrad(true),
+                gd = g.to(device).requiresGrad(true),
+                td = tau.to(device).requiresGrad(true);
         Tensor s = Similarity.logits(fd, gd, td);
         Autograd.backward(F.sum(F.mul(s, w.to(device))));
         return new Tensor[] {s, fd.grad(), gd.grad(), td.grad()};
@@ -249,11 +278,15 @@ class CudaMethodOpsTest {
                 System.arraycopy(rl, 0, cl, 0, Math.min(nr, nc) - 2);
                 Tensor rows = Tensor.ofLongs(rl, nr), cols = Tensor.ofLongs(cl, nc);
                 Tensor s = Tensor.uniform(53, -10, 10, dt, Device.CPU, nr, nc);
-                Uncertainty.Confidence frozen = Uncertainty.confidence(Tensor.uniform(54, -3, 3, dt, Device.CPU, nr, nc), rows, cols);
+                Uncertainty.Confidence frozen =
+                        Uncertainty.confidence(Tensor.uniform(54, -3, 3, dt, Device.CPU, nr, nc), rows, cols);
                 for (boolean external : new boolean[] {false, true}) {
                     ContrastiveLoss.Options o = ContrastiveLoss.Options.uncertainty(0.6);
                     ContrastiveLoss.Options oc = external ? o.withFrozenConfidence(frozen.i2t(), frozen.t2i()) : o;
-                    ContrastiveLoss.Options og = external ? o.withFrozenConfidence(frozen.i2t().to(gpu), frozen.t2i().to(gpu)) : o;
+                    ContrastiveLoss.Options og = external
+                            ? o.withFrozenConfidence(
+                                    frozen.i2t().to(gpu), frozen.t2i().to(gpu))
+                            : o;
                     Tensor sc = s.copy().requiresGrad(true), sg = s.to(gpu).requiresGrad(true);
                     ContrastiveLoss.Result c = ContrastiveLoss.fromLogits(sc, rows, cols, oc);
                     Autograd.backward(c.loss());
@@ -272,28 +305,39 @@ class CudaMethodOpsTest {
     @Test
     void gradientChecksOnTheDevice() {
         long[] rl = {3, 8, 3, 5, 8, 4, 9}, cl = {3, 8, 3, 5, 8, 6, 9, 3, 7, 5, 7};
-        Tensor rows = Tensor.ofLongs(rl, rl.length).to(gpu), cols = Tensor.ofLongs(cl, cl.length).to(gpu);
+        Tensor rows = Tensor.ofLongs(rl, rl.length).to(gpu),
+                cols = Tensor.ofLongs(cl, cl.length).to(gpu);
         Tensor f = dev(GradCheck.param(61, rl.length, 6)), g = dev(GradCheck.param(62, cl.length, 6));
         Tensor tau = dev(Tensor.full(0.3, DType.F64, Device.CPU));
         GradCheck.check("cuda similarity[rect]", in -> Similarity.logits(in[0], in[1], in[2]), f, g, tau);
         for (String targets : new String[] {"strict", "id", "uncertainty"}) {
             ContrastiveLoss.Options o = ContrastiveLoss.Options.of(targets, 0.6);
-            if (targets.equals("uncertainty")) {  // c is a stop-gradient: hold it at this point's value
+            if (targets.equals("uncertainty")) { // c is a stop-gradient: hold it at this point's value
                 try (GradMode off = GradMode.off()) {
                     Uncertainty.Confidence c = Uncertainty.confidence(Similarity.logits(f, g, tau), rows, cols);
                     o = o.withFrozenConfidence(c.i2t(), c.t2i());
                 }
             }
             ContrastiveLoss.Options opts = o;
-            GradCheck.check("cuda uitc[" + targets + ",rect]",
-                    in -> ContrastiveLoss.apply(in[0], in[1], in[2], rows, cols, opts).loss(), f, g, tau);
+            GradCheck.check(
+                    "cuda uitc[" + targets + ",rect]",
+                    in -> ContrastiveLoss.apply(in[0], in[1], in[2], rows, cols, opts)
+                            .loss(),
+                    f,
+                    g,
+                    tau);
         }
         Tensor s = dev(GradCheck.param(63, -3.0, 3.0, rl.length, cl.length));
-        GradCheck.check("cuda uitc-logits[id,rect]",
-                in -> ContrastiveLoss.fromLogits(in[0], rows, cols, ContrastiveLoss.Options.itcId()).loss(), s);
+        GradCheck.check(
+                "cuda uitc-logits[id,rect]",
+                in -> ContrastiveLoss.fromLogits(in[0], rows, cols, ContrastiveLoss.Options.itcId())
+                        .loss(),
+                s);
     }
 
-    private Tensor dev(Tensor t) { return t.to(gpu).requiresGrad(true); }
+    private Tensor dev(Tensor t) {
+        return t.to(gpu).requiresGrad(true);
+    }
 
     /** Misuse on the device is an exception naming the op and the tensors, never a crash. */
     @Test
@@ -301,20 +345,44 @@ class CudaMethodOpsTest {
         Tensor f = Tensor.randn(71, 1.0, DType.F32, gpu, 6, 4), g = Tensor.randn(72, 1.0, DType.F32, gpu, 6, 4);
         Tensor tau = Tensor.full(0.07, DType.F32, gpu);
         Tensor hostLabels = Tensor.ofLongs(new long[] {1, 1, 2, 2, 3, 3}, 6);
-        Misuse.rejects(() -> ContrastiveLoss.apply(f, g, tau, hostLabels, ContrastiveLoss.Options.uncertainty(0.6)),
+        Misuse.rejects(
+                () -> ContrastiveLoss.apply(f, g, tau, hostLabels, ContrastiveLoss.Options.uncertainty(0.6)),
                 "contrastive_loss");
         CudaBackend cuda = CudaBackends.get(gpu.index());
         Tensor hostLogits = Tensor.zeros(DType.F32, 6, 6);
         Tensor losses = Tensor.empty(DType.F32, gpu, 3);
-        Misuse.rejects(() -> cuda.contrastiveLogits(hostLogits, null, null, 0, null, null, losses, null),
-                "contrastiveLogits", "not on cuda:0");
+        Misuse.rejects(
+                () -> cuda.contrastiveLogits(hostLogits, null, null, 0, null, null, losses, null),
+                "contrastiveLogits",
+                "not on cuda:0");
         Tensor out = Tensor.empty(DType.I32, gpu, 6);
-        Misuse.rejects(() -> cuda.mineWeakPositives(Tensor.zeros(DType.F32, gpu, 6, 7), hostLabels.to(gpu), MiningMode.TOPK, 0, out),
-                "mineWeakPositives", "square");
+        Misuse.rejects(
+                () -> cuda.mineWeakPositives(
+                        Tensor.zeros(DType.F32, gpu, 6, 7), hostLabels.to(gpu), MiningMode.TOPK, 0, out),
+                "mineWeakPositives",
+                "square");
         Tensor labels32 = Tensor.ofInts(new int[] {1, 1, 2, 2, 3, 3}, 6).to(gpu);
-        Misuse.rejects(() -> cuda.mineHardNegatives(Tensor.zeros(DType.F32, gpu, 6, 6), labels32, MiningMode.TOPK, 0, out, out),
-                "mineHardNegatives", "I64");
-        Misuse.rejects(() -> cuda.contrastiveFused(f, Tensor.randn(73, 1.0, DType.F32, gpu, 6, 5), 0.07, null, null, 0, null,
-                null, true, 0, losses, null, null, null), "feature widths differ");
+        Misuse.rejects(
+                () -> cuda.mineHardNegatives(
+                        Tensor.zeros(DType.F32, gpu, 6, 6), labels32, MiningMode.TOPK, 0, out, out),
+                "mineHardNegatives",
+                "I64");
+        Misuse.rejects(
+                () -> cuda.contrastiveFused(
+                        f,
+                        Tensor.randn(73, 1.0, DType.F32, gpu, 6, 5),
+                        0.07,
+                        null,
+                        null,
+                        0,
+                        null,
+                        null,
+                        true,
+                        0,
+                        losses,
+                        null,
+                        null,
+                        null),
+                "feature widths differ");
     }
 }

@@ -1,5 +1,8 @@
 package io.weakpair.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelCheckpoint;
@@ -11,15 +14,11 @@ import io.weakpair.tensor.Tensor;
 import io.weakpair.text.TextBatch;
 import io.weakpair.train.Objective;
 import io.weakpair.train.StepLosses;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole model on the CUDA backend: one training step's forward (contrastive, GITM and MLM
@@ -53,8 +52,9 @@ class CudaModelTest {
                 mask[i * l + j] = 1;
             }
         TextBatch text = new TextBatch(ids, mask, n, l, 0, 2, 4, 40);
-        try (AlbefModel onCpu = ModelCheckpoint.load(ck, Device.CPU); AlbefModel onGpu = ModelCheckpoint.load(ck, gpu);
-             Scope s = Scope.open()) {
+        try (AlbefModel onCpu = ModelCheckpoint.load(ck, Device.CPU);
+                AlbefModel onGpu = ModelCheckpoint.load(ck, gpu);
+                Scope s = Scope.open()) {
             Tensor images = Tensor.randn(3, 1, DType.F32, Device.CPU, n, 3, 32, 16);
             StepLosses a = StepLosses.compute(onCpu, images, text, labels, Objective.finetune(), 11);
             Autograd.backward(a.total());
@@ -68,17 +68,20 @@ class CudaModelTest {
             // bias's true gradient is 0 (softmax ignores a shift per row), so only rounding noise is left to compare.
             Map<String, Tensor> gp = onGpu.namedParameters();
             double largest = 0;
-            for (Tensor p : onCpu.namedParameters().values()) largest = Math.max(largest, norm(p.grad().toDoubleArray()));
+            for (Tensor p : onCpu.namedParameters().values())
+                largest = Math.max(largest, norm(p.grad().toDoubleArray()));
             double worst = 0;
             for (Map.Entry<String, Tensor> e : onCpu.namedParameters().entrySet()) {
-                double[] want = e.getValue().grad().toDoubleArray(), got = gp.get(e.getKey()).grad().toDoubleArray();
+                double[] want = e.getValue().grad().toDoubleArray(),
+                        got = gp.get(e.getKey()).grad().toDoubleArray();
                 double[] diff = new double[want.length];
                 for (int i = 0; i < want.length; i++) diff[i] = got[i] - want[i];
                 double rel = norm(diff) / Math.max(norm(want), 1e-4 * largest);
                 worst = Math.max(worst, rel);
                 assertTrue(rel <= 1e-4, "gradient of " + e.getKey() + ": relative error " + rel);
             }
-            System.out.printf("cuda-vs-cpu whole model step: %d parameter gradients, worst relative error %.3e%n",
+            System.out.printf(
+                    "cuda-vs-cpu whole model step: %d parameter gradients, worst relative error %.3e%n",
                     onCpu.namedParameters().size(), worst);
         }
     }

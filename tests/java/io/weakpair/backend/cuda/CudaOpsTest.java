@@ -1,5 +1,8 @@
 package io.weakpair.backend.cuda;
 
+import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
+import static io.weakpair.testing.GradCheck.param;
+
 import io.weakpair.autograd.Autograd;
 import io.weakpair.ops.F;
 import io.weakpair.tensor.DType;
@@ -7,16 +10,12 @@ import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
 import io.weakpair.tensor.Tensor;
 import io.weakpair.testing.GradCheck;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-
-import static io.weakpair.backend.cuda.CudaTestSupport.assertClose;
-import static io.weakpair.testing.GradCheck.param;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The differentiable ops on the CUDA backend: outputs and gradients against the CPU backend
@@ -79,8 +78,16 @@ class CudaOpsTest {
         both("relu[both signs]", in -> F.relu(in[0]), param(13, 4, 3));
         both("biasGelu", in -> F.biasGelu(in[0], in[1]), param(14, 2, 3, 7), param(15, 7));
         both("biasGelu[block rows]", in -> F.biasGelu(in[0], in[1]), param(16, 70, 1031), param(17, 1031));
-        both("biasGelu[constant bias]", in -> F.biasGelu(in[0], in[1]), param(18, 5, 9), param(19, 9).requiresGrad(false));
-        both("linear∘biasGelu", in -> F.biasGelu(F.linear(in[0], in[1], null), in[2]), param(20, 3, 5), param(21, 6, 5),
+        both(
+                "biasGelu[constant bias]",
+                in -> F.biasGelu(in[0], in[1]),
+                param(18, 5, 9),
+                param(19, 9).requiresGrad(false));
+        both(
+                "linear∘biasGelu",
+                in -> F.biasGelu(F.linear(in[0], in[1], null), in[2]),
+                param(20, 3, 5),
+                param(21, 6, 5),
                 param(22, 6));
     }
 
@@ -97,15 +104,27 @@ class CudaOpsTest {
     @Test
     void products() {
         both("matmul[batched]", in -> F.matmul(in[0], in[1]), param(31, 2, 3, 5), param(32, 2, 5, 7));
-        both("matmul[transposed view]", in -> F.matmul(in[0], F.transpose(in[1], 0, 1)), param(33, 3, 5), param(34, 4, 5));
-        both("matmul[4d]", in -> F.matmul(in[0], F.transpose(in[1], -1, -2)), param(35, 2, 3, 4, 5), param(36, 2, 3, 6, 5));
+        both(
+                "matmul[transposed view]",
+                in -> F.matmul(in[0], F.transpose(in[1], 0, 1)),
+                param(33, 3, 5),
+                param(34, 4, 5));
+        both(
+                "matmul[4d]",
+                in -> F.matmul(in[0], F.transpose(in[1], -1, -2)),
+                param(35, 2, 3, 4, 5),
+                param(36, 2, 3, 6, 5));
         both("linear", in -> F.linear(in[0], in[1], in[2]), param(37, 2, 3, 5), param(38, 4, 5), param(39, 4));
     }
 
     @Test
     void neuralNetworkOps() {
         both("layerNorm", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(51, 3, 5, 7), param(52, 7), param(53, 7));
-        both("layerNorm[long rows]", in -> F.layerNorm(in[0], in[1], in[2], 1e-5), param(54, 2, 1500), param(55, 1500),
+        both(
+                "layerNorm[long rows]",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
+                param(54, 2, 1500),
+                param(55, 1500),
                 param(56, 1500));
         Tensor targets = Tensor.ofInts(new int[] {0, 3, -100, 10, 7, 2}, 6);
         both("crossEntropy", in -> F.crossEntropy(in[0], in[1], -100), param(57, 6, 11), targets);
@@ -123,26 +142,54 @@ class CudaOpsTest {
         both("logSoftmax[long rows]", in -> F.logSoftmax(in[0]), param(72, 3, 1500));
         both("softmax[axis0]", in -> F.softmax(in[0], 0), param(73, 5, 3));
         Tensor mask = Tensor.ofInts(new int[] {1, 1, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, 2, 9);
-        both("attention[masked, Lq != Lk]", in -> F.attention(in[0], in[1], in[2], in[3]), param(74, 2, 3, 5, 8),
-                param(75, 2, 3, 9, 8), param(76, 2, 3, 9, 8), mask);
-        both("attention[self]", in -> F.attention(in[0], in[1], in[2], null), param(77, 1, 2, 7, 16),
-                param(78, 1, 2, 7, 16), param(79, 1, 2, 7, 16));
+        both(
+                "attention[masked, Lq != Lk]",
+                in -> F.attention(in[0], in[1], in[2], in[3]),
+                param(74, 2, 3, 5, 8),
+                param(75, 2, 3, 9, 8),
+                param(76, 2, 3, 9, 8),
+                mask);
+        both(
+                "attention[self]",
+                in -> F.attention(in[0], in[1], in[2], null),
+                param(77, 1, 2, 7, 16),
+                param(78, 1, 2, 7, 16),
+                param(79, 1, 2, 7, 16));
     }
 
     @Test
     void gradientChecksOnTheDevice() {
         Function<Tensor, Tensor> dev = t -> t.to(gpu).requiresGrad(true);
-        GradCheck.check("cuda linear", in -> F.linear(in[0], in[1], in[2]),
-                dev.apply(param(41, 3, 5)), dev.apply(param(42, 4, 5)), dev.apply(param(43, 4)));
-        GradCheck.check("cuda div∘tanh[bias]", in -> F.div(F.tanh(in[0]), in[1]),
-                dev.apply(param(44, 3, 5)), dev.apply(param(45, 0.5, 2.0, 5)));
-        GradCheck.check("cuda biasGelu", in -> F.biasGelu(in[0], in[1]), dev.apply(param(55, 4, 6)), dev.apply(param(56, 6)));
+        GradCheck.check(
+                "cuda linear",
+                in -> F.linear(in[0], in[1], in[2]),
+                dev.apply(param(41, 3, 5)),
+                dev.apply(param(42, 4, 5)),
+                dev.apply(param(43, 4)));
+        GradCheck.check(
+                "cuda div∘tanh[bias]",
+                in -> F.div(F.tanh(in[0]), in[1]),
+                dev.apply(param(44, 3, 5)),
+                dev.apply(param(45, 0.5, 2.0, 5)));
+        GradCheck.check(
+                "cuda biasGelu", in -> F.biasGelu(in[0], in[1]), dev.apply(param(55, 4, 6)), dev.apply(param(56, 6)));
         GradCheck.check("cuda mean[axis]", in -> F.mean(in[0], 1, false), dev.apply(param(46, 3, 5, 2)));
-        GradCheck.check("cuda layerNorm", in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
-                dev.apply(param(47, 4, 6)), dev.apply(param(48, 6)), dev.apply(param(49, 6)));
-        GradCheck.check("cuda attention", in -> F.attention(in[0], in[1], in[2], null),
-                dev.apply(param(52, 1, 2, 3, 4)), dev.apply(param(53, 1, 2, 5, 4)), dev.apply(param(54, 1, 2, 5, 4)));
-        GradCheck.check("cuda softCrossEntropy∘l2Normalize", in -> F.softCrossEntropy(F.l2Normalize(in[0]), in[1]),
-                dev.apply(param(50, 3, 5)), dev.apply(param(51, 0.0, 1.0, 3, 5)));
+        GradCheck.check(
+                "cuda layerNorm",
+                in -> F.layerNorm(in[0], in[1], in[2], 1e-5),
+                dev.apply(param(47, 4, 6)),
+                dev.apply(param(48, 6)),
+                dev.apply(param(49, 6)));
+        GradCheck.check(
+                "cuda attention",
+                in -> F.attention(in[0], in[1], in[2], null),
+                dev.apply(param(52, 1, 2, 3, 4)),
+                dev.apply(param(53, 1, 2, 5, 4)),
+                dev.apply(param(54, 1, 2, 5, 4)));
+        GradCheck.check(
+                "cuda softCrossEntropy∘l2Normalize",
+                in -> F.softCrossEntropy(F.l2Normalize(in[0]), in[1]),
+                dev.apply(param(50, 3, 5)),
+                dev.apply(param(51, 0.0, 1.0, 3, 5)));
     }
 }

@@ -1,5 +1,8 @@
 package io.weakpair.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.data.DataRecord;
 import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetReader;
@@ -18,9 +21,6 @@ import io.weakpair.train.RunFolder;
 import io.weakpair.train.TrainConfig;
 import io.weakpair.train.Trainer;
 import io.weakpair.train.TrainingListener;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -28,9 +28,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How often one training step makes the host wait for the device (docs/gpu.md, "Host syncs"):
@@ -63,33 +62,67 @@ class CudaSyncCountTest {
         List<String> captions = new ArrayList<>();
         for (DataRecord r : dataset.split(Split.TRAIN).records()) captions.addAll(r.captions());
         Vocabulary vocab = VocabularyBuilder.build(captions, 200, 1);
-        ModelConfig c = new ModelConfig("custom", 32, 16, 8, 16, 1, 2, 2, 16, 1, 1, 2, 32, vocab.size(), 40, 24, 8, true);
+        ModelConfig c =
+                new ModelConfig("custom", 32, 16, 8, 16, 1, 2, 2, 16, 1, 1, 2, 32, vocab.size(), 40, 24, 8, true);
         Path init = dir.resolve("init.safetensors");
         try (AlbefModel m = new AlbefModel(c, 7, DType.F32, Device.CPU)) {
             ModelCheckpoint.save(m, init);
         }
         vocab.write(ModelCheckpoint.vocabularyPath(init));
 
-        TrainConfig cfg = TrainConfig.defaults().withAll(Map.of(ConfigKey.INIT, init.toString(), ConfigKey.BATCH, "2x2",
-                ConfigKey.EPOCHS, 1, ConfigKey.MAX_STEPS, 2, ConfigKey.WARMUP_STEPS, 1, ConfigKey.K_TEST, 0), "test");
+        TrainConfig cfg = TrainConfig.defaults()
+                .withAll(
+                        Map.of(
+                                ConfigKey.INIT,
+                                init.toString(),
+                                ConfigKey.BATCH,
+                                "2x2",
+                                ConfigKey.EPOCHS,
+                                1,
+                                ConfigKey.MAX_STEPS,
+                                2,
+                                ConfigKey.WARMUP_STEPS,
+                                1,
+                                ConfigKey.K_TEST,
+                                0),
+                        "test");
         List<CudaMemory.SyncCount> atStepEnd = new ArrayList<>();
         List<TrainingListener.StepRecord> steps = new ArrayList<>();
         TrainingListener count = new TrainingListener() {
-            @Override public void onStep(StepRecord step) {
+            @Override
+            public void onStep(StepRecord step) {
                 atStepEnd.add(backend.syncCount());
                 steps.add(step);
             }
         };
-        new Trainer(cfg, gpu, RunFolder.prepare(dir.resolve("run")), new PrintStream(OutputStream.nullOutputStream()), List.of(count))
+        new Trainer(
+                        cfg,
+                        gpu,
+                        RunFolder.prepare(dir.resolve("run")),
+                        new PrintStream(OutputStream.nullOutputStream()),
+                        List.of(count))
                 .run(DatasetReader.read(data), false);
         assertEquals(2, atStepEnd.size(), "steps recorded");
         CudaMemory.SyncCount step = atStepEnd.get(1).minus(atStepEnd.get(0));
         TrainingListener.StepRecord r = steps.get(1);
-        System.out.printf("host syncs in one training step (%s): %d host reads + %d stream syncs = %d; %d blocking uploads "
-                        + "(objective: itc %.4f, matching %.4f over %d pairs, mlm %.4f)%n", backend.isEmulated() ? "emulator" : "GPU",
-                step.hostReads(), step.streamSyncs(), step.syncs(), step.blockingUploads(), r.itc(), r.matching(), r.pairs(), r.mlm());
-        assertTrue(r.pairs() > 0 && r.mlm() > 0, "the step must run every objective term (matching pairs, MLM) to count their syncs");
-        assertTrue(step.syncs() <= MAX_SYNCS_PER_STEP,
-                "one training step made " + step.syncs() + " host syncs (" + step + "), above the bound of " + MAX_SYNCS_PER_STEP);
+        System.out.printf(
+                "host syncs in one training step (%s): %d host reads + %d stream syncs = %d; %d blocking uploads "
+                        + "(objective: itc %.4f, matching %.4f over %d pairs, mlm %.4f)%n",
+                backend.isEmulated() ? "emulator" : "GPU",
+                step.hostReads(),
+                step.streamSyncs(),
+                step.syncs(),
+                step.blockingUploads(),
+                r.itc(),
+                r.matching(),
+                r.pairs(),
+                r.mlm());
+        assertTrue(
+                r.pairs() > 0 && r.mlm() > 0,
+                "the step must run every objective term (matching pairs, MLM) to count their syncs");
+        assertTrue(
+                step.syncs() <= MAX_SYNCS_PER_STEP,
+                "one training step made " + step.syncs() + " host syncs (" + step + "), above the bound of "
+                        + MAX_SYNCS_PER_STEP);
     }
 }

@@ -1,13 +1,13 @@
 package io.weakpair.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.backend.Backends;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Tensor;
 import org.junit.jupiter.api.Assumptions;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The device the CUDA tests run on: cuda:0 on a GPU; the CPU emulator of the kernels when this
@@ -18,7 +18,8 @@ public final class CudaTestSupport {
     private CudaTestSupport() {}
 
     public static Device device() {
-        Assumptions.assumeTrue(deviceIfAny() != null, () -> "skipped: no CUDA device: " + Backends.cudaUnavailableReason());
+        Assumptions.assumeTrue(
+                deviceIfAny() != null, () -> "skipped: no CUDA device: " + Backends.cudaUnavailableReason());
         CudaBackend b = CudaBackends.get(0);
         System.out.println("CUDA tests on " + b.describe());
         return Device.cuda(0);
@@ -29,12 +30,15 @@ public final class CudaTestSupport {
      * tests that run on the CPU in any case and on the device as well where there is one.
      */
     public static Device deviceIfAny() {
-        if (!CudaBackends.isAvailable() && CudaProbe.raw().loaded() && !CudaProbe.raw().gpuBuild())
-            System.setProperty(CudaProbe.EMULATOR_PROPERTY, "true");
+        if (!CudaBackends.isAvailable()
+                && CudaProbe.raw().loaded()
+                && !CudaProbe.raw().gpuBuild()) System.setProperty(CudaProbe.EMULATOR_PROPERTY, "true");
         return CudaBackends.isAvailable() ? Device.cuda(0) : null;
     }
 
-    public static CudaBackend backend() { return CudaBackends.get(device().index()); }
+    public static CudaBackend backend() {
+        return CudaBackends.get(device().index());
+    }
 
     /**
      * ||got - want|| / ||want|| (absolute when want is all zeros); infinite when either side
@@ -54,15 +58,19 @@ public final class CudaTestSupport {
     }
 
     public static void assertClose(String what, Tensor got, Tensor want, double tolerance) {
-        assertEquals(java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()), what + ": shapes");
+        assertEquals(
+                java.util.Arrays.toString(want.shape()), java.util.Arrays.toString(got.shape()), what + ": shapes");
         double[] g = got.toDoubleArray(), w = want.toDoubleArray();
         double rel = relativeError(g, w);
         System.out.printf("cuda-vs-cpu %-36s relative error %.3e%n", what, rel);
         for (int i = 0; i < w.length; i++)
-            assertTrue(Double.isFinite(g[i]) && Double.isFinite(w[i]),
+            assertTrue(
+                    Double.isFinite(g[i]) && Double.isFinite(w[i]),
                     what + ": unexpected non-finite value at " + i + ": cuda " + g[i] + ", cpu " + w[i]);
         assertTrue(rel <= tolerance, what + ": relative error " + rel + " > " + tolerance);
     }
 
-    public static double tolerance(DType dtype) { return dtype == DType.F64 ? 1e-12 : 1e-5; }
+    public static double tolerance(DType dtype) {
+        return dtype == DType.F64 ? 1e-12 : 1e-5;
+    }
 }

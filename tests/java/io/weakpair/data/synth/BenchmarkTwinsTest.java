@@ -1,23 +1,24 @@
 package io.weakpair.data.synth;
 
-import io.weakpair.testing.CliRun;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weakpair.testing.CliRun;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The overlap between a generated corpus and the benchmark: people drawn from another seed are new ones. */
 class BenchmarkTwinsTest {
     @Test
     void theBenchmarkIsItsOwnTwinAndACorpusFromAnotherSeedMeetsNone() {
         SynthConfig benchmark = SynthConfig.defaults();
-        BenchmarkTwins self = BenchmarkTwins.of(SyntheticGenerator.plan(benchmark).identities(), benchmark);
+        BenchmarkTwins self =
+                BenchmarkTwins.of(SyntheticGenerator.plan(benchmark).identities(), benchmark);
         assertEquals(new BenchmarkTwins(200, 200, 1000, 1000), self);
 
-        BenchmarkTwins other = BenchmarkTwins.of(SyntheticGenerator.plan(benchmark.withSeed(9001).withIds(3000)).identities(), benchmark);
+        BenchmarkTwins other = BenchmarkTwins.of(
+                SyntheticGenerator.plan(benchmark.withSeed(9001).withIds(3000)).identities(), benchmark);
         assertEquals(200, other.testIdentities());
         assertEquals(0, other.testTwins(), other.describe());
         assertTrue(other.describe().contains("0 of 200 benchmark test identities"), other.describe());
@@ -27,7 +28,8 @@ class BenchmarkTwinsTest {
     void aCorpusHoldingSomeBenchmarkPeopleCountsExactlyThose() {
         SynthConfig benchmark = SynthConfig.defaults();
         List<SyntheticIdentity> people = SyntheticGenerator.plan(benchmark).identities();
-        List<SyntheticIdentity> corpus = new ArrayList<>(SyntheticGenerator.plan(benchmark.withSeed(77).withIds(500)).identities());
+        List<SyntheticIdentity> corpus = new ArrayList<>(
+                SyntheticGenerator.plan(benchmark.withSeed(77).withIds(500)).identities());
         int testTaken = 0;
         for (SyntheticIdentity who : people) {
             if (who.id() % 10 == 0) {

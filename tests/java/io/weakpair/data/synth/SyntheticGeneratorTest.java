@@ -1,5 +1,12 @@
 package io.weakpair.data.synth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weakpair.data.DataException;
 import io.weakpair.data.Dataset;
 import io.weakpair.data.DatasetFormat;
@@ -8,9 +15,6 @@ import io.weakpair.data.DatasetSplit;
 import io.weakpair.data.ImageCheck;
 import io.weakpair.data.ReadOptions;
 import io.weakpair.data.Split;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,34 +28,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Determinism, layout, ground truth and the knobs of the synthetic benchmark. */
 class SyntheticGeneratorTest {
     @TempDir
     Path tmp;
 
-    private static SynthConfig small() { return SynthConfig.defaults().withIds(14).withSize(64, 24); }
+    private static SynthConfig small() {
+        return SynthConfig.defaults().withIds(14).withSize(64, 24);
+    }
 
     /** Every file under {@code dir}, relative path -> bytes. */
     private static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> out = new java.util.TreeMap<>();
         try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.filter(Files::isRegularFile).toList()) out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            for (Path p : tree.filter(Files::isRegularFile).toList())
+                out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
         }
         return out;
     }
 
     @Test
     void sameSeedGivesTheSameBytesWhateverTheThreadCount() throws IOException {
-        Map<String, byte[]> one = files(SyntheticGenerator.generate(small(), tmp.resolve("a"), 1, null).dir());
-        Map<String, byte[]> three = files(SyntheticGenerator.generate(small(), tmp.resolve("b"), 3, null).dir());
+        Map<String, byte[]> one = files(
+                SyntheticGenerator.generate(small(), tmp.resolve("a"), 1, null).dir());
+        Map<String, byte[]> three = files(
+                SyntheticGenerator.generate(small(), tmp.resolve("b"), 3, null).dir());
         assertEquals(one.keySet(), three.keySet());
         for (String name : one.keySet()) assertArrayEquals(one.get(name), three.get(name), name);
         assertTrue(one.keySet().stream().filter(n -> n.endsWith(".png")).count() >= 14 * 4);
@@ -62,9 +66,13 @@ class SyntheticGeneratorTest {
         assertEquals(one.keySet(), again.keySet());
         for (String name : one.keySet()) assertArrayEquals(one.get(name), again.get(name), name);
 
-        Map<String, byte[]> other = files(SyntheticGenerator.generate(small().withSeed(2), tmp.resolve("c"), 2, null).dir());
+        Map<String, byte[]> other = files(SyntheticGenerator.generate(small().withSeed(2), tmp.resolve("c"), 2, null)
+                .dir());
         assertFalse(Arrays.equals(one.get("reid_raw.json"), other.get("reid_raw.json")));
-        String firstImage = one.keySet().stream().filter(n -> n.endsWith(".png")).findFirst().orElseThrow();
+        String firstImage = one.keySet().stream()
+                .filter(n -> n.endsWith(".png"))
+                .findFirst()
+                .orElseThrow();
         assertFalse(other.containsKey(firstImage) && Arrays.equals(one.get(firstImage), other.get(firstImage)));
     }
 
@@ -72,7 +80,9 @@ class SyntheticGeneratorTest {
     void writesTheCuhkPedesLayoutThatTheReaderReads() {
         SynthConfig cfg = small();
         SyntheticGenerator.Result r = SyntheticGenerator.generate(cfg, tmp.resolve("d"), 2, null);
-        Dataset d = DatasetReader.read(r.dir(), ReadOptions.defaults().withImageCheck(ImageCheck.DECODE).withStrict(true));
+        Dataset d = DatasetReader.read(
+                r.dir(),
+                ReadOptions.defaults().withImageCheck(ImageCheck.DECODE).withStrict(true));
         assertEquals(DatasetFormat.CUHK_PEDES, d.format());
         assertEquals(r.plan().images().size(), d.report().recordsKept());
         int[] perSplit = cfg.identitiesPerSplit();
@@ -91,7 +101,8 @@ class SyntheticGeneratorTest {
         assertEquals(24, img.getWidth());
         assertTrue(Files.isRegularFile(r.dir().resolve(SyntheticGenerator.IMAGES_FILE)));
         assertTrue(Files.isRegularFile(r.dir().resolve(SyntheticGenerator.IDENTITIES_FILE)));
-        assertFalse(SyntheticGenerator.ensure(cfg, r.dir(), 1, null), "a complete dataset with the same options is reused");
+        assertFalse(
+                SyntheticGenerator.ensure(cfg, r.dir(), 1, null), "a complete dataset with the same options is reused");
         assertTrue(SyntheticGenerator.ensure(cfg.withSeed(9), r.dir(), 1, null), "other options regenerate");
     }
 
@@ -107,13 +118,16 @@ class SyntheticGeneratorTest {
         Map<AttributeKind, Integer> hiddenButOwned = new EnumMap<>(AttributeKind.class);
         for (SyntheticImage img : plan.images()) {
             for (Caption c : img.captions()) {
-                assertTrue(img.visible().containsAll(c.mentions()), c.mentions() + " not all visible in " + img.visible());
+                assertTrue(
+                        img.visible().containsAll(c.mentions()), c.mentions() + " not all visible in " + img.visible());
                 String text = c.text().toLowerCase(Locale.ROOT);
                 for (Map.Entry<AttributeKind, List<String>> e : words.entrySet()) {
                     boolean says = e.getValue().stream().anyMatch(text::contains);
                     if (says) {
-                        assertTrue(img.visible().contains(e.getKey()), "'" + c.text() + "' mentions " + e.getKey()
-                                + " but " + img.filePath() + " (" + img.view() + ") shows " + img.visible());
+                        assertTrue(
+                                img.visible().contains(e.getKey()),
+                                "'" + c.text() + "' mentions " + e.getKey() + " but " + img.filePath() + " ("
+                                        + img.view() + ") shows " + img.visible());
                         mentioned.merge(e.getKey(), 1, Integer::sum);
                     }
                     assertEquals(says, c.mentions().contains(e.getKey()), c.text());
@@ -122,7 +136,8 @@ class SyntheticGeneratorTest {
             Identity who = img.identity().appearance();
             AttributeKind carried = AttributeKind.of(who.carried());
             if (carried != null && !img.visible().contains(carried)) hiddenButOwned.merge(carried, 1, Integer::sum);
-            if (who.logo() && !img.visible().contains(AttributeKind.LOGO)) hiddenButOwned.merge(AttributeKind.LOGO, 1, Integer::sum);
+            if (who.logo() && !img.visible().contains(AttributeKind.LOGO))
+                hiddenButOwned.merge(AttributeKind.LOGO, 1, Integer::sum);
         }
         // The property is not vacuous: every view-dependent kind is both mentioned and, elsewhere, hidden.
         for (AttributeKind k : words.keySet()) {
@@ -142,14 +157,18 @@ class SyntheticGeneratorTest {
             if (carried != null) {
                 Identity.Builder without = who.toBuilder();
                 without.carried = Appearance.Carried.NONE;
-                assertEquals(img.visible().contains(carried), differs(cfg, img, who, without.build()),
+                assertEquals(
+                        img.visible().contains(carried),
+                        differs(cfg, img, who, without.build()),
                         carried + " in " + img.view() + " view of " + img.filePath());
                 checked++;
             }
             if (who.logo()) {
                 Identity.Builder without = who.toBuilder();
                 without.logo = false;
-                assertEquals(img.visible().contains(AttributeKind.LOGO), differs(cfg, img, who, without.build()),
+                assertEquals(
+                        img.visible().contains(AttributeKind.LOGO),
+                        differs(cfg, img, who, without.build()),
                         "logo in " + img.view() + " view of " + img.filePath());
                 checked++;
             }
@@ -178,8 +197,10 @@ class SyntheticGeneratorTest {
             }
         }
         assertTrue(hiddenShoes > 100, "hidden shoes " + hiddenShoes);
-        for (SyntheticImage img : SyntheticGenerator.plan(cfg.withRates(0.3, 0.05, 0.5, 0.3, 0.0)).images()) {
-            assertTrue(img.visible().containsAll(Set.of(AttributeKind.SHOES, AttributeKind.LOWER, AttributeKind.UPPER)));
+        for (SyntheticImage img :
+                SyntheticGenerator.plan(cfg.withRates(0.3, 0.05, 0.5, 0.3, 0.0)).images()) {
+            assertTrue(
+                    img.visible().containsAll(Set.of(AttributeKind.SHOES, AttributeKind.LOWER, AttributeKind.UPPER)));
         }
     }
 
@@ -187,7 +208,8 @@ class SyntheticGeneratorTest {
     void knobsDoWhatTheySay() {
         SynthConfig base = SynthConfig.defaults().withIds(200);
         // No view-dependent share: nothing carried, no logos.
-        for (SyntheticIdentity who : SyntheticGenerator.plan(base.withRates(0.3, 0.05, 0.0, 0.3, 0.15)).identities()) {
+        for (SyntheticIdentity who : SyntheticGenerator.plan(base.withRates(0.3, 0.05, 0.0, 0.3, 0.15))
+                .identities()) {
             assertEquals(Appearance.Carried.NONE, who.appearance().carried());
             assertFalse(who.appearance().logo());
         }
@@ -195,7 +217,8 @@ class SyntheticGeneratorTest {
         assertTrue(SyntheticGenerator.plan(base.withRates(0.3, 0.05, 0.5, 0.0, 0.15)).identities().stream()
                 .allMatch(i -> i.nearDuplicateOf() == 0));
         SyntheticPlan dup = SyntheticGenerator.plan(base.withRates(0.3, 0.05, 0.5, 1.0, 0.15));
-        long copies = dup.identities().stream().filter(i -> i.nearDuplicateOf() != 0).count();
+        long copies =
+                dup.identities().stream().filter(i -> i.nearDuplicateOf() != 0).count();
         assertTrue(copies >= 200 - 3 - 5, "copies " + copies);
         // Identities are all distinct.
         Set<Identity> looks = new HashSet<>();
@@ -204,7 +227,8 @@ class SyntheticGeneratorTest {
         double full = meanWords(SyntheticGenerator.plan(base.withRates(0.0, 0.0, 0.5, 0.3, 0.15)));
         double sparse = meanWords(SyntheticGenerator.plan(base.withRates(0.7, 0.0, 0.5, 0.3, 0.15)));
         assertTrue(full > sparse + 4, full + " vs " + sparse);
-        for (SyntheticImage img : SyntheticGenerator.plan(base.withRates(0.0, 0.0, 0.5, 0.3, 0.15)).images()) {
+        for (SyntheticImage img : SyntheticGenerator.plan(base.withRates(0.0, 0.0, 0.5, 0.3, 0.15))
+                .images()) {
             Set<AttributeKind> expected = new HashSet<>(img.visible());
             for (Caption c : img.captions()) {
                 Set<AttributeKind> said = new HashSet<>(c.mentions());
@@ -212,7 +236,9 @@ class SyntheticGeneratorTest {
                 expected.add(AttributeKind.BUILD);
                 assertEquals(expected, said, c.text());
                 List<String> upper = img.identity().appearance().upperColour().words();
-                assertTrue(upper.stream().anyMatch(c.text().toLowerCase(Locale.ROOT)::contains), c.text() + " lacks " + upper);
+                assertTrue(
+                        upper.stream().anyMatch(c.text().toLowerCase(Locale.ROOT)::contains),
+                        c.text() + " lacks " + upper);
             }
         }
     }
@@ -230,8 +256,23 @@ class SyntheticGeneratorTest {
 
     @Test
     void viewsAndSplitsFollowTheOptions() {
-        SynthConfig cfg = new SynthConfig(30, 3, 64, 24, List.of(View.FRONT, View.BACK), 3, 3, 1, 0.3, 0.05, 0.5, 0.3, 0.1, 2,
-                List.of(1.0, 0.0, 1.0), "jpg");
+        SynthConfig cfg = new SynthConfig(
+                30,
+                3,
+                64,
+                24,
+                List.of(View.FRONT, View.BACK),
+                3,
+                3,
+                1,
+                0.3,
+                0.05,
+                0.5,
+                0.3,
+                0.1,
+                2,
+                List.of(1.0, 0.0, 1.0),
+                "jpg");
         SyntheticPlan plan = SyntheticGenerator.plan(cfg);
         assertEquals(90, plan.images().size());
         Set<View> views = new HashSet<>();
@@ -252,7 +293,8 @@ class SyntheticGeneratorTest {
         Path foreign = tmp.resolve("mine");
         Files.createDirectories(foreign);
         Files.writeString(foreign.resolve("thesis.tex"), "precious");
-        DataException e = assertThrows(DataException.class, () -> SyntheticGenerator.generate(small(), foreign, 1, null));
+        DataException e =
+                assertThrows(DataException.class, () -> SyntheticGenerator.generate(small(), foreign, 1, null));
         assertTrue(e.getMessage().contains("not a synthetic dataset"), e.getMessage());
         assertEquals("precious", Files.readString(foreign.resolve("thesis.tex")));
         assertThrows(IllegalArgumentException.class, () -> small().withRates(1.0, 0, 0, 0, 0));
