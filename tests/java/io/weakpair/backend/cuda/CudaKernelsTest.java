@@ -75,6 +75,12 @@ class CudaKernelsTest {
     @Test
     void fillCopyCast() {
         for (DType dt : DType.values()) {
+            if (dt == DType.BF16) {
+                // BF16 is a CPU storage dtype until the CUDA half of the BF16 work: refused by name.
+                var e = assertThrows(IllegalArgumentException.class, () -> Tensor.full(2.5, DType.BF16, gpu, 3, 17));
+                assertTrue(e.getMessage().contains("BF16"), e.getMessage());
+                continue;
+            }
             Tensor g = Tensor.full(2.5, dt, gpu, 3, 17);
             Tensor c = Tensor.full(2.5, dt, Device.CPU, 3, 17);
             assertArrayEquals(c.toDoubleArray(), g.toDoubleArray(), dt.toString());
