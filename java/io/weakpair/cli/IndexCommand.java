@@ -5,6 +5,7 @@ import io.weakpair.data.Progress;
 import io.weakpair.model.AlbefModel;
 import io.weakpair.model.ModelCheckpoint;
 import io.weakpair.model.ModelConfig;
+import io.weakpair.progress.StopSignal;
 import io.weakpair.search.CheckpointFingerprint;
 import io.weakpair.search.FeatureFile;
 import io.weakpair.search.GalleryEmbedder;
@@ -179,7 +180,7 @@ final class IndexCommand implements Callable<Integer> {
         int[] already = {0};
         boolean stopped = false;
         try (GalleryWriter writer = GalleryWriter.open(out, wanted, ramBufferMb, buildThreads);
-                StopSignal stop = StopSignal.install("committing the images indexed so far")) {
+                StopSignal stop = StopSignal.install("committing the images indexed so far, then stopping")) {
             if (source.features != null) {
                 try (Progress p =
                         new Progress(System.out, "indexing features", "rows", FeatureFile.rows(source.features))) {

@@ -21,6 +21,7 @@ import io.weakpair.optim.AdamW;
 import io.weakpair.optim.GradClip;
 import io.weakpair.optim.ParamGroup;
 import io.weakpair.optim.WarmupCosine;
+import io.weakpair.progress.StopSignal;
 import io.weakpair.tensor.DType;
 import io.weakpair.tensor.Device;
 import io.weakpair.tensor.Scope;
@@ -156,7 +157,7 @@ public final class Trainer {
             for (TrainingListener l : listeners) l.onStart(cfg, plan.state(), plan.total(), run);
             Loop loop = new Loop(model, opt, tokenizer, vocab, plan);
             RunState state;
-            try (StopRequest stop = StopRequest.install()) {
+            try (StopSignal stop = StopSignal.install("finishing this step, then saving a checkpoint")) {
                 state = loop.train(stop);
             }
             for (TrainingListener l : listeners) l.onEnd(state, loop.interrupted);
@@ -304,7 +305,7 @@ public final class Trainer {
             this.assembler = new BatchAssembler(Preprocessing.images(model.config()));
         }
 
-        RunState train(StopRequest stop) throws IOException {
+        RunState train(StopSignal stop) throws IOException {
             long sessionStart = System.nanoTime();
             double secondsBefore = state.trainSeconds();
             model.train(true);

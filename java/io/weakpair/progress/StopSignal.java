@@ -1,4 +1,4 @@
-package io.weakpair.cli;
+package io.weakpair.progress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,13 +7,12 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a long command (here {@code index}): the first one asks the
- * command to finish its current unit of work, make it durable and stop; the previous handlers are
- * then put back, so a second signal ends the process at once. (Training has its own, in its
- * package.) Where the platform refuses a handler (a JVM run with -Xrs), that signal keeps its
+ * Ctrl-C (SIGINT) and SIGTERM during a long command ({@code train}, {@code index}): the first one
+ * asks the command to finish its current unit of work, make it durable and stop; the previous
+ * handlers are then put back, so a second signal ends the process at once. Where the platform refuses a handler (a JVM run with -Xrs), that signal keeps its
  * default and the command relies on what it has already made durable.
  */
-final class StopSignal implements AutoCloseable {
+public final class StopSignal implements AutoCloseable {
     private final AtomicBoolean requested = new AtomicBoolean();
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
@@ -24,8 +23,8 @@ final class StopSignal implements AutoCloseable {
         this.what = what;
     }
 
-    /** @param what what the command does before stopping, for the message ("committing the images embedded so far") */
-    static StopSignal install(String what) {
+    /** @param what what the command does now, for the message ("finishing this step, then saving a checkpoint") */
+    public static StopSignal install(String what) {
         StopSignal s = new StopSignal(what);
         for (String n : new String[] {"INT", "TERM"}) {
             try {
@@ -43,16 +42,16 @@ final class StopSignal implements AutoCloseable {
     private void onSignal(Signal s) {
         if (requested.compareAndSet(false, true)) {
             name = "SIG" + s.getName();
-            System.err.println("\nweakpair: " + name + ": " + what + ", then stopping (again to stop at once)");
+            System.err.println("\nweakpair: " + name + ": " + what + " (again to stop at once)");
             restore();
         }
     }
 
-    boolean requested() {
+    public boolean requested() {
         return requested.get();
     }
 
-    String signalName() {
+    public String signalName() {
         return name;
     }
 
